@@ -1,0 +1,7 @@
+"""Placeholder: the subtitles commands are added by their own issue."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
