@@ -1,0 +1,91 @@
+"""Per-language subtitle limits and how characters are counted against them.
+
+Sources (see ``../shared/reference/subtitle-standards.md``): Netflix timed-text style
+guides as encoded by Subtitle Edit's Netflix checker. English: 42 characters a line,
+20 characters a second. Korean: 16 a line and 12 a second, where a Hangul syllable (or
+any CJK character) counts 1 and Latin letters, digits, spaces and punctuation count 0.5.
+Both: at most 2 lines, 5/6 s to 7 s a cue, 2 frames between cues.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LanguageLimits:
+    """What one cue may hold in one language."""
+
+    language: str
+    max_line_width: float
+    max_cps: float
+    max_lines: int = 2
+    min_duration_ms: int = 833
+    max_duration_ms: int = 7000
+    #: The dash that opens each line of a two-speaker cue (Netflix: ``-`` in English, ``- `` in Korean).
+    dialogue_dash: str = "-"
+    #: True when characters are counted the Korean way (CJK 1, everything else 0.5).
+    cjk_counting: bool = False
+
+
+ENGLISH = LanguageLimits("en", max_line_width=42, max_cps=20)
+KOREAN = LanguageLimits("ko", max_line_width=16, max_cps=12, dialogue_dash="- ", cjk_counting=True)
+#: Netflix's "other languages" profile, for any language without its own entry.
+OTHER = LanguageLimits("und", max_line_width=42, max_cps=17, dialogue_dash="- ")
+
+_BY_LANGUAGE = {"en": ENGLISH, "ko": KOREAN}
+
+
+def base_language(tag: str) -> str:
+    """The primary subtag of a BCP 47 tag, lowercased.
+
+    >>> base_language("ko-KR")
+    'ko'
+    """
+    return tag.replace("_", "-").split("-", 1)[0].lower()
+
+
+def limits_for(language: str) -> LanguageLimits:
+    """The limits for a BCP 47 language tag (``en``, ``ko``, ``ko-KR`` …).
+
+    >>> limits_for("ko-KR").max_line_width
+    16
+    """
+    return _BY_LANGUAGE.get(base_language(language), OTHER)
+
+
+def is_wide(char: str) -> bool:
+    """True for Hangul and other CJK characters, which count as one full unit in Korean."""
+    code = ord(char)
+    return (
+        0xAC00 <= code <= 0xD7A3  # Hangul syllables
+        or 0x1100 <= code <= 0x11FF  # Hangul jamo
+        or 0x3130 <= code <= 0x318F  # Hangul compatibility jamo
+        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs (Hanja)
+        or 0x3000 <= code <= 0x303F  # CJK punctuation
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+    )
+
+
+def char_width(char: str, limits: LanguageLimits) -> float:
+    """How much one character counts against a line or reading-speed limit.
+
+    Zero-width and combining characters count nothing: a viewer never sees them.
+    """
+    if unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc"):
+        return 0.0
+    if limits.cjk_counting:
+        return 1.0 if is_wide(char) else 0.5
+    return 1.0
+
+
+def text_width(text: str, limits: LanguageLimits) -> float:
+    """The width of ``text`` (line breaks excluded).
+
+    >>> text_width("Joy: hello", ENGLISH)
+    10.0
+    >>> text_width("조이: 안녕", KOREAN)
+    5.0
+    """
+    return sum(char_width(char, limits) for char in text if char != "\n")
