@@ -86,7 +86,8 @@ def decode_text(data: bytes, source: str = "<bytes>") -> DecodedText:
         try:
             text = body.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise DecodeError(f"not valid UTF-16 despite its byte order mark ({error.reason})", source) from None
+            message = f"not valid UTF-16 despite its byte order mark ({error.reason})"
+            raise DecodeError(message, source) from None
         text, newline = _newlines(text)
         return DecodedText(text, "utf-16", had_bom, newline)
 

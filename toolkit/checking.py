@@ -1,0 +1,73 @@
+"""What ``redbox check`` runs: the right checks for each kind of file, then the cross-file ones.
+
+Pure: the CLI reads the files (through :mod:`toolkit.files`) and hands their text here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from toolkit.model import Problem, Transcript
+from toolkit.validate import check_across_transcripts, check_transcript_text
+
+TRANSCRIPT_SUFFIXES = (".txt",)
+SUBTITLE_SUFFIXES = (".srt", ".vtt")
+CATALOG_SUFFIXES = (".po", ".pot")
+#: Every kind of file ``redbox check`` looks at inside a folder.
+CHECKED_SUFFIXES = TRANSCRIPT_SUFFIXES + SUBTITLE_SUFFIXES + CATALOG_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to check: its name, its decoded text (``None`` when unreadable) and raw bytes."""
+
+    source: str
+    text: str | None
+    data: bytes = b""
+    unreadable: str = ""
+
+
+def _kind(source: str) -> str:
+    lowered = source.lower()
+    if lowered.endswith(TRANSCRIPT_SUFFIXES):
+        return "transcript"
+    if lowered.endswith(SUBTITLE_SUFFIXES):
+        return "subtitle"
+    if lowered.endswith(CATALOG_SUFFIXES):
+        return "catalog"
+    return "unknown"
+
+
+def check_documents(documents: Sequence[Document]) -> list[Problem]:
+    """Every problem in every document, sorted by file, line and column."""
+    problems: list[Problem] = []
+    transcripts: list[Transcript] = []
+    # Transcripts first: catalog checks compare against the episodes' source turns.
+    ordered = sorted(documents, key=lambda document: _kind(document.source) != "transcript")
+    for document in ordered:
+        if document.text is None:
+            problems.append(Problem(document.source, 0, 0, "error", "TRN018", document.unreadable))
+            continue
+        kind = _kind(document.source)
+        if kind == "transcript":
+            transcript, found = check_transcript_text(document.text, document.source)
+            transcripts.append(transcript)
+            problems.extend(found)
+        elif kind == "subtitle":
+            problems.extend(_check_subtitle(document))
+        elif kind == "catalog":
+            problems.extend(_check_catalog(document, transcripts))
+        else:
+            problems.append(Problem(document.source, 0, 0, "error", "TRN018",
+                                    "not a file redbox checks (.txt, .srt, .vtt, .po, .pot)"))
+    problems.extend(check_across_transcripts(transcripts))
+    return sorted(problems, key=Problem.sort_key)
+
+
+def _check_subtitle(document: Document) -> list[Problem]:
+    return []
+
+
+def _check_catalog(document: Document, transcripts: Sequence[Transcript]) -> list[Problem]:
+    return []

@@ -1,0 +1,205 @@
+"""Transcript checks: header fields, the cast, and consistency across episodes.
+
+Every check appends :class:`~toolkit.model.Problem` objects to a list; nothing
+raises and nothing stops at the first finding. The rule codes are stable and listed
+in :data:`RULES` (and in the README).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from babel import Locale, UnknownLocaleError
+
+from toolkit.model import Problem, Transcript
+from toolkit.transcript import is_hangul, parse_transcript
+
+#: code -> (severity, short name). Severity is the default; ``--strict`` fails on warnings too.
+RULES: dict[str, tuple[str, str]] = {
+    "TRN001": ("error", "unknown-speaker"),
+    "TRN002": ("warning", "silent-cast-member"),
+    "TRN003": ("error", "missing-cast"),
+    "TRN004": ("error", "missing-header-key"),
+    "TRN005": ("error", "malformed-header-line"),
+    "TRN006": ("error", "bad-episode-slug"),
+    "TRN007": ("error", "bad-language-tag"),
+    "TRN008": ("error", "text-before-first-turn"),
+    "TRN009": ("error", "empty-turn"),
+    "TRN010": ("error", "malformed-timestamp"),
+    "TRN011": ("error", "timestamp-not-increasing"),
+    "TRN012": ("error", "unclosed-header"),
+    "TRN013": ("error", "duplicate-header-key"),
+    "TRN014": ("error", "duplicate-episode"),
+    "TRN015": ("warning", "speaker-spelled-two-ways"),
+    "TRN016": ("warning", "duplicate-cast-name"),
+    "TRN017": ("error", "no-turns"),
+    "TRN018": ("error", "unreadable-file"),
+}
+
+REQUIRED_KEYS = ("title", "episode", "language", "speakers")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: language[-Script][-REGION]: the subset of BCP 47 a subtitle language needs.
+LANGUAGE_TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$")
+
+
+def _levenshtein(left: str, right: str) -> int:
+    previous = list(range(len(right) + 1))
+    for i, left_char in enumerate(left, 1):
+        current = [i]
+        for j, right_char in enumerate(right, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left_char != right_char))
+            )
+        previous = current
+    return previous[-1]
+
+
+def _fold(name: str) -> str:
+    return "".join(name.casefold().split())
+
+
+def names_are_close(left: str, right: str) -> bool:
+    """True when two speaker names are probably the same person spelt differently.
+
+    Case and spacing never matter; Latin names may differ by one edit (two for names of
+    seven letters or more); Hangul names of the same length may differ in one syllable.
+
+    >>> names_are_close("Minjy", "Minji"), names_are_close("jeong yol", "Jeongyol")
+    (True, True)
+    >>> names_are_close("정열", "정훈"), names_are_close("Joy", "Dasom")
+    (True, False)
+    """
+    if left == right:
+        return False
+    a, b = _fold(left), _fold(right)
+    if a == b:
+        return True
+    if any(is_hangul(char) for char in a + b):
+        if len(a) == len(b) and len(a) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+            return True
+        jamo_a = unicodedata.normalize("NFD", a)
+        jamo_b = unicodedata.normalize("NFD", b)
+        return _levenshtein(jamo_a, jamo_b) <= 1
+    allowed = 2 if min(len(a), len(b)) >= 7 else 1
+    return min(len(a), len(b)) >= 3 and _levenshtein(a, b) <= allowed
+
+
+def suggest_name(name: str, cast: Iterable[str]) -> str | None:
+    """The cast member ``name`` is closest to, when it is close enough to suggest."""
+    candidates = [member for member in cast if names_are_close(name, member)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda member: _levenshtein(_fold(name), _fold(member)))
+
+
+def _check_header(transcript: Transcript, problems: list[Problem]) -> None:
+    source = transcript.source
+    lines = transcript.header_lines
+    for key in REQUIRED_KEYS:
+        if key in lines and transcript.get(key):
+            continue
+        line = lines.get(key, 1)
+        if key == "speakers":
+            problems.append(Problem(source, line, 1, "error", "TRN003",
+                                    "the header names no cast: add 'speakers: Name, Name, …'"))
+        else:
+            problems.append(Problem(source, line, 1, "error", "TRN004",
+                                    f"header key {key!r} is missing or empty"))
+    episode = transcript.episode
+    if episode and not SLUG_RE.match(episode):
+        problems.append(Problem(source, lines.get("episode", 1), 1, "error", "TRN006",
+                                f"episode {episode!r} is not a slug (lowercase letters, digits, hyphens)"))
+    language = transcript.language
+    if language and not _language_ok(language):
+        problems.append(Problem(source, lines.get("language", 1), 1, "error", "TRN007",
+                                f"language {language!r} is not a BCP 47 tag such as 'en' or 'ko'"))
+    seen: set[str] = set()
+    for name in transcript.speakers:
+        if name in seen:
+            problems.append(Problem(source, lines.get("speakers", 1), 1, "warning", "TRN016",
+                                    f"cast lists {name!r} twice"))
+        seen.add(name)
+
+
+def _language_ok(tag: str) -> bool:
+    if not LANGUAGE_TAG_RE.match(tag):
+        return False
+    try:
+        Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def check_transcript(transcript: Transcript) -> list[Problem]:
+    """The header and cast checks of one parsed transcript."""
+    problems: list[Problem] = []
+    _check_header(transcript, problems)
+    cast = transcript.speakers
+    if not transcript.turns:
+        problems.append(Problem(transcript.source, 1, 1, "error", "TRN017", "the transcript has no turns"))
+    if cast:
+        for turn in transcript.turns:
+            if turn.speaker in cast:
+                continue
+            suggestion = suggest_name(turn.speaker, cast)
+            hint = f"; did you mean {suggestion!r}?" if suggestion else f" (cast: {', '.join(cast)})"
+            problems.append(Problem(transcript.source, turn.line, turn.label_column, "error", "TRN001",
+                                    f"speaker {turn.speaker!r} is not in the cast{hint}"))
+        spoken = {turn.speaker for turn in transcript.turns}
+        for name in cast:
+            if name not in spoken:
+                problems.append(Problem(transcript.source, transcript.header_lines.get("speakers", 1), 1,
+                                        "warning", "TRN002", f"cast member {name!r} never speaks"))
+    return problems
+
+
+def check_transcript_text(text: str, source: str) -> tuple[Transcript, list[Problem]]:
+    """Parse and check one transcript: every problem, structural and cast."""
+    transcript, problems = parse_transcript(text, source)
+    return transcript, problems + check_transcript(transcript)
+
+
+def check_across_transcripts(transcripts: Sequence[Transcript]) -> list[Problem]:
+    """Checks that need several episodes: duplicate slugs and speakers spelt two ways."""
+    problems: list[Problem] = []
+    first_by_slug: dict[str, Transcript] = {}
+    for transcript in transcripts:
+        slug = transcript.episode
+        if not slug:
+            continue
+        language = transcript.language
+        key = f"{slug}\0{language}"
+        if key in first_by_slug:
+            other = first_by_slug[key]
+            problems.append(Problem(transcript.source, transcript.header_lines.get("episode", 1), 1, "error",
+                                    "TRN014", f"episode {slug!r} ({language or 'no language'}) is also "
+                                    f"{other.source}"))
+        else:
+            first_by_slug[key] = transcript
+
+    names_by_file: list[tuple[Transcript, set[str]]] = [
+        (t, set(t.speakers) | {turn.speaker for turn in t.turns}) for t in transcripts
+    ]
+    reported: set[tuple[str, str]] = set()
+    for index, (transcript, names) in enumerate(names_by_file):
+        for other, other_names in names_by_file[:index]:
+            for name in sorted(names - other_names):
+                for other_name in sorted(other_names - names):
+                    pair = (name, other_name)
+                    if pair in reported or not names_are_close(name, other_name):
+                        continue
+                    reported.add(pair)
+                    problems.append(Problem(
+                        transcript.source, _line_of_name(transcript, name), 1, "warning", "TRN015",
+                        f"speaker {name!r} here is spelt {other_name!r} in {other.source}",
+                    ))
+    return problems
+
+
+def _line_of_name(transcript: Transcript, name: str) -> int:
+    if name in transcript.speakers:
+        return transcript.header_lines.get("speakers", 1)
+    return next((turn.line for turn in transcript.turns if turn.speaker == name), 1)
