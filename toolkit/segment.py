@@ -1,0 +1,360 @@
+"""Cutting a turn's text into subtitle cues and breaking cues into lines.
+
+Pure text work, no timing. The rules (``../shared/reference/subtitle-standards.md``,
+Netflix general requirements and the BBC guidelines §3.4):
+
+* cut at sentence ends first, then at clause boundaries (commas, semicolons, colons,
+  dashes, before a conjunction), then between words, never inside a word;
+* a paragraph break in the turn always ends a cue;
+* no one-word orphan cue when a better cut exists;
+* a two-line cue breaks where the lines are most even, but not after an article, a
+  preposition or a determiner, and not inside a name (the cast's names, or two
+  capitalised words such as "North Korea");
+* a text that fits on one line stays on one line;
+* a word longer than a line (a URL, a run without spaces) is split hard.
+
+Every non-whitespace character of the input comes out, in order; only the whitespace
+at cut points and line breaks changes. The same word-based approach serves Korean,
+whose words (eojeol) are separated by spaces; widths come from :mod:`toolkit.limits`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from toolkit.limits import LanguageLimits, char_width, text_width
+
+# Whitespace that separates words; no-break spaces stay inside a word on purpose.
+_SEPARATOR_GROUP = re.compile(r"((?:(?![\u00a0\u2007\u202f])\s)+)")
+_CLOSERS = "\"')]}»”’」』》〉"
+_SENTENCE_ENDS = (".", "?", "!", "…", "。", "？", "！")
+_CLAUSE_ENDS = (",", ";", ":", "—", "–", "，", "、", "；", "：")
+_DASHES = ("—", "–", "-", "--")
+_ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "etc.", "e.g.", "i.e."})
+#: Words that open a clause: cutting before them reads naturally.
+_CONJUNCTIONS = frozenset(
+    {
+        "and", "but", "or", "so", "because", "although", "though", "while", "whereas",
+        "unless", "until", "since", "then", "yet", "which", "who", "whose", "where",
+        "when", "if", "nor", "that",
+        "그리고", "그런데", "하지만", "그래서", "그러나", "그러니까", "그러면", "또는", "근데",
+    }
+)  # fmt: skip
+#: Words that must stay with the word after them (article+noun, preposition+object,
+#: determiner+noun, subject pronoun+verb).
+_CLINGERS = frozenset(
+    {
+        "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "from", "by",
+        "about", "into", "onto", "over", "under", "like", "as", "than", "between",
+        "through", "during", "without", "after", "before", "against", "among", "my",
+        "your", "his", "her", "its", "our", "their", "this", "these", "those", "i",
+        "we", "they", "you", "he", "she", "not", "very", "no", "every", "some", "any",
+        "mr.", "mrs.", "ms.", "dr.", "even", "so", "and", "but", "or",
+    }
+)  # fmt: skip
+#: Korean clause endings: a cut after a word ending this way falls between clauses.
+_KOREAN_CLAUSE_ENDINGS = ("는데", "지만", "니까", "면서", "어서", "아서", "해서", "고서", "는데요", "지만요")
+
+# Costs of ending a cue at a boundary (lower is better). Tuned on the sample episode.
+_CUT_END = 0.0
+_CUT_SENTENCE = 1.0
+_CUT_SOURCE_LINE = 1.5
+_CUT_CLAUSE = 4.0
+_CUT_CONJUNCTION = 5.0
+_CUT_KOREAN_CLAUSE = 6.0
+_CUT_WORD = 10.0
+_CUT_CLINGER = 25.0
+_CUT_NAME = 25.0
+_CUT_HARD = 30.0
+_CUT_FORBIDDEN = 1e6
+_PER_CUE = 3.0
+_ORPHAN = 15.0
+_EVEN = 4.0
+_LINE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class _Token:
+    """A word (or a piece of an over-long word) with what separates it from the one before."""
+
+    text: str
+    width: float
+    glued: bool  # a hard-split piece: no space before it
+    separator: str  # the whitespace before it in the source ("" for the first)
+    in_label: bool  # part of the visible speaker label
+
+
+def _bare(word: str) -> str:
+    """The word without closing quotes and brackets, for punctuation tests."""
+    return word.rstrip(_CLOSERS)
+
+
+def _split_hard(word: str, limits: LanguageLimits, width: float) -> list[str]:
+    """Split a word wider than ``width`` into pieces that fit, never before a zero-width mark."""
+    pieces: list[str] = []
+    current = ""
+    current_width = 0.0
+    for char in word:
+        char_w = char_width(char, limits)
+        if current and char_w > 0 and current_width + char_w > width:
+            pieces.append(current)
+            current, current_width = "", 0.0
+        current += char
+        current_width += char_w
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
+    tokens: list[_Token] = []
+    for part, in_label in ((label, True), (text, False)):
+        # re.split with a group alternates word, separator, word, …
+        chunks = _SEPARATOR_GROUP.split(part)
+        separator = ""
+        for index, chunk in enumerate(chunks):
+            if index % 2:
+                separator = chunk
+                continue
+            if not chunk:
+                continue
+            for piece_index, piece in enumerate(_split_hard(chunk, limits, limits.max_line_width)):
+                if piece_index:
+                    lead = ""
+                elif tokens:
+                    lead = separator or " "
+                else:
+                    lead = ""
+                tokens.append(_Token(piece, text_width(piece, limits), piece_index > 0, lead, in_label))
+            separator = ""
+    return tokens
+
+
+def _capitalised(word: str) -> bool:
+    stripped = word.lstrip("\"'([{“‘«")
+    return bool(stripped) and stripped[0].isupper() and stripped.lower() != "i"
+
+
+def _name_pairs(names: Sequence[str]) -> set[tuple[str, str]]:
+    """Consecutive word pairs inside the cast's multi-word names (case-folded)."""
+    pairs: set[tuple[str, str]] = set()
+    for name in names:
+        words = name.casefold().split()
+        pairs.update(itertools.pairwise(words))
+    return pairs
+
+
+def _strip_word(word: str) -> str:
+    return word.strip("\"'()[]{}“”‘’«»,.;:!?…").casefold()
+
+
+class _Boundaries:
+    """What kind of boundary lies before each token, as cue-cut and line-break costs."""
+
+    def __init__(self, tokens: Sequence[_Token], names: Sequence[str]) -> None:
+        pairs = _name_pairs(names)
+        count = len(tokens)
+        self.paragraph = [False] * (count + 1)
+        self.cut_cost = [0.0] * (count + 1)
+        self.break_cost = [0.0] * (count + 1)
+        for index in range(1, count):
+            before, after = tokens[index - 1], tokens[index]
+            self.paragraph[index] = after.separator.count("\n") >= 2
+            self.cut_cost[index], self.break_cost[index] = self._costs(before, after, pairs)
+
+    @staticmethod
+    def _costs(before: _Token, after: _Token, pairs: set[tuple[str, str]]) -> tuple[float, float]:
+        if after.glued:
+            return _CUT_HARD, 0.0
+        if after.in_label:
+            return _CUT_FORBIDDEN, 50.0
+        if before.in_label:
+            # A label may sit on its own line (BBC §7.8), but never alone in a cue.
+            return _CUT_FORBIDDEN, 2.0
+        word = _bare(before.text)
+        next_word = after.text
+        lowered = word.casefold()
+        next_lowered = _strip_word(next_word)
+        next_starts_lower = next_word[:1].islower()
+        if "\n" in after.separator:
+            return (_CUT_SOURCE_LINE if not next_starts_lower else _CUT_CLAUSE), -3.0
+        if word.endswith(_SENTENCE_ENDS) and lowered not in _ABBREVIATIONS and not next_starts_lower:
+            return _CUT_SENTENCE, -4.0
+        if word.endswith(_CLAUSE_ENDS) or next_word in _DASHES or next_word.startswith(("—", "–")):
+            return _CUT_CLAUSE, -3.0
+        if word.endswith(_SENTENCE_ENDS):  # "U.S. but", "etc. and": a weak boundary
+            return _CUT_CLAUSE, -1.0
+        bare_before = _strip_word(word)
+        if bare_before in _CLINGERS:
+            return _CUT_CLINGER, 12.0
+        if (next_lowered in _CONJUNCTIONS and next_starts_lower) or next_word in _CONJUNCTIONS:
+            return _CUT_CONJUNCTION, -2.0
+        if (bare_before, next_lowered) in pairs or (_capitalised(word) and _capitalised(next_word)):
+            return _CUT_NAME, 12.0
+        if bare_before.endswith(_KOREAN_CLAUSE_ENDINGS):
+            return _CUT_KOREAN_CLAUSE, -1.0
+        return _CUT_WORD, 0.0
+
+
+class _Layout:
+    """Widths of token ranges laid out on one line."""
+
+    def __init__(self, tokens: Sequence[_Token], limits: LanguageLimits) -> None:
+        space = text_width(" ", limits)
+        self.lead = [0.0 if index == 0 or token.glued else space for index, token in enumerate(tokens)]
+        self.prefix = [0.0]
+        for token, lead in zip(tokens, self.lead, strict=True):
+            self.prefix.append(self.prefix[-1] + lead + token.width)
+
+    def width(self, start: int, end: int) -> float:
+        """Width of tokens ``start`` to ``end - 1`` on one line."""
+        return self.prefix[end] - self.prefix[start] - self.lead[start]
+
+
+def _best_break(
+    start: int, end: int, layout: _Layout, boundaries: _Boundaries, limits: LanguageLimits
+) -> tuple[float, int] | None:
+    """The best place to break tokens ``start:end`` into two lines, with its cost."""
+    line = limits.max_line_width
+    best: tuple[float, int] | None = None
+    for split in range(start + 1, end):
+        top, bottom = layout.width(start, split), layout.width(split, end)
+        if top > line:
+            break
+        if bottom > line:
+            continue
+        cost = abs(top - bottom) / line * 10 + boundaries.break_cost[split]
+        if best is None or cost < best[0]:
+            best = (cost, split)
+    return best
+
+
+def _line_cost(
+    start: int, end: int, layout: _Layout, boundaries: _Boundaries, limits: LanguageLimits
+) -> float | None:
+    """How good the line layout of tokens ``start:end`` is, or ``None`` when it cannot fit."""
+    if layout.width(start, end) <= limits.max_line_width or end - start == 1:
+        return 0.0
+    if limits.max_lines < 2:
+        return None
+    found = _best_break(start, end, layout, boundaries, limits)
+    return None if found is None else found[0] * _LINE_WEIGHT
+
+
+def _render(tokens: Sequence[_Token], start: int, end: int) -> str:
+    words: list[str] = []
+    for index in range(start, end):
+        token = tokens[index]
+        if index > start and not token.glued:
+            words.append(" ")
+        words.append(token.text)
+    return "".join(words)
+
+
+def _word_count(tokens: Sequence[_Token], start: int, end: int) -> int:
+    return sum(1 for index in range(start, end) if not tokens[index].glued and not tokens[index].in_label)
+
+
+def _lines(
+    tokens: Sequence[_Token],
+    start: int,
+    end: int,
+    layout: _Layout,
+    boundaries: _Boundaries,
+    limits: LanguageLimits,
+) -> str:
+    if layout.width(start, end) <= limits.max_line_width or limits.max_lines < 2:
+        return _render(tokens, start, end)
+    found = _best_break(start, end, layout, boundaries, limits)
+    if found is None:  # only reachable through the forced fallback in _cut
+        return _render(tokens, start, end)
+    split = found[1]
+    return _render(tokens, start, split) + "\n" + _render(tokens, split, end)
+
+
+def cut_text(
+    text: str,
+    limits: LanguageLimits,
+    *,
+    names: Sequence[str] = (),
+    label: str = "",
+    max_cue_width: float | None = None,
+) -> list[str]:
+    """Cut a turn's text into cue texts of at most ``limits.max_lines`` lines.
+
+    ``label`` (for example ``"Joy:"``) is put in front of the first cue and is never
+    left alone in a cue. ``max_cue_width`` caps a cue's total width (the timing model
+    passes what can be read within the longest cue duration).
+
+    >>> from toolkit.limits import ENGLISH
+    >>> cut_text("Welcome to the Red Box!", ENGLISH, label="All:")
+    ['All: Welcome to the Red Box!']
+    >>> cut_text("Should I say I'm cheering for North Korea or South Korea? "
+    ...          "What's my identity? I am just who I am.", ENGLISH)
+    ["Should I say I'm cheering for North Korea\\nor South Korea? What's my identity?", 'I am just who I am.']
+    """
+    tokens = _tokenize(text, label, limits)
+    if not tokens:
+        return []
+    layout = _Layout(tokens, limits)
+    boundaries = _Boundaries(tokens, names)
+    count = len(tokens)
+    total_words = _word_count(tokens, 0, count)
+    reach = limits.max_line_width * max(1, limits.max_lines) + text_width(" ", limits)
+    if max_cue_width is not None:
+        reach = min(reach, max(max_cue_width, limits.max_line_width))
+
+    best = [0.0] + [float("inf")] * count
+    back = [0] * (count + 1)
+    for end in range(1, count + 1):
+        for start in range(end - 1, -1, -1):
+            single = start == end - 1
+            width = layout.width(start, end)
+            if not single and width > reach:
+                break
+            line_cost = _line_cost(start, end, layout, boundaries, limits)
+            if line_cost is None:
+                continue
+            cost = best[start] + _PER_CUE + line_cost + (boundaries.cut_cost[start] if start else 0.0)
+            words = _word_count(tokens, start, end)
+            if words <= 1 and total_words > 1:
+                cost += _ORPHAN
+            # Squared widths favour even cues when the cut kinds are equal.
+            cost += _EVEN * (width / reach) ** 2
+            if cost < best[end]:
+                best[end], back[end] = cost, start
+            if boundaries.paragraph[start]:
+                break  # a paragraph break always ends a cue
+    cuts: list[tuple[int, int]] = []
+    end = count
+    while end > 0:
+        cuts.append((back[end], end))
+        end = back[end]
+    cuts.reverse()
+    return [_lines(tokens, start, end, layout, boundaries, limits) for start, end in cuts]
+
+
+def break_lines(text: str, limits: LanguageLimits, *, names: Sequence[str] = ()) -> str:
+    """Re-break one cue's text into at most two even lines (one when it fits).
+
+    >>> from toolkit.limits import ENGLISH
+    >>> break_lines("There are poor people and there are rich people too.", ENGLISH)
+    'There are poor people\\nand there are rich people too.'
+    """
+    tokens = _tokenize(text, "", limits)
+    if not tokens:
+        return ""
+    layout = _Layout(tokens, limits)
+    return _lines(tokens, 0, len(tokens), layout, _Boundaries(tokens, names), limits)
+
+
+def visible_characters(text: str) -> str:
+    """The text without its whitespace: what cutting must keep, in order.
+
+    >>> visible_characters("a b\\n c")
+    'abc'
+    """
+    return "".join(char for char in text if not char.isspace())
