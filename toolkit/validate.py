@@ -44,16 +44,20 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$")
 
 
-def _levenshtein(left: str, right: str) -> int:
-    previous = list(range(len(right) + 1))
-    for i, left_char in enumerate(left, 1):
-        current = [i]
-        for j, right_char in enumerate(right, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left_char != right_char))
-            )
-        previous = current
-    return previous[-1]
+def _edit_distance(left: str, right: str) -> int:
+    """Optimal-string-alignment distance: a swap of two neighbours (``Dasmo``) counts as one edit."""
+    rows = [[0] * (len(right) + 1) for _ in range(len(left) + 1)]
+    for i in range(len(left) + 1):
+        rows[i][0] = i
+    for j in range(len(right) + 1):
+        rows[0][j] = j
+    for i in range(1, len(left) + 1):
+        for j in range(1, len(right) + 1):
+            cost = left[i - 1] != right[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and left[i - 1] == right[j - 2] and left[i - 2] == right[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
 
 
 def _fold(name: str) -> str:
@@ -81,9 +85,9 @@ def names_are_close(left: str, right: str) -> bool:
             return True
         jamo_a = unicodedata.normalize("NFD", a)
         jamo_b = unicodedata.normalize("NFD", b)
-        return _levenshtein(jamo_a, jamo_b) <= 1
+        return _edit_distance(jamo_a, jamo_b) <= 1
     allowed = 2 if min(len(a), len(b)) >= 7 else 1
-    return min(len(a), len(b)) >= 3 and _levenshtein(a, b) <= allowed
+    return min(len(a), len(b)) >= 3 and _edit_distance(a, b) <= allowed
 
 
 def suggest_name(name: str, cast: Iterable[str]) -> str | None:
@@ -91,7 +95,7 @@ def suggest_name(name: str, cast: Iterable[str]) -> str | None:
     candidates = [member for member in cast if names_are_close(name, member)]
     if not candidates:
         return None
-    return min(candidates, key=lambda member: _levenshtein(_fold(name), _fold(member)))
+    return min(candidates, key=lambda member: _edit_distance(_fold(name), _fold(member)))
 
 
 def _check_header(transcript: Transcript, problems: list[Problem]) -> None:

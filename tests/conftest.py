@@ -1,0 +1,41 @@
+"""Shared fixtures: the sample episode, a CLI runner, and a throwaway project tree."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_EPISODE = "misunderstandings-and-stereotypes"
+SAMPLE_TRANSCRIPT = ROOT / "transcripts" / f"{SAMPLE_EPISODE}.txt"
+SAMPLE_RAW = ROOT / "tests" / "data" / "raw" / f"{SAMPLE_EPISODE}.raw.txt"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def sample_text() -> str:
+    return SAMPLE_TRANSCRIPT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's data folders in ``tmp_path``, made the working directory.
+
+    Tests that run ``redbox build`` or ``catalog`` commands work here, never in the real
+    ``subtitles/`` or ``locales/``.
+    """
+    for folder in ("transcripts", "locales", "subtitles"):
+        source = ROOT / folder
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / folder)
+        else:
+            (tmp_path / folder).mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,102 @@
+"""One failing example for every transcript rule code, and the cross-episode checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolkit.checking import Document, check_documents
+from toolkit.transcript import parse_transcript
+from toolkit.validate import RULES, check_across_transcripts, check_transcript_text, names_are_close
+
+GOOD_HEADER = "---\ntitle: T\nepisode: ep-1\nlanguage: en\nspeakers: Joy, Dasom\n---\n"
+
+FAILING_EXAMPLES = {
+    "TRN001": GOOD_HEADER + "Joy: hi\nDasom: yo\nMinji: hey\n",
+    "TRN002": GOOD_HEADER + "Joy: hi\n",
+    "TRN003": "---\ntitle: T\nepisode: ep-1\nlanguage: en\n---\nJoy: hi\n",
+    "TRN004": "---\nepisode: ep-1\nlanguage: en\nspeakers: Joy\n---\nJoy: hi\n",
+    "TRN005": "---\ntitle: T\nepisode: ep-1\nlanguage: en\nspeakers: Joy\nno colon here\n---\nJoy: hi\n",
+    "TRN006": "---\ntitle: T\nepisode: Episode One\nlanguage: en\nspeakers: Joy\n---\nJoy: hi\n",
+    "TRN007": "---\ntitle: T\nepisode: ep-1\nlanguage: english\nspeakers: Joy\n---\nJoy: hi\n",
+    "TRN008": GOOD_HEADER + "stray words\nJoy: hi\nDasom: yo\n",
+    "TRN009": GOOD_HEADER + "Joy:\nDasom: yo\nJoy: hi\n",
+    "TRN010": GOOD_HEADER + "[1:2:3:4] Joy: hi\nDasom: yo\n",
+    "TRN011": GOOD_HEADER + "[00:10] Joy: hi\n[00:05] Dasom: yo\n",
+    "TRN012": "---\ntitle: T\nJoy: hi\n",
+    "TRN013": GOOD_HEADER.replace("language: en\n", "language: en\nlanguage: ko\n") + "Joy: a\nDasom: b\n",
+    "TRN016": GOOD_HEADER.replace("Joy, Dasom", "Joy, Dasom, Joy") + "Joy: a\nDasom: b\n",
+    "TRN017": GOOD_HEADER,
+}
+
+
+@pytest.mark.parametrize("code", sorted(FAILING_EXAMPLES))
+def test_each_rule_fails_its_example(code: str) -> None:
+    _, problems = check_transcript_text(FAILING_EXAMPLES[code], "bad.txt")
+    found = [problem for problem in problems if problem.code == code]
+    assert found, problems
+    assert all(problem.severity == RULES[code][0] for problem in found)
+    assert all(problem.line >= 1 and problem.source == "bad.txt" for problem in found)
+
+
+def test_every_rule_has_an_example_somewhere() -> None:
+    covered = set(FAILING_EXAMPLES) | {"TRN014", "TRN015", "TRN018"}
+    assert covered == set(RULES)
+
+
+def test_good_transcript_is_clean() -> None:
+    _, problems = check_transcript_text(GOOD_HEADER + "Joy: hi\nDasom: yo\n", "good.txt")
+    assert problems == []
+
+
+def test_unknown_speaker_names_the_line_and_suggests() -> None:
+    _, problems = check_transcript_text(GOOD_HEADER + "Joy: hi\n[00:03] Dasmo: yo\n", "bad.txt")
+    (problem,) = [p for p in problems if p.code == "TRN001"]
+    assert (problem.line, problem.column) == (8, 9)
+    assert "did you mean 'Dasom'?" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("written", "cast_name"),
+    [("Minjy", "Minji"), ("joy", "Joy"), ("Jeong yol", "Jeongyol"), ("정렬", "정열"), ("김정훈", "김정열")],
+)
+def test_close_names_are_suggested(written: str, cast_name: str) -> None:
+    assert names_are_close(written, cast_name)
+
+
+@pytest.mark.parametrize(("left", "right"), [("Joy", "Dasom"), ("All", "Ilhyeok"), ("조이", "다솜")])
+def test_different_names_are_not_confused(left: str, right: str) -> None:
+    assert not names_are_close(left, right)
+
+
+def test_same_episode_twice_is_an_error() -> None:
+    first = parse_transcript(GOOD_HEADER + "Joy: a\n", "a.txt")[0]
+    second = parse_transcript(GOOD_HEADER + "Joy: b\n", "b.txt")[0]
+    (problem,) = check_across_transcripts([first, second])
+    assert (problem.code, problem.source, problem.line) == ("TRN014", "b.txt", 3)
+    assert "a.txt" in problem.message
+
+
+def test_speaker_spelt_two_ways_across_episodes_names_both_files() -> None:
+    first = parse_transcript(GOOD_HEADER.replace("Dasom", "Jeongyol") + "Jeongyol: a\n", "a.txt")[0]
+    second_text = GOOD_HEADER.replace("ep-1", "ep-2").replace("Dasom", "Jeongyeol") + "Jeongyeol: b\n"
+    second = parse_transcript(second_text, "b.txt")[0]
+    problems = check_across_transcripts([first, second])
+    assert [(p.code, p.severity, p.source) for p in problems] == [("TRN015", "warning", "b.txt")]
+    assert "'Jeongyeol'" in problems[0].message and "'Jeongyol'" in problems[0].message
+    assert "a.txt" in problems[0].message
+
+
+def test_unreadable_document_is_reported_not_raised() -> None:
+    (problem,) = check_documents([Document("x.txt", None, unreadable="looks like a binary file")])
+    assert (problem.code, problem.severity) == ("TRN018", "error")
+
+
+def test_collects_every_problem_in_every_file() -> None:
+    documents = [
+        Document("a.txt", FAILING_EXAMPLES["TRN001"]),
+        Document("b.txt", FAILING_EXAMPLES["TRN011"]),
+        Document("c.txt", FAILING_EXAMPLES["TRN006"]),
+    ]
+    problems = check_documents(documents)
+    assert {p.source for p in problems} == {"a.txt", "b.txt", "c.txt"}
+    assert problems == sorted(problems, key=lambda p: (p.source, p.line, p.column, p.code))
