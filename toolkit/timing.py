@@ -1,0 +1,282 @@
+"""Timing subtitles without audio: a speech-rate model, anchors, and the Netflix timing rules.
+
+Two layers, so that other stages can reuse the first or replace it:
+
+1. **Turn slots.** :func:`plan_turn_slots` gives every turn of a transcript a
+   :class:`TurnSlot` from a speech-rate model of the source language plus a pause
+   between turns. Anchored turns (``[00:01:23] Joy: …``) start at their anchor and the
+   turns between two anchors share the time between them; with no anchor at all,
+   ``duration_ms`` stretches or squeezes the episode to the video's length. Forced
+   alignment produces slots of its own.
+2. **Cue times.** :func:`share_slot` shares a turn's slot between its cues in proportion
+   to their width, and :func:`fit_cue_times` enforces the rules on the whole list:
+   5/6 s to 7 s a cue, at least 2 frames between cues, gaps of 3 to 11 frames closed to
+   2 frames (Netflix Subtitle Timing Guidelines, see
+   ``../shared/reference/subtitle-standards.md``), no overlaps. Pinned cues (the first
+   cue of an anchored or aligned turn) keep their start when the text fits; when it
+   does not, the minimum duration is given up before the anchor is.
+
+Speech-rate defaults, in the units :func:`toolkit.limits.text_width` counts (characters
+in English; in Korean a syllable counts 1 and a space or Latin letter 0.5):
+
+* English: 15 characters a second. Conversational English runs at about 150-180 words a
+  minute (the BBC Subtitle Guidelines §4 set their subtitle rate to 160-180 wpm to
+  follow speech); at 5.5-6 characters a word with its space that is 14-18 characters a
+  second, and we take the slower end because interviews pause.
+* Korean: 6.5 units a second, about 5.5 syllables a second plus spaces. Lee, Shin, Yoo &
+  Kim, "Speech rate in Korean across region, gender and generation", *Phonetics and
+  Speech Sciences* 9(1):27-39 (2017), measure speaking rate including pauses in
+  syllables a second over 412 speakers of the Korean Standard Speech Database; the
+  5.5 figure is our reading of that range and is **not** quoted from the paper.
+
+Both are overridable with ``rate``. Every time is an integer in milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from toolkit.limits import LanguageLimits, base_language, limits_for, text_width
+from toolkit.model import Problem, Transcript
+
+#: Default speech rates in width units a second (see the module docstring for sources).
+DEFAULT_RATES: dict[str, float] = {"en": 15.0, "ko": 6.5}
+#: The rate for languages without their own default.
+FALLBACK_RATE = 14.0
+#: Pause between two turns, in ms (turn transitions in conversation are ~200 ms,
+#: Stivers et al., PNAS 106(26), 2009; an edited interview leaves a little more).
+DEFAULT_PAUSE_MS = 300
+DEFAULT_FPS = 23.976
+
+
+@dataclass(frozen=True)
+class TimingOptions:
+    """How to time cues: frame rate, speech rate, offset, video length and pause."""
+
+    fps: float = DEFAULT_FPS
+    rate: float | None = None
+    start_ms: int = 0
+    duration_ms: int | None = None
+    pause_ms: int = DEFAULT_PAUSE_MS
+
+    @property
+    def min_gap_ms(self) -> int:
+        """Two frames, rounded up so that a gap is never shorter than two frames.
+
+        >>> TimingOptions().min_gap_ms, TimingOptions(fps=25).min_gap_ms
+        (84, 80)
+        """
+        return math.ceil(2000 / self.fps - 1e-9)
+
+    @property
+    def close_below_ms(self) -> float:
+        """Gaps shorter than 12 frames (half a second) are closed to two frames."""
+        return 12000 / self.fps
+
+
+@dataclass(frozen=True)
+class TurnSlot:
+    """The time a turn is spoken. ``pinned`` when its start is known (anchor, alignment)."""
+
+    start_ms: int
+    end_ms: int
+    pinned: bool = False
+
+
+def speech_rate(language: str, options: TimingOptions) -> float:
+    """The speech rate to use for ``language``: ``options.rate`` or the language's default.
+
+    >>> speech_rate("ko-KR", TimingOptions())
+    6.5
+    """
+    if options.rate is not None:
+        return options.rate
+    return DEFAULT_RATES.get(base_language(language), FALLBACK_RATE)
+
+
+def speech_ms(text: str, limits: LanguageLimits, rate: float) -> int:
+    """How long ``text`` takes to say at ``rate`` width units a second (at least 1 ms).
+
+    >>> from toolkit.limits import ENGLISH
+    >>> speech_ms("Welcome to the Red Box!", ENGLISH, 15.0)
+    1533
+    """
+    return max(1, round(text_width(text, limits) / rate * 1000))
+
+
+def _runs(transcript: Transcript) -> list[tuple[int, int]]:
+    """Index ranges of turns that start at an anchor (or at the beginning)."""
+    starts = [0] + [
+        index for index, turn in enumerate(transcript.turns) if index and turn.anchor_ms is not None
+    ]
+    ends = [*starts[1:], len(transcript.turns)]
+    return list(zip(starts, ends, strict=True))
+
+
+def plan_turn_slots(transcript: Transcript, options: TimingOptions) -> list[TurnSlot]:
+    """One slot per turn, from the speech-rate model, the anchors and the video length.
+
+    >>> from toolkit.model import Turn
+    >>> episode = Transcript("t.txt", (("language", "en"),),
+    ...     (Turn("Joy", "Hello there.", 3), Turn("Dasom", "Right.", 4, anchor_ms=10_000)))
+    >>> plan_turn_slots(episode, TimingOptions(start_ms=1000))
+    [TurnSlot(start_ms=1000, end_ms=9700, pinned=False), TurnSlot(start_ms=10000, end_ms=10400, pinned=True)]
+    """
+    turns = transcript.turns
+    if not turns:
+        return []
+    limits = limits_for(transcript.language or "en")
+    rate = speech_rate(transcript.language or "en", options)
+    natural = [speech_ms(turn.text, limits, rate) for turn in turns]
+    has_anchor = any(turn.anchor_ms is not None for turn in turns)
+    runs = _runs(transcript)
+    slots: list[TurnSlot] = []
+    for run_index, (first, stop) in enumerate(runs):
+        anchor = turns[first].anchor_ms
+        start = anchor if anchor is not None else options.start_ms
+        length = sum(natural[first:stop]) + options.pause_ms * (stop - first - 1)
+        if run_index + 1 < len(runs):
+            next_anchor = turns[runs[run_index + 1][0]].anchor_ms
+            assert next_anchor is not None
+            available: int | None = next_anchor - options.pause_ms - start
+        elif options.duration_ms is not None and (not has_anchor or options.duration_ms > start):
+            available = options.duration_ms - start
+        else:
+            available = None
+        factor = 1.0 if available is None else max(0.0, available / length)
+        cursor = float(start)
+        for index in range(first, stop):
+            begin = round(cursor)
+            cursor += natural[index] * factor
+            slots.append(TurnSlot(begin, max(begin, round(cursor)), turns[index].anchor_ms is not None))
+            cursor += options.pause_ms * factor
+    return slots
+
+
+def share_slot(slot: TurnSlot, weights: Sequence[float]) -> list[tuple[int, int]]:
+    """Share a slot between cues in proportion to ``weights`` (their widths).
+
+    >>> share_slot(TurnSlot(0, 3000), [1.0, 2.0])
+    [(0, 1000), (1000, 3000)]
+    """
+    total = sum(weights) or 1.0
+    length = slot.end_ms - slot.start_ms
+    times: list[tuple[int, int]] = []
+    done = 0.0
+    for weight in weights:
+        begin = slot.start_ms + round(length * done / total)
+        done += weight
+        times.append((begin, slot.start_ms + round(length * done / total)))
+    return times
+
+
+def _pack(
+    planned: Sequence[tuple[int, int]], lo: int, hi: int | None, limits: LanguageLimits, gap: int
+) -> list[tuple[int, int]]:
+    """Lay out one run of cues that starts at ``lo`` and must end a gap before ``hi``."""
+    low, high = limits.min_duration_ms, limits.max_duration_ms
+    durations = [min(high, max(low, end - start)) for start, end in planned]
+    times: list[tuple[int, int]] = []
+    cursor = lo
+    for (start, _end), duration in zip(planned, durations, strict=True):
+        begin = max(start, cursor)
+        times.append((begin, begin + duration))
+        cursor = begin + duration + gap
+    if hi is None or not times or times[-1][1] + gap <= hi:
+        return times
+    # Too little time before the next pinned cue: close the planned pauses first, then
+    # shorten long cues towards the minimum, and only then go below the minimum.
+    count = len(planned)
+    available = hi - gap - lo - gap * (count - 1)
+    if available >= sum(durations):
+        pass
+    elif available >= low * count:
+        spare = sum(durations) - low * count
+        factor = (available - low * count) / spare if spare else 0.0
+        durations = [low + math.floor((duration - low) * factor) for duration in durations]
+    else:
+        durations = [max(1, available // count)] * count
+    times = []
+    cursor = lo
+    for duration in durations:
+        times.append((cursor, cursor + duration))
+        cursor += duration + gap
+    return times
+
+
+def _close_gaps(
+    times: list[tuple[int, int]], pinned: Sequence[bool], limits: LanguageLimits, options: TimingOptions
+) -> None:
+    """Close gaps of 3 to 11 frames to 2 frames by extending (or moving) the earlier cue."""
+    gap = options.min_gap_ms
+    for index in range(len(times) - 2, -1, -1):
+        start, end = times[index]
+        following = times[index + 1][0]
+        if not gap < following - end < options.close_below_ms:
+            continue
+        new_end = following - gap
+        if new_end - start > limits.max_duration_ms:
+            if pinned[index]:
+                continue
+            previous_end = times[index - 1][1] if index else None
+            new_start = new_end - limits.max_duration_ms
+            if previous_end is not None and new_start - previous_end < gap:
+                continue
+            start = new_start
+        times[index] = (start, new_end)
+
+
+def fit_cue_times(
+    planned: Sequence[tuple[int, int]],
+    pinned: Sequence[bool],
+    limits: LanguageLimits,
+    options: TimingOptions,
+) -> list[tuple[int, int]]:
+    """Apply the timing rules to planned cue times (in order), keeping pinned starts.
+
+    >>> from toolkit.limits import ENGLISH
+    >>> fit_cue_times([(0, 300), (400, 20_000)], [False, False], ENGLISH, TimingOptions())
+    [(0, 833), (917, 7917)]
+    """
+    gap = options.min_gap_ms
+    starts = [0] + [index for index in range(1, len(planned)) if pinned[index]]
+    stops = [*starts[1:], len(planned)]
+    times: list[tuple[int, int]] = []
+    for first, stop in zip(starts, stops, strict=True):
+        if first == stop:
+            continue
+        lo = planned[first][0] if not times else max(planned[first][0], times[-1][1] + gap)
+        hi = planned[stop][0] if stop < len(planned) else None
+        times.extend(_pack(planned[first:stop], lo, hi, limits, gap))
+    _close_gaps(times, pinned, limits, options)
+    return times
+
+
+def timing_problems(transcript: Transcript, options: TimingOptions, source: str) -> list[Problem]:
+    """Turns that read too fast in the time their anchors leave them (rule TIM001), and
+    anchors earlier than the anchor before them (TIM002).
+    """
+    problems: list[Problem] = []
+    limits = limits_for(transcript.language or "en")
+    previous_anchor: int | None = None
+    for turn in transcript.turns:
+        if turn.anchor_ms is not None:
+            if previous_anchor is not None and turn.anchor_ms <= previous_anchor:
+                problems.append(
+                    Problem(source, turn.line, 1, "error", "TIM002",
+                            "anchor-out-of-order: this anchor is not later than the one before it")
+                )  # fmt: skip
+            previous_anchor = turn.anchor_ms
+    for turn, slot in zip(transcript.turns, plan_turn_slots(transcript, options), strict=True):
+        width = text_width(turn.text, limits)
+        seconds = (slot.end_ms - slot.start_ms) / 1000
+        if width and (seconds <= 0 or width / seconds > limits.max_cps):
+            speed = "no time at all" if seconds <= 0 else f"{width / seconds:.1f} characters a second"
+            problems.append(
+                Problem(source, turn.line, turn.label_column, "warning", "TIM001",
+                        f"turn-reads-too-fast: the anchors leave {seconds:.1f} s for this turn, "
+                        f"{speed} (limit {limits.max_cps:g})")
+            )  # fmt: skip
+    return sorted(problems, key=Problem.sort_key)
