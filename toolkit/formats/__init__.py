@@ -1,0 +1,177 @@
+"""Subtitle file formats: the registry of writers and readers for SRT and WebVTT.
+
+Writers turn :class:`~toolkit.model.Cue` lists into text (``str``); readers turn text
+into :class:`ParsedCue` lists plus the :class:`~toolkit.model.Problem` list of what a
+real player would drop, reject or misread. Nothing here touches the filesystem.
+
+>>> format_for_name("subtitles/episode.en.vtt")
+'vtt'
+>>> get_format("srt").extension
+'.srt'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from toolkit.errors import SubtitleError
+from toolkit.model import Cue, Problem
+
+#: Characters some reader takes as a line break (Python's ``str.splitlines`` and players
+#: that follow it); neither format can carry them inside a cue line.
+LINE_BREAKING_CHARACTERS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@dataclass(frozen=True)
+class ParsedCue:
+    """One cue as read from a subtitle file.
+
+    ``number`` is the cue's 1-based position among the cues read; ``identifier`` is the
+    SRT index line or the WebVTT cue id as written (``""`` when there is none).
+    ``text`` is the payload exactly as written (WebVTT markup included); ``plain`` is what
+    a viewer sees (tags removed, character references decoded); ``voices`` are the WebVTT
+    ``<v>`` names in order. ``line`` is the first line of the cue's block and
+    ``timing_line`` the line holding its ``-->``, both 1-based.
+    """
+
+    number: int
+    identifier: str
+    start_ms: int
+    end_ms: int
+    text: str
+    plain: str
+    voices: tuple[str, ...]
+    line: int
+    timing_line: int
+
+
+class Writer(Protocol):
+    """A writer: cues in, file text out (LF line ends unless the format says otherwise)."""
+
+    def __call__(self, cues: Sequence[Cue], *, source: str = "") -> str: ...
+
+
+Reader = Callable[[str, str], tuple[list[ParsedCue], list[Problem]]]
+
+
+@dataclass(frozen=True)
+class SubtitleFormat:
+    """A format id, its file suffix and its media type."""
+
+    id: str
+    extension: str
+    media_type: str
+
+
+FORMATS: dict[str, SubtitleFormat] = {
+    "srt": SubtitleFormat("srt", ".srt", "application/x-subrip"),
+    "vtt": SubtitleFormat("vtt", ".vtt", "text/vtt"),
+}
+
+
+def get_format(format_id: str) -> SubtitleFormat:
+    """The format registered as ``format_id`` (``KeyError`` for an unknown id)."""
+    return FORMATS[format_id]
+
+
+def format_for_name(name: str) -> str | None:
+    """The format id for a file name by its suffix, or ``None`` when it is not a subtitle file.
+
+    >>> format_for_name("a.SRT"), format_for_name("notes.txt")
+    ('srt', None)
+    """
+    lowered = name.lower()
+    for subtitle_format in FORMATS.values():
+        if lowered.endswith(subtitle_format.extension):
+            return subtitle_format.id
+    return None
+
+
+def sniff_format(text: str) -> str:
+    """Guess the format of subtitle text from its content: ``vtt`` when it starts with ``WEBVTT``.
+
+    >>> sniff_format("\\ufeffWEBVTT\\n"), sniff_format("1\\n00:00:01,000 --> 00:00:02,000\\nHi\\n")
+    ('vtt', 'srt')
+    """
+    return "vtt" if text.lstrip("\ufeff").startswith("WEBVTT") else "srt"
+
+
+def get_writer(format_id: str, *, crlf: bool = False) -> Writer:
+    """The writer for ``format_id``; ``crlf`` asks for CRLF line ends (SRT only; WebVTT is always LF)."""
+    if format_id == "srt":
+        from toolkit.formats.srt import compose_srt
+
+        def write_srt(cues: Sequence[Cue], *, source: str = "") -> str:
+            return compose_srt(cues, crlf=crlf, source=source)
+
+        return write_srt
+    if format_id == "vtt":
+        from toolkit.formats.vtt import compose_vtt
+
+        return compose_vtt
+    raise KeyError(format_id)
+
+
+def get_reader(format_id: str) -> Reader:
+    """The reader for ``format_id``: ``reader(text, source) -> (cues, problems)``."""
+    if format_id == "srt":
+        from toolkit.formats.srt import parse_srt
+
+        return parse_srt
+    if format_id == "vtt":
+        from toolkit.formats.vtt import parse_vtt
+
+        return parse_vtt
+    raise KeyError(format_id)
+
+
+def validate_cues(cues: Sequence[Cue], *, source: str = "", format_name: str = "subtitle") -> None:
+    """Refuse cues that no file can carry faithfully (raises :class:`SubtitleError` at the cue's line).
+
+    Checked: start >= 0, end > start, non-empty text, no blank (or whitespace-only) line,
+    no NUL or line-breaking control character, and cues in order without overlaps.
+
+    >>> from toolkit.model import CuePart
+    >>> validate_cues([Cue(0, 0, (CuePart(None, "Hi"),), line=3)], source="a.txt")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SubtitleError: a.txt:3: cue 1 ends at 0 ms, not after its start (0 ms)
+    """
+    previous_end = 0
+    for number, cue in enumerate(cues, start=1):
+        where = f"cue {number}"
+        if cue.start_ms < 0:
+            raise SubtitleError(f"{where} starts before zero ({cue.start_ms} ms)", source, cue.line)
+        if cue.end_ms <= cue.start_ms:
+            raise SubtitleError(
+                f"{where} ends at {cue.end_ms} ms, not after its start ({cue.start_ms} ms)",
+                source,
+                cue.line,
+            )
+        if cue.start_ms < previous_end:
+            raise SubtitleError(
+                f"{where} starts at {cue.start_ms} ms, before the previous cue ends "
+                f"({previous_end} ms): cues must be in order without overlaps",
+                source,
+                cue.line,
+            )
+        previous_end = cue.end_ms
+        if not cue.parts or not cue.text.strip():
+            raise SubtitleError(f"{where} has no text", source, cue.line)
+        for line in cue.text.split("\n"):
+            if not line.strip():
+                raise SubtitleError(
+                    f"{where} has a blank line, which would end the cue in a {format_name} file",
+                    source,
+                    cue.line,
+                )
+        for char in cue.text:
+            if char == "\x00" or char in LINE_BREAKING_CHARACTERS:
+                raise SubtitleError(
+                    f"{where} holds the control character U+{ord(char):04X}, which "
+                    f"{format_name} readers take as a line break or refuse",
+                    source,
+                    cue.line,
+                )

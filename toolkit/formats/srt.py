@@ -1,0 +1,255 @@
+"""SubRip (SRT): a guarded writer through pysrt, and a reader that reports what it cannot read.
+
+SRT has no escaping, and pysrt writes whatever it is given, so :func:`compose_srt`
+validates the cues first (:func:`toolkit.formats.validate_cues`) and then makes each
+text line safe with :func:`srt_safe_text`:
+
+- ``-->`` becomes ``--⁠>`` (U+2060 WORD JOINER between ``--`` and ``>``): ffmpeg takes a
+  number line followed by a line with a timing arrow as a new cue even without a blank
+  line, and no reader sees an arrow any more. The joiner is invisible.
+- ``<`` before a letter or ``/`` becomes ``<⁠`` and ``{\\`` becomes ``{⁠\\``: players read
+  ``<b>``, ``<i>``, ``<font>`` and ``{\\an8}`` as formatting and hide them; with the joiner
+  they show the text as typed.
+- Spaces and tabs at either end of a line are dropped: pysrt drops them at the end of
+  a cue, ffmpeg at the start of every line, so no SRT file can promise them.
+
+A line of digits or a timecode inside a cue is harmless once no line holds ``-->``
+(every reader then ends a cue only at a blank line), and blank lines are refused.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+import pysrt
+
+from toolkit.formats import ParsedCue, validate_cues
+from toolkit.model import Cue, Problem, Severity
+
+WORD_JOINER = "\u2060"
+_TAG_START = re.compile(r"<(?=[A-Za-z/])")
+_OVERRIDE_START = re.compile(r"\{(?=\\)")
+_FORMATTING_TAG = re.compile(r"</?(?:b|i|u|s)>|<font(?:\s[^>]*)?>|</font>|\{\\[^}]*\}", re.IGNORECASE)
+_TIMING = re.compile(
+    r"^\s*(?P<start>\S+?)\s*-->\s*(?P<end>\S+)(?P<rest>.*)$",
+)
+_TIMESTAMP = re.compile(r"^(\d+):(\d+):(\d+)([,.])(\d+)$")
+
+
+def srt_safe_text(text: str) -> str:
+    """The text :func:`compose_srt` writes for ``text`` (see the module docstring).
+
+    >>> srt_safe_text(" a --> b \\n<b>&</b>") == "a --\\u2060> b\\n<\\u2060b>&<\\u2060/b>"
+    True
+    """
+    lines = []
+    for line in text.split("\n"):
+        line = line.strip(" \t").replace("-->", "--" + WORD_JOINER + ">")
+        line = _TAG_START.sub("<" + WORD_JOINER, line)
+        line = _OVERRIDE_START.sub("{" + WORD_JOINER, line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def format_timestamp(ms: int) -> str:
+    """``HH:MM:SS,mmm`` for a time in milliseconds.
+
+    >>> format_timestamp(3_723_004)
+    '01:02:03,004'
+    """
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
+
+
+def compose_srt(cues: Sequence[Cue], *, crlf: bool = False, source: str = "") -> str:
+    """The text of an SRT file holding ``cues``, numbered from 1, written by pysrt.
+
+    >>> from toolkit.model import CuePart
+    >>> compose_srt([Cue(1000, 2500, (CuePart("Joy", "Joy: Hi"),))])
+    '1\\n00:00:01,000 --> 00:00:02,500\\nJoy: Hi\\n\\n'
+    """
+    validate_cues(cues, source=source, format_name="SRT")
+    items = [
+        pysrt.SubRipItem(
+            index,
+            start=pysrt.SubRipTime(milliseconds=cue.start_ms),
+            end=pysrt.SubRipTime(milliseconds=cue.end_ms),
+            text=srt_safe_text(cue.text),
+        )
+        for index, cue in enumerate(cues, start=1)
+    ]
+    stream = io.StringIO()
+    pysrt.SubRipFile(items=items).write_into(stream, eol="\r\n" if crlf else "\n")
+    return stream.getvalue()
+
+
+def plain_text(text: str) -> str:
+    """What a player shows for SRT text: formatting tags and ``{\\…}`` overrides removed.
+
+    >>> plain_text("<i>Hi</i> {\\\\an8}there")
+    'Hi there'
+    """
+    return _FORMATTING_TAG.sub("", text)
+
+
+def _parse_timestamp(text: str) -> tuple[int, str | None]:
+    """(milliseconds, warning) for an SRT timestamp; ``ValueError`` when unreadable."""
+    match = _TIMESTAMP.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not HH:MM:SS,mmm")
+    hours, minutes, seconds, separator, millis = match.groups()
+    if len(minutes) != 2 or len(seconds) != 2 or len(millis) != 3:
+        raise ValueError(f"{text!r}: minutes and seconds need 2 digits, milliseconds 3")
+    if int(minutes) > 59 or int(seconds) > 59:
+        raise ValueError(f"{text!r}: minutes and seconds must be 00 to 59")
+    value = ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
+    warning = None
+    if separator != ",":
+        warning = f"{text!r} uses '.' before the milliseconds; SRT uses ','"
+    elif len(hours) < 2:
+        warning = f"{text!r} has a one-digit hour; SRT uses two"
+    return value, warning
+
+
+def _is_timing_line(line: str) -> bool:
+    return "-->" in line
+
+
+def _starts_cue(lines: list[str], index: int) -> bool:
+    """True when ``lines[index]`` is a timing line or an index line right above one."""
+    if _is_timing_line(lines[index]):
+        return True
+    return (
+        lines[index].strip().isdigit()
+        and index + 1 < len(lines)
+        and _is_timing_line(lines[index + 1])
+    )
+
+
+def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], list[Problem]]:
+    """Read SRT text leniently: every cue that can be read, and a problem for everything else.
+
+    Unlike pysrt, a malformed timestamp is a problem (the cue is skipped), never time 0.
+
+    >>> bad = "1\\n00:00:01,000 --> 00:00:0a,000\\nHi\\n\\n"
+    >>> cues, problems = parse_srt(bad + "2\\n00:00:03,000 --> 00:00:04,000\\nBye\\n")
+    >>> [(cue.number, cue.start_ms, cue.text) for cue in cues], [p.code for p in problems]
+    ([(1, 3000, 'Bye')], ['SUB201'])
+    """
+    problems: list[Problem] = []
+
+    def problem(line: int, severity: Severity, code: str, message: str) -> None:
+        problems.append(Problem(source, line, 0, severity, code, message))
+
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cues: list[ParsedCue] = []
+    index = 0
+    expected_number = 1
+    while index < len(lines):
+        if not lines[index].strip():
+            index += 1
+            continue
+        block_start = index
+        identifier = ""
+        if lines[index].strip().isdigit() and index + 1 < len(lines) and _is_timing_line(
+            lines[index + 1]
+        ):
+            identifier = lines[index].strip()
+            index += 1
+        elif not _is_timing_line(lines[index]):
+            junk_start = index
+            while index < len(lines) and lines[index].strip() and not _starts_cue(lines, index):
+                index += 1
+            problem(
+                junk_start + 1,
+                "error",
+                "SUB204",
+                "srt-text-outside-cue: lines that belong to no cue (no index and timing line "
+                "above them); readers skip them or glue them to the previous cue",
+            )
+            continue
+        if not identifier:
+            problem(
+                index + 1,
+                "warning",
+                "SUB205",
+                "srt-index: the cue has no index line above its timing line",
+            )
+        elif identifier != str(expected_number):
+            problem(
+                block_start + 1,
+                "warning",
+                "SUB205",
+                f"srt-index: cue index {identifier} where {expected_number} was expected",
+            )
+        timing_index = index
+        timing = lines[index]
+        index += 1
+        text_lines: list[str] = []
+        while index < len(lines) and lines[index].strip():
+            line = lines[index]
+            if _is_timing_line(line) and _TIMING.match(line):
+                if text_lines and text_lines[-1].strip().isdigit():
+                    text_lines.pop()
+                    index -= 1
+                problem(
+                    index + 1,
+                    "error",
+                    "SUB203",
+                    "srt-missing-blank-line: a new cue starts without a blank line before it; "
+                    "pysrt and srt glue it to the cue above as text",
+                )
+                break
+            text_lines.append(line)
+            index += 1
+        start_end = _read_timing(timing)
+        if isinstance(start_end, str):
+            problem(
+                timing_index + 1,
+                "error",
+                "SUB201",
+                f"srt-bad-timing: {start_end}; pysrt reads it as 0, so the cue is skipped",
+            )
+            expected_number += 1
+            continue
+        start, end, warnings = start_end
+        for warning in warnings:
+            problem(timing_index + 1, "warning", "SUB202", f"srt-timing-format: {warning}")
+        body = "\n".join(text_lines)
+        cues.append(
+            ParsedCue(
+                number=len(cues) + 1,
+                identifier=identifier,
+                start_ms=start,
+                end_ms=end,
+                text=body,
+                plain=plain_text(body),
+                voices=(),
+                line=block_start + 1,
+                timing_line=timing_index + 1,
+            )
+        )
+        expected_number = int(identifier) + 1 if identifier else expected_number + 1
+    return cues, problems
+
+
+def _read_timing(line: str) -> tuple[int, int, list[str]] | str:
+    """(start, end, warnings) of a timing line, or the reason it cannot be read."""
+    match = _TIMING.match(line)
+    if not match:
+        return f"cannot read the timing line {line.strip()!r}"
+    rest = match.group("rest").strip()
+    warnings = []
+    if rest and not re.fullmatch(r"([XY][12]:\d+\s*)+", rest):
+        return f"unexpected text {rest!r} after the end time"
+    try:
+        start, start_warning = _parse_timestamp(match.group("start"))
+        end, end_warning = _parse_timestamp(match.group("end"))
+    except ValueError as error:
+        return str(error)
+    warnings = [warning for warning in (start_warning, end_warning) if warning]
+    return start, end, warnings

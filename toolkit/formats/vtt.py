@@ -1,0 +1,502 @@
+"""WebVTT: our own small writer, and a reader that follows the WHATWG/W3C parser algorithm.
+
+The writer emits ``WEBVTT``, a blank line, then one block per cue: the timing line
+``HH:MM:SS.mmm --> HH:MM:SS.mmm`` (hours of two or more digits) and one payload line
+per text line. Each part said by a known speaker is wrapped in ``<v Name>…</v>``.
+``&``, ``<`` and ``>`` in text become ``&amp;``, ``&lt;`` and ``&gt;`` (so ``-->`` can never
+appear in a payload); ``&`` and ``>`` in a voice name become ``&amp;`` and ``&gt;``. LF
+line ends, no BOM, no cue ids: the same cues always give the same text.
+
+The reader implements "parse a WebVTT file" from https://w3c.github.io/webvtt/ (the
+algorithm Chromium's parser follows) and reports as problems what a browser silently
+drops: a bad signature (the whole file), cues with malformed timings, text outside any
+cue, ``-->`` lines that end a cue early, STYLE/REGION blocks after the first cue,
+unknown tags (which swallow text), invalid settings, NULs and duplicate ids.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from toolkit.errors import TimecodeError
+from toolkit.formats import ParsedCue, validate_cues
+from toolkit.model import Cue, Problem, Severity
+
+SIGNATURE = "WEBVTT"
+#: WebVTT's whitespace inside a line (spec: space, tab, form feed; LF/CR are line ends).
+_WHITESPACE = " \t\x0c"
+_KNOWN_TAGS = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
+_TIMESTAMP_TAG = re.compile(r"^(\d+:)?\d{2}:\d{2}\.\d{3}$")
+
+
+# ---------------------------------------------------------------- writing
+
+
+def format_timestamp(ms: int) -> str:
+    """``HH:MM:SS.mmm`` for a time in milliseconds (hours keep growing past 99).
+
+    >>> format_timestamp(3_723_004), format_timestamp(360_000_000)
+    ('01:02:03.004', '100:00:00.000')
+    """
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def escape_text(text: str) -> str:
+    """Escape cue text: ``&``, ``<`` and ``>`` become character references.
+
+    >>> escape_text("a --> <b> & c")
+    'a --&gt; &lt;b&gt; &amp; c'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_voice(name: str) -> str:
+    """Escape a voice name for ``<v …>``: ``&`` and ``>``; runs of whitespace become one space.
+
+    The parser collapses whitespace in the annotation anyway; writing it collapsed makes
+    what every reader returns equal to what we wrote.
+
+    >>> escape_voice("A&B >  C")
+    'A&amp;B &gt; C'
+    """
+    collapsed = " ".join(name.split())
+    return collapsed.replace("&", "&amp;").replace(">", "&gt;")
+
+
+def cue_payload(cue: Cue) -> str:
+    """The payload lines of one cue, voice spans included.
+
+    >>> from toolkit.model import CuePart
+    >>> cue_payload(Cue(0, 1000, (CuePart("Joy", "-Hi & bye"), CuePart(None, "-Yes"))))
+    '<v Joy>-Hi &amp; bye</v>\\n-Yes'
+    """
+    lines = []
+    for part in cue.parts:
+        body = escape_text(part.text)
+        name = escape_voice(part.speaker or "")
+        lines.append(f"<v {name}>{body}</v>" if name else body)
+    return "\n".join(lines)
+
+
+def compose_vtt(cues: Sequence[Cue], *, source: str = "") -> str:
+    """The text of a WebVTT file holding ``cues`` (validated first, see :func:`validate_cues`).
+
+    >>> from toolkit.model import CuePart
+    >>> print(compose_vtt([Cue(1000, 2500, (CuePart("Joy", "a < b"),))]), end="")
+    WEBVTT
+    <BLANKLINE>
+    00:00:01.000 --> 00:00:02.500
+    <v Joy>a &lt; b</v>
+    """
+    validate_cues(cues, source=source, format_name="WebVTT")
+    blocks = [SIGNATURE]
+    for cue in cues:
+        timing = f"{format_timestamp(cue.start_ms)} --> {format_timestamp(cue.end_ms)}"
+        blocks.append(f"{timing}\n{cue_payload(cue)}")
+    return "\n\n".join(blocks) + "\n"
+
+
+# ---------------------------------------------------------------- cue text
+
+
+@dataclass(frozen=True)
+class CueText:
+    """What a cue's payload shows: its plain text, voice names and unknown tags."""
+
+    plain: str
+    voices: tuple[str, ...]
+    unknown_tags: tuple[str, ...]
+
+
+def parse_cue_text(payload: str) -> CueText:
+    """Run the WebVTT cue text tokenizer far enough to know what a viewer sees.
+
+    Tags vanish, character references are decoded, ``<v>`` annotations are collected
+    (whitespace collapsed, references decoded). A ``<`` that does not start a known tag
+    still starts a tag, which is how a raw ``<`` swallows the rest of a cue in browsers.
+
+    >>> parse_cue_text("<v A&amp;B  &gt; C>x &lt; y</v> <i>z</i>")
+    CueText(plain='x < y z', voices=('A&B > C',), unknown_tags=())
+    >>> parse_cue_text("1 < 2 and more").plain
+    '1 '
+    """
+    plain: list[str] = []
+    voices: list[str] = []
+    unknown: list[str] = []
+    position = 0
+    length = len(payload)
+    while position < length:
+        tag_start = payload.find("<", position)
+        if tag_start < 0:
+            plain.append(html.unescape(payload[position:]))
+            break
+        plain.append(html.unescape(payload[position:tag_start]))
+        tag_end = payload.find(">", tag_start + 1)
+        if tag_end < 0:
+            tag_end = length
+        tag = payload[tag_start + 1 : tag_end]
+        position = tag_end + 1
+        if tag.startswith("/"):
+            name = tag[1:].split(".", 1)[0].strip()
+            if name and name not in _KNOWN_TAGS:
+                unknown.append(f"<{tag}>")
+            continue
+        if tag and tag[0].isdigit():
+            if not _TIMESTAMP_TAG.match(tag):
+                unknown.append(f"<{tag}>")
+            continue
+        head, _, annotation = _split_tag(tag)
+        name = head.split(".", 1)[0]
+        if name not in _KNOWN_TAGS:
+            unknown.append(f"<{tag}>" if tag_end < length else f"<{tag}")
+            continue
+        if name == "v":
+            voice = " ".join(html.unescape(annotation).split())
+            if voice:
+                voices.append(voice)
+    return CueText("".join(plain), tuple(voices), tuple(unknown))
+
+
+def _split_tag(tag: str) -> tuple[str, str, str]:
+    """Split a start tag's inside into (name with classes, separator, annotation)."""
+    for index, char in enumerate(tag):
+        if char in _WHITESPACE or char == "\n":
+            return tag[:index], char, tag[index + 1 :]
+    return tag, "", ""
+
+
+# ---------------------------------------------------------------- timestamps
+
+
+def _collect_timestamp(line: str, position: int) -> tuple[int, int]:
+    """Spec "collect a WebVTT timestamp": (milliseconds, new position) or :class:`TimecodeError`."""
+
+    def digits(at: int) -> tuple[str, int]:
+        end = at
+        while end < len(line) and "0" <= line[end] <= "9":
+            end += 1
+        return line[at:end], end
+
+    if position >= len(line) or not ("0" <= line[position] <= "9"):
+        raise TimecodeError("a timestamp must start with a digit")
+    first, position = digits(position)
+    hours_first = len(first) != 2 or int(first) > 59
+    if position >= len(line) or line[position] != ":":
+        raise TimecodeError(f"expected ':' after {first!r}")
+    second, position = digits(position + 1)
+    if len(second) != 2:
+        raise TimecodeError(f"minutes and seconds need exactly 2 digits, not {second!r}")
+    if hours_first or (position < len(line) and line[position] == ":"):
+        if position >= len(line) or line[position] != ":":
+            raise TimecodeError("hours need minutes and seconds after them")
+        third, position = digits(position + 1)
+        if len(third) != 2:
+            raise TimecodeError(f"seconds need exactly 2 digits, not {third!r}")
+        hours, minutes, seconds = int(first), int(second), int(third)
+    else:
+        hours, minutes, seconds = 0, int(first), int(second)
+    if position >= len(line) or line[position] != ".":
+        raise TimecodeError("expected '.' and 3 digits of milliseconds")
+    fraction, position = digits(position + 1)
+    if len(fraction) != 3:
+        raise TimecodeError(f"milliseconds need exactly 3 digits, not {fraction!r}")
+    if minutes > 59 or seconds > 59:
+        raise TimecodeError("minutes and seconds must be 00 to 59")
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(fraction), position
+
+
+def _skip_whitespace(line: str, position: int) -> int:
+    while position < len(line) and line[position] in _WHITESPACE:
+        position += 1
+    return position
+
+
+def parse_timing_line(line: str) -> tuple[int, int, str]:
+    """(start ms, end ms, settings text) of a cue timing line, or :class:`TimecodeError` saying why not.
+
+    >>> parse_timing_line("00:01.000 --> 00:00:02.500 align:start")
+    (1000, 2500, 'align:start')
+    >>> parse_timing_line("00:01,000 --> 00:02.000")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.TimecodeError: expected '.' and 3 digits of milliseconds
+    """
+    position = _skip_whitespace(line, 0)
+    start, position = _collect_timestamp(line, position)
+    position = _skip_whitespace(line, position)
+    if line[position : position + 3] != "-->":
+        raise TimecodeError("expected '-->' after the start time")
+    position = _skip_whitespace(line, position + 3)
+    end, position = _collect_timestamp(line, position)
+    return start, end, line[position:].strip(_WHITESPACE)
+
+
+_SETTING_VALUES = {
+    "vertical": re.compile(r"^(rl|lr)$"),
+    "line": re.compile(r"^(-?\d+(\.\d+)?|\d+(\.\d+)?%)(,(start|center|end))?$"),
+    "position": re.compile(r"^\d+(\.\d+)?%(,(line-left|center|line-right))?$"),
+    "size": re.compile(r"^\d+(\.\d+)?%$"),
+    "align": re.compile(r"^(start|center|end|left|right)$"),
+    "region": re.compile(r"^[^\s]+$"),
+}
+
+
+def _bad_settings(settings: str) -> list[str]:
+    """The settings a player ignores (unknown names or invalid values)."""
+    bad = []
+    for setting in settings.replace("\t", " ").replace("\x0c", " ").split(" "):
+        if not setting:
+            continue
+        name, colon, value = setting.partition(":")
+        pattern = _SETTING_VALUES.get(name)
+        if not colon or pattern is None or not pattern.match(value):
+            bad.append(setting)
+            continue
+        number = re.match(r"^-?\d+(\.\d+)?", value)
+        is_percentage = value.split(",")[0].endswith("%")
+        if is_percentage and number and float(number.group()) > 100:
+            bad.append(setting)
+    return bad
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class _Block:
+    """What "collect a WebVTT block" returns, with where it was found."""
+
+    first_line: int
+    kind: str  # "cue", "style", "region", "note", "text", "none"
+    identifier: str = ""
+    start_ms: int = 0
+    end_ms: int = 0
+    settings: str = ""
+    text: str = ""
+    timing_line: int = 0
+
+
+class _Reader:
+    """The spec's parser over a list of lines (LF split), collecting problems as it goes."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        if "\x00" in text:
+            line = text[: text.index("\x00")].replace("\r\n", "\n").replace("\r", "\n").count("\n")
+            self.problem(
+                line + 1,
+                "warning",
+                "SUB109",
+                "vtt-nul-character: NUL characters are read as U+FFFD (�)",
+            )
+        normalised = text.replace("\x00", "\ufffd").replace("\r\n", "\n").replace("\r", "\n")
+        self.lines = normalised.split("\n")
+        self.position = 0
+        self.seen_cue = False
+
+    def problem(self, line: int, severity: Severity, code: str, message: str) -> None:
+        self.problems.append(Problem(self.source, line, 0, severity, code, message))
+
+    def collect_block(self, in_header: bool) -> _Block:
+        """Spec "collect a WebVTT block"; ``self.position`` is a line index."""
+        first_line = self.position + 1
+        line_count = 0
+        previous_position = self.position
+        buffer_lines: list[str] = []
+        seen_arrow = False
+        block = _Block(first_line, "none")
+        kind_from_header = ""
+        while True:
+            line_index = self.position
+            line = self.lines[line_index]
+            line_count += 1
+            self.position += 1
+            seen_eof = self.position >= len(self.lines)
+            if "-->" in line:
+                if not in_header and (line_count == 1 or (line_count == 2 and not seen_arrow)):
+                    seen_arrow = True
+                    previous_position = self.position
+                    identifier = "\n".join(buffer_lines)
+                    try:
+                        start, end, settings = parse_timing_line(line)
+                    except TimecodeError as error:
+                        self.problem(
+                            line_index + 1,
+                            "error",
+                            "SUB102",
+                            f"vtt-bad-timing: {error} in {line.strip()!r}; players drop this cue",
+                        )
+                        block = _Block(first_line, "dropped", timing_line=line_index + 1)
+                    else:
+                        block = _Block(
+                            first_line,
+                            "cue",
+                            identifier=identifier,
+                            start_ms=start,
+                            end_ms=end,
+                            settings=settings,
+                            timing_line=line_index + 1,
+                        )
+                        buffer_lines = []
+                        self.seen_cue = True
+                else:
+                    if not in_header and seen_arrow:
+                        self.problem(
+                            line_index + 1,
+                            "error",
+                            "SUB104",
+                            "vtt-arrow-in-text: a line containing '-->' ends the cue above; "
+                            "players read it as the next cue's timing line",
+                        )
+                    self.position = previous_position
+                    break
+            elif line == "":
+                break
+            else:
+                if not in_header and line_count == 2 and not self.seen_cue:
+                    joined = "\n".join(buffer_lines)
+                    if re.fullmatch(r"STYLE[ \t]*", joined):
+                        kind_from_header = "style"
+                        buffer_lines = []
+                    elif re.fullmatch(r"REGION[ \t]*", joined):
+                        kind_from_header = "region"
+                        buffer_lines = []
+                buffer_lines.append(line)
+                previous_position = self.position
+            if seen_eof:
+                break
+        text = "\n".join(buffer_lines)
+        if block.kind == "cue":
+            block.text = text
+            return block
+        if block.kind == "dropped":
+            return block
+        if kind_from_header:
+            return _Block(first_line, kind_from_header, text=text)
+        if in_header:
+            return _Block(first_line, "header", text=text)
+        return _Block(first_line, "text" if buffer_lines else "none", text=text)
+
+    def skip_blank_lines(self) -> None:
+        while self.position < len(self.lines) and self.lines[self.position] == "":
+            self.position += 1
+
+
+def parse_vtt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], list[Problem]]:
+    """Read WebVTT text the way browsers do: the cues they show, and problems for what they drop.
+
+    A file without a valid ``WEBVTT`` signature gives no cues (browsers fire ``error``).
+
+    >>> cues, problems = parse_vtt("WEBVTT\\n\\n00:01.000 --> 00:02.000\\n<v Joy>Hi</v>\\n")
+    >>> cues[0].start_ms, cues[0].plain, cues[0].voices, problems
+    (1000, 'Hi', ('Joy',), [])
+    """
+    reader = _Reader(text.removeprefix("\ufeff"), source)
+    lines = reader.lines
+    signature = lines[0]
+    if not signature.startswith(SIGNATURE) or (
+        len(signature) > len(SIGNATURE) and signature[len(SIGNATURE)] not in " \t"
+    ):
+        reader.problem(
+            1,
+            "error",
+            "SUB101",
+            "vtt-bad-signature: a WebVTT file must start with 'WEBVTT' alone or followed by a "
+            "space or tab; players reject the whole file",
+        )
+        return [], reader.problems
+    cues: list[ParsedCue] = []
+    reader.position = 1
+    if reader.position >= len(lines):
+        return cues, reader.problems
+    if lines[reader.position] != "":
+        reader.collect_block(in_header=True)
+    else:
+        reader.position += 1
+    reader.skip_blank_lines()
+    identifiers: dict[str, int] = {}
+    while reader.position < len(lines):
+        block = reader.collect_block(in_header=False)
+        if block.kind == "cue":
+            shown = parse_cue_text(block.text)
+            number = len(cues) + 1
+            cues.append(
+                ParsedCue(
+                    number=number,
+                    identifier=block.identifier,
+                    start_ms=block.start_ms,
+                    end_ms=block.end_ms,
+                    text=block.text,
+                    plain=shown.plain,
+                    voices=shown.voices,
+                    line=block.first_line,
+                    timing_line=block.timing_line,
+                )
+            )
+            _cue_problems(reader, block, shown, number, identifiers)
+        elif block.kind in ("style", "region"):
+            pass
+        elif block.kind == "text":
+            _text_block_problem(reader, block)
+        reader.skip_blank_lines()
+    return cues, reader.problems
+
+
+def _cue_problems(
+    reader: _Reader, block: _Block, shown: CueText, number: int, identifiers: dict[str, int]
+) -> None:
+    if block.identifier:
+        if block.identifier in identifiers:
+            reader.problem(
+                block.first_line,
+                "warning",
+                "SUB108",
+                f"vtt-duplicate-id: cue {number} repeats the id {block.identifier!r} "
+                f"of line {identifiers[block.identifier]}",
+            )
+        else:
+            identifiers[block.identifier] = block.first_line
+    for setting in _bad_settings(block.settings):
+        reader.problem(
+            block.timing_line,
+            "warning",
+            "SUB107",
+            f"vtt-bad-setting: cue {number}: players ignore the setting {setting!r}",
+        )
+    for tag in shown.unknown_tags:
+        reader.problem(
+            block.timing_line + 1,
+            "error",
+            "SUB105",
+            f"vtt-unknown-tag: cue {number}: {tag!r} is read as a tag and its text is not "
+            "shown; write '<' as '&lt;'",
+        )
+
+
+def _text_block_problem(reader: _Reader, block: _Block) -> None:
+    first = block.text.split("\n", 1)[0]
+    if first == "NOTE" or first.startswith(("NOTE ", "NOTE\t")):
+        return
+    if first.rstrip(" \t") in ("STYLE", "REGION"):
+        reader.problem(
+            block.first_line,
+            "warning",
+            "SUB106",
+            f"vtt-late-{first.strip().lower()}: a {first.strip()} block after the first cue is "
+            "ignored by players",
+        )
+        return
+    reader.problem(
+        block.first_line,
+        "error",
+        "SUB103",
+        "vtt-text-outside-cue: these lines belong to no cue (a blank line ends a cue, and a "
+        "cue needs a timing line); players ignore them",
+    )
