@@ -1,0 +1,1094 @@
+"""Gettext catalogs of transcripts: extract, init, update, compile, stats and translate.
+
+Pure: everything works on :class:`PoFile` objects, ``str`` and ``bytes``; the CLI reads
+and writes the files. The layout is ``locales/<episode>.pot`` and
+``locales/<lang>/LC_MESSAGES/<episode>.po`` (and ``.mo``).
+
+Messages: one per speaker name (``msgctxt "speaker"``), one for the episode title
+(``msgctxt "title"``) and one per turn, whose ``msgctxt`` is ``<episode>/<turn id>``.
+A turn id is a short hash of the turn's speaker and text when the turn first appears,
+and is then carried forward by aligning the new transcript with the previous template
+(see ``locales/README.md``). ``update`` merges by that id only: no text similarity is
+ever used to pick a translation for a line.
+
+Why not Babel's reader and writer (Babel is used for locales and plural forms): Babel
+drops unknown headers such as ``X-Generator``, cannot read or safely write ``#|``
+previous msgids, flags ``100%`` as ``python-format``, and writes MO files whose
+msgctxt entries GNU libintl cannot find. The small codec here avoids all four and is
+fast enough for 20,000 messages well under a second.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import struct
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+from toolkit.errors import CatalogError
+from toolkit.model import Problem, Transcript, Turn
+
+SPEAKER_CONTEXT = "speaker"
+TITLE_CONTEXT = "title"
+#: The date written into the ``PO-Revision-Date`` of a catalog nobody has translated yet.
+PLACEHOLDER_DATE = "YEAR-MO-DA HO:MI+ZONE"
+#: Two word-level texts this similar (0–1) inside one changed stretch are the same turn, edited.
+EDIT_SIMILARITY = 0.5
+#: How many unpaired old turns ahead of the last pairing an edited turn is looked for.
+EDIT_WINDOW = 8
+PREFILL_COMMENT = "redbox: pre-filled from the identical line {context}; check it, then clear fuzzy"
+
+
+@dataclass(slots=True)
+class PoEntry:
+    """One message of a PO file (active or obsolete), in the file's own terms."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: list[str] = field(default_factory=list)
+    translator_comments: list[str] = field(default_factory=list)
+    extracted_comments: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    previous_msgctxt: str | None = None
+    previous_msgid: str | None = None
+    #: The line of the ``msgid`` keyword in the file read (0 for messages made in memory).
+    line: int = 0
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+    @property
+    def translated(self) -> bool:
+        """True when every msgstr is filled in (fuzzy or not)."""
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural)
+        return bool(self.msgstr)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+    def comment(self, name: str) -> str:
+        """The value of an extracted ``#. name: value`` comment ("" when absent).
+
+        >>> PoEntry("Hi", extracted_comments=["speaker: Joy"]).comment("speaker")
+        'Joy'
+        """
+        prefix = f"{name}: "
+        for comment in self.extracted_comments:
+            if comment.startswith(prefix):
+                return comment[len(prefix) :]
+        return ""
+
+
+@dataclass(slots=True)
+class PoFile:
+    """A whole PO or POT file: header entry, messages in file order, obsolete ``#~`` entries."""
+
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    header_comments: list[str] = field(default_factory=list)
+    header_flags: list[str] = field(default_factory=list)
+    entries: list[PoEntry] = field(default_factory=list)
+    obsolete: list[PoEntry] = field(default_factory=list)
+    header_line: int = 0
+
+    def header(self, name: str) -> str:
+        """A header field's value ("" when absent), name matched case-insensitively."""
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return ""
+
+    def set_header(self, name: str, value: str) -> None:
+        """Set a header field in place, or append it when it is new."""
+        lowered = name.lower()
+        for index, (key, _) in enumerate(self.headers):
+            if key.lower() == lowered:
+                self.headers[index] = (key, value)
+                return
+        self.headers.append((name, value))
+
+    @property
+    def language(self) -> str:
+        return self.header("Language")
+
+    def turn_entries(self) -> list[PoEntry]:
+        """The active turn messages, in file order."""
+        return [entry for entry in self.entries if is_turn_context(entry.msgctxt)]
+
+
+def is_turn_context(context: str | None) -> bool:
+    """True for a turn message's ``msgctxt`` (``<episode>/<id>``)."""
+    return context is not None and "/" in context
+
+
+# --------------------------------------------------------------------------- PO codec
+
+_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+_ESCAPE_PATTERN = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))", re.DOTALL)
+_STRING_PATTERN = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
+_KEYWORD_PATTERN = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
+_WRITE_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\r": "\\r",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\v": "\\v",
+}
+
+
+def unescape(literal: str, source: str = "", line: int = 0) -> str:
+    r"""The value of a PO string literal's contents (without the quotes).
+
+    >>> unescape(r'say \"hi\"\n')
+    'say "hi"\n'
+    """
+    if "\\" not in literal:
+        return literal
+
+    def decode(match: re.Match[str]) -> str:
+        octal, hexadecimal, char = match.groups()
+        if octal is not None:
+            return chr(int(octal, 8))
+        if hexadecimal is not None:
+            return chr(int(hexadecimal, 16))
+        if char in _ESCAPES:
+            return _ESCAPES[char]
+        raise CatalogError(f"unknown escape sequence \\{char} in a string", source, line)
+
+    return _ESCAPE_PATTERN.sub(decode, literal)
+
+
+def escape(text: str) -> str:
+    r"""``text`` as the inside of a PO string literal.
+
+    >>> escape('say "hi"\n')
+    'say \\"hi\\"\\n'
+    """
+    out = []
+    for char in text:
+        if char in _WRITE_ESCAPES:
+            out.append(_WRITE_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):03o}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+class _Parser:
+    """A line-by-line PO reader that keeps every comment, header and line number."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.po = PoFile()
+        self.seen: dict[tuple[str | None, str], int] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+        self.order: list[str] = []
+        self.translator_comments: list[str] = []
+        self.extracted_comments: list[str] = []
+        self.references: list[str] = []
+        self.flags: list[str] = []
+        self.previous: dict[str, list[str]] = {}
+        self.previous_last: str | None = None
+        self.last: str | None = None
+        self.msgid_line = 0
+        self.first_line = 0
+        self.is_obsolete = False
+
+    def fail(self, message: str, line: int) -> CatalogError:
+        return CatalogError(message, self.source, line)
+
+    def _string(self, text: str, line: int) -> str:
+        match = _STRING_PATTERN.match(text.strip())
+        if match is None:
+            raise self.fail(f"expected a quoted string, found {text.strip()[:40]!r}", line)
+        return unescape(match.group(1), self.source, line)
+
+    def _has_msgstr(self) -> bool:
+        return any(name.startswith("msgstr") for name in self.fields)
+
+    def _start_if_done(self, line: int) -> None:
+        if self._has_msgstr():
+            self.finish(line)
+        if not self.first_line:
+            self.first_line = line
+
+    def feed(self, raw: str, number: int) -> None:
+        line = raw.rstrip()
+        if not line.strip():
+            if self.fields:
+                self.finish(number)
+            return
+        stripped = line.lstrip()
+        if stripped.startswith("#~"):
+            rest = stripped[2:]
+            if rest.startswith("|"):
+                return  # a previous msgid of an obsolete entry: worthless once obsolete
+            if not self.is_obsolete and self._has_msgstr():
+                self.finish(number)
+            if not self.fields and not self.is_obsolete:
+                self.is_obsolete = True
+            if not self.is_obsolete:
+                raise self.fail("an obsolete #~ line inside an active message", number)
+            self._keyword_or_string(rest.strip(), number)
+            return
+        if stripped.startswith("#"):
+            self._start_if_done(number)
+            if self.fields and not self._has_msgstr():
+                raise self.fail("a comment between msgid and msgstr", number)
+            self._comment(stripped, number)
+            return
+        if self.is_obsolete:
+            self.finish(number)
+        self._keyword_or_string(stripped, number)
+
+    def _comment(self, line: str, number: int) -> None:
+        kind, text = line[1:2], line[2:]
+        if kind == ".":
+            self.extracted_comments.append(text[1:] if text.startswith(" ") else text)
+        elif kind == ":":
+            self.references.extend(text.split())
+        elif kind == ",":
+            self.flags.extend(flag.strip() for flag in text.split(",") if flag.strip())
+        elif kind == "|":
+            body = text.strip()
+            match = _KEYWORD_PATTERN.match(body)
+            if match:
+                self.previous_last = match.group(1)
+                self.previous[self.previous_last] = [self._string(match.group(3), number)]
+            elif body.startswith('"') and self.previous_last:
+                self.previous[self.previous_last].append(self._string(body, number))
+            else:
+                raise self.fail(f"cannot read the previous-message line {line[:40]!r}", number)
+        else:
+            body = line[1:]
+            self.translator_comments.append(body[1:] if body.startswith(" ") else body)
+
+    def _keyword_or_string(self, line: str, number: int) -> None:
+        if line.startswith('"'):
+            if self.last is None:
+                raise self.fail("a string with no msgid or msgstr before it", number)
+            self.fields[self.last].append(self._string(line, number))
+            return
+        match = _KEYWORD_PATTERN.match(line)
+        if match is None:
+            raise self.fail(f"expected msgctxt, msgid or msgstr, found {line[:40]!r}", number)
+        keyword = match.group(1)
+        if keyword in ("msgctxt", "msgid") and self._has_msgstr():
+            obsolete = self.is_obsolete
+            self.finish(number)
+            self.is_obsolete = obsolete
+        if not self.first_line:
+            self.first_line = number
+        if keyword in self.fields:
+            raise self.fail(f"{keyword} given twice in one message", number)
+        if keyword.startswith("msgstr") and "msgid" not in self.fields:
+            raise self.fail(f"{keyword} without a msgid before it", number)
+        if keyword == "msgid":
+            self.msgid_line = number
+        elif keyword == "msgctxt" and "msgid" in self.fields:
+            raise self.fail("msgctxt after msgid", number)
+        self.fields[keyword] = [self._string(match.group(3), number)]
+        self.order.append(keyword)
+        self.last = keyword
+
+    def finish(self, number: int) -> None:
+        if not self.fields:
+            if self.translator_comments or self.extracted_comments or self.flags or self.references:
+                return  # comments waiting for their message: keep them
+            self._reset()
+            return
+        values = {name: "".join(parts) for name, parts in self.fields.items()}
+        if "msgid" not in values:
+            raise self.fail("a message without msgid", self.first_line or number)
+        plural_forms = sorted(
+            (int(name[7:-1]), value) for name, value in values.items() if name.startswith("msgstr[")
+        )
+        if "msgstr" not in values and not plural_forms:
+            raise self.fail("msgid without msgstr", self.msgid_line)
+        if "msgid_plural" in values and not plural_forms:
+            raise self.fail("msgid_plural needs msgstr[0], msgstr[1] …", self.msgid_line)
+        entry = PoEntry(
+            msgid=values["msgid"],
+            msgstr=values.get("msgstr", ""),
+            msgctxt=values.get("msgctxt"),
+            msgid_plural=values.get("msgid_plural"),
+            msgstr_plural=[value for _, value in plural_forms],
+            translator_comments=self.translator_comments,
+            extracted_comments=self.extracted_comments,
+            references=self.references,
+            flags=self.flags,
+            previous_msgctxt="".join(self.previous["msgctxt"]) if "msgctxt" in self.previous else None,
+            previous_msgid="".join(self.previous["msgid"]) if "msgid" in self.previous else None,
+            line=self.msgid_line,
+        )
+        if self.is_obsolete:
+            self.po.obsolete.append(entry)
+        elif entry.msgid == "" and entry.msgctxt is None and not self.po.entries and not self.po.header_line:
+            self._header(entry)
+        else:
+            if entry.msgid == "" and entry.msgctxt is None:
+                raise self.fail("a second header entry (empty msgid)", entry.line)
+            if entry.key in self.seen:
+                raise self.fail(
+                    f"duplicate message (first defined on line {self.seen[entry.key]})", entry.line
+                )
+            self.seen[entry.key] = entry.line
+            self.po.entries.append(entry)
+        self._reset()
+
+    def _header(self, entry: PoEntry) -> None:
+        self.po.header_line = entry.line
+        self.po.header_comments = entry.translator_comments
+        self.po.header_flags = entry.flags
+        for offset, field_line in enumerate(entry.msgstr.split("\n")):
+            if not field_line.strip():
+                continue
+            name, colon, value = field_line.partition(":")
+            if not colon:
+                raise self.fail(f"header line {field_line[:40]!r} is not 'Name: value'", entry.line + offset)
+            self.po.headers.append((name.strip(), value.strip()))
+
+
+def parse_po_text(text: str, source: str = "<po>") -> PoFile:
+    """Read a PO or POT file's text; raise :class:`CatalogError` (with its line) when it does not parse.
+
+    >>> text = 'msgid ""\\nmsgstr "Language: ko\\\\n"\\n\\n'
+    >>> po = parse_po_text(text + 'msgctxt "speaker"\\nmsgid "Joy"\\nmsgstr "조이"\\n')
+    >>> po.language, po.entries[0].msgstr, po.entries[0].line
+    ('ko', '조이', 5)
+    """
+    parser = _Parser(source)
+    number = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        parser.feed(raw, number)
+    parser.finish(number + 1)
+    if parser.fields or parser.extracted_comments or parser.flags or parser.references:
+        raise CatalogError("the file ends inside a message", source, number)
+    return parser.po
+
+
+def parse_po(data: bytes, source: str = "<po>") -> PoFile:
+    """Read PO bytes (UTF-8, as every redbox catalog is written)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CatalogError(
+            "not UTF-8 (redbox catalogs are UTF-8; check Content-Type)", source, line
+        ) from None
+    return parse_po_text(text.replace("\r\n", "\n"), source)
+
+
+def _string_field(keyword: str, value: str, prefix: str = "") -> list[str]:
+    """A keyword and its string, unwrapped, split only after embedded newlines (as ``msgcat --no-wrap``)."""
+    parts = value.split("\n")
+    if len(parts) <= 2 and (len(parts) == 1 or parts[1] == ""):
+        return [f'{prefix}{keyword} "{escape(value)}"']
+    pieces = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        pieces.append(parts[-1])
+    return [f'{prefix}{keyword} ""'] + [f'{prefix}"{escape(piece)}"' for piece in pieces]
+
+
+def _comment_lines(prefix: str, comments: Iterable[str]) -> list[str]:
+    return [f"{prefix} {comment}".rstrip() if comment else prefix for comment in comments]
+
+
+def _entry_lines(entry: PoEntry, obsolete: bool = False) -> list[str]:
+    lines = _comment_lines("#", entry.translator_comments)
+    if not obsolete:
+        lines += _comment_lines("#.", entry.extracted_comments)
+        if entry.references:
+            lines.append("#: " + " ".join(entry.references))
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    if not obsolete:
+        if entry.previous_msgctxt is not None:
+            lines += _string_field("msgctxt", entry.previous_msgctxt, "#| ")
+        if entry.previous_msgid is not None:
+            lines += _string_field("msgid", entry.previous_msgid, "#| ")
+    prefix = "#~ " if obsolete else ""
+    if entry.msgctxt is not None:
+        lines += _string_field("msgctxt", entry.msgctxt, prefix)
+    lines += _string_field("msgid", entry.msgid, prefix)
+    if entry.msgid_plural is not None:
+        lines += _string_field("msgid_plural", entry.msgid_plural, prefix)
+        for index, form in enumerate(entry.msgstr_plural):
+            lines += _string_field(f"msgstr[{index}]", form, prefix)
+    else:
+        lines += _string_field("msgstr", entry.msgstr, prefix)
+    return lines
+
+
+def header_text(po: PoFile) -> str:
+    """The header entry's msgstr: one ``Name: value\\n`` per field."""
+    return "".join(f"{name}: {value}\n" for name, value in po.headers)
+
+
+def generate_po(po: PoFile) -> str:
+    """The text of a PO/POT file: unwrapped, messages in their order, obsolete entries last."""
+    lines = _comment_lines("#", po.header_comments)
+    if po.header_flags:
+        lines.append("#, " + ", ".join(po.header_flags))
+    lines.append('msgid ""')
+    lines.append('msgstr ""')
+    lines += [f'"{escape(f"{name}: {value}")}\\n"' for name, value in po.headers]
+    for entry in po.entries:
+        lines.append("")
+        lines += _entry_lines(entry)
+    for entry in po.obsolete:
+        lines.append("")
+        lines += _entry_lines(entry, obsolete=True)
+    return "\n".join(lines) + "\n"
+
+
+def write_po(po: PoFile) -> bytes:
+    """:func:`generate_po` as UTF-8 bytes."""
+    return generate_po(po).encode("utf-8")
+
+
+# ----------------------------------------------------------------------- turn identity
+
+
+def normalize_text(text: str) -> str:
+    """NFC, single spaces, no control characters: the form texts are compared in.
+
+    >>> normalize_text("  Right \\n there\\x07 ")
+    'Right there'
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(char for char in text if char in "\n\t" or unicodedata.category(char) != "Cc")
+    return " ".join(text.split())
+
+
+def content_id(speaker: str, text: str) -> str:
+    """The id a turn gets when it first appears: 8 hex digits of a hash of speaker and text.
+
+    >>> content_id("Dasom", "Right")
+    'd77c55b1'
+    """
+    digest = hashlib.blake2b(f"{speaker}\x1f{normalize_text(text)}".encode(), digest_size=4)
+    return digest.hexdigest()
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def text_similarity(old: str, new: str) -> float:
+    """How alike two texts are, 0–1, by their words (case and punctuation ignored).
+
+    Used only to tell an edited turn from a deleted one plus an inserted one *inside a
+    stretch that changed between two unchanged turns*, never to search the catalog.
+
+    >>> text_similarity("I was startled.", "I was so startled!")
+    0.8571428571428571
+    """
+    old_words, new_words = _words(old), _words(new)
+    if not old_words and not new_words:
+        return 1.0 if normalize_text(old) == normalize_text(new) else 0.0
+    return difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).ratio()
+
+
+@dataclass(frozen=True)
+class KnownTurn:
+    """A turn as a previous catalog knows it: its id, speaker and text."""
+
+    id: str
+    speaker: str
+    text: str
+
+
+def _pair_edits(
+    old: Sequence[int],
+    new: Sequence[int],
+    old_turns: Sequence[KnownTurn],
+    new_turns: Sequence[tuple[str, str]],
+) -> list[tuple[int, int]]:
+    """Pair old and new turns of one changed stretch that are the same turn, edited (in order)."""
+    pairs: list[tuple[int, int]] = []
+    start = 0
+    for new_index in new:
+        best, best_score = -1, EDIT_SIMILARITY
+        for position in range(start, min(len(old), start + EDIT_WINDOW)):
+            score = text_similarity(old_turns[old[position]].text, new_turns[new_index][1])
+            if score >= best_score and (best < 0 or score > best_score):
+                best, best_score = position, score
+        if best >= 0:
+            pairs.append((old[best], new_index))
+            start = best + 1
+    return pairs
+
+
+def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTurn]) -> list[str]:
+    """The id of each ``(speaker, text)`` turn, carried over from ``previous`` where it is the same turn.
+
+    Unchanged turns are found by aligning the two sequences (a diff, as ``diff`` does for
+    lines); inside each changed stretch, a new turn whose words are at least half the same
+    as an old turn's is that turn, edited. Every other turn is new and gets
+    :func:`content_id` (``-2``, ``-3`` … when that id is taken, e.g. by a repeated line).
+
+    >>> old = [KnownTurn("aa", "Joy", "Hello there."), KnownTurn("bb", "Dasom", "Right")]
+    >>> assign_turn_ids([("Ilhyeok", "New line."), ("Joy", "Hello there!"), ("Dasom", "Right")], old)
+    ['7af58aa7', 'aa', 'bb']
+    """
+    old_keys = [(turn.speaker, normalize_text(turn.text)) for turn in previous]
+    new_keys = [(speaker, normalize_text(text)) for speaker, text in turns]
+    ids: list[str | None] = [None] * len(turns)
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            for offset in range(old_end - old_start):
+                ids[new_start + offset] = previous[old_start + offset].id
+        elif tag == "replace":
+            for old_index, new_index in _pair_edits(
+                range(old_start, old_end), range(new_start, new_end), previous, turns
+            ):
+                ids[new_index] = previous[old_index].id
+    used = {turn_id for turn_id in ids if turn_id is not None}
+    result: list[str] = []
+    for index, turn_id in enumerate(ids):
+        if turn_id is None:
+            base = content_id(*turns[index])
+            turn_id, suffix = base, 2
+            while turn_id in used:
+                turn_id, suffix = f"{base}-{suffix}", suffix + 1
+            used.add(turn_id)
+        result.append(turn_id)
+    return result
+
+
+def known_turns(po: PoFile) -> list[KnownTurn]:
+    """The turns a catalog (template or translation) knows, in order."""
+    return [
+        KnownTurn(
+            entry.msgctxt.split("/", 1)[1] if entry.msgctxt else "", entry.comment("speaker"), entry.msgid
+        )
+        for entry in po.turn_entries()
+    ]
+
+
+# ------------------------------------------------------------------------------ extract
+
+
+def episode_slug(transcript: Transcript) -> str:
+    """The episode slug of a transcript: its ``episode`` header, else its file name."""
+    if transcript.episode:
+        return transcript.episode
+    name = transcript.source.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def _speaker_order(transcript: Transcript) -> list[str]:
+    names = list(dict.fromkeys(transcript.speakers))
+    for turn in transcript.turns:
+        if turn.speaker not in names:
+            names.append(turn.speaker)
+    return names
+
+
+def extract(transcript: Transcript, *, previous: PoFile | None = None, creation_date: str) -> PoFile:
+    """The template (POT) of a transcript; turn ids are carried over from ``previous`` (a POT or PO).
+
+    ``creation_date`` is written as ``POT-Creation-Date`` (``YYYY-MM-DD HH:MM+ZZZZ``), so the
+    output depends on the inputs alone.
+    """
+    episode = episode_slug(transcript)
+    source = transcript.source
+    speakers = _speaker_order(transcript)
+    first_line: dict[str, int] = {}
+    for turn in transcript.turns:
+        first_line.setdefault(turn.speaker, turn.line)
+    entries: list[PoEntry] = []
+    if transcript.title:
+        entries.append(
+            PoEntry(
+                transcript.title,
+                msgctxt=TITLE_CONTEXT,
+                extracted_comments=["episode title"],
+                references=[f"{source}:{transcript.header_lines.get('title', 1)}"],
+            )
+        )
+    for name in speakers:
+        line = first_line.get(name, transcript.header_lines.get("speakers", 1))
+        entries.append(
+            PoEntry(
+                name,
+                msgctxt=SPEAKER_CONTEXT,
+                extracted_comments=[
+                    "speaker name: every subtitle label and every mention uses this translation"
+                ],
+                references=[f"{source}:{line}"],
+            )
+        )
+    ids = assign_turn_ids(
+        [(turn.speaker, turn.text) for turn in transcript.turns], known_turns(previous) if previous else []
+    )
+    for number, (turn, turn_id) in enumerate(zip(transcript.turns, ids, strict=True), start=1):
+        comments = [f"speaker: {turn.speaker}", f"turn: {number}"]
+        if turn.anchor_ms is not None:
+            comments.append(f"time: {_clock(turn.anchor_ms)}")
+        entries.append(
+            PoEntry(
+                turn.text,
+                msgctxt=f"{episode}/{turn_id}",
+                extracted_comments=comments,
+                references=[f"{source}:{turn.line}"],
+            )
+        )
+    headers = [
+        ("Project-Id-Version", episode),
+        ("Report-Msgid-Bugs-To", ""),
+        ("POT-Creation-Date", creation_date),
+        ("PO-Revision-Date", PLACEHOLDER_DATE),
+        ("Last-Translator", "FULL NAME <EMAIL@ADDRESS>"),
+        ("Language-Team", "LANGUAGE <LL@li.org>"),
+        ("Language", ""),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("X-Source-Language", transcript.language or "en"),
+    ]
+    title = transcript.title or episode
+    comments = [
+        f"Translations of the Red Box episode “{title}”.",
+        f"Made by redbox from {source}: one message per speaker name and per turn.",
+    ]
+    return PoFile(headers=headers, header_comments=comments, header_flags=["fuzzy"], entries=entries)
+
+
+def _clock(ms: int) -> str:
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def same_messages(first: PoFile, second: PoFile) -> bool:
+    """True when two catalogs differ at most in their header (e.g. only the creation date)."""
+    return [_entry_lines(e) for e in first.entries] == [_entry_lines(e) for e in second.entries] and [
+        _entry_lines(e, True) for e in first.obsolete
+    ] == [_entry_lines(e, True) for e in second.obsolete]
+
+
+# --------------------------------------------------------------------------------- init
+
+
+def plural_forms(language: str) -> str:
+    """The ``Plural-Forms`` header for a language, from CLDR via Babel.
+
+    >>> plural_forms("ko")
+    'nplurals=1; plural=0;'
+    """
+    count, expression = get_plural(_locale(language))
+    return f"nplurals={count}; plural={expression};"
+
+
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise CatalogError(f"unknown language {language!r} (use a code such as ko or en)") from None
+
+
+def init(template: PoFile, language: str, *, revision_date: str, comment: Sequence[str] = ()) -> PoFile:
+    """A new, untranslated catalog for ``language`` from a template."""
+    locale = _locale(language)
+    po = PoFile(
+        headers=list(template.headers),
+        header_comments=list(comment) or list(template.header_comments),
+        header_flags=[flag for flag in template.header_flags if flag != "fuzzy"],
+        entries=[
+            replace(
+                entry,
+                msgstr="",
+                flags=[f for f in entry.flags if f != "fuzzy"],
+                translator_comments=[],
+                previous_msgctxt=None,
+                previous_msgid=None,
+                line=0,
+            )
+            for entry in template.entries
+        ],
+    )
+    po.set_header("PO-Revision-Date", revision_date)
+    po.set_header("Language-Team", f"{locale.english_name} <LL@li.org>".replace("LL", language))
+    po.set_header("Language", language)
+    _ensure_plural_forms(po, language)
+    return po
+
+
+def _ensure_plural_forms(po: PoFile, language: str) -> None:
+    if po.header("Plural-Forms"):
+        return
+    forms = plural_forms(language)
+    names = [name.lower() for name, _ in po.headers]
+    if "language" in names:
+        po.headers.insert(names.index("language") + 1, ("Plural-Forms", forms))
+    else:
+        po.headers.append(("Plural-Forms", forms))
+
+
+# ------------------------------------------------------------------------------- update
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What an update did, message by message."""
+
+    kept: int = 0
+    fuzzied: int = 0
+    new: int = 0
+    prefilled: int = 0
+    revived: int = 0
+    obsoleted: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.kept} kept, {self.fuzzied} edited (fuzzy), {self.new} new, "
+            f"{self.prefilled} pre-filled (fuzzy), {self.revived} revived, {self.obsoleted} obsolete"
+        )
+
+
+def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
+    """``new`` (from the template) with ``old``'s translation; True when it became fuzzy."""
+    flags = [flag for flag in old.flags if flag not in new.flags]
+    merged = replace(
+        new,
+        msgstr=old.msgstr,
+        msgstr_plural=list(old.msgstr_plural),
+        translator_comments=list(old.translator_comments),
+        flags=list(new.flags) + flags,
+        previous_msgctxt=None,
+        previous_msgid=None,
+        line=0,
+    )
+    if normalize_text(old.msgid) == normalize_text(new.msgid) and old.msgid_plural == new.msgid_plural:
+        if old.fuzzy:
+            merged.previous_msgctxt, merged.previous_msgid = old.previous_msgctxt, old.previous_msgid
+        return merged, False
+    if not old.translated:
+        merged.flags = [flag for flag in merged.flags if flag != "fuzzy"]
+        return merged, False
+    if "fuzzy" not in merged.flags:
+        merged.flags.insert(0, "fuzzy")
+    if old.fuzzy and old.previous_msgid is not None:
+        # The translation still matches the text it was made for, not the one in between.
+        merged.previous_msgctxt, merged.previous_msgid = old.previous_msgctxt, old.previous_msgid
+    else:
+        merged.previous_msgid = old.msgid
+        merged.previous_msgctxt = old.msgctxt if old.msgctxt != new.msgctxt else None
+    return merged, True
+
+
+def update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
+    """Bring a translation up to date with a template, by message identity (``msgctxt``).
+
+    Unchanged messages keep their translation; a turn whose text changed keeps it as
+    ``fuzzy`` with the old text as ``#| msgid``; a new turn is untranslated, or pre-filled
+    (fuzzy, with a translator comment) from a non-fuzzy translation of the *identical*
+    text; messages gone from the template move to the obsolete ``#~`` section and come
+    back from there when they return. Header fields and translator comments are kept.
+    """
+    by_context: dict[str, PoEntry] = {}
+    by_key: dict[tuple[str | None, str], PoEntry] = {}
+    obsolete_by_context: dict[str, PoEntry] = {}
+    obsolete_by_key: dict[tuple[str | None, str], PoEntry] = {}
+    memory: dict[str, PoEntry] = {}
+    for entry in po.obsolete:
+        obsolete_by_key[entry.key] = entry
+        if is_turn_context(entry.msgctxt):
+            obsolete_by_context[entry.msgctxt or ""] = entry
+        if entry.translated and not entry.fuzzy and is_turn_context(entry.msgctxt):
+            memory.setdefault(normalize_text(entry.msgid), entry)
+    for entry in po.entries:
+        by_key[entry.key] = entry
+        if is_turn_context(entry.msgctxt):
+            by_context[entry.msgctxt or ""] = entry
+            if entry.translated and not entry.fuzzy:
+                memory[normalize_text(entry.msgid)] = entry
+    used: set[int] = set()
+    revived: set[int] = set()
+    counts = {"kept": 0, "fuzzied": 0, "new": 0, "prefilled": 0, "revived": 0}
+    entries: list[PoEntry] = []
+    for new in template.entries:
+        old = by_key.get(new.key)
+        if old is None and is_turn_context(new.msgctxt):
+            old = by_context.get(new.msgctxt or "")
+        if old is not None and id(old) in used:
+            old = None
+        source = "active"
+        if old is None:
+            old = obsolete_by_key.get(new.key)
+            if old is None and is_turn_context(new.msgctxt):
+                old = obsolete_by_context.get(new.msgctxt or "")
+            if old is not None and id(old) in revived:
+                old = None
+            source = "obsolete"
+        if old is not None:
+            (used if source == "active" else revived).add(id(old))
+            merged, fuzzied = _carry(old, new)
+            entries.append(merged)
+            if source == "obsolete":
+                counts["revived"] += 1
+            counts["fuzzied" if fuzzied else "kept"] += 1
+            continue
+        twin = memory.get(normalize_text(new.msgid)) if is_turn_context(new.msgctxt) else None
+        if twin is not None:
+            entries.append(
+                replace(
+                    new,
+                    msgstr=twin.msgstr,
+                    flags=["fuzzy", *new.flags],
+                    translator_comments=[PREFILL_COMMENT.format(context=twin.msgctxt)],
+                    line=0,
+                )
+            )
+            counts["prefilled"] += 1
+        else:
+            entries.append(replace(new, line=0))
+            counts["new"] += 1
+    gone = [
+        replace(entry, previous_msgctxt=None, previous_msgid=None, line=0)
+        for entry in po.entries
+        if id(entry) not in used and (entry.translated or entry.translator_comments)
+    ]
+    kept_obsolete = [replace(entry, line=0) for entry in po.obsolete if id(entry) not in revived]
+    result = PoFile(
+        headers=list(po.headers),
+        header_comments=list(po.header_comments),
+        header_flags=list(po.header_flags),
+        entries=entries,
+        obsolete=kept_obsolete + gone,
+    )
+    creation = template.header("POT-Creation-Date")
+    if creation:
+        result.set_header("POT-Creation-Date", creation)
+    if po.language:
+        _ensure_plural_forms(result, po.language)
+    report = UpdateReport(obsoleted=len(gone), **counts)
+    return result, report
+
+
+# ------------------------------------------------------------------------- compile/stats
+
+
+def compile_mo(po: PoFile, *, use_fuzzy: bool = False) -> bytes:
+    """A GNU MO file of the translated (and, with ``use_fuzzy``, fuzzy) messages.
+
+    Entries are sorted by their stored key bytes (``msgctxt\\x04msgid``), which is what
+    GNU libintl's binary search needs; Python's ``gettext`` reads it too.
+    """
+    pairs: list[tuple[bytes, bytes]] = [(b"", header_text(po).encode("utf-8"))]
+    for entry in po.entries:
+        if not entry.translated or (entry.fuzzy and not use_fuzzy):
+            continue
+        key = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
+        if entry.msgid_plural is not None:
+            pairs.append(
+                ((key + "\x00" + entry.msgid_plural).encode(), "\x00".join(entry.msgstr_plural).encode())
+            )
+        else:
+            pairs.append((key.encode("utf-8"), entry.msgstr.encode("utf-8")))
+    pairs.sort(key=lambda pair: pair[0])
+    count = len(pairs)
+    originals_at = 28
+    translations_at = originals_at + 8 * count
+    data_at = translations_at + 8 * count
+    tables: list[bytes] = []
+    blobs: list[bytes] = []
+    offset = data_at
+    for index in (0, 1):
+        for pair in pairs:
+            text = pair[index]
+            tables.append(struct.pack("<II", len(text), offset))
+            blobs.append(text + b"\x00")
+            offset += len(text) + 1
+    header = struct.pack("<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
+    return header + b"".join(tables) + b"".join(blobs)
+
+
+@dataclass(frozen=True)
+class CatalogStats:
+    """How far a translation has come."""
+
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def stats(po: PoFile) -> CatalogStats:
+    """Counts of translated (not fuzzy), fuzzy and untranslated messages."""
+    fuzzy = sum(1 for entry in po.entries if entry.fuzzy and entry.translated)
+    translated = sum(1 for entry in po.entries if entry.translated and not entry.fuzzy)
+    total = len(po.entries)
+    return CatalogStats(total, translated, fuzzy, total - translated - fuzzy, len(po.obsolete))
+
+
+# --------------------------------------------------------------------------- translation
+
+
+def speaker_names(po: PoFile) -> dict[str, PoEntry]:
+    """The speaker messages of a catalog, by source name."""
+    return {entry.msgid: entry for entry in po.entries if entry.msgctxt == SPEAKER_CONTEXT}
+
+
+def match_turns(transcript: Transcript, po: PoFile) -> list[PoEntry | None]:
+    """The catalog message of each turn (``None`` when the catalog does not have its current text)."""
+    previous = known_turns(po)
+    ids = assign_turn_ids([(turn.speaker, turn.text) for turn in transcript.turns], previous)
+    by_id = {turn.id: entry for turn, entry in zip(previous, po.turn_entries(), strict=True)}
+    matched: list[PoEntry | None] = []
+    for turn, turn_id in zip(transcript.turns, ids, strict=True):
+        entry = by_id.get(turn_id)
+        same = entry is not None and normalize_text(entry.msgid) == normalize_text(turn.text)
+        matched.append(entry if same else None)
+    return matched
+
+
+def _problem(source: str, line: int, code: str, message: str) -> Problem:
+    return Problem(source, line, 1, "warning", code, message)
+
+
+def translate_transcript(
+    transcript: Transcript, po_data: bytes, po_source: str, language: str
+) -> tuple[Transcript, list[Problem]]:
+    """The transcript with every turn's text and speaker name translated by a PO catalog.
+
+    Turns keep their order, lines and times. A turn whose message is untranslated or
+    fuzzy, or missing because the catalog is out of date, keeps its source text with a
+    warning (``CAT001``, ``CAT002``, ``CAT013``); so does a speaker name. The header
+    ``language`` becomes ``language``; ``title`` and ``speakers`` are translated too.
+    Raises :class:`CatalogError` when the catalog does not parse.
+    """
+    po = parse_po(po_data, po_source)
+    problems: list[Problem] = []
+    names: dict[str, str] = {}
+    for name, entry in speaker_names(po).items():
+        if entry.translated and not entry.fuzzy:
+            names[name] = entry.msgstr
+    for name in sorted({turn.speaker for turn in transcript.turns} - set(names)):
+        speaker_entry = speaker_names(po).get(name)
+        if speaker_entry is None:
+            problems.append(
+                _problem(
+                    po_source,
+                    0,
+                    "CAT013",
+                    f"speaker {name!r} is not in the catalog; "
+                    "run `redbox catalog update`; the source name is used",
+                )
+            )
+        else:
+            fuzzy = speaker_entry.fuzzy and speaker_entry.translated
+            code, state = ("CAT002", "fuzzy") if fuzzy else ("CAT001", "untranslated")
+            problems.append(
+                _problem(
+                    po_source,
+                    speaker_entry.line,
+                    code,
+                    f"speaker name {name!r} is {state}; the source name is used",
+                )
+            )
+    turns: list[Turn] = []
+    for turn, turn_entry in zip(transcript.turns, match_turns(transcript, po), strict=True):
+        text = turn.text
+        if turn_entry is None:
+            problems.append(
+                _problem(
+                    transcript.source,
+                    turn.line,
+                    "CAT013",
+                    f"this turn is not in {po_source} with its current text; "
+                    "run `redbox catalog update`; the source text is used",
+                )
+            )
+        elif turn_entry.fuzzy and turn_entry.translated:
+            problems.append(
+                _problem(
+                    po_source,
+                    turn_entry.line,
+                    "CAT002",
+                    f"turn {turn_entry.comment('turn')} is fuzzy; the source text is used",
+                )
+            )
+        elif not turn_entry.translated:
+            problems.append(
+                _problem(
+                    po_source,
+                    turn_entry.line,
+                    "CAT001",
+                    f"turn {turn_entry.comment('turn')} is untranslated; the source text is used",
+                )
+            )
+        else:
+            text = turn_entry.msgstr
+        turns.append(replace(turn, speaker=names.get(turn.speaker, turn.speaker), text=text))
+    title_entry = next((e for e in po.entries if e.msgctxt == TITLE_CONTEXT), None)
+    header: list[tuple[str, str]] = []
+    for key, value in transcript.header:
+        if key == "language":
+            value = language
+        elif key == "speakers":
+            value = ", ".join(names.get(name, name) for name in transcript.speakers)
+        elif (
+            key == "title"
+            and title_entry is not None
+            and title_entry.translated
+            and not title_entry.fuzzy
+            and normalize_text(title_entry.msgid) == normalize_text(value)
+        ):
+            value = title_entry.msgstr
+        header.append((key, value))
+    if "language" not in {key for key, _ in header}:
+        header.append(("language", language))
+    translated = replace(transcript, header=tuple(header), turns=tuple(turns))
+    return translated, sorted(problems, key=Problem.sort_key)
+
+
+def fill_translations(po: PoFile, translations: Mapping[tuple[str | None, str], str]) -> PoFile:
+    """A copy of ``po`` with the given msgstrs filled in (non-fuzzy), keyed by ``(msgctxt, msgid)``."""
+    entries = [
+        replace(
+            entry,
+            msgstr=translations[entry.key],
+            flags=[f for f in entry.flags if f != "fuzzy"],
+            previous_msgctxt=None,
+            previous_msgid=None,
+        )
+        if entry.key in translations
+        else entry
+        for entry in po.entries
+    ]
+    return replace(po, entries=entries)
