@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from toolkit.limits import LanguageLimits, char_width, text_width
 
@@ -117,9 +117,10 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
         separator = ""
         for index, chunk in enumerate(chunks):
             if index % 2:
-                separator = chunk
+                separator += chunk
                 continue
-            if not chunk:
+            if not chunk.strip():
+                # Only no-break spaces: a line of them would read as blank, so drop them.
                 continue
             for piece_index, piece in enumerate(_split_hard(chunk, limits, limits.max_line_width)):
                 if piece_index:
@@ -275,34 +276,20 @@ def _lines(
     return _render(tokens, start, split) + "\n" + _render(tokens, split, end)
 
 
-def cut_text(
-    text: str,
+def _cut_ranges(
+    tokens: Sequence[_Token],
     limits: LanguageLimits,
-    *,
-    names: Sequence[str] = (),
-    label: str = "",
-    max_cue_width: float | None = None,
-) -> list[str]:
-    """Cut a turn's text into cue texts of at most ``limits.max_lines`` lines.
-
-    ``label`` (for example ``"Joy:"``) is put in front of the first cue and is never
-    left alone in a cue. ``max_cue_width`` caps a cue's total width (the timing model
-    passes what can be read within the longest cue duration).
-
-    >>> from toolkit.limits import ENGLISH
-    >>> cut_text("Welcome to the Red Box!", ENGLISH, label="All:")
-    ['All: Welcome to the Red Box!']
-    >>> cut_text("Should I say I'm cheering for North Korea or South Korea? "
-    ...          "What's my identity? I am just who I am.", ENGLISH)
-    ["Should I say I'm cheering for North Korea\\nor South Korea? What's my identity?", 'I am just who I am.']
-    """
-    tokens = _tokenize(text, label, limits)
-    if not tokens:
-        return []
+    names: Sequence[str],
+    max_cue_width: float | None,
+) -> list[tuple[int, int]]:
+    """The best cue cuts as token ranges: a shortest-path over the cut costs."""
     layout = _Layout(tokens, limits)
     boundaries = _Boundaries(tokens, names)
     count = len(tokens)
-    total_words = _word_count(tokens, 0, count)
+    words_before = [0]
+    for token in tokens:
+        words_before.append(words_before[-1] + (0 if token.glued or token.in_label else 1))
+    total_words = words_before[-1]
     reach = limits.max_line_width * max(1, limits.max_lines) + text_width(" ", limits)
     if max_cue_width is not None:
         reach = min(reach, max(max_cue_width, limits.max_line_width))
@@ -311,21 +298,18 @@ def cut_text(
     back = [0] * (count + 1)
     for end in range(1, count + 1):
         for start in range(end - 1, -1, -1):
-            single = start == end - 1
             width = layout.width(start, end)
-            if not single and width > reach:
+            if start < end - 1 and width > reach:
                 break
             line_cost = _line_cost(start, end, layout, boundaries, limits)
-            if line_cost is None:
-                continue
-            cost = best[start] + _PER_CUE + line_cost + (boundaries.cut_cost[start] if start else 0.0)
-            words = _word_count(tokens, start, end)
-            if words <= 1 and total_words > 1:
-                cost += _ORPHAN
-            # Squared widths favour even cues when the cut kinds are equal.
-            cost += _EVEN * (width / reach) ** 2
-            if cost < best[end]:
-                best[end], back[end] = cost, start
+            if line_cost is not None:
+                cost = best[start] + _PER_CUE + line_cost + (boundaries.cut_cost[start] if start else 0.0)
+                if words_before[end] - words_before[start] <= 1 and total_words > 1:
+                    cost += _ORPHAN
+                # Squared widths favour even cues when the cut kinds are equal.
+                cost += _EVEN * (width / reach) ** 2
+                if cost < best[end]:
+                    best[end], back[end] = cost, start
             if boundaries.paragraph[start]:
                 break  # a paragraph break always ends a cue
     cuts: list[tuple[int, int]] = []
@@ -334,7 +318,58 @@ def cut_text(
         cuts.append((back[end], end))
         end = back[end]
     cuts.reverse()
-    return [_lines(tokens, start, end, layout, boundaries, limits) for start, end in cuts]
+    return cuts
+
+
+def _layout_lines(tokens: Sequence[_Token], limits: LanguageLimits, names: Sequence[str]) -> str:
+    layout = _Layout(tokens, limits)
+    return _lines(tokens, 0, len(tokens), layout, _Boundaries(tokens, names), limits)
+
+
+def cut_text(
+    text: str,
+    limits: LanguageLimits,
+    *,
+    names: Sequence[str] = (),
+    label: str = "",
+    label_every_cue: bool = False,
+    max_cue_width: float | None = None,
+) -> list[str]:
+    """Cut a turn's text into cue texts of at most ``limits.max_lines`` lines.
+
+    ``label`` (for example ``"Joy:"``) is put in front of the first cue, or of every cue
+    with ``label_every_cue``, and is never left alone in a cue. ``max_cue_width`` caps a
+    cue's total width (timing passes what can be shown within the longest duration).
+
+    >>> from toolkit.limits import ENGLISH
+    >>> cut_text("Welcome to the Red Box!", ENGLISH, label="All:")
+    ['All: Welcome to the Red Box!']
+    >>> cut_text("Should I say I'm cheering for North Korea or South Korea? "
+    ...          "What's my identity? I am just who I am.", ENGLISH)
+    ["Should I say I'm cheering for North Korea\\nor South Korea? What's my identity?", 'I am just who I am.']
+    """
+    if label and label_every_cue:
+        label_tokens = _tokenize("", label, limits)
+        room = text_width(label + " ", limits)
+        narrow = replace(limits, max_line_width=max(limits.max_line_width - room, limits.max_line_width / 2))
+        tokens = _tokenize(text, "", narrow)
+        if not tokens:
+            return []
+        cues: list[str] = []
+        for start, end in _cut_ranges(tokens, narrow, names, max_cue_width):
+            first = replace(tokens[start], separator=" ", glued=False)
+            cue_tokens = [*label_tokens, first, *tokens[start + 1 : end]]
+            cues.append(_layout_lines(cue_tokens, limits, names))
+        return cues
+    tokens = _tokenize(text, label, limits)
+    if not tokens or all(token.in_label for token in tokens):
+        return []
+    layout = _Layout(tokens, limits)
+    boundaries = _Boundaries(tokens, names)
+    return [
+        _lines(tokens, start, end, layout, boundaries, limits)
+        for start, end in _cut_ranges(tokens, limits, names, max_cue_width)
+    ]
 
 
 def break_lines(text: str, limits: LanguageLimits, *, names: Sequence[str] = ()) -> str:

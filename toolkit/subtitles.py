@@ -1,0 +1,203 @@
+"""From a transcript to timed cues: cutting, speaker labels, dialogue cues and timing.
+
+The timing always comes from the source transcript (the language that is heard) or from
+turn slots handed in by forced alignment; the text, speaker names and limits come from
+``text_from`` when a translation is given. Nothing here reads files or prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from toolkit.errors import SubtitleError
+from toolkit.limits import LanguageLimits, limits_for, text_width
+from toolkit.model import Cue, CuePart, Transcript, Turn
+from toolkit.segment import cut_text
+from toolkit.timing import (
+    DEFAULT_FPS,
+    DEFAULT_PAUSE_MS,
+    TimingOptions,
+    TurnSlot,
+    fit_cue_times,
+    plan_turn_slots,
+    share_slot,
+)
+
+Labels = Literal["none", "change", "always"]
+LABEL_CHOICES: tuple[Labels, ...] = ("none", "change", "always")
+
+
+@dataclass(frozen=True)
+class SubtitleOptions:
+    """Everything that shapes the cues (the CLI options and ``[tool.redbox]`` keys).
+
+    ``labels``: ``none`` shows no names, ``change`` (default) names the speaker on the
+    first cue of a turn whose speaker differs from the previous cue's, ``always`` names
+    the speaker on every cue. ``dialogue`` lets two short turns by different speakers
+    share a cue, one per line, each opened by the language's dialogue dash.
+    """
+
+    fps: float = DEFAULT_FPS
+    rate: float | None = None
+    start_ms: int = 0
+    duration_ms: int | None = None
+    pause_ms: int = DEFAULT_PAUSE_MS
+    labels: Labels = "change"
+    dialogue: bool = False
+    crlf: bool = False
+    strict: bool = False
+
+    @property
+    def timing(self) -> TimingOptions:
+        return TimingOptions(
+            fps=self.fps,
+            rate=self.rate,
+            start_ms=self.start_ms,
+            duration_ms=self.duration_ms,
+            pause_ms=self.pause_ms,
+        )
+
+
+def label_for(speaker: str) -> str:
+    """The visible label of a speaker, the same in English and Korean.
+
+    >>> label_for("조이")
+    '조이:'
+    """
+    return f"{speaker}:"
+
+
+@dataclass
+class _Planned:
+    start_ms: int
+    end_ms: int
+    pinned: bool
+    parts: tuple[CuePart, ...]
+    line: int
+
+
+def _dialogue_line(turn: Turn, limits: LanguageLimits, options: SubtitleOptions) -> str | None:
+    """The turn as one dialogue line (``-Text``), or ``None`` when it does not fit one line."""
+    text = " ".join(turn.text.split())
+    if not text:
+        return None
+    if options.labels == "always":
+        text = f"{label_for(turn.speaker)} {text}"
+    line = f"{limits.dialogue_dash}{text}"
+    return line if text_width(line, limits) <= limits.max_line_width else None
+
+
+def cues_for_turns(
+    turns: Sequence[Turn],
+    slots: Sequence[TurnSlot],
+    language: str,
+    options: SubtitleOptions,
+    *,
+    names: Sequence[str] = (),
+) -> list[Cue]:
+    """Cut ``turns`` into cues and time them within ``slots`` (one slot per turn).
+
+    ``language`` picks the limits (line width, dialogue dash); ``names`` are the cast's
+    names, which line breaks keep whole.
+    """
+    if len(turns) != len(slots):
+        raise SubtitleError(f"{len(turns)} turns but {len(slots)} time slots")
+    limits = limits_for(language or "en")
+    names = tuple(names) + tuple({turn.speaker for turn in turns})
+    planned: list[_Planned] = []
+    previous_speaker: str | None = None
+    index = 0
+    while index < len(turns):
+        turn, slot = turns[index], slots[index]
+        if options.dialogue and index + 1 < len(turns):
+            merged = _try_dialogue(turn, turns[index + 1], slot, slots[index + 1], limits, options)
+            if merged is not None:
+                planned.append(merged)
+                previous_speaker = turns[index + 1].speaker
+                index += 2
+                continue
+        show_label = options.labels == "always" or (
+            options.labels == "change" and turn.speaker != previous_speaker
+        )
+        length = slot.end_ms - slot.start_ms
+        turn_width = text_width(turn.text, limits)
+        # A cue longer than 7 s would be cut short: give it less text instead.
+        max_cue_width = limits.max_duration_ms * turn_width / length if length > 0 else None
+        texts = cut_text(
+            turn.text,
+            limits,
+            names=names,
+            label=label_for(turn.speaker) if show_label else "",
+            label_every_cue=options.labels == "always",
+            max_cue_width=max_cue_width,
+        )
+        if texts:
+            weights = [max(text_width(text, limits), 1.0) for text in texts]
+            for number, (start, end) in enumerate(share_slot(slot, weights)):
+                part = CuePart(turn.speaker, texts[number])
+                planned.append(_Planned(start, end, slot.pinned and number == 0, (part,), turn.line))
+            previous_speaker = turn.speaker
+        index += 1
+    times = fit_cue_times(
+        [(cue.start_ms, cue.end_ms) for cue in planned],
+        [cue.pinned for cue in planned],
+        limits,
+        options.timing,
+    )
+    return [Cue(start, end, cue.parts, cue.line) for cue, (start, end) in zip(planned, times, strict=True)]
+
+
+def _try_dialogue(
+    first: Turn,
+    second: Turn,
+    first_slot: TurnSlot,
+    second_slot: TurnSlot,
+    limits: LanguageLimits,
+    options: SubtitleOptions,
+) -> _Planned | None:
+    """One cue for two short turns by different speakers, when both fit a line and 7 s."""
+    if first.speaker == second.speaker:
+        return None
+    top, bottom = _dialogue_line(first, limits, options), _dialogue_line(second, limits, options)
+    if top is None or bottom is None:
+        return None
+    if second_slot.end_ms - first_slot.start_ms > limits.max_duration_ms:
+        return None
+    parts = (CuePart(first.speaker, top), CuePart(second.speaker, bottom))
+    return _Planned(first_slot.start_ms, second_slot.end_ms, first_slot.pinned, parts, first.line)
+
+
+def build_cues(
+    transcript: Transcript,
+    options: SubtitleOptions,
+    *,
+    text_from: Transcript | None = None,
+    turn_slots: Sequence[TurnSlot] | None = None,
+) -> list[Cue]:
+    """The timed cues of a transcript.
+
+    Timing comes from ``transcript`` (the language heard) or from ``turn_slots`` when
+    forced alignment gives them; text, speaker names and the language's limits come
+    from ``text_from`` (a translation with the same turns in the same order) when given.
+
+    >>> from toolkit.model import Turn
+    >>> episode = Transcript("t.txt", (("language", "en"),),
+    ...     (Turn("All", "Welcome to the Red Box!", 7), Turn("Joy", "Hi.", 8)))
+    >>> [(cue.start_ms, cue.end_ms, cue.text) for cue in build_cues(episode, SubtitleOptions())]
+    [(0, 1749, 'All: Welcome to the Red Box!'), (1833, 2666, 'Joy: Hi.')]
+    """
+    source = text_from or transcript
+    if len(source.turns) != len(transcript.turns):
+        raise SubtitleError(
+            f"the translation has {len(source.turns)} turns but the transcript has "
+            f"{len(transcript.turns)}; they must match one to one",
+            source.source,
+        )
+    if turn_slots is None:
+        slots = plan_turn_slots(transcript, options.timing)
+    else:
+        slots = [TurnSlot(slot.start_ms, slot.end_ms, True) for slot in turn_slots]
+    language = source.language or transcript.language or "en"
+    return cues_for_turns(source.turns, slots, language, options, names=source.speakers)
