@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -127,8 +128,18 @@ def test_check_without_paths_uses_transcripts_folder(
     assert "transcripts/e.txt:1:1: error TRN008" in result.stdout
 
 
-@pytest.mark.parametrize("command", [[], ["import"], ["check"]])
-def test_help_explains_with_an_example(runner: CliRunner, command: list[str]) -> None:
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    paths = [list(prefix)]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, (*prefix, name)))
+        else:
+            paths.append([*prefix, name])
+    return paths
+
+
+@pytest.mark.parametrize("command", _command_paths(cli), ids=lambda path: " ".join(path) or "redbox")
+def test_every_help_explains_itself_with_an_example(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output
