@@ -58,6 +58,8 @@ def format_github(problems: Sequence[Problem]) -> str:
     """
     out = []
     for p in problems:
-        properties = f"file={_escape_property(p.source)},line={p.line},col={p.column}"
+        properties = f"file={_escape_property(p.source)}"
+        if p.line:  # line 0 means the whole file: GitHub then annotates the file itself
+            properties += f",line={p.line},col={max(p.column, 1)}"
         out.append(f"::{p.severity} {properties},title={p.code}::{_escape_data(p.message)}")
     return "\n".join(out)
