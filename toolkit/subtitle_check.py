@@ -1,0 +1,180 @@
+"""Quality checks for subtitle files (``.srt``, ``.vtt``; ours or anyone's).
+
+Each finding names the cue number (its position among the cues read, from 1) and the
+line in the file. Limits come from :mod:`toolkit.limits` (Netflix timed-text rules):
+
+======  =====================  ========  ==============================================
+code    name                   severity  finding
+======  =====================  ========  ==============================================
+SUB001  cue-too-short          error     shown for less than 5/6 s
+SUB002  cue-too-long           error     shown for more than 7 s
+SUB003  reading-too-fast       warning   more characters a second than the language allows
+SUB004  line-too-long          error     a line wider than the language allows
+SUB005  too-many-lines         error     more than 2 lines
+SUB006  gap-too-short          error     less than 2 frames (at ``fps``) after the cue before
+SUB007  cues-overlap           error     starts before the cue before it ends
+SUB008  cue-out-of-order       error     starts before the cue before it starts
+SUB010  empty-cue              error     no visible text
+SUB011  three-dots             warning   ``...`` where the single character ``…`` belongs
+SUB012  end-not-after-start    error     ends at or before its start
+======  =====================  ========  ==============================================
+
+The readers add what they cannot read: SUB101-SUB109 for WebVTT (see
+:mod:`toolkit.formats.vtt`) and SUB201-SUB205 for SRT (see :mod:`toolkit.formats.srt`);
+a malformed timestamp is SUB102 (WebVTT) or SUB201 (SRT).
+"""
+
+from __future__ import annotations
+
+import re
+
+from toolkit.formats import ParsedCue, format_for_name, sniff_format
+from toolkit.formats.srt import parse_srt
+from toolkit.formats.vtt import parse_vtt
+from toolkit.limits import LanguageLimits, limits_for, text_width
+from toolkit.model import Problem, Severity
+
+DEFAULT_FPS = 23.976
+DEFAULT_LANGUAGE = "en"
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+
+
+def language_from_name(source: str, default: str = DEFAULT_LANGUAGE) -> str:
+    """The language of ``<episode>.<lang>.<ext>``, or ``default`` when the name has none.
+
+    >>> language_from_name("subtitles/episode.ko.srt"), language_from_name("episode.srt")
+    ('ko', 'en')
+    """
+    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    parts = name.split(".")
+    if len(parts) >= 3 and _LANGUAGE_TAG.match(parts[-2]):
+        return parts[-2]
+    return default
+
+
+def check_subtitle_text(
+    text: str,
+    source: str,
+    *,
+    language: str | None = None,
+    fps: float = DEFAULT_FPS,
+) -> list[Problem]:
+    """Every problem in one subtitle file's text, SRT or WebVTT by suffix (or content).
+
+    >>> vtt = "WEBVTT\\n\\n00:00:01.000 --> 00:00:01.500\\nWait...\\n"
+    >>> [(p.line, p.code) for p in check_subtitle_text(vtt, "a.en.vtt")]
+    [(3, 'SUB001'), (4, 'SUB011')]
+    """
+    kind = format_for_name(source) or sniff_format(text)
+    cues, problems = parse_vtt(text, source) if kind == "vtt" else parse_srt(text, source)
+    limits = limits_for(language or language_from_name(source))
+    problems.extend(check_cues(cues, source, limits, fps=fps))
+    return sorted(problems, key=Problem.sort_key)
+
+
+def check_cues(
+    cues: list[ParsedCue], source: str, limits: LanguageLimits, *, fps: float = DEFAULT_FPS
+) -> list[Problem]:
+    """The quality rules of the module docstring over cues already read."""
+    problems: list[Problem] = []
+
+    def problem(line: int, severity: Severity, code: str, message: str, column: int = 0) -> None:
+        problems.append(Problem(source, line, column, severity, code, message))
+
+    min_gap_ms = 2000 / fps
+    previous: ParsedCue | None = None
+    for cue in cues:
+        where = f"cue {cue.number}"
+        duration = cue.end_ms - cue.start_ms
+        visible = cue.plain.strip()
+        if duration <= 0:
+            problem(
+                cue.timing_line,
+                "error",
+                "SUB012",
+                f"end-not-after-start: {where} ends at {cue.end_ms} ms, not after its start "
+                f"({cue.start_ms} ms)",
+            )
+        elif duration < limits.min_duration_ms:
+            problem(
+                cue.timing_line,
+                "error",
+                "SUB001",
+                f"cue-too-short: {where} is shown {duration} ms, under "
+                f"{limits.min_duration_ms} ms (5/6 s)",
+            )
+        elif duration > limits.max_duration_ms:
+            problem(
+                cue.timing_line,
+                "error",
+                "SUB002",
+                f"cue-too-long: {where} is shown {duration} ms, over {limits.max_duration_ms} ms",
+            )
+        if not visible:
+            problem(cue.timing_line, "error", "SUB010", f"empty-cue: {where} has no text")
+        elif duration > 0:
+            speed = text_width(visible, limits) * 1000 / duration
+            if speed > limits.max_cps:
+                problem(
+                    cue.timing_line,
+                    "warning",
+                    "SUB003",
+                    f"reading-too-fast: {where} needs {speed:.1f} characters a second; "
+                    f"{limits.language} allows {limits.max_cps:g}",
+                )
+        shown_lines = cue.plain.split("\n")
+        if len(shown_lines) > limits.max_lines:
+            problem(
+                cue.timing_line,
+                "error",
+                "SUB005",
+                f"too-many-lines: {where} has {len(shown_lines)} lines; at most "
+                f"{limits.max_lines} fit",
+            )
+        for offset, line in enumerate(shown_lines, start=1):
+            width = text_width(line, limits)
+            if width > limits.max_line_width:
+                problem(
+                    cue.timing_line + offset,
+                    "error",
+                    "SUB004",
+                    f"line-too-long: {where} has a line {width:g} characters wide; "
+                    f"{limits.language} allows {limits.max_line_width:g}",
+                )
+        for offset, line in enumerate(cue.text.split("\n"), start=1):
+            column = line.find("...")
+            if column >= 0:
+                problem(
+                    cue.timing_line + offset,
+                    "warning",
+                    "SUB011",
+                    f"three-dots: {where} uses '...'; write the single character '…'",
+                    column + 1,
+                )
+        if previous is not None:
+            if cue.start_ms < previous.start_ms:
+                problem(
+                    cue.timing_line,
+                    "error",
+                    "SUB008",
+                    f"cue-out-of-order: {where} starts at {cue.start_ms} ms, before cue "
+                    f"{previous.number} ({previous.start_ms} ms)",
+                )
+            elif cue.start_ms < previous.end_ms:
+                problem(
+                    cue.timing_line,
+                    "error",
+                    "SUB007",
+                    f"cues-overlap: {where} starts at {cue.start_ms} ms, before cue "
+                    f"{previous.number} ends ({previous.end_ms} ms)",
+                )
+            elif cue.start_ms - previous.end_ms < min_gap_ms - 1e-9:
+                problem(
+                    cue.timing_line,
+                    "error",
+                    "SUB006",
+                    f"gap-too-short: {where} starts {cue.start_ms - previous.end_ms} ms after "
+                    f"cue {previous.number}; 2 frames at {fps:g} fps is {min_gap_ms:.1f} ms",
+                )
+        previous = cue
+    return problems
