@@ -1,0 +1,286 @@
+"""Checks of translation catalogs (``.po``) for ``redbox check``: rule codes ``CAT000``–``CAT013``.
+
+Every finding is a :class:`~toolkit.model.Problem` at the file and line of the message's
+``msgid``. Codes (severity in brackets; ``--strict`` in ``redbox check`` turns warnings
+into errors):
+
+- ``CAT000`` [error] the PO file does not parse.
+- ``CAT001`` [warning] untranslated message.
+- ``CAT002`` [warning] fuzzy message (needs a translator's review).
+- ``CAT003`` [warning] ``[added words]`` brackets of the source missing from the translation.
+- ``CAT004`` [warning] a number of the source missing from the translation.
+- ``CAT005`` [warning] a question or exclamation mark of the source missing from the translation.
+- ``CAT006`` [error] wrong script: a Korean translation without Hangul, an English one with Hangul.
+- ``CAT007`` [warning] a speaker name not translated as its speaker message says.
+- ``CAT008`` [warning] a doubled word (``the the``) the source does not have.
+- ``CAT009`` [warning] stray whitespace: leading, trailing or doubled spaces the source does not have.
+- ``CAT010`` [warning] too long to read in the turn's time (Korean 12, English 20 characters a second).
+- ``CAT011`` [error] header: no ``Language`` or ``Plural-Forms``, or not UTF-8.
+- ``CAT012`` [error] the translation does not begin/end with a newline like its source (``msgfmt -c``).
+- ``CAT013`` [warning] out of date with the transcript: run ``redbox catalog update``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from toolkit.catalog import (
+    SPEAKER_CONTEXT,
+    PoEntry,
+    PoFile,
+    is_turn_context,
+    match_turns,
+    normalize_text,
+    parse_po,
+)
+from toolkit.errors import CatalogError
+from toolkit.limits import ENGLISH, KOREAN, base_language, limits_for, text_width
+from toolkit.model import Problem, Severity, Transcript
+
+#: How fast people speak, in counted characters a second (Korean counted as in limits.py).
+#: Used to estimate how long a turn's subtitles stay on screen: the translation is shown
+#: for the time the source is spoken. English interview speech runs at about 150-170
+#: words a minute, i.e. 14-16 characters a second; Korean at about 6-7 syllables a second.
+SPEECH_RATE = {"en": 15.0, "ko": 7.5}
+#: Turns shorter than this are never flagged: a cue is on screen at least 5/6 s anyway.
+MIN_DISPLAY_MS = 833
+
+_BRACKETS = re.compile(r"\[[^\[\]]*\]")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_DOUBLED = re.compile(r"(?<!\w)(\w+)\s+\1(?!\w)", re.IGNORECASE)
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
+
+
+def _problem(source: str, line: int, severity: Severity, code: str, message: str) -> Problem:
+    return Problem(source, line, 1, severity, code, message)
+
+
+def estimated_duration_ms(text: str, language: str) -> int:
+    """How long ``text`` takes to say, from :data:`SPEECH_RATE` (at least 5/6 s).
+
+    >>> estimated_duration_ms("Welcome to the Red Box!", "en")
+    1533
+    """
+    limits = limits_for(language)
+    rate = SPEECH_RATE.get(base_language(language), SPEECH_RATE["en"])
+    return max(MIN_DISPLAY_MS, round(1000 * text_width(text, limits) / rate))
+
+
+def reading_speed(translation: str, source: str, source_language: str, target_language: str) -> float:
+    """Characters a second a viewer must read when ``translation`` is shown while ``source`` is said.
+
+    >>> round(reading_speed("레드 박스에 오신 걸 환영합니다!", "Welcome to the Red Box!", "en", "ko"), 1)
+    10.1
+    """
+    width = text_width(translation, limits_for(target_language))
+    return 1000 * width / estimated_duration_ms(source, source_language)
+
+
+def _word_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+def _check_entry(
+    entry: PoEntry,
+    source: str,
+    language: str,
+    source_language: str,
+    names: Mapping[str, str],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    line = entry.line
+
+    def add(severity: Severity, code: str, message: str) -> None:
+        problems.append(_problem(source, line, severity, code, message))
+
+    what = _describe(entry)
+    if not entry.translated:
+        add("warning", "CAT001", f"{what} is untranslated")
+        return problems
+    if entry.fuzzy:
+        add("warning", "CAT002", f"{what} is fuzzy: review it, then clear the fuzzy flag")
+    original = entry.msgid
+    targets = entry.msgstr_plural if entry.msgid_plural is not None else [entry.msgstr]
+    for target in targets:
+        source_brackets, target_brackets = _BRACKETS.findall(original), _BRACKETS.findall(target)
+        if len(target_brackets) < len(source_brackets):
+            add(
+                "warning",
+                "CAT003",
+                f"{what}: the source's {' '.join(source_brackets)} has no [bracketed] "
+                f"counterpart in the translation",
+            )
+        missing_numbers = [n for n in _NUMBER.findall(original) if n not in target]
+        if missing_numbers:
+            add(
+                "warning",
+                "CAT004",
+                f"{what}: number {', '.join(missing_numbers)} missing from the translation",
+            )
+        for mark, wide in (("?", "？"), ("!", "！")):
+            if mark in original and mark not in target and wide not in target:
+                add("warning", "CAT005", f"{what}: the source has {mark!r}, the translation does not")
+        has_hangul = bool(_HANGUL.search(target))
+        if language == "ko" and not has_hangul:
+            add(
+                "error",
+                "CAT006",
+                f"{what}: a Korean translation with no Hangul (left in the source language?)",
+            )
+        elif language == "en" and has_hangul:
+            add("error", "CAT006", f"{what}: an English translation containing Hangul")
+        for name, translated_name in names.items():
+            if (
+                entry.msgctxt != SPEAKER_CONTEXT
+                and _word_pattern(name).search(original)
+                and translated_name not in target
+            ):
+                add(
+                    "warning",
+                    "CAT007",
+                    f"{what}: {name!r} should appear as {translated_name!r} (its speaker message)",
+                )
+        doubled = {m.group(0) for m in _DOUBLED.finditer(target)} - {
+            m.group(0) for m in _DOUBLED.finditer(original)
+        }
+        if doubled:
+            add("warning", "CAT008", f"{what}: doubled word {sorted(doubled)[0]!r}")
+        whitespace = _whitespace_problem(original, target)
+        if whitespace:
+            add("warning", "CAT009", f"{what}: {whitespace}")
+        for edge, test in (("begin", str.startswith), ("end", str.endswith)):
+            if test(original, "\n") != test(target, "\n"):
+                add(
+                    "error",
+                    "CAT012",
+                    f"{what}: the source and translation must both {edge} with a newline or both not",
+                )
+        if is_turn_context(entry.msgctxt) and language in ("ko", "en"):
+            speed = reading_speed(target, original, source_language, language)
+            limit = (KOREAN if language == "ko" else ENGLISH).max_cps
+            if speed > limit:
+                add(
+                    "warning",
+                    "CAT010",
+                    f"{what}: {speed:.1f} characters a second to read in the time the "
+                    f"source takes to say (limit {limit:g}); shorten it",
+                )
+    return problems
+
+
+def _describe(entry: PoEntry) -> str:
+    if entry.msgctxt == SPEAKER_CONTEXT:
+        return f"speaker name {entry.msgid!r}"
+    if is_turn_context(entry.msgctxt):
+        turn = entry.comment("turn")
+        return f"turn {turn}" if turn else f"message {entry.msgctxt}"
+    return f"message {entry.msgctxt or entry.msgid[:30]!r}"
+
+
+_WHITESPACE_FAULTS = (
+    ("leading whitespace", re.compile(r"\A[ \t]")),
+    ("trailing whitespace", re.compile(r"[ \t]\Z")),
+    ("doubled spaces", re.compile(r"  ")),
+    ("whitespace at a line end", re.compile(r"[ \t]\n")),
+)
+
+
+def _whitespace_problem(original: str, target: str) -> str:
+    for label, pattern in _WHITESPACE_FAULTS:
+        if pattern.search(target) and not pattern.search(original):
+            return label
+    return ""
+
+
+def _header_problems(po: PoFile, source: str) -> list[Problem]:
+    problems = []
+    line = po.header_line or 1
+    for name in ("Language", "Plural-Forms"):
+        if not po.header(name):
+            problems.append(_problem(source, line, "error", "CAT011", f"the header has no {name} field"))
+    content_type = po.header("Content-Type").lower()
+    if content_type and "charset=utf-8" not in content_type.replace(" ", ""):
+        problems.append(
+            _problem(source, line, "error", "CAT011", f"not UTF-8: Content-Type is {content_type}")
+        )
+    return problems
+
+
+def _episode_of(po: PoFile, source: str) -> str:
+    for entry in po.turn_entries():
+        return (entry.msgctxt or "").split("/", 1)[0]
+    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0]
+
+
+def _staleness(po: PoFile, source: str, transcript: Transcript) -> list[Problem]:
+    problems = []
+    matched = match_turns(transcript, po)
+    for turn, entry in zip(transcript.turns, matched, strict=True):
+        if entry is None:
+            problems.append(
+                _problem(
+                    transcript.source,
+                    turn.line,
+                    "warning",
+                    "CAT013",
+                    f"this turn is not in {source} with its current text; run `redbox catalog update`",
+                )
+            )
+    used = {id(entry) for entry in matched if entry is not None}
+    for entry in po.turn_entries():
+        if id(entry) not in used:
+            problems.append(
+                _problem(
+                    source,
+                    entry.line,
+                    "warning",
+                    "CAT013",
+                    f"{_describe(entry)} is no longer in {transcript.source}; run `redbox catalog update`",
+                )
+            )
+    speakers = {entry.msgid for entry in po.entries if entry.msgctxt == SPEAKER_CONTEXT}
+    for name in sorted({turn.speaker for turn in transcript.turns} - speakers):
+        problems.append(
+            _problem(
+                source,
+                po.header_line or 1,
+                "warning",
+                "CAT013",
+                f"speaker {name!r} has no speaker message; run `redbox catalog update`",
+            )
+        )
+    return problems
+
+
+def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcript]) -> list[Problem]:
+    """Every translation problem of a parsed catalog, sorted by line."""
+    if source.endswith(".pot"):
+        return []
+    problems = _header_problems(po, source)
+    language = base_language(po.language) if po.language else ""
+    source_language = base_language(po.header("X-Source-Language") or "en")
+    names = {
+        entry.msgid: entry.msgstr
+        for entry in po.entries
+        if entry.msgctxt == SPEAKER_CONTEXT and entry.translated and not entry.fuzzy
+    }
+    for entry in po.entries:
+        problems += _check_entry(entry, source, language, source_language, names)
+    transcript = transcripts.get(_episode_of(po, source))
+    if transcript is not None:
+        problems += _staleness(po, source, transcript)
+    return sorted(problems, key=Problem.sort_key)
+
+
+def check_catalog_bytes(data: bytes, source: str, *, transcripts: Mapping[str, Transcript]) -> list[Problem]:
+    """Check a ``.po`` file's bytes; ``transcripts`` are keyed by episode slug (for ``CAT013``)."""
+    try:
+        po = parse_po(data, source)
+    except CatalogError as error:
+        return [_problem(source, error.line or 1, "error", "CAT000", f"does not parse: {error.message}")]
+    return check_catalog(po, source, transcripts=transcripts)
+
+
+__all__ = ["check_catalog", "check_catalog_bytes", "estimated_duration_ms", "normalize_text", "reading_speed"]
