@@ -44,11 +44,44 @@ import webvtt
 from toolkit.formats import format_for_name
 from toolkit.formats.srt import parse_srt, srt_safe_text
 from toolkit.formats.vtt import cue_payload
-from toolkit.model import Cue
+from toolkit.model import Cue, CuePart
 
 MULTI_HTML = Path(__file__).parent / "data" / "chromium" / "multi.html"
 SRT_CLIENTS = ("pysrt", "srt", "ffprobe")
 VTT_CLIENTS = ("webvtt-py", "ffprobe", "chromium")
+
+
+#: Turn texts that break naive writers: each must reach every reader intact.
+HOSTILE_TEXTS: dict[str, str] = {
+    "arrow": "He said --> then left",
+    "tags": "<b>bold</b> and <i>not</i> {\\an8}",
+    "ampersand": "Tom & Jerry &amp; &lt;friends&gt; &#60;",
+    "signature": "WEBVTT",
+    "note": "NOTE this is not a comment",
+    "number": "12",
+    "number-then-timecode": "12\n00:00:05,000 --> 00:00:06,000",
+    "vtt-timecode": "00:00:05.000 --> 00:00:06.000 align:start",
+    "zero-width": "zero\u200bwidth\u200cnon\u200djoiner\ufeffbom\u2060joiner",
+    "right-to-left": "\u200fRTL mark \u202eoverride\u202c \u2067isolate\u2069",
+    "long-word": "x" * 800,
+    "korean": "안녕하세요, 저는 조이입니다.\n북한에서 왔어요.",
+    "leading-space": "  indented line",
+    "tab": "a\tb",
+    "voice-like": "<v Joy>not a voice</v>",
+}
+
+
+def hostile_cues(texts: dict[str, str] | None = None) -> list[Cue]:
+    """One cue per hostile text (every other one with a hostile voice name), then a dialogue cue."""
+    cues = []
+    speakers = ("Joy", "A&B > C <D>", None, "정열")
+    for number, text in enumerate((texts or HOSTILE_TEXTS).values()):
+        start = number * 3000
+        cues.append(Cue(start, start + 2000, (CuePart(speakers[number % 4], text),), line=number + 1))
+    start = len(cues) * 3000
+    cues.append(Cue(start, start + 2500, (CuePart("Joy", "-Hi & bye"), CuePart("Dasom", "-Yes\n-No"))))
+    cues.append(Cue(360_000_000, 360_001_000, (CuePart(None, "A hundred hours in"),)))
+    return cues
 
 
 @dataclass(frozen=True)
