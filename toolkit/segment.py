@@ -106,7 +106,8 @@ def _split_hard(word: str, limits: LanguageLimits, width: float) -> list[str]:
         current_width += char_w
     if current:
         pieces.append(current)
-    return pieces
+    # A piece of no-break spaces alone would be a blank line; it is whitespace at a cut.
+    return [piece for piece in pieces if piece.strip()]
 
 
 def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
