@@ -84,6 +84,22 @@ def hostile_cues(texts: dict[str, str] | None = None) -> list[Cue]:
     return cues
 
 
+def golden_cues() -> list[Cue]:
+    """The cues of the golden files ``tests/data/formats/golden*.{srt,vtt}``."""
+    return [
+        Cue(1000, 4200, (CuePart("Joy", "Joy: Welcome to The Red Box."),), line=3),
+        Cue(
+            4284,
+            8000,
+            (CuePart("Jeongyol", "Jeongyol: We talk about\nmisunderstandings & stereotypes."),),
+            line=5,
+        ),
+        Cue(8084, 10000, (CuePart("Ilhyeok", "-Really?"), CuePart("Dasom", "-Yes --> really.")), line=7),
+        Cue(10084, 13000, (CuePart("정열", "정열: 북한에서 왔어요."),), line=9),
+        Cue(3_723_004, 3_725_000, (CuePart(None, "<i>[music]</i>"),), line=11),
+    ]
+
+
 @dataclass(frozen=True)
 class ReadCue:
     """A cue as one client read it. ``None`` means the client does not report that field."""

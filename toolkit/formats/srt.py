@@ -35,6 +35,8 @@ _FORMATTING_TAG = re.compile(r"</?(?:b|i|u|s)>|<font(?:\s[^>]*)?>|</font>|\{\\[^
 _TIMING = re.compile(
     r"^\s*(?P<start>\S+?)\s*-->\s*(?P<end>\S+)(?P<rest>.*)$",
 )
+#: A timing line with a broken arrow (``->``, ``-->>``): still meant as one, so reported as such.
+_ARROWISH = re.compile(r"^\s*\d+:\d+[:.,\d]*\s*-+>+")
 _TIMESTAMP = re.compile(r"^(\d+):(\d+):(\d+)([,.])(\d+)$")
 
 
@@ -116,7 +118,7 @@ def _parse_timestamp(text: str) -> tuple[int, str | None]:
 
 
 def _is_timing_line(line: str) -> bool:
-    return "-->" in line
+    return "-->" in line or bool(_ARROWISH.match(line))
 
 
 def _starts_cue(lines: list[str], index: int) -> bool:
@@ -192,7 +194,7 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
         text_lines: list[str] = []
         while index < len(lines) and lines[index].strip():
             line = lines[index]
-            if _is_timing_line(line) and _TIMING.match(line):
+            if _ARROWISH.match(line):
                 if text_lines and text_lines[-1].strip().isdigit():
                     text_lines.pop()
                     index -= 1

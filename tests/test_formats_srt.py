@@ -1,0 +1,172 @@
+"""The SRT writer (guarded pysrt) and the lenient SRT reader."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import srt
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.clients import golden_cues
+from toolkit.errors import SubtitleError
+from toolkit.formats import get_reader, get_writer
+from toolkit.formats.srt import WORD_JOINER, compose_srt, parse_srt, srt_safe_text
+from toolkit.model import Cue, CuePart
+
+DATA = Path(__file__).parent / "data" / "formats"
+
+
+def cue(start: int, end: int, text: str, line: int = 0) -> Cue:
+    return Cue(start, end, (CuePart(None, text),), line=line)
+
+
+# ---------------------------------------------------------------- writer
+
+
+def test_golden_files_are_reproduced_byte_for_byte() -> None:
+    assert compose_srt(golden_cues()).encode("utf-8") == (DATA / "golden.srt").read_bytes()
+    crlf = compose_srt(golden_cues(), crlf=True).encode("utf-8")
+    assert crlf == (DATA / "golden-crlf.srt").read_bytes()
+    assert b"\n" not in crlf.replace(b"\r\n", b"")
+
+
+def test_output_is_deterministic_and_numbered_from_one() -> None:
+    first = compose_srt(golden_cues())
+    assert first == compose_srt(golden_cues())
+    assert [block.split("\n", 1)[0] for block in first.strip().split("\n\n")] == ["1", "2", "3", "4", "5"]
+    assert not first.startswith("\ufeff")
+
+
+def test_registry_gives_the_same_writer_and_reader() -> None:
+    assert get_writer("srt", crlf=True)(golden_cues()) == compose_srt(golden_cues(), crlf=True)
+    assert get_reader("srt") is parse_srt
+
+
+@pytest.mark.parametrize(
+    ("cues", "message"),
+    [
+        ([cue(-1, 1000, "Hi", line=4)], "starts before zero"),
+        ([cue(1000, 1000, "Hi", line=4)], "not after its start"),
+        ([cue(2000, 1000, "Hi", line=4)], "not after its start"),
+        ([cue(0, 1000, " ", line=4)], "has no text"),
+        ([Cue(0, 1000, (), line=4)], "has no text"),
+        ([cue(0, 1000, "a\n\nb", line=4)], "blank line"),
+        ([cue(0, 1000, "a\n  \nb", line=4)], "blank line"),
+        ([cue(0, 1000, "a\rb", line=4)], r"U\+000D"),
+        ([cue(0, 1000, "a\u2028b", line=4)], r"U\+2028"),
+        ([cue(0, 1000, "a\x00b", line=4)], r"U\+0000"),
+        ([cue(0, 2000, "a"), cue(1000, 3000, "b", line=4)], "before the previous cue ends"),
+        ([cue(5000, 6000, "a"), cue(1000, 3000, "b", line=4)], "before the previous cue ends"),
+    ],
+)
+def test_writer_refuses_what_srt_cannot_carry(cues: list[Cue], message: str) -> None:
+    with pytest.raises(SubtitleError, match=message) as raised:
+        compose_srt(cues, source="ep.txt")
+    assert raised.value.line == 4
+    assert str(raised.value).startswith("ep.txt:4: ")
+
+
+def test_text_is_made_safe_without_losing_visible_characters() -> None:
+    unsafe = " 12 \n00:00:05,000 --> 00:00:06,000\n<b>x</b> {\\an8}"
+    safe = srt_safe_text(unsafe)
+    assert safe.replace(WORD_JOINER, "") == "12\n00:00:05,000 --> 00:00:06,000\n<b>x</b> {\\an8}"
+    assert "-->" not in safe and "<b>" not in safe and "{\\" not in safe
+    assert srt_safe_text("Tom & Jerry < 3") == "Tom & Jerry < 3"
+
+
+# ---------------------------------------------------------------- reader
+
+
+def test_reader_reads_our_golden_file() -> None:
+    cues, problems = parse_srt((DATA / "golden.srt").read_text(encoding="utf-8"), "golden.srt")
+    assert problems == []
+    assert [(c.number, c.identifier, c.start_ms, c.end_ms, c.line, c.timing_line) for c in cues][:2] == [
+        (1, "1", 1000, 4200, 1, 2),
+        (2, "2", 4284, 8000, 5, 6),
+    ]
+    assert cues[4].start_ms == 3_723_004
+    assert cues[3].text == "정열: 북한에서 왔어요."
+
+
+@pytest.mark.parametrize(
+    ("timing", "reason"),
+    [
+        ("00:00:01,000 --> 00:00:0a,000", "not HH:MM:SS,mmm"),
+        ("00:00:01,5000 --> 00:00:02,000", "milliseconds 3"),
+        ("00:61:01,000 --> 00:62:02,000", "00 to 59"),
+        ("00:00:01,000 -> 00:00:02,000", "cannot read"),
+        ("00:00:01,000 --> 00:00:02,000 junk", "unexpected text"),
+    ],
+)
+def test_malformed_timestamp_is_a_problem_never_time_zero(timing: str, reason: str) -> None:
+    text = f"1\n{timing}\nBroken\n\n2\n00:00:03,000 --> 00:00:04,000\nFine\n"
+    cues, problems = parse_srt(text, "x.srt")
+    assert [(c.start_ms, c.text) for c in cues] == [(3000, "Fine")]
+    assert [(p.code, p.line) for p in problems] == [("SUB201", 2)]
+    assert reason in problems[0].message
+
+
+def test_dot_separator_is_read_with_a_warning() -> None:
+    cues, problems = parse_srt("1\n00:00:01.000 --> 00:00:02,000\nHi\n", "x.srt")
+    assert cues[0].start_ms == 1000
+    assert [(p.code, p.severity) for p in problems] == [("SUB202", "warning")]
+
+
+def test_missing_blank_line_starts_a_new_cue_and_is_reported() -> None:
+    text = "1\n00:00:01,000 --> 00:00:02,000\nOne\n2\n00:00:03,000 --> 00:00:04,000\nTwo\n"
+    cues, problems = parse_srt(text, "x.srt")
+    assert [(c.identifier, c.text) for c in cues] == [("1", "One"), ("2", "Two")]
+    assert [(p.code, p.line) for p in problems] == [("SUB203", 4)]
+
+
+def test_text_outside_any_cue_and_bad_indexes_are_reported() -> None:
+    text = "stray words\n\n5\n00:00:01,000 --> 00:00:02,000\nOne\n\n00:00:03,000 --> 00:00:04,000\nTwo\n"
+    cues, problems = parse_srt(text, "x.srt")
+    assert [c.text for c in cues] == ["One", "Two"]
+    assert [(p.code, p.line) for p in problems] == [("SUB204", 1), ("SUB205", 3), ("SUB205", 7)]
+
+
+def test_crlf_bom_and_formatting_tags_are_read() -> None:
+    text = "\ufeff1\r\n00:00:01,000 --> 00:00:02,000\r\n<i>Hi</i> {\\an8}there\r\n"
+    cues, problems = parse_srt(text, "x.srt")
+    assert problems == []
+    assert (cues[0].text, cues[0].plain) == ("<i>Hi</i> {\\an8}there", "Hi there")
+
+
+# ---------------------------------------------------------------- round trips
+
+_line = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"], blacklist_characters="\x85"),
+    min_size=1,
+    max_size=30,
+).filter(lambda line: line.strip(" \t") != "")
+_texts = st.lists(_line, min_size=1, max_size=3).map("\n".join)
+
+
+@st.composite
+def cue_lists(draw: st.DrawFn) -> list[Cue]:
+    texts = draw(st.lists(_texts, min_size=1, max_size=6))
+    cues = []
+    start = draw(st.integers(0, 400_000_000))
+    for text in texts:
+        start += draw(st.integers(0, 5000))
+        end = start + draw(st.integers(1, 8000))
+        cues.append(Cue(start, end, (CuePart(None, text),)))
+        start = end
+    return cues
+
+
+@settings(max_examples=150, deadline=None)
+@given(cue_lists())
+def test_round_trip_through_our_reader_and_the_srt_library(cues: list[Cue]) -> None:
+    written = compose_srt(cues)
+    expected = [(c.start_ms, c.end_ms, srt_safe_text(c.text)) for c in cues]
+    ours, problems = parse_srt(written, "x.srt")
+    assert problems == []
+    assert [(c.start_ms, c.end_ms, c.text) for c in ours] == expected
+    one_ms = timedelta(milliseconds=1)
+    theirs = list(srt.parse(written))
+    assert [(s.start // one_ms, s.end // one_ms, s.content) for s in theirs] == expected
