@@ -1,0 +1,360 @@
+"""Forced alignment of a transcript's turns to an episode's audio.
+
+1. Every turn is synthesized with espeak-ng (the transcript's language), trimmed to its
+   speech, and the clips are joined with short pauses: a synthetic episode whose turn
+   and word times are known.
+2. Both signals become MFCC frames (:mod:`toolkit.align.features`).
+3. A coarse DTW over 80 ms frames, in a band of ``band_s`` either side of the diagonal,
+   finds the rough path; a fine DTW over 10 ms frames, in a narrow band around the rough
+   path, refines every boundary (:mod:`toolkit.align.dtw`).
+4. Synthetic turn and word times are carried through the path into audio time.
+
+Outliers are measured here too (speech share of each turn, uncovered speech) and
+judged by :mod:`toolkit.align.checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from toolkit.align import dtw
+from toolkit.align.audio import Audio
+from toolkit.align.features import Features, cepstra, loud_frames, mfcc, spectrum
+from toolkit.align.synth import Speech, Voice, synthesize
+from toolkit.errors import ToolkitError
+from toolkit.limits import base_language
+from toolkit.model import Turn
+
+FloatArray = npt.NDArray[np.float32]
+Progress = Callable[[float], None]
+
+#: espeak-ng voice per language; any other language tag is passed to espeak-ng as is.
+VOICES = {"en": "en", "ko": "ko"}
+_BRACKETED = re.compile(r"\[[^\]\n]*\]")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class AlignOptions:
+    """How to align. Defaults come from the measurements in the README's alignment section."""
+
+    #: espeak-ng voice; ``None`` picks one from the transcript's language.
+    voice: str | None = None
+    #: Words a minute of the synthetic speech (espeak-ng's default).
+    rate: int = 175
+    #: Silence put between synthesized turns.
+    pause_ms: int = 300
+    #: Half-width of the coarse band (aeneas uses 60 s).
+    band_ms: int = 60_000
+    #: Half-width of the fine band around the coarse path.
+    fine_band_ms: int = 600
+    #: Coarse frames are this many 10 ms frames.
+    coarse_factor: int = 8
+
+
+@dataclass(frozen=True)
+class TurnTiming:
+    """Where one turn was found in the audio.
+
+    ``words`` holds the start of every whitespace-separated word of the turn's text, in
+    ms. ``synth_ms`` is the synthesized speech's length, ``speech`` the share of the
+    aligned span that sounds like speech, ``uncovered_ms`` how much speech just before
+    the turn no turn covers.
+    """
+
+    index: int
+    line: int
+    speaker: str
+    start_ms: int
+    end_ms: int
+    synth_ms: int = 0
+    speech: float = 1.0
+    uncovered_ms: int = 0
+    words: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Every turn's timing, plus the audio's length and speech after the last turn."""
+
+    turns: tuple[TurnTiming, ...]
+    audio_ms: int
+    trailing_uncovered_ms: int = 0
+    meta: tuple[tuple[str, str], ...] = field(default=())
+
+
+def spoken_text(text: str) -> str:
+    """The turn text as synthesized: bracketed insertions and line breaks become spaces.
+
+    The length is unchanged, so character positions still point into the original.
+
+    >>> spoken_text("a life there [in North Korea].\\nYes")
+    'a life there                 .  Yes'
+    """
+    blanked = _BRACKETED.sub(lambda match: " " * len(match.group()), text)
+    return blanked.replace("\n", " ")
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end character of every whitespace-separated word.
+
+    >>> word_spans("Right, yes  no")
+    [(0, 6), (7, 10), (12, 14)]
+    """
+    return [(match.start(), match.end()) for match in _WORD.finditer(text)]
+
+
+def voice_for(language: str, options: AlignOptions) -> Voice:
+    """The aligner's espeak-ng voice for ``language``."""
+    if options.voice:
+        return Voice(options.voice, options.rate)
+    base = base_language(language) if language else "en"
+    return Voice(VOICES.get(base, base), options.rate)
+
+
+def speech_bounds(samples: FloatArray, sample_rate: int, *, below_peak_db: float = 40.0) -> tuple[int, int]:
+    """First and last sample of the speech in ``samples`` (10 ms windows over -40 dB re peak)."""
+    window = max(1, sample_rate // 100)
+    count = len(samples) // window
+    if count == 0:
+        return 0, len(samples)
+    power = (samples[: count * window].astype(np.float64).reshape(count, window) ** 2).mean(axis=1)
+    peak = float(power.max())
+    if peak <= 0:
+        return 0, 0
+    loud = np.flatnonzero(power > peak * 10 ** (-below_peak_db / 10))
+    return int(loud[0]) * window, min(len(samples), (int(loud[-1]) + 1) * window)
+
+
+@dataclass(frozen=True)
+class _Clip:
+    start: int  # sample in the synthetic episode
+    end: int
+    words: tuple[int, ...]  # per word of the turn text: sample in the synthetic episode
+
+
+def _word_samples(speech: Speech, text: str, trim_start: int, trim_end: int) -> tuple[int, ...]:
+    """A synthetic start sample for every whitespace word of ``text``.
+
+    espeak-ng reports words by character position; words it does not voice (a lone dash)
+    take the next voiced word's start.
+    """
+    spans = word_spans(text)
+    starts: list[int | None] = [None] * len(spans)
+    for first_char, _length, sample in speech.words:
+        for index, (start, end) in enumerate(spans):
+            if start <= first_char < end:
+                if starts[index] is None:
+                    starts[index] = min(max(sample, trim_start), trim_end) - trim_start
+                break
+    filled: list[int] = []
+    following = trim_end - trim_start
+    for value in reversed(starts):
+        following = value if value is not None else following
+        filled.append(following)
+    filled.reverse()
+    # Word events are in order; keep the starts monotone even if espeak-ng hiccups.
+    return tuple(int(x) for x in np.maximum.accumulate(np.array(filled, dtype=np.int64))) if filled else ()
+
+
+def synthesize_turns(
+    turns: Sequence[Turn], voice: Voice, pause_ms: int, progress: Progress | None = None
+) -> tuple[FloatArray, int, list[_Clip | None]]:
+    """The synthetic episode: every turn's speech, joined by ``pause_ms`` of silence."""
+    pieces: list[FloatArray] = []
+    clips: list[_Clip | None] = []
+    rate = 0
+    position = 0
+    for number, turn in enumerate(turns):
+        text = spoken_text(turn.text)
+        speech = synthesize(text, voice) if text.strip() else None
+        if speech is not None:
+            rate = speech.sample_rate
+        pause = np.zeros(round(pause_ms * (rate or 22050) / 1000), dtype=np.float32)
+        if number == 0:
+            pieces.append(pause)
+            position += len(pause)
+        if speech is None or len(speech.samples) == 0:
+            clips.append(None)
+        else:
+            first, last = speech_bounds(speech.samples, speech.sample_rate)
+            if last <= first:
+                clips.append(None)
+            else:
+                words = _word_samples(speech, text, first, last)
+                clips.append(
+                    _Clip(position, position + last - first, tuple(position + w for w in words))
+                )
+                pieces.append(speech.samples[first:last])
+                position += last - first
+        pieces.append(pause)
+        position += len(pause)
+        if progress is not None:
+            progress((number + 1) / max(len(turns), 1))
+    if rate == 0:
+        raise ToolkitError("no turn has any text to speak")
+    return np.concatenate(pieces), rate, clips
+
+
+def _pool(values: FloatArray, factor: int) -> FloatArray:
+    """Average groups of ``factor`` frames (the last, partial group included)."""
+    if factor <= 1:
+        return values
+    count = -(-len(values) // factor)
+    padded = np.zeros((count * factor, values.shape[1]), dtype=np.float32)
+    padded[: len(values)] = values
+    padded[len(values) :] = values[-1]
+    pooled: FloatArray = padded.reshape(count, factor, values.shape[1]).mean(axis=1)
+    return pooled
+
+
+def warp(
+    real: Features, synthetic: Features, options: AlignOptions, progress: Progress | None = None
+) -> dtw.Path:
+    """The DTW path from real frames (rows) to synthetic frames (columns): coarse, then fine."""
+    factor = max(1, options.coarse_factor)
+    rows, cols = len(real.values), len(synthetic.values)
+    coarse_real, coarse_synth = _pool(real.values, factor), _pool(synthetic.values, factor)
+    half = max(4, round(options.band_ms / (10 * factor)))
+    low, high = dtw.diagonal_band(len(coarse_real), len(coarse_synth), half)
+    total_rows = len(coarse_real) + rows
+    done = [0]
+
+    def advance(count: int) -> None:
+        done[0] += count
+        if progress is not None:
+            progress(min(1.0, done[0] / total_rows))
+
+    coarse = dtw.align(coarse_real, coarse_synth, low, high, advance)
+    width = max(2, round(options.fine_band_ms / 10))
+    coarse_rows = np.arange(rows) // factor
+    fine_low = coarse.first_col[coarse_rows] * factor - width
+    fine_high = (coarse.last_col[coarse_rows] + 1) * factor + width
+    return dtw.align(real.values, synthetic.values, fine_low, np.minimum(fine_high, cols), advance)
+
+
+def speech_frames(features: Features) -> npt.NDArray[np.bool_]:
+    """Frames that sound like speech (:func:`loud_frames`, short gaps closed, blips dropped)."""
+    raw = loud_frames(features.energy_db)
+    # Close gaps shorter than 150 ms (stops inside words), drop blips shorter than 50 ms.
+    return _open(_close(raw, 15), 5)
+
+
+def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    padded = np.concatenate(([False], mask, [False]))
+    changes = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(changes[k]), int(changes[k + 1])) for k in range(0, len(changes), 2)]
+
+
+def _close(mask: npt.NDArray[np.bool_], gap: int) -> npt.NDArray[np.bool_]:
+    out = mask.copy()
+    for start, end in _runs(~mask):
+        if end - start < gap and start > 0 and end < len(mask):
+            out[start:end] = True
+    return out
+
+
+def _open(mask: npt.NDArray[np.bool_], length: int) -> npt.NDArray[np.bool_]:
+    out = mask.copy()
+    for start, end in _runs(mask):
+        if end - start < length:
+            out[start:end] = False
+    return out
+
+
+def _speech_ms(speech: npt.NDArray[np.bool_], start: int, end: int, features: Features) -> int:
+    """Milliseconds of speech in frames ``[start, end)``, counting runs of 300 ms or more."""
+    if end <= start:
+        return 0
+    total = sum(b - a for a, b in _runs(speech[start:end]) if b - a >= 30)
+    return features.frame_ms(total)
+
+
+def align_turns(
+    turns: Sequence[Turn],
+    language: str,
+    audio: Audio,
+    options: AlignOptions | None = None,
+    progress: Progress | None = None,
+) -> Alignment:
+    """Find every turn of ``turns`` in ``audio`` (see the module documentation)."""
+    options = options or AlignOptions()
+    if not turns:
+        raise ToolkitError("the transcript has no turns to align")
+
+    def stage(start: float, share: float) -> Progress | None:
+        if progress is None:
+            return None
+        report = progress
+        return lambda fraction: report(start + share * fraction)
+
+    voice = voice_for(language, options)
+    synthetic, synth_rate, clips = synthesize_turns(
+        turns, voice, options.pause_ms, stage(0.0, 0.2)
+    )
+    recording = spectrum(audio.samples, audio.sample_rate)
+    background = recording.noise_profile()
+    real = cepstra(recording, background)
+    fake = mfcc(synthetic, synth_rate, background, real.silence)
+    path = warp(real, fake, options, stage(0.25, 0.75))
+    speech = speech_frames(real)
+
+    def synth_frame(sample: int) -> int:
+        return min(sample // fake.hop, len(fake.values) - 1)
+
+    timings: list[TurnTiming] = []
+    previous_end_frame = 0
+    for index, (turn, clip) in enumerate(zip(turns, clips, strict=True)):
+        if clip is None:
+            # Nothing to hear: the turn sits at the end of the previous one, zero length.
+            at = real.frame_ms(previous_end_frame)
+            timings.append(TurnTiming(index, turn.line, turn.speaker, at, at))
+            continue
+        first = int(path.first_row[synth_frame(clip.start)])
+        last_synth = synth_frame(max(clip.start, clip.end - 1))
+        last = max(first + 1, int(path.last_row[last_synth]) + 1)
+        words = tuple(
+            real.frame_ms(int(path.first_row[synth_frame(sample)])) for sample in clip.words
+        )
+        timings.append(
+            TurnTiming(
+                index=index,
+                line=turn.line,
+                speaker=turn.speaker,
+                start_ms=real.frame_ms(first),
+                end_ms=real.frame_ms(last),
+                synth_ms=round((clip.end - clip.start) * 1000 / synth_rate),
+                speech=round(float(speech[first:last].mean()), 2) if last > first else 0.0,
+                uncovered_ms=_speech_ms(speech, previous_end_frame, first, real)
+                + _stuck_speech_ms(path, speech, first, last, real),
+                words=words,
+            )
+        )
+        previous_end_frame = last
+    trailing = _speech_ms(speech, previous_end_frame, len(real.values), real)
+    if progress is not None:
+        progress(1.0)
+    return Alignment(tuple(timings), audio.duration_ms, trailing)
+
+
+def _stuck_speech_ms(
+    path: dtw.Path, speech: npt.NDArray[np.bool_], first: int, last: int, real: Features
+) -> int:
+    """Speech inside a turn's span that the path pinned to one synthetic frame for over a second.
+
+    A sentence spoken but missing from the transcript is usually absorbed this way:
+    the path waits on one synthetic frame while the extra speech goes by.
+    """
+    stuck = 0
+    cols = path.first_col[first:last]
+    # Rows whose first column equals the previous row's last column never moved forward.
+    still = np.concatenate(([False], cols[1:] == path.last_col[first : last - 1]))
+    for start, end in _runs(still):
+        if end - start >= 100:
+            stuck += _speech_ms(speech, first + start, first + end, real)
+    return stuck

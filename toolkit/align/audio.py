@@ -1,0 +1,118 @@
+"""Decoding an episode's audio into mono float samples.
+
+WAV, FLAC, OGG and MP3 are decoded from bytes by ``soundfile`` (libsndfile), block by
+block so that an hour of 48 kHz stereo never sits in memory as float64. Anything else
+(MP4, MKV, M4A, WebM …) goes through an ``ffmpeg`` subprocess when it is installed.
+
+Alignment features stop at 7 kHz, so the signal is decimated by an integer factor to the
+lowest rate at or above 16 kHz (48 kHz -> 16 kHz, 44.1 kHz -> 22.05 kHz) by averaging
+neighbouring samples; features are computed at whatever rate results.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from toolkit.errors import ToolkitError
+
+#: Suffixes libsndfile decodes; other suffixes go straight to ffmpeg.
+SOUNDFILE_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aiff", ".aif")
+#: The lowest sample rate kept: features use frequencies up to 7 kHz.
+MIN_RATE = 16000
+_BLOCK_FRAMES = 1 << 20
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono samples in [-1, 1] at ``sample_rate`` Hz."""
+
+    samples: npt.NDArray[np.float32]
+    sample_rate: int
+
+    @property
+    def duration_ms(self) -> int:
+        return round(len(self.samples) * 1000 / self.sample_rate) if self.sample_rate else 0
+
+
+def decimation_factor(sample_rate: int) -> int:
+    """The integer factor that brings ``sample_rate`` closest to, but not under, 16 kHz.
+
+    >>> decimation_factor(48000), decimation_factor(44100), decimation_factor(16000)
+    (3, 2, 1)
+    """
+    return max(1, sample_rate // MIN_RATE)
+
+
+def _decimate(block: npt.NDArray[np.float32], factor: int) -> npt.NDArray[np.float32]:
+    if factor == 1:
+        return block
+    usable = len(block) - len(block) % factor
+    averaged: npt.NDArray[np.float32] = block[:usable].reshape(-1, factor).mean(axis=1, dtype=np.float32)
+    return averaged
+
+
+def decode_soundfile(data: bytes, source: str) -> Audio:
+    """Decode WAV/FLAC/OGG/MP3 bytes; :class:`ToolkitError` when libsndfile cannot."""
+    import soundfile
+
+    try:
+        with soundfile.SoundFile(io.BytesIO(data)) as sound:
+            rate = int(sound.samplerate)
+            factor = decimation_factor(rate)
+            block_frames = _BLOCK_FRAMES - _BLOCK_FRAMES % factor
+            parts: list[npt.NDArray[np.float32]] = []
+            while True:
+                block = sound.read(block_frames, dtype="float32", always_2d=True)
+                if len(block) == 0:
+                    break
+                mono = block.mean(axis=1, dtype=np.float32) if block.shape[1] > 1 else block[:, 0]
+                parts.append(_decimate(np.ascontiguousarray(mono), factor))
+    except (RuntimeError, soundfile.LibsndfileError, TypeError) as error:
+        raise ToolkitError(f"cannot decode audio: {error}", source) from None
+    samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    if len(samples) == 0:
+        raise ToolkitError("the audio is empty", source)
+    return Audio(samples, rate // factor)
+
+
+def decode_with_ffmpeg(path: Path, source: str, *, ffmpeg: str | None = None) -> Audio:
+    """Decode any container ffmpeg reads (MP4, MKV, M4A …) to 16 kHz mono.
+
+    ffmpeg opens ``path`` itself (it needs to seek in MP4), and writes raw 16-bit
+    samples to a pipe.
+    """
+    binary = ffmpeg or shutil.which("ffmpeg")
+    if binary is None:
+        raise ToolkitError(
+            "this audio format needs ffmpeg, which is not installed "
+            "(install ffmpeg, or convert the audio to WAV, FLAC, OGG or MP3)",
+            source,
+        )
+    command = [
+        binary, "-nostdin", "-v", "error", "-i", str(path), "-vn", "-ac", "1",
+        "-ar", str(MIN_RATE), "-f", "s16le", "-acodec", "pcm_s16le", "-",
+    ]
+    try:
+        completed = subprocess.run(command, capture_output=True, check=False)
+    except OSError as error:
+        raise ToolkitError(f"cannot run ffmpeg: {error.strerror}", source) from None
+    if completed.returncode != 0:
+        detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = detail[-1] if detail else f"exit status {completed.returncode}"
+        raise ToolkitError(f"ffmpeg cannot decode the audio: {reason}", source)
+    samples = np.frombuffer(completed.stdout, dtype="<i2").astype(np.float32) / 32768.0
+    if len(samples) == 0:
+        raise ToolkitError("the audio is empty (no audio stream?)", source)
+    return Audio(samples, MIN_RATE)
+
+
+def wants_ffmpeg(path: Path) -> bool:
+    """True when ``path``'s suffix is not one libsndfile reads."""
+    return path.suffix.lower() not in SOUNDFILE_SUFFIXES

@@ -1,0 +1,201 @@
+"""MFCC features in numpy: 13 cepstra from 40 mel filters (133-6855 Hz, as aeneas uses).
+
+Frames are 25 ms long every 10 ms. The log mel energies are floored 50 dB under the
+mean level of the signal's speech, so digital silence (synthesized pauses) and the quiet pauses of
+a recording land on comparable values; each cepstrum is then normalized to zero mean
+and unit variance over the signal (CMVN), which removes the channel and voice level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+HOP_S = 0.010
+WINDOW_S = 0.025
+N_FILTERS = 40
+N_CEPSTRA = 13
+LOW_HZ = 133.0
+HIGH_HZ = 6855.0
+FLOOR_DB = 50.0
+_BLEND_DB = 10.0
+_CHUNK_FRAMES = 8192
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Features:
+    """One feature row per frame; frame ``i`` starts at sample ``i * hop``."""
+
+    values: FloatArray
+    hop: int
+    sample_rate: int
+    #: Log energy of every frame, in dB (before flooring), for silence checks.
+    energy_db: FloatArray
+    #: What a frame of pure background looks like after normalization.
+    silence: FloatArray
+
+    def frame_ms(self, frame: int | float) -> int:
+        """The time of frame ``frame`` in milliseconds."""
+        return round(frame * self.hop * 1000 / self.sample_rate)
+
+    def frame_at(self, ms: int) -> int:
+        """The frame nearest to ``ms``, clamped to the signal."""
+        frame = round(ms * self.sample_rate / (1000 * self.hop))
+        return min(max(frame, 0), max(len(self.values) - 1, 0))
+
+
+def _hz_to_mel(hz: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return 2595.0 * np.log10(1.0 + hz / 700.0)
+
+
+def _mel_to_hz(mel: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return 700.0 * (10.0 ** (mel / 2595.0) - 1.0)
+
+
+def mel_filterbank(sample_rate: int, n_fft: int) -> npt.NDArray[np.float64]:
+    """Triangular mel filters, shape ``(N_FILTERS, n_fft // 2 + 1)``."""
+    edges_mel = np.linspace(
+        _hz_to_mel(np.array(LOW_HZ)), _hz_to_mel(np.array(min(HIGH_HZ, sample_rate / 2))),
+        N_FILTERS + 2,
+    )
+    edges = _mel_to_hz(edges_mel)
+    bins = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
+    bank = np.zeros((N_FILTERS, len(bins)))
+    for index in range(N_FILTERS):
+        low, centre, high = edges[index], edges[index + 1], edges[index + 2]
+        rising = (bins - low) / (centre - low)
+        falling = (high - bins) / (high - centre)
+        bank[index] = np.maximum(0.0, np.minimum(rising, falling))
+    return bank
+
+
+def _dct_matrix() -> npt.NDArray[np.float64]:
+    n = np.arange(N_FILTERS)
+    k = np.arange(N_CEPSTRA)[:, None]
+    matrix: npt.NDArray[np.float64] = np.cos(np.pi * k * (2 * n + 1) / (2 * N_FILTERS)) * np.sqrt(
+        2.0 / N_FILTERS
+    )
+    return matrix
+
+
+def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, int]:
+    """Log mel energies (natural log) of every frame, and the hop in samples."""
+    hop = max(1, round(HOP_S * sample_rate))
+    window = max(hop, round(WINDOW_S * sample_rate))
+    n_fft = 1 << (window - 1).bit_length()
+    # Frame i is centred on sample i * hop + hop / 2: leading padding keeps frame times
+    # honest, which matters at the edges of speech.
+    lead = (window - hop) // 2
+    count = max(1, -(-len(samples) // hop))
+    padded = np.zeros(lead + count * hop + window + 1, dtype=np.float32)
+    padded[lead : lead + len(samples)] = samples
+    # Pre-emphasis, as in every MFCC front end: flattens the speech spectrum's tilt.
+    emphasized = np.empty(len(padded) - 1, dtype=np.float32)
+    emphasized[0] = padded[0]
+    emphasized[1:] = padded[1:-1] - 0.97 * padded[:-2]
+    taper = np.hamming(window).astype(np.float32)
+    bank = mel_filterbank(sample_rate, n_fft).T.astype(np.float32)
+    out = np.empty((count, N_FILTERS), dtype=np.float32)
+    strided = np.lib.stride_tricks.sliding_window_view(emphasized, window)[::hop][:count]
+    for start in range(0, count, _CHUNK_FRAMES):
+        frames = strided[start : start + _CHUNK_FRAMES] * taper
+        power = np.abs(np.fft.rfft(frames, n_fft)).astype(np.float32) ** 2
+        out[start : start + len(frames)] = np.log(power @ bank + 1e-12)
+    return out, hop
+
+
+def loud_frames(energy_db: FloatArray) -> npt.NDArray[np.bool_]:
+    """Frames louder than the noise floor by a margin: a simple energy voice detector.
+
+    The floor is the 10th percentile of frame energy; the threshold sits a third of the
+    way from the floor to the 95th percentile, and at least 6 dB above the floor.
+    """
+    floor, top = float(np.percentile(energy_db, 10)), float(np.percentile(energy_db, 95))
+    result: npt.NDArray[np.bool_] = energy_db > floor + max(6.0, (top - floor) / 3.0)
+    return result
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """Log mel energies of a signal, before flooring and normalization."""
+
+    energies: FloatArray
+    hop: int
+    sample_rate: int
+    energy_db: FloatArray
+    loud: npt.NDArray[np.bool_]
+
+    @property
+    def speech_level(self) -> float:
+        """Mean log mel energy of the loud frames."""
+        return float(self.energies[self.loud].mean())
+
+    def noise_profile(self) -> FloatArray:
+        """Per filter, the background level (20th percentile) relative to the speech level."""
+        quiet = self.energies[~self.loud] if int((~self.loud).sum()) >= 10 else self.energies
+        profile: FloatArray = (np.percentile(quiet, 20, axis=0) - self.speech_level).astype(
+            np.float32
+        )
+        return profile
+
+
+def spectrum(samples: FloatArray, sample_rate: int) -> Spectrum:
+    """The log mel spectrum of ``samples`` and its loud (speech) frames."""
+    energies, hop = log_mel(samples, sample_rate)
+    frame_energy = np.log(np.exp(energies.astype(np.float64)).sum(axis=1) + 1e-12)
+    energy_db = (frame_energy * (10.0 / np.log(10.0))).astype(np.float32)
+    loud = loud_frames(energy_db)
+    if int(loud.sum()) < 10:
+        loud = np.ones(len(energies), dtype=np.bool_)
+    return Spectrum(energies, hop, sample_rate, energy_db, loud)
+
+
+def mfcc(
+    samples: FloatArray,
+    sample_rate: int,
+    noise: FloatArray | None = None,
+    silence: FloatArray | None = None,
+) -> Features:
+    """Normalized MFCCs (CMVN over the loud frames) of ``samples``.
+
+    ``noise`` is a background profile (:meth:`Spectrum.noise_profile`) of the recording
+    this signal is compared with: synthetic speech has digital silence, so it gets the
+    recording's background as a per-filter floor (adding noise, in the log-max sense),
+    and the two silences look alike. ``silence`` is that recording's
+    :attr:`Features.silence`, which this signal's background frames are moved onto.
+    """
+    return cepstra(spectrum(samples, sample_rate), noise, silence)
+
+
+def cepstra(
+    source: Spectrum, noise: FloatArray | None = None, silence: FloatArray | None = None
+) -> Features:
+    """Floor, take cepstra and normalize a :class:`Spectrum` (see :func:`mfcc`)."""
+    energies = source.energies.copy()
+    level = source.speech_level
+    floor = np.full(energies.shape[1], level - FLOOR_DB * np.log(10.0) / 10.0, dtype=np.float32)
+    if noise is not None:
+        np.maximum(floor, level + noise, out=floor)
+    np.maximum(energies, floor, out=energies)
+    dct = _dct_matrix().T.astype(np.float32)
+    values = (energies @ dct).astype(np.float32)
+    # Statistics from the loud frames only: the share of silence differs between the
+    # recording and the synthetic speech, and must not move where speech lands.
+    reference = values[source.loud]
+    mean, scale = reference.mean(axis=0), reference.std(axis=0) + 1e-6
+    values -= mean
+    values /= scale
+    own_silence = ((floor @ dct - mean) / scale).astype(np.float32)
+    if silence is not None:
+        # Each signal's silence sits at its own offset after normalization (the voices'
+        # means differ); frames at the floor are moved onto the other signal's silence,
+        # frames rising up to 10 dB above it partly, so that silence matches silence.
+        rise = (energies - floor).mean(axis=1)
+        weight = np.clip(rise / (_BLEND_DB * np.log(10.0) / 10.0), 0.0, 1.0)[:, None]
+        values += (1.0 - weight) * (silence - own_silence)
+        own_silence = silence
+    return Features(values, source.hop, source.sample_rate, source.energy_db, own_silence)
