@@ -174,7 +174,7 @@ def test_round_trip_through_our_reader_and_webvtt_py(cues: list[Cue]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("WEBVTT NOTE STYLE\n\r\t\x00\x0c<>&-:.,0123456789v/abc")), max_size=200))
+@given(st.text(alphabet=st.sampled_from(list("WEBVTT NOTE\n\r\t\x00\x0c<>&-:.,0123456789v/")), max_size=200))
 def test_reader_never_raises_and_every_problem_points_into_the_file(text: str) -> None:
     cues, problems = parse_vtt(text, "x.vtt")
     line_count = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
