@@ -145,6 +145,7 @@ def cues_for_turns(
         [cue.pinned for cue in planned],
         limits,
         options.timing,
+        end_ms=options.duration_ms,
     )
     return [Cue(start, end, cue.parts, cue.line) for cue, (start, end) in zip(planned, times, strict=True)]
 

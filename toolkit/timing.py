@@ -179,11 +179,17 @@ def _pack(
     low, high = limits.min_duration_ms, limits.max_duration_ms
     durations = [min(high, max(low, end - start)) for start, end in planned]
     times: list[tuple[int, int]] = []
-    cursor = lo
     for (start, _end), duration in zip(planned, durations, strict=True):
-        begin = max(start, cursor)
+        begin = max(start, lo)
+        if times and begin < times[-1][1] + gap:
+            previous_start, previous_end = times[-1]
+            if begin - gap - previous_start >= low:
+                # Make room by ending the cue before a little earlier, so that cues do
+                # not drift later one gap at a time.
+                times[-1] = (previous_start, begin - gap)
+            else:
+                begin = previous_end + gap
         times.append((begin, begin + duration))
-        cursor = begin + duration + gap
     if hi is None or not times or times[-1][1] + gap <= hi:
         return times
     # Too little time before the next pinned cue: close the planned pauses first, then
@@ -233,14 +239,20 @@ def fit_cue_times(
     pinned: Sequence[bool],
     limits: LanguageLimits,
     options: TimingOptions,
+    *,
+    end_ms: int | None = None,
 ) -> list[tuple[int, int]]:
     """Apply the timing rules to planned cue times (in order), keeping pinned starts.
+
+    ``end_ms`` (the video's length) is a limit no cue may pass, where the text allows.
 
     >>> from toolkit.limits import ENGLISH
     >>> fit_cue_times([(0, 300), (400, 20_000)], [False, False], ENGLISH, TimingOptions())
     [(0, 833), (917, 7917)]
     """
     gap = options.min_gap_ms
+    if not planned:
+        return []
     starts = [0] + [index for index in range(1, len(planned)) if pinned[index]]
     stops = [*starts[1:], len(planned)]
     times: list[tuple[int, int]] = []
@@ -248,7 +260,7 @@ def fit_cue_times(
         if first == stop:
             continue
         lo = planned[first][0] if not times else max(planned[first][0], times[-1][1] + gap)
-        hi = planned[stop][0] if stop < len(planned) else None
+        hi = planned[stop][0] if stop < len(planned) else (None if end_ms is None else end_ms + gap)
         times.extend(_pack(planned[first:stop], lo, hi, limits, gap))
     _close_gaps(times, pinned, limits, options)
     return times
