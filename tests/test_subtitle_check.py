@@ -134,3 +134,13 @@ def test_well_formed_cues_give_no_finding_in_either_format(plan: list[tuple[int,
         start += duration + gap
     assert check_subtitle_text(compose_vtt(cues), "x.en.vtt") == []
     assert check_subtitle_text(compose_srt(cues), "x.en.srt") == []
+
+
+def test_encodings_other_than_utf8_are_reported() -> None:
+    text = vtt("00:00:01.000 --> 00:00:03.000\n안녕하세요")
+    (problem,) = check_subtitle_text(text, "ep.ko.vtt", encoding="euc-kr")
+    assert (problem.code, problem.severity, problem.line) == ("SUB110", "error", 0)
+    srt_text = "1\n00:00:01,000 --> 00:00:03,000\n안녕하세요\n"
+    (problem,) = check_subtitle_text(srt_text, "ep.ko.srt", encoding="cp949")
+    assert (problem.code, problem.severity) == ("SUB206", "warning")
+    assert check_subtitle_text(srt_text, "ep.ko.srt", encoding="utf-8") == []

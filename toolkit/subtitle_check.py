@@ -21,7 +21,8 @@ SUB012  end-not-after-start    error     ends at or before its start
 
 The readers add what they cannot read: SUB101-SUB109 for WebVTT (see
 :mod:`toolkit.formats.vtt`) and SUB201-SUB205 for SRT (see :mod:`toolkit.formats.srt`);
-a malformed timestamp is SUB102 (WebVTT) or SUB201 (SRT).
+a malformed timestamp is SUB102 (WebVTT) or SUB201 (SRT). SUB110 (WebVTT) and SUB206
+(SRT) report a file that was not UTF-8.
 """
 
 from __future__ import annotations
@@ -58,8 +59,12 @@ def check_subtitle_text(
     *,
     language: str | None = None,
     fps: float = DEFAULT_FPS,
+    encoding: str = "utf-8",
 ) -> list[Problem]:
     """Every problem in one subtitle file's text, SRT or WebVTT by suffix (or content).
+
+    ``encoding`` is what the text was decoded from (``DecodedText.encoding``): WebVTT must
+    be UTF-8 (SUB110, error) and SRT should be (SUB206, warning: YouTube requires it).
 
     >>> vtt = "WEBVTT\\n\\n00:00:01.000 --> 00:00:01.500\\nWait...\\n"
     >>> [(p.line, p.code) for p in check_subtitle_text(vtt, "a.en.vtt")]
@@ -67,6 +72,30 @@ def check_subtitle_text(
     """
     kind = format_for_name(source) or sniff_format(text)
     cues, problems = parse_vtt(text, source) if kind == "vtt" else parse_srt(text, source)
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        if kind == "vtt":
+            problems.append(
+                Problem(
+                    source,
+                    0,
+                    0,
+                    "error",
+                    "SUB110",
+                    f"vtt-not-utf8: the file is {encoding}; WebVTT is UTF-8 only and "
+                    "browsers show other encodings as garbage",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    source,
+                    0,
+                    0,
+                    "warning",
+                    "SUB206",
+                    f"srt-not-utf8: the file is {encoding}; players and YouTube expect UTF-8",
+                )
+            )
     limits = limits_for(language or language_from_name(source))
     problems.extend(check_cues(cues, source, limits, fps=fps))
     return sorted(problems, key=Problem.sort_key)
@@ -100,8 +129,7 @@ def check_cues(
                 cue.timing_line,
                 "error",
                 "SUB001",
-                f"cue-too-short: {where} is shown {duration} ms, under "
-                f"{limits.min_duration_ms} ms (5/6 s)",
+                f"cue-too-short: {where} is shown {duration} ms, under {limits.min_duration_ms} ms (5/6 s)",
             )
         elif duration > limits.max_duration_ms:
             problem(
@@ -128,8 +156,7 @@ def check_cues(
                 cue.timing_line,
                 "error",
                 "SUB005",
-                f"too-many-lines: {where} has {len(shown_lines)} lines; at most "
-                f"{limits.max_lines} fit",
+                f"too-many-lines: {where} has {len(shown_lines)} lines; at most {limits.max_lines} fit",
             )
         for offset, line in enumerate(shown_lines, start=1):
             width = text_width(line, limits)
