@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -92,8 +93,17 @@ def _bare(word: str) -> str:
     return word.rstrip(_CLOSERS)
 
 
+def _word_width(word: str, limits: LanguageLimits) -> float:
+    """:func:`toolkit.limits.text_width` with a fast path for plain ASCII words."""
+    if word.isascii() and word.isprintable():
+        return len(word) * (0.5 if limits.cjk_counting else 1.0)
+    return text_width(word, limits)
+
+
 def _split_hard(word: str, limits: LanguageLimits, width: float) -> list[str]:
     """Split a word wider than ``width`` into pieces that fit, never before a zero-width mark."""
+    if _word_width(word, limits) <= width:
+        return [word]
     pieces: list[str] = []
     current = ""
     current_width = 0.0
@@ -130,7 +140,7 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
                     lead = separator or " "
                 else:
                     lead = ""
-                tokens.append(_Token(piece, text_width(piece, limits), piece_index > 0, lead, in_label))
+                tokens.append(_Token(piece, _word_width(piece, limits), piece_index > 0, lead, in_label))
             separator = ""
     return tokens
 
@@ -206,6 +216,7 @@ class _Layout:
 
     def __init__(self, tokens: Sequence[_Token], limits: LanguageLimits) -> None:
         space = text_width(" ", limits)
+        self.space = space
         self.lead = [0.0 if index == 0 or token.glued else space for index, token in enumerate(tokens)]
         self.prefix = [0.0]
         for token, lead in zip(tokens, self.lead, strict=True):
@@ -221,17 +232,25 @@ def _best_break(
 ) -> tuple[float, int] | None:
     """The best place to break tokens ``start:end`` into two lines, with its cost."""
     line = limits.max_line_width
-    best: tuple[float, int] | None = None
-    for split in range(start + 1, end):
-        top, bottom = layout.width(start, split), layout.width(split, end)
+    prefix, lead, break_cost = layout.prefix, layout.lead, boundaries.break_cost
+    # Hot loop of the whole build: widths are inlined from _Layout.width.
+    top_base = prefix[start] + lead[start]
+    end_width = prefix[end]
+    best_cost = 0.0
+    best_split = -1
+    # Splits before this one leave a bottom line that is too wide (leads are >= 0).
+    first = max(start + 1, bisect_left(prefix, end_width - line - layout.space, start + 1, end))
+    for split in range(first, end):
+        top = prefix[split] - top_base
         if top > line:
             break
+        bottom = end_width - prefix[split] - lead[split]
         if bottom > line:
             continue
-        cost = abs(top - bottom) / line * 10 + boundaries.break_cost[split]
-        if best is None or cost < best[0]:
-            best = (cost, split)
-    return best
+        cost = abs(top - bottom) / line * 10 + break_cost[split]
+        if best_split < 0 or cost < best_cost:
+            best_cost, best_split = cost, split
+    return None if best_split < 0 else (best_cost, best_split)
 
 
 def _line_cost(
