@@ -66,6 +66,7 @@ HOSTILE_TEXTS: dict[str, str] = {
     "long-word": "x" * 800,
     "korean": "안녕하세요, 저는 조이입니다.\n북한에서 왔어요.",
     "leading-space": "  indented line",
+    "edge-whitespace": "\u00a0no-break edges\u3000",
     "tab": "a\tb",
     "voice-like": "<v Joy>not a voice</v>",
 }
@@ -350,8 +351,9 @@ def expected_for(client: str, kind: str, cues: Sequence[Cue]) -> list[ReadCue]:
         elif kind == "srt":
             expected.append(ReadCue(cue.start_ms, cue.end_ms, srt_safe_text(cue.text)))
         elif client == "webvtt-py":
-            voices = _voices(cue)
-            expected.append(ReadCue(cue.start_ms, cue.end_ms, cue.text, voices[:1], cue_payload(cue)))
+            # webvtt-py's ``voice`` is the voice of a span that opens the cue, or None.
+            voices = _voices(Cue(cue.start_ms, cue.end_ms, cue.parts[:1]))
+            expected.append(ReadCue(cue.start_ms, cue.end_ms, cue.text, voices, cue_payload(cue)))
         else:
             expected.append(ReadCue(cue.start_ms, cue.end_ms, cue.text, _voices(cue), cue_payload(cue)))
     return expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pysrt
@@ -150,3 +151,46 @@ def test_require_binary_skips_locally_and_fails_on_ci(monkeypatch: pytest.Monkey
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run"):
         require_binary("redbox-no-such-program")
+
+
+_ALPHABET = (
+    "abcXYZ019 .,!?'\"-:;<>&/\\{}[]#=%"
+    "가나다한국어북조선"
+    "\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202e\u2066\u2069"
+    "\u0301\u00e9\u00df\U0001f600"
+)
+
+
+def _random_cues(seed: int) -> list[Cue]:
+    chooser = random.Random(seed)
+    cues = []
+    start = chooser.randrange(0, 10_000_000)
+    for _ in range(chooser.randint(1, 5)):
+        parts = []
+        for _ in range(chooser.randint(1, 2)):
+            lines = []
+            for _ in range(chooser.randint(1, 2)):
+                line = "".join(chooser.choice(_ALPHABET) for _ in range(chooser.randint(1, 40)))
+                lines.append(line if line.strip() else line + "x")
+            parts.append(CuePart(chooser.choice(["Joy", "A & <B>", None, "조이  이"]), "\n".join(lines)))
+        start += chooser.randrange(0, 3000)
+        end = start + chooser.randrange(1, 8000)
+        cues.append(Cue(start, end, tuple(parts)))
+        start = end
+    return cues
+
+
+def test_random_unicode_text_reads_back_in_every_client(tmp_path: Path) -> None:
+    """A fixed-seed sweep of awkward characters through both writers and all clients at once."""
+    require_binary("ffmpeg")
+    require_binary("chromium")
+    written = []
+    for seed in range(12):
+        cues = _random_cues(seed)
+        for suffix, text in ((".srt", compose_srt(cues)), (".vtt", compose_vtt(cues))):
+            path = tmp_path / f"random{seed}{suffix}"
+            path.write_bytes(text.encode("utf-8"))
+            written.append((path, cues))
+    results = read_with_all_clients([path for path, _ in written])
+    for path, cues in written:
+        assert_clients_agree(path, cues, results=results)

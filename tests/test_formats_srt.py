@@ -142,7 +142,7 @@ _line = st.text(
     alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"], blacklist_characters="\x85"),
     min_size=1,
     max_size=30,
-).filter(lambda line: line.strip(" \t") != "")
+).filter(lambda line: line.strip() != "")
 _texts = st.lists(_line, min_size=1, max_size=3).map("\n".join)
 
 

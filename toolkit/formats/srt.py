@@ -10,8 +10,9 @@ text line safe with :func:`srt_safe_text`:
 - ``<`` before a letter or ``/`` becomes ``<⁠`` and ``{\\`` becomes ``{⁠\\``: players read
   ``<b>``, ``<i>``, ``<font>`` and ``{\\an8}`` as formatting and hide them; with the joiner
   they show the text as typed.
-- Spaces and tabs at either end of a line are dropped: pysrt drops them at the end of
-  a cue, ffmpeg at the start of every line, so no SRT file can promise them.
+- Whitespace at either end of a line (spaces, tabs, no-break and ideographic spaces) is
+  dropped: pysrt drops it at the end of a cue, ffmpeg at the start of every line, so no
+  SRT file can promise it.
 
 A line of digits or a timecode inside a cue is harmless once no line holds ``-->``
 (every reader then ends a cue only at a blank line), and blank lines are refused.
@@ -48,7 +49,7 @@ def srt_safe_text(text: str) -> str:
     """
     lines = []
     for line in text.split("\n"):
-        line = line.strip(" \t").replace("-->", "--" + WORD_JOINER + ">")
+        line = line.strip().replace("-->", "--" + WORD_JOINER + ">")
         line = _TAG_START.sub("<" + WORD_JOINER, line)
         line = _OVERRIDE_START.sub("{" + WORD_JOINER, line)
         lines.append(line)
