@@ -31,6 +31,7 @@ from toolkit.limits import base_language
 from toolkit.model import Turn
 
 FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
 Progress = Callable[[float], None]
 
 #: espeak-ng voice per language; any other language tag is passed to espeak-ng as is.
@@ -55,6 +56,11 @@ class AlignOptions:
     fine_band_ms: int = 600
     #: Coarse frames are this many 10 ms frames.
     coarse_factor: int = 8
+    #: How far a turn edge may move to the nearest edge of speech (0: never).
+    snap_ms: int = 750
+    #: Snapping needs a trustworthy voice detector: only when the background is at least
+    #: this far (dB) under the speech.
+    snap_snr_db: float = 25.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ def spoken_text(text: str) -> str:
     The length is unchanged, so character positions still point into the original.
 
     >>> spoken_text("a life there [in North Korea].\\nYes")
-    'a life there                 .  Yes'
+    'a life there                 . Yes'
     """
     blanked = _BRACKETED.sub(lambda match: " " * len(match.group()), text)
     return blanked.replace("\n", " ")
@@ -187,9 +193,7 @@ def synthesize_turns(
                 clips.append(None)
             else:
                 words = _word_samples(speech, text, first, last)
-                clips.append(
-                    _Clip(position, position + last - first, tuple(position + w for w in words))
-                )
+                clips.append(_Clip(position, position + last - first, tuple(position + w for w in words)))
                 pieces.append(speech.samples[first:last])
                 position += last - first
         pieces.append(pause)
@@ -245,6 +249,21 @@ def speech_frames(features: Features) -> npt.NDArray[np.bool_]:
     return _open(_close(raw, 15), 5)
 
 
+def background_db(features: Features) -> float:
+    """The background's level relative to the speech (dB, negative): a rough SNR.
+
+    >>> import numpy as np
+    >>> from toolkit.align.features import mfcc
+    >>> rng = np.random.default_rng(1)
+    >>> tone = np.sin(np.arange(16000) / 3).astype(np.float32)
+    >>> noisy = np.concatenate([tone, np.zeros(16000, np.float32)]) + rng.normal(0, 0.01, 32000)
+    >>> round(background_db(mfcc(noisy.astype(np.float32), 16000)))
+    -27
+    """
+    energy = features.energy_db
+    return float(np.percentile(energy, 10) - np.percentile(energy, 95))
+
+
 def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
     padded = np.concatenate(([False], mask, [False]))
     changes = np.flatnonzero(padded[1:] != padded[:-1])
@@ -294,9 +313,7 @@ def align_turns(
         return lambda fraction: report(start + share * fraction)
 
     voice = voice_for(language, options)
-    synthetic, synth_rate, clips = synthesize_turns(
-        turns, voice, options.pause_ms, stage(0.0, 0.2)
-    )
+    synthetic, synth_rate, clips = synthesize_turns(turns, voice, options.pause_ms, stage(0.0, 0.2))
     recording = spectrum(audio.samples, audio.sample_rate)
     background = recording.noise_profile()
     real = cepstra(recording, background)
@@ -307,6 +324,9 @@ def align_turns(
     def synth_frame(sample: int) -> int:
         return min(sample // fake.hop, len(fake.values) - 1)
 
+    clean = background_db(real) <= -options.snap_snr_db
+    reach = round(options.snap_ms / 10) if clean else 0
+    spans = _snap(_spans(path, clips, synth_frame), speech, reach)
     timings: list[TurnTiming] = []
     previous_end_frame = 0
     for index, (turn, clip) in enumerate(zip(turns, clips, strict=True)):
@@ -315,12 +335,8 @@ def align_turns(
             at = real.frame_ms(previous_end_frame)
             timings.append(TurnTiming(index, turn.line, turn.speaker, at, at))
             continue
-        first = int(path.first_row[synth_frame(clip.start)])
-        last_synth = synth_frame(max(clip.start, clip.end - 1))
-        last = max(first + 1, int(path.last_row[last_synth]) + 1)
-        words = tuple(
-            real.frame_ms(int(path.first_row[synth_frame(sample)])) for sample in clip.words
-        )
+        first, last = spans[index]
+        words = tuple(real.frame_ms(int(path.first_row[synth_frame(sample)])) for sample in clip.words)
         timings.append(
             TurnTiming(
                 index=index,
@@ -340,6 +356,84 @@ def align_turns(
     if progress is not None:
         progress(1.0)
     return Alignment(tuple(timings), audio.duration_ms, trailing)
+
+
+def _spans(
+    path: dtw.Path, clips: Sequence[_Clip | None], synth_frame: Callable[[int], int]
+) -> list[tuple[int, int]]:
+    """Every turn's first and end (exclusive) real frame, straight from the path."""
+    spans: list[tuple[int, int]] = []
+    for clip in clips:
+        if clip is None:
+            spans.append((-1, -1))
+            continue
+        first = int(path.first_row[synth_frame(clip.start)])
+        last = int(path.last_row[synth_frame(max(clip.start, clip.end - 1))]) + 1
+        spans.append((first, max(first + 1, last)))
+    return spans
+
+
+def _snap(spans: list[tuple[int, int]], speech: npt.NDArray[np.bool_], reach: int) -> list[tuple[int, int]]:
+    """Move turn edges onto the nearest edge of speech, at most ``reach`` frames away.
+
+    A turn starts where speech starts and ends where it stops: a start found in silence
+    moves forward to the next onset, a start inside speech back to its onset, and ends
+    likewise. Edges never cross a neighbouring turn's. The path alone sometimes trades
+    a word at a turn's end for the pause after it; this undoes that.
+    """
+    if reach <= 0:
+        return spans
+    count = len(speech)
+    onsets = np.flatnonzero(np.diff(np.concatenate(([False], speech)).astype(np.int8)) == 1)
+    offsets = np.flatnonzero(np.diff(np.concatenate((speech, [False])).astype(np.int8)) == -1) + 1
+    starts: list[int] = []
+    for first, _last in spans:
+        moved = None
+        if first >= 0:
+            moved = _nearest(onsets, first, bool(speech[min(first, count - 1)]), reach)
+            if moved is not None and starts and moved <= max(starts):
+                moved = None
+        starts.append(first if moved is None else moved)
+    result: list[tuple[int, int]] = []
+    for index, (first, last) in enumerate(spans):
+        if first < 0:
+            result.append((first, last))
+            continue
+        following = [start for start in starts[index + 1 :] if start >= 0]
+        upper = following[0] if following else count
+        probe = min(max(last - 1, 0), count - 1)
+        moved = _nearest_end(offsets, last, bool(speech[probe]), reach)
+        new_last = last if moved is None or moved > upper else moved
+        new_first = starts[index]
+        if new_last <= new_first:
+            new_first, new_last = first, last
+        result.append((new_first, new_last))
+    return result
+
+
+def _nearest(onsets: IntArray, frame: int, inside: bool, reach: int) -> int | None:
+    """The onset a start should move to: back when ``inside`` speech, forward when not."""
+    at = int(np.searchsorted(onsets, frame, side="right"))
+    if inside:
+        candidate = int(onsets[at - 1]) if at > 0 else None
+    else:
+        candidate = int(onsets[at]) if at < len(onsets) else None
+    if candidate is None or abs(candidate - frame) > reach:
+        return None
+    return candidate
+
+
+def _nearest_end(offsets: IntArray, end: int, inside: bool, reach: int) -> int | None:
+    """The offset an end should move to: forward when its last frame is speech, back when not."""
+    if inside:
+        at = int(np.searchsorted(offsets, end, side="left"))
+        candidate = int(offsets[at]) if at < len(offsets) else None
+    else:
+        at = int(np.searchsorted(offsets, end, side="right"))
+        candidate = int(offsets[at - 1]) if at > 0 else None
+    if candidate is None or abs(candidate - end) > reach:
+        return None
+    return candidate
 
 
 def _stuck_speech_ms(

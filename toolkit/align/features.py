@@ -59,7 +59,8 @@ def _mel_to_hz(mel: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 def mel_filterbank(sample_rate: int, n_fft: int) -> npt.NDArray[np.float64]:
     """Triangular mel filters, shape ``(N_FILTERS, n_fft // 2 + 1)``."""
     edges_mel = np.linspace(
-        _hz_to_mel(np.array(LOW_HZ)), _hz_to_mel(np.array(min(HIGH_HZ, sample_rate / 2))),
+        _hz_to_mel(np.array(LOW_HZ)),
+        _hz_to_mel(np.array(min(HIGH_HZ, sample_rate / 2))),
         N_FILTERS + 2,
     )
     edges = _mel_to_hz(edges_mel)
@@ -137,9 +138,7 @@ class Spectrum:
     def noise_profile(self) -> FloatArray:
         """Per filter, the background level (20th percentile) relative to the speech level."""
         quiet = self.energies[~self.loud] if int((~self.loud).sum()) >= 10 else self.energies
-        profile: FloatArray = (np.percentile(quiet, 20, axis=0) - self.speech_level).astype(
-            np.float32
-        )
+        profile: FloatArray = (np.percentile(quiet, 20, axis=0) - self.speech_level).astype(np.float32)
         return profile
 
 
@@ -171,9 +170,7 @@ def mfcc(
     return cepstra(spectrum(samples, sample_rate), noise, silence)
 
 
-def cepstra(
-    source: Spectrum, noise: FloatArray | None = None, silence: FloatArray | None = None
-) -> Features:
+def cepstra(source: Spectrum, noise: FloatArray | None = None, silence: FloatArray | None = None) -> Features:
     """Floor, take cepstra and normalize a :class:`Spectrum` (see :func:`mfcc`)."""
     energies = source.energies.copy()
     level = source.speech_level
