@@ -93,16 +93,23 @@ def _bare(word: str) -> str:
     return word.rstrip(_CLOSERS)
 
 
-def _word_width(word: str, limits: LanguageLimits) -> float:
-    """:func:`toolkit.limits.text_width` with a fast path for plain ASCII words."""
-    if word.isascii() and word.isprintable():
-        return len(word) * (0.5 if limits.cjk_counting else 1.0)
-    return text_width(word, limits)
+def fast_width(text: str, limits: LanguageLimits) -> float:
+    """:func:`toolkit.limits.text_width`, with a shortcut for plain ASCII text (line breaks excluded).
+
+    >>> from toolkit.limits import KOREAN
+    >>> fast_width("Joy: hi", KOREAN), fast_width("조이: 안녕", KOREAN)
+    (3.5, 5.0)
+    """
+    if text.isascii():
+        plain = text.replace("\n", "")
+        if plain.isprintable():
+            return len(plain) * (0.5 if limits.cjk_counting else 1.0)
+    return text_width(text, limits)
 
 
 def _split_hard(word: str, limits: LanguageLimits, width: float) -> list[str]:
     """Split a word wider than ``width`` into pieces that fit, never before a zero-width mark."""
-    if _word_width(word, limits) <= width:
+    if fast_width(word, limits) <= width:
         return [word]
     pieces: list[str] = []
     current = ""
@@ -140,7 +147,7 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
                     lead = separator or " "
                 else:
                     lead = ""
-                tokens.append(_Token(piece, _word_width(piece, limits), piece_index > 0, lead, in_label))
+                tokens.append(_Token(piece, fast_width(piece, limits), piece_index > 0, lead, in_label))
             separator = ""
     return tokens
 
@@ -253,18 +260,6 @@ def _best_break(
     return None if best_split < 0 else (best_cost, best_split)
 
 
-def _line_cost(
-    start: int, end: int, layout: _Layout, boundaries: _Boundaries, limits: LanguageLimits
-) -> float | None:
-    """How good the line layout of tokens ``start:end`` is, or ``None`` when it cannot fit."""
-    if layout.width(start, end) <= limits.max_line_width or end - start == 1:
-        return 0.0
-    if limits.max_lines < 2:
-        return None
-    found = _best_break(start, end, layout, boundaries, limits)
-    return None if found is None else found[0] * _LINE_WEIGHT
-
-
 def _render(tokens: Sequence[_Token], start: int, end: int) -> str:
     words: list[str] = []
     for index in range(start, end):
@@ -273,10 +268,6 @@ def _render(tokens: Sequence[_Token], start: int, end: int) -> str:
             words.append(" ")
         words.append(token.text)
     return "".join(words)
-
-
-def _word_count(tokens: Sequence[_Token], start: int, end: int) -> int:
-    return sum(1 for index in range(start, end) if not tokens[index].glued and not tokens[index].in_label)
 
 
 def _lines(
@@ -299,38 +290,46 @@ def _lines(
 def _cut_ranges(
     tokens: Sequence[_Token],
     limits: LanguageLimits,
-    names: Sequence[str],
+    layout: _Layout,
+    boundaries: _Boundaries,
     max_cue_width: float | None,
 ) -> list[tuple[int, int]]:
-    """The best cue cuts as token ranges: a shortest-path over the cut costs."""
-    layout = _Layout(tokens, limits)
-    boundaries = _Boundaries(tokens, names)
+    """The best cue cuts as token ranges: a shortest path over the cut costs."""
     count = len(tokens)
     words_before = [0]
     for token in tokens:
         words_before.append(words_before[-1] + (0 if token.glued or token.in_label else 1))
     total_words = words_before[-1]
-    reach = limits.max_line_width * max(1, limits.max_lines) + text_width(" ", limits)
+    reach = limits.max_line_width * max(1, limits.max_lines) + layout.space
     if max_cue_width is not None:
         reach = min(reach, max(max_cue_width, limits.max_line_width))
+    line = limits.max_line_width
+    prefix, lead = layout.prefix, layout.lead
+    cut_cost, paragraph = boundaries.cut_cost, boundaries.paragraph
+    # The lowest a line layout can cost: the best break bonus, weighted.
+    least_line_cost = min(0.0, *boundaries.break_cost) * _LINE_WEIGHT
 
     best = [0.0] + [float("inf")] * count
     back = [0] * (count + 1)
     for end in range(1, count + 1):
         for start in range(end - 1, -1, -1):
-            width = layout.width(start, end)
+            width = prefix[end] - prefix[start] - lead[start]
             if start < end - 1 and width > reach:
                 break
-            line_cost = _line_cost(start, end, layout, boundaries, limits)
-            if line_cost is not None:
-                cost = best[start] + _PER_CUE + line_cost + (boundaries.cut_cost[start] if start else 0.0)
-                if words_before[end] - words_before[start] <= 1 and total_words > 1:
-                    cost += _ORPHAN
-                # Squared widths favour even cues when the cut kinds are equal.
-                cost += _EVEN * (width / reach) ** 2
+            cost = best[start] + _PER_CUE + (cut_cost[start] if start else 0.0)
+            if words_before[end] - words_before[start] <= 1 and total_words > 1:
+                cost += _ORPHAN
+            # Squared widths favour even cues when the cut kinds are equal.
+            cost += _EVEN * (width / reach) ** 2
+            if cost + least_line_cost < best[end]:
+                if width > line and end - start > 1:
+                    found = (
+                        _best_break(start, end, layout, boundaries, limits) if limits.max_lines > 1 else None
+                    )
+                    cost = float("inf") if found is None else cost + found[0] * _LINE_WEIGHT
                 if cost < best[end]:
                     best[end], back[end] = cost, start
-            if boundaries.paragraph[start]:
+            if paragraph[start]:
                 break  # a paragraph break always ends a cue
     cuts: list[tuple[int, int]] = []
     end = count
@@ -376,7 +375,9 @@ def cut_text(
         if not tokens:
             return []
         cues: list[str] = []
-        for start, end in _cut_ranges(tokens, narrow, names, max_cue_width):
+        narrow_layout = _Layout(tokens, narrow)
+        narrow_boundaries = _Boundaries(tokens, names)
+        for start, end in _cut_ranges(tokens, narrow, narrow_layout, narrow_boundaries, max_cue_width):
             first = replace(tokens[start], separator=" ", glued=False)
             cue_tokens = [*label_tokens, first, *tokens[start + 1 : end]]
             cues.append(_layout_lines(cue_tokens, limits, names))
@@ -388,7 +389,7 @@ def cut_text(
     boundaries = _Boundaries(tokens, names)
     return [
         _lines(tokens, start, end, layout, boundaries, limits)
-        for start, end in _cut_ranges(tokens, limits, names, max_cue_width)
+        for start, end in _cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
     ]
 
 

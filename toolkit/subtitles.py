@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from toolkit.errors import SubtitleError
-from toolkit.limits import LanguageLimits, limits_for, text_width
+from toolkit.limits import LanguageLimits, limits_for
 from toolkit.model import Cue, CuePart, Transcript, Turn
-from toolkit.segment import cut_text
+from toolkit.segment import cut_text, fast_width
 from toolkit.timing import (
     DEFAULT_FPS,
     DEFAULT_PAUSE_MS,
@@ -86,7 +86,7 @@ def _dialogue_line(turn: Turn, limits: LanguageLimits, options: SubtitleOptions)
     if options.labels == "always":
         text = f"{label_for(turn.speaker)} {text}"
     line = f"{limits.dialogue_dash}{text}"
-    return line if text_width(line, limits) <= limits.max_line_width else None
+    return line if fast_width(line, limits) <= limits.max_line_width else None
 
 
 def cues_for_turns(
@@ -122,7 +122,7 @@ def cues_for_turns(
             options.labels == "change" and turn.speaker != previous_speaker
         )
         length = slot.end_ms - slot.start_ms
-        turn_width = text_width(turn.text, limits)
+        turn_width = fast_width(turn.text, limits)
         # A cue longer than 7 s would be cut short: give it less text instead.
         max_cue_width = limits.max_duration_ms * turn_width / length if length > 0 else None
         texts = cut_text(
@@ -134,7 +134,7 @@ def cues_for_turns(
             max_cue_width=max_cue_width,
         )
         if texts:
-            weights = [max(text_width(text, limits), 1.0) for text in texts]
+            weights = [max(fast_width(text, limits), 1.0) for text in texts]
             for number, (start, end) in enumerate(share_slot(slot, weights)):
                 part = CuePart(turn.speaker, texts[number])
                 planned.append(_Planned(start, end, slot.pinned and number == 0, (part,), turn.line))
@@ -176,12 +176,16 @@ def build_cues(
     *,
     text_from: Transcript | None = None,
     turn_slots: Sequence[TurnSlot] | None = None,
+    pin_slots: bool = True,
 ) -> list[Cue]:
     """The timed cues of a transcript.
 
     Timing comes from ``transcript`` (the language heard) or from ``turn_slots`` when
     forced alignment gives them; text, speaker names and the language's limits come
     from ``text_from`` (a translation with the same turns in the same order) when given.
+    Given slots pin every turn's start (aligned times are known), unless ``pin_slots``
+    is false: then each slot's own ``pinned`` flag counts (slots planned beforehand by
+    :func:`toolkit.timing.plan_turn_slots`).
 
     >>> from toolkit.model import Turn
     >>> episode = Transcript("t.txt", (("language", "en"),),
@@ -198,7 +202,9 @@ def build_cues(
         )
     if turn_slots is None:
         slots = plan_turn_slots(transcript, options.timing)
-    else:
+    elif pin_slots:
         slots = [TurnSlot(slot.start_ms, slot.end_ms, True) for slot in turn_slots]
+    else:
+        slots = list(turn_slots)
     language = source.language or transcript.language or "en"
     return cues_for_turns(source.turns, slots, language, options, names=source.speakers)

@@ -38,8 +38,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from toolkit.limits import LanguageLimits, base_language, limits_for, text_width
+from toolkit.limits import LanguageLimits, base_language, limits_for
 from toolkit.model import Problem, Transcript
+from toolkit.segment import fast_width
 
 #: Default speech rates in width units a second (see the module docstring for sources).
 DEFAULT_RATES: dict[str, float] = {"en": 15.0, "ko": 6.5}
@@ -103,7 +104,7 @@ def speech_ms(text: str, limits: LanguageLimits, rate: float) -> int:
     >>> speech_ms("Welcome to the Red Box!", ENGLISH, 15.0)
     1533
     """
-    return max(1, round(text_width(text, limits) / rate * 1000))
+    return max(1, round(fast_width(text, limits) / rate * 1000))
 
 
 def _runs(transcript: Transcript) -> list[tuple[int, int]]:
@@ -266,9 +267,17 @@ def fit_cue_times(
     return times
 
 
-def timing_problems(transcript: Transcript, options: TimingOptions, source: str) -> list[Problem]:
+def timing_problems(
+    transcript: Transcript,
+    options: TimingOptions,
+    source: str,
+    *,
+    slots: Sequence[TurnSlot] | None = None,
+) -> list[Problem]:
     """Turns that read too fast in the time their anchors leave them (rule TIM001), and
     anchors earlier than the anchor before them (TIM002).
+
+    ``slots`` are the turns' planned slots when the caller has them already.
     """
     problems: list[Problem] = []
     limits = limits_for(transcript.language or "en")
@@ -281,8 +290,10 @@ def timing_problems(transcript: Transcript, options: TimingOptions, source: str)
                             "anchor-out-of-order: this anchor is not later than the one before it")
                 )  # fmt: skip
             previous_anchor = turn.anchor_ms
-    for turn, slot in zip(transcript.turns, plan_turn_slots(transcript, options), strict=True):
-        width = text_width(turn.text, limits)
+    if slots is None:
+        slots = plan_turn_slots(transcript, options)
+    for turn, slot in zip(transcript.turns, slots, strict=True):
+        width = fast_width(turn.text, limits)
         seconds = (slot.end_ms - slot.start_ms) / 1000
         if width and (seconds <= 0 or width / seconds > limits.max_cps):
             speed = "no time at all" if seconds <= 0 else f"{width / seconds:.1f} characters a second"

@@ -18,7 +18,7 @@ from toolkit.limits import base_language
 from toolkit.model import Problem, Transcript
 from toolkit.report import format_text
 from toolkit.subtitles import LABEL_CHOICES, SubtitleOptions, build_cues
-from toolkit.timing import timing_problems
+from toolkit.timing import plan_turn_slots, timing_problems
 from toolkit.transcript import parse_transcript
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -146,12 +146,13 @@ def render(
     """The bytes of each format for one episode and language, and the warnings met on the way."""
     source_language = loaded.transcript.language or "en"
     options = with_rate(options, config, source_language)
-    warnings = timing_problems(loaded.transcript, options.timing, str(loaded.path))
+    slots = plan_turn_slots(loaded.transcript, options.timing)
+    warnings = timing_problems(loaded.transcript, options.timing, str(loaded.path), slots=slots)
     text_from: Transcript | None = None
     if base_language(language) != base_language(source_language):
         text_from, catalog_problems = translate(loaded, language, locales)
         warnings.extend(catalog_problems)
-    cues = build_cues(loaded.transcript, options, text_from=text_from)
+    cues = build_cues(loaded.transcript, options, text_from=text_from, turn_slots=slots, pin_slots=False)
     outputs: dict[str, bytes] = {}
     for format_id in format_ids:
         writer = get_writer(format_id, crlf=options.crlf)
