@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.clients import assert_clients_agree, read_with_all_clients
@@ -270,3 +271,20 @@ def test_a_bad_pyproject_value_names_the_file_and_line(runner: CliRunner, projec
 def test_build_without_a_transcript_folder_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["build", "--transcripts", str(tmp_path / "none")])
     assert result.exit_code == 2
+
+
+def test_build_shows_progress_on_a_terminal_with_enough_work(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = (project / "transcripts" / f"{EPISODE}.txt").read_text(encoding="utf-8")
+    for number in range(6):
+        write_transcript(
+            project / "transcripts", f"copy-{number}.txt", sample.replace(EPISODE, f"copy-{number}")
+        )
+    quiet = runner.invoke(cli, ["build", "--check"])
+    assert "Building subtitles" not in quiet.output
+    monkeypatch.setattr("toolkit.cli.subtitles.stdout_is_terminal", lambda: True)
+    shown = runner.invoke(cli, ["build"])
+    assert shown.exit_code == 0, shown.output
+    assert "Building subtitles" in shown.stdout
+    assert (project / "subtitles" / "copy-5.en.vtt").exists()

@@ -261,8 +261,13 @@ class BuildResult:
     failures: list[str]
 
 
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _progress(items: list[Path], label: str) -> Iterator[Path]:
-    if sys.stdout.isatty() and len(items) > PROGRESS_THRESHOLD:
+    """``items``, behind a progress bar when a person is watching and there is real work."""
+    if stdout_is_terminal() and len(items) > PROGRESS_THRESHOLD:
         with click.progressbar(items, label=label, show_pos=True) as bar:
             yield from bar
     else:
