@@ -143,8 +143,16 @@ def read_pysrt(path: Path) -> list[ReadCue]:
 
 
 def read_srt_library(path: Path) -> list[ReadCue]:
-    """The ``srt`` library's strict parser."""
-    subtitles = srt.parse(path.read_text(encoding="utf-8"), ignore_errors=False)
+    """The ``srt`` library's strict parser, guarded: nothing may follow an end time.
+
+    srt reads ``00:00:0a,000`` as 0 s followed by position data ``a,000``; our files
+    never carry position data, so any is a misreading.
+    """
+    subtitles = list(srt.parse(path.read_text(encoding="utf-8"), ignore_errors=False))
+    for sub in subtitles:
+        assert not sub.proprietary, (
+            f"{path}: srt found {sub.proprietary!r} after the end time of cue {sub.index}"
+        )
     one_ms = timedelta(milliseconds=1)
     return [ReadCue(sub.start // one_ms, sub.end // one_ms, sub.content) for sub in subtitles]
 

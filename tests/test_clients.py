@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pysrt
 import pytest
+import srt
+import webvtt
 
 from tests.clients import (
     HOSTILE_TEXTS,
@@ -22,7 +24,7 @@ from tests.clients import (
     require_binary,
 )
 from toolkit.formats.srt import compose_srt
-from toolkit.formats.vtt import compose_vtt
+from toolkit.formats.vtt import compose_vtt, parse_vtt
 from toolkit.model import Cue, CuePart
 
 pytestmark = [pytest.mark.ffmpeg, pytest.mark.chromium]
@@ -194,3 +196,40 @@ def test_random_unicode_text_reads_back_in_every_client(tmp_path: Path) -> None:
     results = read_with_all_clients([path for path, _ in written])
     for path, cues in written:
         assert_clients_agree(path, cues, results=results)
+
+
+BAD = Path(__file__).parent / "data" / "formats" / "bad"
+WPT = Path(__file__).parent / "data" / "formats" / "wpt-webvtt"
+
+
+def test_our_reader_shows_what_chromium_shows_on_broken_and_conformance_files() -> None:
+    """Cue times, shown text and voice names from parse_vtt equal Chromium's, file by file."""
+    paths = sorted(BAD.glob("*.vtt")) + sorted(WPT.glob("*.vtt"))
+    tracks = read_with_chromium(paths)
+    for path in paths:
+        cues, _ = parse_vtt(path.read_bytes().decode("utf-8"), path.name)
+        ours = [(cue.start_ms, cue.end_ms, cue.plain, cue.voices) for cue in cues]
+        theirs = [(cue.start_ms, cue.end_ms, cue.text, cue.voices) for cue in tracks[path].cues]
+        assert ours == theirs, path.name
+    assert tracks[BAD / "missing-header.en.vtt"].status == "error"
+
+
+def test_broken_fixtures_fool_lenient_clients_but_not_strict_ones() -> None:
+    bad_timestamp = BAD / "bad-timestamp.en.srt"
+    assert pysrt.open(str(bad_timestamp), error_handling=pysrt.ERROR_RAISE)[0].end.ordinal == 0
+    # The srt library too: it reads "00:00:0a,000" as 0 s plus "a,000" of position data.
+    (first, _) = srt.parse(bad_timestamp.read_text(encoding="utf-8"))
+    assert (first.end.total_seconds(), first.proprietary) == (0, "a,000")
+    with pytest.raises(AssertionError, match="after the end time"):
+        read_srt_library(bad_timestamp)
+    with pytest.raises(AssertionError, match="Invalid data"):
+        read_ffprobe(bad_timestamp)
+    glued = pysrt.open(str(BAD / "missing-blank-line.en.srt"), error_handling=pysrt.ERROR_RAISE)
+    assert len(glued) == 1 and "00:00:04,000 -->" in glued[0].text
+    with pytest.raises(webvtt.errors.MalformedCaptionError):
+        read_webvtt_py(BAD / "comma-separator.en.vtt")
+    with pytest.raises(webvtt.errors.MalformedFileError):
+        read_webvtt_py(BAD / "missing-header.en.vtt")
+    # ffmpeg accepts what the checks must refuse: after the comma cue it reads no cue at all,
+    # exits 0 and prints nothing, so only a comparison with the cues meant catches it.
+    assert read_ffprobe(BAD / "comma-separator.en.vtt") == []

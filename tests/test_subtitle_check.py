@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,3 +146,23 @@ def test_encodings_other_than_utf8_are_reported() -> None:
     (problem,) = check_subtitle_text(srt_text, "ep.ko.srt", encoding="cp949")
     assert (problem.code, problem.severity) == ("SUB206", "warning")
     assert check_subtitle_text(srt_text, "ep.ko.srt", encoding="utf-8") == []
+
+
+BAD = Path(__file__).parent / "data" / "formats" / "bad"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bad-timestamp.en.srt", [("SUB201", 2)]),
+        ("missing-blank-line.en.srt", [("SUB203", 4)]),
+        ("comma-separator.en.vtt", [("SUB102", 3)]),
+        ("missing-header.en.vtt", [("SUB101", 1)]),
+        ("blank-line-in-cue.en.vtt", [("SUB103", 6)]),
+        ("end-before-start.en.vtt", [("SUB012", 3)]),
+        ("raw-less-than.en.vtt", [("SUB105", 4)]),
+    ],
+)
+def test_negative_fixtures_are_caught(name: str, expected: list[tuple[str, int]]) -> None:
+    text = (BAD / name).read_text(encoding="utf-8")
+    assert codes(text, name) == expected
