@@ -106,10 +106,11 @@ def test_tim001_reports_a_turn_that_reads_too_fast_between_anchors() -> None:
     assert "turn-reads-too-fast" in problems[0].message
 
 
-def test_tim002_reports_an_anchor_earlier_than_the_one_before() -> None:
+def test_anchors_that_go_backwards_leave_no_time_and_tim001_says_so() -> None:
     turns = (Turn("Joy", "Hello.", 4, anchor_ms=5000), Turn("Dasom", "Hi.", 5, anchor_ms=1000))
     problems = timing_problems(episode(*turns), TimingOptions(), "episode.txt")
-    assert ("TIM002", 5, "error") in [(problem.code, problem.line, problem.severity) for problem in problems]
+    assert [(problem.code, problem.line) for problem in problems] == [("TIM001", 4)]
+    assert "no time at all" in problems[0].message
 
 
 def test_an_unanchored_episode_reads_at_a_comfortable_speed() -> None:

@@ -274,22 +274,15 @@ def timing_problems(
     *,
     slots: Sequence[TurnSlot] | None = None,
 ) -> list[Problem]:
-    """Turns that read too fast in the time their anchors leave them (rule TIM001), and
-    anchors earlier than the anchor before them (TIM002).
+    """Turns that read too fast in the time their anchors leave them (rule TIM001).
+
+    Anchors that go backwards are the transcript parser's TRN011; here they only leave
+    the turns between them no time, which TIM001 reports as well.
 
     ``slots`` are the turns' planned slots when the caller has them already.
     """
     problems: list[Problem] = []
     limits = limits_for(transcript.language or "en")
-    previous_anchor: int | None = None
-    for turn in transcript.turns:
-        if turn.anchor_ms is not None:
-            if previous_anchor is not None and turn.anchor_ms <= previous_anchor:
-                problems.append(
-                    Problem(source, turn.line, 1, "error", "TIM002",
-                            "anchor-out-of-order: this anchor is not later than the one before it")
-                )  # fmt: skip
-            previous_anchor = turn.anchor_ms
     if slots is None:
         slots = plan_turn_slots(transcript, options)
     for turn, slot in zip(transcript.turns, slots, strict=True):
