@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from toolkit.catalog_check import check_catalog_bytes
 from toolkit.model import Problem, Transcript
+from toolkit.subtitle_check import check_subtitle_text
+from toolkit.timing import TimingOptions, timing_problems
 from toolkit.validate import check_across_transcripts, check_transcript_text
 
 TRANSCRIPT_SUFFIXES = (".txt",)
@@ -26,6 +29,7 @@ class Document:
     text: str | None
     data: bytes = b""
     unreadable: str = ""
+    encoding: str = "utf-8"
 
 
 def _kind(source: str) -> str:
@@ -54,6 +58,8 @@ def check_documents(documents: Sequence[Document]) -> list[Problem]:
             transcript, found = check_transcript_text(document.text, document.source)
             transcripts.append(transcript)
             problems.extend(found)
+            if not any(problem.severity == "error" for problem in found):
+                problems.extend(timing_problems(transcript, TimingOptions(), document.source))
         elif kind == "subtitle":
             problems.extend(_check_subtitle(document))
         elif kind == "catalog":
@@ -66,8 +72,10 @@ def check_documents(documents: Sequence[Document]) -> list[Problem]:
 
 
 def _check_subtitle(document: Document) -> list[Problem]:
-    return []
+    assert document.text is not None
+    return check_subtitle_text(document.text, document.source, encoding=document.encoding)
 
 
 def _check_catalog(document: Document, transcripts: Sequence[Transcript]) -> list[Problem]:
-    return []
+    by_episode = {transcript.episode: transcript for transcript in transcripts if transcript.episode}
+    return check_catalog_bytes(document.data, document.source, transcripts=by_episode)

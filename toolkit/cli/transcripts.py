@@ -132,7 +132,7 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool) -> None:
             documents.append(Document(source, None, unreadable=error.message))
             continue
         note_encoding(decoded, source)
-        documents.append(Document(source, decoded.text, data))
+        documents.append(Document(source, decoded.text, data, encoding=decoded.encoding))
     problems = check_documents(documents)
     if format_ == "json":
         click.echo(format_json(problems, len(documents)))
