@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.clients import assert_clients_agree, read_with_all_clients
 from toolkit.errors import SubtitleError
 from toolkit.formats.srt import compose_srt, parse_srt
 from toolkit.formats.vtt import compose_vtt, parse_vtt
@@ -242,6 +244,14 @@ def test_random_transcripts_give_cues_in_order_within_limits_that_round_trip(
     ]
     assert [c.voices for c in vtt_cues] == [tuple(p.speaker for p in c.parts if p.speaker) for c in cues]
     assert [(c.start_ms, c.end_ms) for c in srt_cues] == [(c.start_ms, c.end_ms) for c in cues]
+    # And the libraries players use read the same cues (the browser and ffmpeg are in the CLI tests).
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / "out.srt", Path(folder) / "out.vtt"]
+        paths[0].write_text(compose_srt(cues), encoding="utf-8")
+        paths[1].write_text(compose_vtt(cues), encoding="utf-8")
+        results = read_with_all_clients(paths, clients=("pysrt", "srt", "webvtt-py"))
+        for path in paths:
+            assert_clients_agree(path, cues, results=results)
 
 
 def test_english_limits_are_the_netflix_ones() -> None:
