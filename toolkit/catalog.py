@@ -20,11 +20,13 @@ fast enough for 20,000 messages well under a second.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import re
 import struct
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -40,8 +42,8 @@ TITLE_CONTEXT = "title"
 PLACEHOLDER_DATE = "YEAR-MO-DA HO:MI+ZONE"
 #: Two word-level texts this similar (0–1) inside one changed stretch are the same turn, edited.
 EDIT_SIMILARITY = 0.5
-#: How many unpaired old turns ahead of the last pairing an edited turn is looked for.
-EDIT_WINDOW = 8
+#: At most this many vanished old turns, nearest first, are compared with one unmatched new turn.
+EDIT_CANDIDATES = 16
 PREFILL_COMMENT = "redbox: pre-filled from the identical line {context}; check it, then clear fuzzy"
 
 
@@ -525,33 +527,70 @@ class KnownTurn:
 
 
 def _pair_edits(
-    old: Sequence[int],
-    new: Sequence[int],
-    old_turns: Sequence[KnownTurn],
-    new_turns: Sequence[tuple[str, str]],
+    previous: Sequence[KnownTurn],
+    turns: Sequence[tuple[str, str]],
+    anchors_old: Sequence[int],
+    anchors_new: Sequence[int],
+    unmatched_new: Sequence[int],
 ) -> list[tuple[int, int]]:
-    """Pair old and new turns of one changed stretch that are the same turn, edited (in order)."""
+    """Pair unmatched new turns with unmatched old turns that are the same turn, edited.
+
+    A new turn may only pair with an old turn lying between the unchanged turns two
+    places before and two places after it (so an unchanged repeat of a neighbour cannot
+    hide its origin), at most :data:`EDIT_CANDIDATES` of them, nearest first; the most
+    similar at or above :data:`EDIT_SIMILARITY` wins.
+    """
+    matched_old = set(anchors_old)
+    free_old = [index for index in range(len(previous)) if index not in matched_old]
+    taken: set[int] = set()
+    old_words = [_words(turn.text) for turn in previous]
     pairs: list[tuple[int, int]] = []
-    start = 0
-    for new_index in new:
-        best, best_score = -1, EDIT_SIMILARITY
-        for position in range(start, min(len(old), start + EDIT_WINDOW)):
-            score = text_similarity(old_turns[old[position]].text, new_turns[new_index][1])
-            if score >= best_score and (best < 0 or score > best_score):
-                best, best_score = position, score
+    for new_index in unmatched_new:
+        k = bisect.bisect_left(anchors_new, new_index)
+        low = anchors_old[k - 2] if k >= 2 else -1
+        high = anchors_old[k + 1] if k + 1 < len(anchors_old) else len(previous)
+        estimate = anchors_old[k - 1] + new_index - anchors_new[k - 1] if k >= 1 else new_index
+        first = bisect.bisect_right(free_old, low)
+        last = bisect.bisect_left(free_old, high)
+        if last - first > EDIT_CANDIDATES:
+            middle = min(max(bisect.bisect_left(free_old, estimate), first), last)
+            first = max(first, middle - EDIT_CANDIDATES // 2)
+            last = min(last, first + EDIT_CANDIDATES)
+        new_words = _words(turns[new_index][1])
+        best, best_score, best_distance = -1, EDIT_SIMILARITY, 0
+        for old_index in free_old[first:last]:
+            if old_index in taken:
+                continue
+            score = _word_similarity(
+                old_words[old_index], new_words, previous[old_index].text, turns[new_index][1]
+            )
+            distance = abs(old_index - estimate)
+            if score > best_score or (score == best_score and (best < 0 or distance < best_distance)):
+                best, best_score, best_distance = old_index, score, distance
         if best >= 0:
-            pairs.append((old[best], new_index))
-            start = best + 1
+            taken.add(best)
+            pairs.append((best, new_index))
     return pairs
+
+
+def _word_similarity(old_words: list[str], new_words: list[str], old: str, new: str) -> float:
+    if not old_words and not new_words:
+        return 1.0 if normalize_text(old) == normalize_text(new) else 0.0
+    total = len(old_words) + len(new_words)
+    # Upper bound first (shared words, order ignored): most pairs are rejected without a diff.
+    shared = sum((Counter(old_words) & Counter(new_words)).values())
+    if 2 * shared / total < EDIT_SIMILARITY:
+        return 0.0
+    return difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).ratio()
 
 
 def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTurn]) -> list[str]:
     """The id of each ``(speaker, text)`` turn, carried over from ``previous`` where it is the same turn.
 
     Unchanged turns are found by aligning the two sequences (a diff, as ``diff`` does for
-    lines); inside each changed stretch, a new turn whose words are at least half the same
-    as an old turn's is that turn, edited. Every other turn is new and gets
-    :func:`content_id` (``-2``, ``-3`` … when that id is taken, e.g. by a repeated line).
+    lines); a new turn near the place of an old, vanished one whose words are at least
+    half the same is that turn, edited (:func:`_pair_edits`). Every other turn is new and
+    gets :func:`content_id` (``-2``, ``-3`` … when that id is taken, e.g. by a repeated line).
 
     >>> old = [KnownTurn("aa", "Joy", "Hello there."), KnownTurn("bb", "Dasom", "Right")]
     >>> assign_turn_ids([("Ilhyeok", "New line."), ("Joy", "Hello there!"), ("Dasom", "Right")], old)
@@ -560,16 +599,17 @@ def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTu
     old_keys = [(turn.speaker, normalize_text(turn.text)) for turn in previous]
     new_keys = [(speaker, normalize_text(text)) for speaker, text in turns]
     ids: list[str | None] = [None] * len(turns)
+    anchors_old: list[int] = []
+    anchors_new: list[int] = []
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        if tag == "equal":
-            for offset in range(old_end - old_start):
-                ids[new_start + offset] = previous[old_start + offset].id
-        elif tag == "replace":
-            for old_index, new_index in _pair_edits(
-                range(old_start, old_end), range(new_start, new_end), previous, turns
-            ):
-                ids[new_index] = previous[old_index].id
+    for old_start, new_start, size in matcher.get_matching_blocks():
+        for offset in range(size):
+            ids[new_start + offset] = previous[old_start + offset].id
+            anchors_old.append(old_start + offset)
+            anchors_new.append(new_start + offset)
+    unmatched = [index for index, turn_id in enumerate(ids) if turn_id is None]
+    for old_index, new_index in _pair_edits(previous, turns, anchors_old, anchors_new, unmatched):
+        ids[new_index] = previous[old_index].id
     used = {turn_id for turn_id in ids if turn_id is not None}
     result: list[str] = []
     for index, turn_id in enumerate(ids):
