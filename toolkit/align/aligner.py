@@ -178,7 +178,7 @@ def synthesize_turns(
     position = 0
     for number, turn in enumerate(turns):
         text = spoken_text(turn.text)
-        speech = synthesize(text, voice) if text.strip() else None
+        speech = synthesize(text, voice) if any(char.isalnum() for char in text) else None
         if speech is not None:
             rate = speech.sample_rate
         pause = np.zeros(round(pause_ms * (rate or 22050) / 1000), dtype=np.float32)
@@ -192,7 +192,7 @@ def synthesize_turns(
             if last <= first:
                 clips.append(None)
             else:
-                words = _word_samples(speech, text, first, last)
+                words = _word_samples(speech, turn.text, first, last)
                 clips.append(_Clip(position, position + last - first, tuple(position + w for w in words)))
                 pieces.append(speech.samples[first:last])
                 position += last - first

@@ -96,8 +96,22 @@ def decode_with_ffmpeg(path: Path, source: str, *, ffmpeg: str | None = None) ->
             source,
         )
     command = [
-        binary, "-nostdin", "-v", "error", "-i", str(path), "-vn", "-ac", "1",
-        "-ar", str(MIN_RATE), "-f", "s16le", "-acodec", "pcm_s16le", "-",
+        binary,
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        str(MIN_RATE),
+        "-f",
+        "s16le",
+        "-acodec",
+        "pcm_s16le",
+        "-",
     ]
     try:
         completed = subprocess.run(command, capture_output=True, check=False)

@@ -77,9 +77,7 @@ def align(
     for row in range(rows):
         lo, hi = int(low[row]), int(high[row])
         segment = cols_features[lo:hi]
-        cost = (row_norms[row] + col_norms[lo:hi] - 2.0 * (segment @ rows_features[row])).astype(
-            np.float64
-        )
+        cost = (row_norms[row] + col_norms[lo:hi] - 2.0 * (segment @ rows_features[row])).astype(np.float64)
         np.maximum(cost, 0.0, out=cost)
         if row == 0:
             entry = np.full(hi - lo, np.inf)
@@ -110,9 +108,7 @@ def align(
     return _backtrack(steps, offsets, low, rows, cols)
 
 
-def _backtrack(
-    steps: npt.NDArray[np.int8], offsets: IntArray, low: IntArray, rows: int, cols: int
-) -> Path:
+def _backtrack(steps: npt.NDArray[np.int8], offsets: IntArray, low: IntArray, rows: int, cols: int) -> Path:
     first_row = np.full(cols, rows, dtype=np.int64)
     last_row = np.full(cols, -1, dtype=np.int64)
     first_col = np.full(rows, cols, dtype=np.int64)

@@ -122,9 +122,7 @@ def build_episode(
     pieces.append(np.zeros(round(TAIL_MS * rate / 1000), dtype=np.float32))
     samples = np.concatenate(pieces)
     if snr_db is not None:
-        speech_power = float(
-            np.mean(np.concatenate([p for p in pieces if p.any()]).astype(np.float64) ** 2)
-        )
+        speech_power = float(np.mean(np.concatenate([p for p in pieces if p.any()]).astype(np.float64) ** 2))
         noise_power = speech_power / (10 ** (snr_db / 10))
         noise = np.random.default_rng(seed).normal(0.0, np.sqrt(noise_power), len(samples))
         samples = samples + noise.astype(np.float32)

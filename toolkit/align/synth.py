@@ -75,9 +75,7 @@ class _Engine:
         try:
             import espeakng_loader
         except ImportError:  # pragma: no cover - the wheel is a dependency
-            raise ToolkitError(
-                "espeak-ng is not installed (pip install espeakng-loader)"
-            ) from None
+            raise ToolkitError("espeak-ng is not installed (pip install espeakng-loader)") from None
         try:
             self.library = ctypes.CDLL(espeakng_loader.get_library_path())
         except OSError as error:  # pragma: no cover - broken installation
@@ -86,7 +84,10 @@ class _Engine:
         parent = data_path.rsplit("/espeak-ng-data", 1)[0]
         self.library.espeak_Initialize.restype = ctypes.c_int
         self.library.espeak_Initialize.argtypes = [
-            ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_int,
         ]
         self.sample_rate = int(
             self.library.espeak_Initialize(
@@ -98,8 +99,14 @@ class _Engine:
         self.library.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.library.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         self.library.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-            ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.POINTER(ctypes.c_uint),
+            ctypes.c_void_p,
         ]
         self.chunks: list[npt.NDArray[np.int16]] = []
         self.word_events: list[tuple[int, int, int]] = []
@@ -107,8 +114,9 @@ class _Engine:
         self.library.espeak_SetSynthCallback(self.callback)
         self.voice: Voice | None = None
 
-    def _receive(self, wav: ctypes._Pointer[ctypes.c_short], count: int,
-                 events: ctypes._Pointer[_Event]) -> int:
+    def _receive(
+        self, wav: ctypes._Pointer[ctypes.c_short], count: int, events: ctypes._Pointer[_Event]
+    ) -> int:
         if count > 0:
             self.chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         index = 0
@@ -134,18 +142,14 @@ class _Engine:
         self.word_events = []
         data = text.encode("utf-8") + b"\0"
         buffer = ctypes.create_string_buffer(data, len(data))
-        self.library.espeak_Synth(
-            buffer, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None
-        )
+        self.library.espeak_Synth(buffer, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
         self.library.espeak_Synchronize()
         samples = (
             np.concatenate(self.chunks).astype(np.float32) / 32768.0
             if self.chunks
             else np.zeros(0, dtype=np.float32)
         )
-        words = tuple(
-            (max(position - 1, 0), length, sample) for position, length, sample in self.word_events
-        )
+        words = tuple((max(position - 1, 0), length, sample) for position, length, sample in self.word_events)
         return Speech(samples, self.sample_rate, words)
 
 

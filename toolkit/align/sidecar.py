@@ -1,0 +1,185 @@
+"""The timings sidecar: ``<transcript stem>.timings.tsv`` next to the transcript.
+
+A tab-separated table, one row per turn, that a person can read and fix by hand::
+
+    # redbox timings 1
+    # language: ko
+    # audio: episode.wav
+    # audio_ms: 612000
+    # trailing_uncovered_ms: 0
+    turn	line	speaker	start	end	synth_ms	speech	uncovered_ms	words
+    1	7	All	00:00:01.020	00:00:02.310	1290	0.97	0	0 420 800
+
+``turn`` counts from 1 in transcript order (translations match turns by this number);
+``line`` and ``speaker`` tell which turn it was when aligned; ``start``/``end`` are the
+speech's start and end (``hh:mm:ss.mmm``); ``synth_ms`` is the synthesized length,
+``speech`` the share of the span that sounds like speech and ``uncovered_ms`` the speech
+just before the turn that no turn covers (the outlier checks use them); ``words`` is
+the start of each word of the turn, in ms after ``start``, so that moving ``start`` by
+hand moves the words with it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from toolkit.align.aligner import Alignment, TurnTiming
+from toolkit.errors import ToolkitError
+
+MAGIC = "# redbox timings 1"
+SUFFIX = ".timings.tsv"
+COLUMNS = ("turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms", "words")
+_TIME = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?$")
+_META = re.compile(r"^#\s*([a-z_]+)\s*:\s*(.*)$")
+
+
+class TimingsError(ToolkitError):
+    """A timings sidecar cannot be read."""
+
+
+def timings_path(transcript: PurePath) -> PurePath:
+    """Where the sidecar of ``transcript`` lives.
+
+    >>> str(timings_path(PurePath("transcripts/episode.txt")))
+    'transcripts/episode.timings.tsv'
+    """
+    return transcript.with_name(transcript.stem + SUFFIX)
+
+
+def format_time(ms: int) -> str:
+    """``hh:mm:ss.mmm``.
+
+    >>> format_time(3_723_045)
+    '01:02:03.045'
+    """
+    ms = max(0, ms)
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def parse_time(text: str) -> int | None:
+    """Milliseconds of ``hh:mm:ss.mmm`` (hours optional, ``,`` accepted), or ``None``.
+
+    >>> parse_time("01:02:03.045"), parse_time("2:03.5"), parse_time("soon")
+    (3723045, 123500, None)
+    """
+    match = _TIME.match(text.strip())
+    if not match:
+        return None
+    hours, minutes, seconds, fraction = match.groups()
+    millis = int((fraction + "00")[:3]) if fraction else 0
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
+
+
+def format_timings(alignment: Alignment) -> str:
+    """The sidecar text of ``alignment`` (deterministic, LF line ends)."""
+    lines = [MAGIC]
+    meta = dict(alignment.meta)
+    meta["audio_ms"] = str(alignment.audio_ms)
+    meta["trailing_uncovered_ms"] = str(alignment.trailing_uncovered_ms)
+    for key, value in meta.items():
+        lines.append(f"# {key}: {' '.join(value.split())}")
+    lines.append("\t".join(COLUMNS))
+    for turn in alignment.turns:
+        words = " ".join(str(max(0, word - turn.start_ms)) for word in turn.words)
+        lines.append(
+            "\t".join(
+                (
+                    str(turn.index + 1),
+                    str(turn.line),
+                    " ".join(turn.speaker.split()) or "-",
+                    format_time(turn.start_ms),
+                    format_time(turn.end_ms),
+                    str(turn.synth_ms),
+                    f"{turn.speech:.2f}",
+                    str(turn.uncovered_ms),
+                    words,
+                )
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def parse_timings(text: str, source: str = "<timings>") -> Alignment:
+    """Read a sidecar; :class:`TimingsError` (with the line) when it is malformed.
+
+    >>> sidecar = format_timings(Alignment((TurnTiming(0, 7, "Joy", 1000, 2500, words=(1000, 1400)),), 9000))
+    >>> parse_timings(sidecar).turns[0].words
+    (1000, 1400)
+    """
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != MAGIC:
+        raise TimingsError(f"not a redbox timings file (the first line must be {MAGIC!r})", source, 1)
+    meta: dict[str, str] = {}
+    turns: list[TurnTiming] = []
+    header_seen = False
+    for number, raw in enumerate(lines[1:], start=2):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            match = _META.match(line)
+            if match:
+                meta[match.group(1)] = match.group(2).strip()
+            continue
+        fields = line.split("\t")
+        if not header_seen:
+            if tuple(field.strip() for field in fields[: len(COLUMNS)]) != COLUMNS:
+                raise TimingsError(f"expected the column header {' '.join(COLUMNS)}", source, number)
+            header_seen = True
+            continue
+        turns.append(_parse_row(fields, source, number, len(turns)))
+    audio_ms = _meta_int(meta.pop("audio_ms", "0"), "audio_ms", source)
+    trailing = _meta_int(meta.pop("trailing_uncovered_ms", "0"), "trailing_uncovered_ms", source)
+    return Alignment(tuple(turns), audio_ms, trailing, tuple(meta.items()))
+
+
+def _meta_int(value: str, key: str, source: str) -> int:
+    if not value.isdigit():
+        raise TimingsError(f"{key} must be a whole number of ms, not {value!r}", source)
+    return int(value)
+
+
+def _parse_row(fields: list[str], source: str, number: int, count: int) -> TurnTiming:
+    if len(fields) < len(COLUMNS) - 1:
+        raise TimingsError(
+            f"expected {len(COLUMNS)} tab-separated columns, found {len(fields)}", source, number
+        )
+    fields = [*fields, ""][: len(COLUMNS)]
+    turn, line, speaker, start, end, synth, speech, uncovered, words = fields
+
+    def whole(value: str, name: str) -> int:
+        if not value.strip().isdigit():
+            raise TimingsError(f"{name} must be a whole number, not {value!r}", source, number)
+        return int(value)
+
+    if whole(turn, "turn") != count + 1:
+        raise TimingsError(f"turn {turn} out of order (expected {count + 1})", source, number)
+    start_ms, end_ms = parse_time(start), parse_time(end)
+    if start_ms is None or end_ms is None:
+        raise TimingsError("start and end must be times like 00:01:02.345", source, number)
+    if end_ms < start_ms:
+        raise TimingsError(f"end {end} is before start {start}", source, number)
+    try:
+        share = float(speech)
+    except ValueError:
+        raise TimingsError(f"speech must be a number from 0 to 1, not {speech!r}", source, number) from None
+    offsets: list[int] = []
+    for word in words.split():
+        if not word.isdigit():
+            raise TimingsError(f"word offsets must be whole ms, not {word!r}", source, number)
+        offsets.append(start_ms + int(word))
+    return TurnTiming(
+        index=count,
+        line=whole(line, "line"),
+        speaker=speaker.strip(),
+        start_ms=start_ms,
+        end_ms=end_ms,
+        synth_ms=whole(synth, "synth_ms"),
+        speech=share,
+        uncovered_ms=whole(uncovered, "uncovered_ms"),
+        words=tuple(offsets),
+    )
