@@ -126,11 +126,13 @@ def _starts_cue(lines: list[str], index: int) -> bool:
     """True when ``lines[index]`` is a timing line or an index line right above one."""
     if _is_timing_line(lines[index]):
         return True
-    return (
-        lines[index].strip().isdigit()
-        and index + 1 < len(lines)
-        and _is_timing_line(lines[index + 1])
-    )
+    return _is_index(lines[index]) and index + 1 < len(lines) and _is_timing_line(lines[index + 1])
+
+
+def _is_index(line: str) -> bool:
+    """True for a cue number line (ASCII digits only: ``int`` refuses superscripts)."""
+    stripped = line.strip()
+    return stripped.isascii() and stripped.isdigit()
 
 
 def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], list[Problem]]:
@@ -158,9 +160,7 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
             continue
         block_start = index
         identifier = ""
-        if lines[index].strip().isdigit() and index + 1 < len(lines) and _is_timing_line(
-            lines[index + 1]
-        ):
+        if _is_index(lines[index]) and index + 1 < len(lines) and _is_timing_line(lines[index + 1]):
             identifier = lines[index].strip()
             index += 1
         elif not _is_timing_line(lines[index]):
@@ -196,7 +196,7 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
         while index < len(lines) and lines[index].strip():
             line = lines[index]
             if _ARROWISH.match(line):
-                if text_lines and text_lines[-1].strip().isdigit():
+                if text_lines and _is_index(text_lines[-1]):
                     text_lines.pop()
                     index -= 1
                 problem(
@@ -204,7 +204,7 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
                     "error",
                     "SUB203",
                     "srt-missing-blank-line: a new cue starts without a blank line before it; "
-                    "pysrt and srt glue it to the cue above as text",
+                    "pysrt glues it to the cue above as text",
                 )
                 break
             text_lines.append(line)
@@ -215,7 +215,8 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
                 timing_index + 1,
                 "error",
                 "SUB201",
-                f"srt-bad-timing: {start_end}; pysrt reads it as 0, so the cue is skipped",
+                f"srt-bad-timing: {start_end}; the cue is skipped (pysrt and srt read such "
+                "times as 0)",
             )
             expected_number += 1
             continue
