@@ -238,12 +238,12 @@ def parse_timing_line(line: str) -> tuple[int, int, str]:
 
 
 _SETTING_VALUES = {
-    "vertical": re.compile(r"^(rl|lr)$"),
-    "line": re.compile(r"^(-?\d+(\.\d+)?|\d+(\.\d+)?%)(,(start|center|end))?$"),
-    "position": re.compile(r"^\d+(\.\d+)?%(,(line-left|center|line-right))?$"),
-    "size": re.compile(r"^\d+(\.\d+)?%$"),
-    "align": re.compile(r"^(start|center|end|left|right)$"),
-    "region": re.compile(r"^[^\s]+$"),
+    "vertical": re.compile(r"^(rl|lr)$", re.ASCII),
+    "line": re.compile(r"^(-?\d+(\.\d+)?|\d+(\.\d+)?%)(,(start|center|end))?$", re.ASCII),
+    "position": re.compile(r"^\d+(\.\d+)?%(,(line-left|center|line-right))?$", re.ASCII),
+    "size": re.compile(r"^\d+(\.\d+)?%$", re.ASCII),
+    "align": re.compile(r"^(start|center|end|left|right)$", re.ASCII),
+    "region": re.compile(r"^[^\s]+$", re.ASCII),
 }
 
 
@@ -258,7 +258,7 @@ def _bad_settings(settings: str) -> list[str]:
         if not colon or pattern is None or not pattern.match(value):
             bad.append(setting)
             continue
-        number = re.match(r"^-?\d+(\.\d+)?", value)
+        number = re.match(r"^-?\d+(\.\d+)?", value, re.ASCII)
         is_percentage = value.split(",")[0].endswith("%")
         if is_percentage and number and float(number.group()) > 100:
             bad.append(setting)
