@@ -37,8 +37,8 @@ _TIMING = re.compile(
     r"^\s*(?P<start>\S+?)\s*-->\s*(?P<end>\S+)(?P<rest>.*)$",
 )
 #: A timing line with a broken arrow (``->``, ``-->>``): still meant as one, so reported as such.
-_ARROWISH = re.compile(r"^\s*\d+:\d+[:.,\d]*\s*-+>+")
-_TIMESTAMP = re.compile(r"^(\d+):(\d+):(\d+)([,.])(\d+)$")
+_ARROWISH = re.compile(r"^\s*\d+:\d+[:.,\d]*\s*-+>+", re.ASCII)
+_TIMESTAMP = re.compile(r"^(\d+):(\d+):(\d+)([,.])(\d+)$", re.ASCII)
 
 
 def srt_safe_text(text: str) -> str:
