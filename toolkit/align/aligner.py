@@ -145,27 +145,30 @@ class _Clip:
 
 
 def _word_samples(speech: Speech, text: str, trim_start: int, trim_end: int) -> tuple[int, ...]:
-    """A synthetic start sample for every whitespace word of ``text``.
+    """A synthetic start sample (after trimming) for every whitespace word of ``text``.
 
-    espeak-ng reports words by character position; words it does not voice (a lone dash)
-    take the next voiced word's start.
+    espeak-ng reports words by character position, but not every word (Korean words it
+    reads as one unit, a lone dash): those are placed between their voiced neighbours
+    in proportion to their character position.
     """
     spans = word_spans(text)
-    starts: list[int | None] = [None] * len(spans)
+    if not spans:
+        return ()
+    length = trim_end - trim_start
+    known: dict[int, int] = {}
     for first_char, _length, sample in speech.words:
         for index, (start, end) in enumerate(spans):
             if start <= first_char < end:
-                if starts[index] is None:
-                    starts[index] = min(max(sample, trim_start), trim_end) - trim_start
+                known.setdefault(index, min(max(sample - trim_start, 0), length))
                 break
-    filled: list[int] = []
-    following = trim_end - trim_start
-    for value in reversed(starts):
-        following = value if value is not None else following
-        filled.append(following)
-    filled.reverse()
-    # Word events are in order; keep the starts monotone even if espeak-ng hiccups.
-    return tuple(int(x) for x in np.maximum.accumulate(np.array(filled, dtype=np.int64))) if filled else ()
+    known[0] = 0  # the turn starts with its first word, whatever espeak-ng reported
+    chars = [float(start) for start, _end in spans]
+    anchors_at = [chars[index] for index in sorted(known)] + [float(spans[-1][1])]
+    anchors = [float(known[index]) for index in sorted(known)] + [float(length)]
+    # Word events are in order; keep the anchors monotone even if espeak-ng hiccups.
+    anchors = list(np.maximum.accumulate(np.array(anchors)))
+    placed = np.interp(chars, anchors_at, anchors)
+    return tuple(int(value) for value in np.rint(placed))
 
 
 def synthesize_turns(
@@ -355,7 +358,8 @@ def align_turns(
     trailing = _speech_ms(speech, previous_end_frame, len(real.values), real)
     if progress is not None:
         progress(1.0)
-    return Alignment(tuple(timings), audio.duration_ms, trailing)
+    meta = (("language", language), ("voice", f"{voice.name} {voice.rate} wpm"))
+    return Alignment(tuple(timings), audio.duration_ms, trailing, meta)
 
 
 def _spans(

@@ -16,12 +16,13 @@ Rule codes:
   like speech; warning.
 * ``ALN006`` timings-out-of-order: a turn starts before the previous one ends by more
   than :data:`OVERLAP_MS`, or ends past the audio (hand-edited sidecars); warning.
+* ``ALN007`` timings-unreadable: the sidecar cannot be parsed; error.
 """
 
 from __future__ import annotations
 
 from toolkit.align.aligner import Alignment, TurnTiming
-from toolkit.align.sidecar import format_time
+from toolkit.align.sidecar import TimingsError, format_time, parse_timings
 from toolkit.limits import base_language
 from toolkit.model import Problem, Severity, Transcript
 
@@ -153,3 +154,15 @@ def alignment_problems(
             )
         )
     return sorted(problems, key=Problem.sort_key)
+
+
+def sidecar_problems(transcript: Transcript, timings_text: str, timings_source: str) -> list[Problem]:
+    """Parse a sidecar's text and check it against ``transcript`` (for ``redbox check``).
+
+    An unreadable sidecar is one ``ALN007`` error at its own line.
+    """
+    try:
+        alignment = parse_timings(timings_text, timings_source)
+    except TimingsError as error:
+        return [Problem(timings_source, error.line, 1, "error", "ALN007", error.message)]
+    return alignment_problems(transcript, alignment, timings_source=timings_source)

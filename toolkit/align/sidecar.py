@@ -166,7 +166,9 @@ def _parse_row(fields: list[str], source: str, number: int, count: int) -> TurnT
     try:
         share = float(speech)
     except ValueError:
-        raise TimingsError(f"speech must be a number from 0 to 1, not {speech!r}", source, number) from None
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise TimingsError(f"speech must be a number from 0 to 1, not {speech!r}", source, number)
     offsets: list[int] = []
     for word in words.split():
         if not word.isdigit():

@@ -1,0 +1,211 @@
+"""Cues timed from an alignment (issue 5 item 3) and the outlier checks (item 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolkit.align.aligner import Alignment, TurnTiming, word_spans
+from toolkit.align.checks import alignment_problems, sidecar_problems
+from toolkit.align.rules import HOLD_MS, aligned_cues, turn_slots
+from toolkit.align.sidecar import TimingsError, format_timings
+from toolkit.model import Transcript, Turn
+from toolkit.subtitles import SubtitleOptions, build_cues
+from toolkit.timing import TimingOptions
+
+GAP = TimingOptions().min_gap_ms  # two frames at 23.976 fps
+
+
+def episode(*texts: str, language: str = "en", speakers: tuple[str, ...] = ("Joy", "Dasom")) -> Transcript:
+    turns = tuple(Turn(speakers[index % len(speakers)], text, 10 + index) for index, text in enumerate(texts))
+    return Transcript("ep.txt", (("language", language),), turns)
+
+
+def timing(
+    index: int, turn: Turn, start: int, end: int, *, even_words: bool = True, **extra: float
+) -> TurnTiming:
+    count = len(word_spans(turn.text))
+    words = tuple(start + (end - start) * k // count for k in range(count)) if even_words else ()
+    return TurnTiming(
+        index,
+        turn.line,
+        turn.speaker,
+        start,
+        end,
+        synth_ms=int(extra.get("synth_ms", end - start)),
+        speech=float(extra.get("speech", 1.0)),
+        uncovered_ms=int(extra.get("uncovered_ms", 0)),
+        words=words,
+    )
+
+
+def align(transcript: Transcript, *spans: tuple[int, int], audio_ms: int = 600_000) -> Alignment:
+    return Alignment(
+        tuple(
+            timing(index, turn, *span)
+            for index, (turn, span) in enumerate(zip(transcript.turns, spans, strict=True))
+        ),
+        audio_ms,
+        meta=(("language", transcript.language),),
+    )
+
+
+OPTIONS = SubtitleOptions()
+
+
+def test_each_turn_starts_when_its_speech_starts_and_holds_after_it_ends() -> None:
+    transcript = episode("Welcome to the Red Box!", "Are there any misunderstandings?")
+    cues = aligned_cues(transcript, align(transcript, (1020, 2300), (5000, 7100)), OPTIONS)
+    assert [(cue.start_ms, cue.end_ms) for cue in cues] == [(1020, 2300 + HOLD_MS), (5000, 7100 + HOLD_MS)]
+    assert cues[0].text == "Joy: Welcome to the Red Box!"
+
+
+def test_the_hold_never_runs_into_the_next_cue_and_short_gaps_close_to_two_frames() -> None:
+    spans = (1000, 3000), (3150, 5000), (5600, 6700), (7900, 8900)
+    transcript = episode("Welcome to the Red Box!", "Are there any misunderstandings?", "Right.", "Yes.")
+    cues = aligned_cues(transcript, align(transcript, *spans), OPTIONS)
+    assert cues[0].end_ms == 3150 - GAP  # 150 ms of silence: no hold past the next start
+    assert cues[1].end_ms == 5600 - GAP  # 350 ms left after the hold: closed to 2 frames
+    assert cues[2].end_ms == 6700 + HOLD_MS  # 950 ms left to the next: kept, with the hold
+    assert [cue.start_ms for cue in cues] == [1000, 3150, 5600, 7900]
+
+
+def test_a_short_turn_lasts_five_sixths_of_a_second_where_the_gap_allows() -> None:
+    transcript = episode("Right.", "Misunderstandings?", "Yes.")
+    cues = aligned_cues(transcript, align(transcript, (1000, 1200), (4000, 4300), (4700, 5000)), OPTIONS)
+    assert cues[0].end_ms - cues[0].start_ms == 833
+    # Only 400 ms to the next turn: it keeps the gap rather than the minimum.
+    assert cues[1].end_ms <= cues[2].start_ms - GAP
+
+
+def test_a_long_turn_is_cut_at_its_cue_boundaries_timed_by_its_words() -> None:
+    text = (
+        "When I first came to South Korea, I was working part-time at a convenience store. "
+        "I was still very young and had a very heavy North Korean accent. "
+        "People would ask me where I'm from, and I'd tell them that I'm from North Korea."
+    )
+    transcript = episode(text)
+    # The speaker pauses for three seconds after the first sentence.
+    turn = transcript.turns[0]
+    spans = word_spans(turn.text)
+    pause_after = next(index for index, (_s, end) in enumerate(spans) if turn.text[end - 1] == ".")
+    words = []
+    clock = 2000
+    for index in range(len(spans)):
+        words.append(clock)
+        clock += 300 + (3000 if index == pause_after else 0)
+    alignment = Alignment((TurnTiming(0, turn.line, turn.speaker, 2000, clock, words=tuple(words)),), 600_000)
+    cues = aligned_cues(transcript, alignment, OPTIONS)
+    assert len(cues) >= 3
+    assert all(cue.end_ms - cue.start_ms <= 7000 for cue in cues)
+    # Every cue starts exactly when its first word is heard.
+    first_words = []
+    position = 0
+    for cue in cues:
+        content = cue.text.removeprefix("Joy:").split()
+        first_words.append(words[position])
+        position += len(content)
+    assert [cue.start_ms for cue in cues] == first_words
+    # The cue after the pause starts after it, not spread evenly over the turn.
+    second_sentence = next(cue for cue in cues if cue.text.startswith("I was still"))
+    assert second_sentence.start_ms == words[pause_after + 1]
+
+
+def test_proportional_turn_slots_match_the_subtitle_engine() -> None:
+    transcript = episode("Welcome to the Red Box!", "Are there any misunderstandings?")
+    alignment = align(transcript, (1020, 2300), (5000, 7100))
+    slots = turn_slots(transcript, alignment)
+    assert [(slot.start_ms, slot.pinned) for slot in slots] == [(1020, True), (5000, True)]
+    cues = build_cues(transcript, OPTIONS, turn_slots=slots)
+    assert [cue.start_ms for cue in cues] == [1020, 5000]
+
+
+def test_a_translation_takes_the_aligned_times_of_the_source() -> None:
+    korean = episode(
+        "레드 박스에 오신 것을 환영합니다!",
+        "북한 사람들에 대한 오해가 있나요?",
+        language="ko",
+        speakers=("조이", "다솜"),
+    )
+    english = episode("Welcome to the Red Box!", "Are there any misunderstandings about North Koreans?")
+    alignment = align(korean, (1020, 2900), (5000, 7800))
+    cues = aligned_cues(korean, alignment, OPTIONS, text_from=english)
+    assert [cue.start_ms for cue in cues] == [1020, 5000]
+    assert cues[0].text.startswith("Joy: Welcome")
+
+
+def test_timings_for_another_number_of_turns_are_refused() -> None:
+    transcript = episode("One.", "Two.")
+    alignment = align(episode("One."), (0, 500))
+    with pytest.raises(TimingsError, match="1 turns but the transcript has 2"):
+        turn_slots(transcript, alignment)
+
+
+# --- outliers -----------------------------------------------------------------------
+
+
+def codes(transcript: Transcript, alignment: Alignment) -> list[tuple[int, str]]:
+    return [(problem.line, problem.code) for problem in alignment_problems(transcript, alignment)]
+
+
+def test_aln001_a_sidecar_for_another_version_of_the_transcript() -> None:
+    transcript = episode("One.", "Two.")
+    assert codes(transcript, align(episode("One."), (0, 500))) == [(0, "ALN001")]
+
+
+def test_aln002_a_turn_given_to_another_speaker_since_alignment() -> None:
+    aligned = episode("One.", "Two.")
+    edited = episode("One.", "Two.", speakers=("Joy", "Ilhyeok"))
+    assert codes(edited, align(aligned, (0, 500), (900, 1500))) == [(11, "ALN002")]
+
+
+def test_aln003_a_turn_far_longer_than_its_text() -> None:
+    transcript = episode("Welcome to the Red Box!", "Some people ask because they don't know.")
+    alignment = align(transcript, (0, 1500), (2000, 9000))
+    alignment = Alignment(
+        (alignment.turns[0], timing(1, transcript.turns[1], 2000, 9000, synth_ms=2100)), 10_000
+    )
+    assert codes(transcript, alignment) == [(11, "ALN003")]
+
+
+def test_aln003_a_turn_far_shorter_than_its_text() -> None:
+    transcript = episode("Some people ask because they don't know. Not everyone in North Korea is like that.")
+    alignment = Alignment((timing(0, transcript.turns[0], 0, 900, synth_ms=4800),), 10_000)
+    assert codes(transcript, alignment) == [(10, "ALN003")]
+
+
+def test_aln004_speech_that_no_turn_covers() -> None:
+    transcript = episode("One.", "Two.")
+    alignment = Alignment(
+        (
+            timing(0, transcript.turns[0], 0, 500),
+            timing(1, transcript.turns[1], 5000, 5500, uncovered_ms=2400),
+        ),
+        9000,
+        trailing_uncovered_ms=1800,
+    )
+    assert codes(transcript, alignment) == [(11, "ALN004"), (11, "ALN004")]
+
+
+def test_aln005_a_turn_that_lands_in_silence() -> None:
+    transcript = episode("One.", "Two.")
+    alignment = Alignment(
+        (timing(0, transcript.turns[0], 0, 500), timing(1, transcript.turns[1], 900, 1500, speech=0.1)), 9000
+    )
+    assert codes(transcript, alignment) == [(11, "ALN005")]
+
+
+def test_aln006_hand_edited_times_out_of_order_or_past_the_audio() -> None:
+    transcript = episode("One.", "Two.")
+    alignment = Alignment(
+        (timing(0, transcript.turns[0], 0, 3000), timing(1, transcript.turns[1], 1000, 9500)), 9000
+    )
+    assert codes(transcript, alignment) == [(11, "ALN006"), (11, "ALN006")]
+
+
+def test_aln007_an_unreadable_sidecar_is_one_error_at_its_line() -> None:
+    transcript = episode("One.")
+    text = format_timings(align(transcript, (0, 500))).replace("00:00:00.500", "soon")
+    problems = sidecar_problems(transcript, text, "ep.timings.tsv")
+    assert [(p.source, p.line, p.severity, p.code) for p in problems] == [
+        ("ep.timings.tsv", 6, "error", "ALN007")
+    ]

@@ -1,0 +1,89 @@
+"""The timings sidecar: round trips, hand edits, and refusals with their line."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit.align.aligner import Alignment, TurnTiming
+from toolkit.align.sidecar import TimingsError, format_timings, parse_timings, timings_path
+
+SAMPLE = """# redbox timings 1
+# language: ko
+# audio_ms: 9000
+# trailing_uncovered_ms: 0
+turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\twords
+1\t7\t조이\t00:00:01.020\t00:00:02.310\t1290\t0.97\t0\t0 420 800
+2\t8\tJoy\t00:00:03.000\t00:00:04.000\t900\t1.00\t0\t0
+"""
+
+
+@st.composite
+def alignments(draw: st.DrawFn) -> Alignment:
+    count = draw(st.integers(0, 6))
+    turns = []
+    cursor = 0
+    for index in range(count):
+        start = cursor + draw(st.integers(0, 5000))
+        end = start + draw(st.integers(0, 9000))
+        offsets = sorted(draw(st.lists(st.integers(0, end - start), max_size=5)))
+        turns.append(
+            TurnTiming(
+                index=index,
+                line=draw(st.integers(1, 500)),
+                speaker=draw(st.sampled_from(["Joy", "조이", "Jeong yol", "All"])),
+                start_ms=start,
+                end_ms=end,
+                synth_ms=draw(st.integers(0, 9000)),
+                speech=draw(st.integers(0, 100)) / 100,
+                uncovered_ms=draw(st.integers(0, 5000)),
+                words=tuple(start + offset for offset in offsets),
+            )
+        )
+        cursor = end
+    meta = (("language", draw(st.sampled_from(["en", "ko"]))), ("audio", "episode one.wav"))
+    return Alignment(tuple(turns), cursor + 1000, draw(st.integers(0, 3000)), meta)
+
+
+@given(alignments())
+def test_every_alignment_survives_a_round_trip(alignment: Alignment) -> None:
+    assert parse_timings(format_timings(alignment), "t.tsv") == alignment
+
+
+def test_a_hand_moved_start_moves_the_words_with_it() -> None:
+    edited = SAMPLE.replace("00:00:01.020", "00:00:01.520")
+    assert parse_timings(edited).turns[0].words == (1520, 1940, 2320)
+
+
+def test_the_sidecar_sits_next_to_the_transcript() -> None:
+    from pathlib import PurePath
+
+    assert str(timings_path(PurePath("t/my-episode.txt"))) == "t/my-episode.timings.tsv"
+
+
+def test_the_file_is_plain_tab_separated_text_a_person_can_read() -> None:
+    alignment = parse_timings(SAMPLE, "t.tsv")
+    assert format_timings(alignment) == SAMPLE
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("turn\tline\n", 1, "not a redbox timings file"),
+        (SAMPLE.replace("turn\tline", "turns\tline"), 5, "column header"),
+        (SAMPLE.replace("00:00:02.310", "later"), 6, "times like"),
+        (SAMPLE.replace("00:00:02.310", "00:00:00.500"), 6, "before start"),
+        (SAMPLE.replace("\n2\t8", "\n3\t8"), 7, "out of order"),
+        (SAMPLE.replace("0.97", "1.5"), 6, "from 0 to 1"),
+        (SAMPLE.replace("0 420 800", "0 soon"), 6, "whole ms"),
+        (SAMPLE.replace("\t1290\t0.97\t0\t0 420 800", ""), 6, "tab-separated columns"),
+        (SAMPLE.replace("# audio_ms: 9000", "# audio_ms: long"), 0, "audio_ms"),
+    ],
+)
+def test_malformed_sidecars_are_refused_at_their_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(TimingsError) as caught:
+        parse_timings(text, "t.tsv")
+    assert caught.value.line == line
+    assert message in caught.value.message
+    assert str(caught.value).startswith("t.tsv")
