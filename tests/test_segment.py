@@ -136,3 +136,13 @@ def test_cues_keep_every_character_in_order_and_fit_the_limits(text: str, korean
     else:
         assert cues == []
     assert_within_limits(cues, limits)
+
+
+def test_korean_modifiers_and_negation_stay_with_the_next_word() -> None:
+    text = "한국에서는 손님이 들어와도 아르바이트생들이 인사를 잘 안 하잖아요."
+    joined = [cue.replace("\n", " ") for cue in cut_text(text, KOREAN)]
+    assert any("잘 안 하잖아요." in cue for cue in joined), joined
+    lines = "\n".join(cut_text("북한 사람들에 대한 오해 중에 불편하게 느껴지는 것이 있나요?", KOREAN)).split(
+        "\n"
+    )
+    assert not any(line.endswith("대한") for line in lines), lines

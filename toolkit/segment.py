@@ -58,6 +58,15 @@ _CLINGERS = frozenset(
 )  # fmt: skip
 #: Korean clause endings: a cut after a word ending this way falls between clauses.
 _KOREAN_CLAUSE_ENDINGS = ("는데", "지만", "니까", "면서", "어서", "아서", "해서", "고서", "는데요", "지만요")
+#: Korean words that lean on the next one: determiners, "about/for" modifiers, the
+#: possessive 의, negation and degree adverbs (잘 안 하다, 너무 많이).
+_KOREAN_CLINGERS = frozenset(
+    {
+        "대한", "관한", "위한", "같은", "어떤", "이런", "그런", "저런", "모든", "각", "몇",
+        "그", "이", "저", "새", "안", "못", "잘", "너무", "아주", "정말", "더", "가장", "제일",
+        "다른", "많은", "어느",
+    }
+)  # fmt: skip
 
 # Costs of ending a cue at a boundary (lower is better). Tuned on the sample episode.
 _CUT_END = 0.0
@@ -207,7 +216,7 @@ class _Boundaries:
         if word.endswith(_SENTENCE_ENDS):  # "U.S. but", "etc. and": a weak boundary
             return _CUT_CLAUSE, -1.0
         bare_before = _strip_word(word)
-        if bare_before in _CLINGERS:
+        if bare_before in _CLINGERS or bare_before in _KOREAN_CLINGERS or bare_before.endswith("의"):
             return _CUT_CLINGER, 12.0
         if (next_lowered in _CONJUNCTIONS and next_starts_lower) or next_word in _CONJUNCTIONS:
             return _CUT_CONJUNCTION, -2.0
