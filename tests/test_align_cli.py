@@ -149,3 +149,18 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(cli, ["align", "--help"])
     assert result.exit_code == 0
     assert "redbox align transcripts/my-episode.txt episode.wav" in result.output
+
+
+def test_anchors_write_the_aligned_starts_into_the_transcript(tmp_path: Path) -> None:
+    from toolkit.transcript import parse_transcript
+
+    episode = korean_episode()
+    transcript, audio = write_project(tmp_path, episode)
+    result = CliRunner().invoke(cli, ["align", str(transcript), str(audio), "--anchors", "--progress"])
+    assert result.exit_code == 0, result.output
+    assert "Aligning" in result.stderr  # the progress bar
+    anchored, problems = parse_transcript(transcript.read_text(encoding="utf-8"), str(transcript))
+    assert not [problem for problem in problems if problem.severity == "error"]
+    sidecar = parse_timings((tmp_path / "episode.timings.tsv").read_text(encoding="utf-8"))
+    assert [turn.anchor_ms for turn in anchored.turns] == [timing.start_ms for timing in sidecar.turns]
+    assert abs((anchored.turns[0].anchor_ms or 0) - episode.transcript_truths[0].start_ms) < 100

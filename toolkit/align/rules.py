@@ -18,6 +18,7 @@ turn's words.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,6 +51,24 @@ def turn_slots(
             end = min(end, max(timing.end_ms, following[0]))
         slots.append(TurnSlot(timing.start_ms, max(end, timing.start_ms + 1), True))
     return slots
+
+
+def with_anchors(transcript: Transcript, alignment: Alignment) -> Transcript:
+    """``transcript`` with every turn anchored at its aligned start (``[hh:mm:ss.mmm]``).
+
+    Anchors must increase, so a turn that starts no later than the one before (an empty
+    turn) keeps no anchor. Subtitles then follow the audio even without the sidecar,
+    though only turn starts are kept this way, not word times.
+    """
+    _check_count(transcript, alignment, "")
+    turns = []
+    last = -1
+    for turn, timing in zip(transcript.turns, alignment.turns, strict=True):
+        anchor = timing.start_ms if timing.start_ms > last and timing.end_ms > timing.start_ms else None
+        if anchor is not None:
+            last = anchor
+        turns.append(dataclasses.replace(turn, anchor_ms=anchor))
+    return dataclasses.replace(transcript, turns=tuple(turns))
 
 
 def _check_count(transcript: Transcript, alignment: Alignment, source: str) -> None:

@@ -15,10 +15,11 @@ from toolkit import files
 from toolkit.align.aligner import Alignment, AlignOptions, align_turns
 from toolkit.align.audio import Audio, decode_soundfile, decode_with_ffmpeg, wants_ffmpeg
 from toolkit.align.checks import alignment_problems
+from toolkit.align.rules import with_anchors
 from toolkit.align.sidecar import format_time, format_timings, timings_path
 from toolkit.errors import ToolkitError
 from toolkit.report import format_text
-from toolkit.transcript import parse_transcript
+from toolkit.transcript import format_transcript, parse_transcript
 
 EPILOG = """\b
 Examples:
@@ -97,6 +98,11 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
     default=None,
     help="Show a progress bar (default: when stderr is a terminal and the audio is long).",
 )
+@click.option(
+    "--anchors",
+    is_flag=True,
+    help="Also write each turn's aligned start into the transcript as its [hh:mm:ss.mmm] anchor.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when an outlier is flagged.")
 def align_command(
     transcript: Path,
@@ -107,6 +113,7 @@ def align_command(
     rate: int,
     band_s: float,
     progress: bool | None,
+    anchors: bool,
     strict: bool,
 ) -> None:
     """Time every turn of TRANSCRIPT from the episode's AUDIO, offline.
@@ -139,6 +146,9 @@ def align_command(
         )
         target = output or Path(timings_path(transcript))
         files.write_text_atomic(target, format_timings(result))
+        if anchors:
+            anchored = format_transcript(with_anchors(parsed, result))
+            files.write_text_atomic(transcript, anchored, newline=decoded.newline)
     except ToolkitError as error:
         raise click.ClickException(str(error)) from None
     flagged = alignment_problems(parsed, result, timings_source=str(target))
