@@ -235,6 +235,9 @@ def test_random_transcripts_give_cues_in_order_within_limits_that_round_trip(
         assert after.start_ms - before.end_ms >= gap
     if not any(turn.anchor_ms is not None for turn in transcript.turns):
         assert all(cue.duration_ms >= limits.min_duration_ms for cue in cues)
+        # Nothing squeezes the text: every cue reads within the language's speed limit.
+        for cue in cues:
+            assert text_width(cue.text, limits) / (cue.duration_ms / 1000) <= limits.max_cps, cue
     # The files parse back to the same cues.
     srt_cues, srt_problems = parse_srt(compose_srt(cues), "out.srt")
     vtt_cues, vtt_problems = parse_vtt(compose_vtt(cues), "out.vtt")

@@ -7,6 +7,7 @@ turn slots handed in by forced alignment; the text, speaker names and limits com
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -146,6 +147,12 @@ def cues_for_turns(
         limits,
         options.timing,
         end_ms=options.duration_ms,
+        # Labels and dialogue dashes are read but not spoken: give every cue at least
+        # the time its text takes to read at the language's limit.
+        minimums=[
+            math.ceil(sum(fast_width(part.text, limits) for part in cue.parts) / limits.max_cps * 1000)
+            for cue in planned
+        ],
     )
     return [Cue(start, end, cue.parts, cue.line) for cue, (start, end) in zip(planned, times, strict=True)]
 

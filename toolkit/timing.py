@@ -174,17 +174,25 @@ def share_slot(slot: TurnSlot, weights: Sequence[float]) -> list[tuple[int, int]
 
 
 def _pack(
-    planned: Sequence[tuple[int, int]], lo: int, hi: int | None, limits: LanguageLimits, gap: int
+    planned: Sequence[tuple[int, int]],
+    lows: Sequence[int],
+    lo: int,
+    hi: int | None,
+    limits: LanguageLimits,
+    gap: int,
 ) -> list[tuple[int, int]]:
-    """Lay out one run of cues that starts at ``lo`` and must end a gap before ``hi``."""
-    low, high = limits.min_duration_ms, limits.max_duration_ms
-    durations = [min(high, max(low, end - start)) for start, end in planned]
+    """Lay out one run of cues that starts at ``lo`` and must end a gap before ``hi``.
+
+    ``lows`` are the cues' own minimum durations (5/6 s, or the time to read them).
+    """
+    high = limits.max_duration_ms
+    durations = [min(high, max(low, end - start)) for (start, end), low in zip(planned, lows, strict=True)]
     times: list[tuple[int, int]] = []
-    for (start, _end), duration in zip(planned, durations, strict=True):
+    for index, ((start, _end), duration) in enumerate(zip(planned, durations, strict=True)):
         begin = max(start, lo)
         if times and begin < times[-1][1] + gap:
             previous_start, previous_end = times[-1]
-            if begin - gap - previous_start >= low:
+            if begin - gap - previous_start >= lows[index - 1]:
                 # Make room by ending the cue before a little earlier, so that cues do
                 # not drift later one gap at a time.
                 times[-1] = (previous_start, begin - gap)
@@ -194,15 +202,18 @@ def _pack(
     if hi is None or not times or times[-1][1] + gap <= hi:
         return times
     # Too little time before the next pinned cue: close the planned pauses first, then
-    # shorten long cues towards the minimum, and only then go below the minimum.
+    # shorten long cues towards their minimum, and only then go below the minimum.
     count = len(planned)
     available = hi - gap - lo - gap * (count - 1)
+    floor_total = sum(lows)
     if available >= sum(durations):
         pass
-    elif available >= low * count:
-        spare = sum(durations) - low * count
-        factor = (available - low * count) / spare if spare else 0.0
-        durations = [low + math.floor((duration - low) * factor) for duration in durations]
+    elif available >= floor_total:
+        spare = sum(durations) - floor_total
+        factor = (available - floor_total) / spare if spare else 0.0
+        durations = [
+            low + math.floor((duration - low) * factor) for duration, low in zip(durations, lows, strict=True)
+        ]
     else:
         durations = [max(1, available // count)] * count
     times = []
@@ -242,10 +253,13 @@ def fit_cue_times(
     options: TimingOptions,
     *,
     end_ms: int | None = None,
+    minimums: Sequence[int] | None = None,
 ) -> list[tuple[int, int]]:
     """Apply the timing rules to planned cue times (in order), keeping pinned starts.
 
     ``end_ms`` (the video's length) is a limit no cue may pass, where the text allows.
+    ``minimums`` are per-cue minimum durations above 5/6 s (the time a cue takes to read
+    at the language's reading speed); they are kept wherever the anchors leave room.
 
     >>> from toolkit.limits import ENGLISH
     >>> fit_cue_times([(0, 300), (400, 20_000)], [False, False], ENGLISH, TimingOptions())
@@ -254,6 +268,11 @@ def fit_cue_times(
     gap = options.min_gap_ms
     if not planned:
         return []
+    high = limits.max_duration_ms
+    lows = [
+        min(high, max(limits.min_duration_ms, minimums[index] if minimums else 0))
+        for index in range(len(planned))
+    ]
     starts = [0] + [index for index in range(1, len(planned)) if pinned[index]]
     stops = [*starts[1:], len(planned)]
     times: list[tuple[int, int]] = []
@@ -262,7 +281,7 @@ def fit_cue_times(
             continue
         lo = planned[first][0] if not times else max(planned[first][0], times[-1][1] + gap)
         hi = planned[stop][0] if stop < len(planned) else (None if end_ms is None else end_ms + gap)
-        times.extend(_pack(planned[first:stop], lo, hi, limits, gap))
+        times.extend(_pack(planned[first:stop], lows[first:stop], lo, hi, limits, gap))
     _close_gaps(times, pinned, limits, options)
     return times
 
