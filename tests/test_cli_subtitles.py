@@ -288,3 +288,12 @@ def test_build_shows_progress_on_a_terminal_with_enough_work(
     assert shown.exit_code == 0, shown.output
     assert "Building subtitles" in shown.stdout
     assert (project / "subtitles" / "copy-5.en.vtt").exists()
+
+
+def test_built_files_pass_redbox_check(runner: CliRunner, project: Path) -> None:
+    for old in (project / "subtitles").glob("*"):
+        old.unlink()
+    assert runner.invoke(cli, ["build"]).exit_code == 0
+    result = runner.invoke(cli, ["check", "subtitles"])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.stderr
