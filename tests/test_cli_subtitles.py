@@ -97,7 +97,7 @@ def test_hostile_text_survives_intact(runner: CliRunner, tmp_path: Path) -> None
     vtt = result.stdout_bytes.decode("utf-8")
     assert "--&gt; here, &lt;b&gt;bold&lt;/b&gt; &amp; more." in vtt.replace("\n", " ")
     assert "Zero\u200bwidth\u200c and \u200fright-to-left\u200e" in vtt
-    assert "x" * 42 in vtt and "x" * 43 not in vtt
+    assert "x" * 40 in vtt and "x" * 43 not in vtt  # split hard into even pieces of a line at most
     assert vtt.replace("\n", "").count("x") == 800
 
 
