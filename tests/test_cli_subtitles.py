@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from tests.clients import assert_clients_agree, read_with_all_clients
 from toolkit.cli import cli
+from toolkit.config import ConfigError, RedboxConfig, parse_config
 from toolkit.model import Cue
 from toolkit.subtitles import SubtitleOptions, build_cues
 from toolkit.transcript import parse_transcript
@@ -297,3 +298,48 @@ def test_built_files_pass_redbox_check(runner: CliRunner, project: Path) -> None
     result = runner.invoke(cli, ["check", "subtitles"])
     assert result.exit_code == 0, result.output
     assert "0 error(s)" in result.stderr
+
+
+# ---------------------------------------------------------------- [tool.redbox]
+
+
+def test_config_reads_every_subtitle_key() -> None:
+    config = parse_config(
+        "[tool.redbox]\n"
+        "fps = 25\n"
+        "rate = { en = 14.0, ko = 6 }\n"
+        'start = "00:00:05"\n'
+        'duration = "00:12:30.5"\n'
+        "pause = 200\n"
+        'labels = "always"\n'
+        "dialogue = true\n"
+        "crlf = true\n"
+        "strict = true\n"
+        'formats = ["vtt"]\n'
+        'subtitles = "out"\n'
+        'domain = "left for the catalog commands"\n'
+    )
+    options = config.options
+    assert (options.fps, options.start_ms, options.duration_ms, options.pause_ms) == (
+        25.0,
+        5000,
+        750_500,
+        200,
+    )
+    assert (options.labels, options.dialogue, options.crlf, options.strict) == ("always", True, True, True)
+    assert config.rate_for("ko-KR") == 6.0 and config.rate_for("fr") is None
+    assert config.formats == ("vtt",) and config.subtitles == "out" and config.transcripts == "transcripts"
+    assert config.extra == {"domain": "left for the catalog commands"}
+
+
+def test_config_without_a_table_gives_the_defaults() -> None:
+    assert parse_config('[project]\nname = "redbox"\n') == RedboxConfig()
+
+
+def test_config_errors_name_the_line() -> None:
+    with pytest.raises(ConfigError, match=r"^p\.toml:3: \[tool\.redbox\] labels must be one of"):
+        parse_config('[tool.redbox]\nfps = 24\nlabels = "sometimes"\n', "p.toml")
+    with pytest.raises(ConfigError, match=r"^p\.toml:2: not valid TOML"):
+        parse_config("[tool.redbox]\nfps = \n", "p.toml")
+    with pytest.raises(ConfigError, match="duration must be a time"):
+        parse_config('[tool.redbox]\nduration = "soon"\n', "p.toml")
