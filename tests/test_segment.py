@@ -25,8 +25,20 @@ def test_short_text_stays_on_one_line() -> None:
 def test_sentence_ends_are_the_first_cuts() -> None:
     text = "Should I say I'm cheering for North Korea or South Korea? What's my identity? I am just who I am."
     assert cut_text(text, ENGLISH) == [
-        "Should I say I'm cheering for North Korea\nor South Korea? What's my identity?",
-        "I am just who I am.",
+        "Should I say I'm cheering\nfor North Korea or South Korea?",
+        "What's my identity? I am just who I am.",
+    ]
+
+
+def test_a_sentence_does_not_start_inside_a_line_of_a_two_line_cue() -> None:
+    text = (
+        "It's heartbreaking not being able to go home. During Chuseok and New Year's Day, "
+        "those two holidays are when I miss home the most."
+    )
+    assert cut_text(text, ENGLISH) == [
+        "It's heartbreaking\nnot being able to go home.",
+        "During Chuseok and New Year's Day,",
+        "those two holidays are\nwhen I miss home the most.",
     ]
 
 

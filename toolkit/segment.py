@@ -85,6 +85,8 @@ _PER_CUE = 3.0
 _ORPHAN = 15.0
 _EVEN = 4.0
 _LINE_WEIGHT = 0.5
+#: A sentence that starts inside a line of a two-line cue (break-cost units).
+_MIDLINE_SENTENCE = 12.0
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,14 @@ class _Boundaries:
             before, after = tokens[index - 1], tokens[index]
             self.paragraph[index] = after.separator.count("\n") >= 2
             self.cut_cost[index], self.break_cost[index] = self._costs(before, after, pairs)
+        # Sentence ends (and source line ends) before each token, counted for the
+        # two-line search: a new sentence should start a line, not sit inside one.
+        self.sentence = [
+            0 < index < count and cost <= _CUT_SOURCE_LINE for index, cost in enumerate(self.cut_cost)
+        ]
+        self.sentences_before = [0]
+        for flag in self.sentence:
+            self.sentences_before.append(self.sentences_before[-1] + flag)
 
     @staticmethod
     def _costs(before: _Token, after: _Token, pairs: set[tuple[str, str]]) -> tuple[float, float]:
@@ -259,6 +269,8 @@ def _best_break(
     end_width = prefix[end]
     best_cost = 0.0
     best_split = -1
+    sentence = boundaries.sentence
+    inner_sentences = boundaries.sentences_before[end] - boundaries.sentences_before[start + 1]
     # Splits before this one leave a bottom line that is too wide (leads are >= 0).
     first = max(start + 1, bisect_left(prefix, end_width - line - layout.space, start + 1, end))
     for split in range(first, end):
@@ -269,6 +281,7 @@ def _best_break(
         if bottom > line:
             continue
         cost = abs(top - bottom) / line * 10 + break_cost[split]
+        cost += (inner_sentences - sentence[split]) * _MIDLINE_SENTENCE
         if best_split < 0 or cost < best_cost:
             best_cost, best_split = cost, split
     return None if best_split < 0 else (best_cost, best_split)
@@ -379,7 +392,7 @@ def cut_text(
     ['All: Welcome to the Red Box!']
     >>> cut_text("Should I say I'm cheering for North Korea or South Korea? "
     ...          "What's my identity? I am just who I am.", ENGLISH)
-    ["Should I say I'm cheering for North Korea\\nor South Korea? What's my identity?", 'I am just who I am.']
+    ["Should I say I'm cheering\\nfor North Korea or South Korea?", "What's my identity? I am just who I am."]
     """
     if label and label_every_cue:
         label_tokens = _tokenize("", label, limits)
