@@ -32,6 +32,8 @@ from toolkit.model import Turn
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
+#: Frames of a turn's edge frame that may be matched to the audio before it counts as parked.
+_EDGE_RUN = 10
 Progress = Callable[[float], None]
 
 #: espeak-ng voice per language; any other language tag is passed to espeak-ng as is.
@@ -53,7 +55,7 @@ class AlignOptions:
     #: Half-width of the coarse band (aeneas uses 60 s).
     band_ms: int = 60_000
     #: Half-width of the fine band around the coarse path.
-    fine_band_ms: int = 600
+    fine_band_ms: int = 300
     #: Coarse frames are this many 10 ms frames.
     coarse_factor: int = 8
     #: How far a turn edge may move to the nearest edge of speech (0: never).
@@ -328,6 +330,8 @@ def align_turns(
         return min(sample // fake.hop, len(fake.values) - 1)
 
     clean = background_db(real) <= -options.snap_snr_db
+    # On noisy audio the voice detector misses quiet speech (soft onsets, fading ends)
+    # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
     reach = round(options.snap_ms / 10) if clean else 0
     spans = _snap(_spans(path, clips, synth_frame), speech, reach)
     timings: list[TurnTiming] = []
@@ -371,8 +375,12 @@ def _spans(
         if clip is None:
             spans.append((-1, -1))
             continue
-        first = int(path.first_row[synth_frame(clip.start)])
-        last = int(path.last_row[synth_frame(max(clip.start, clip.end - 1))]) + 1
+        onset, offset = synth_frame(clip.start), synth_frame(max(clip.start, clip.end - 1))
+        # A long vertical run on a turn's first or last frame means the path parked
+        # background there; the speech begins at the end of such a run and ends at
+        # its beginning (give or take the run's first/last 100 ms).
+        first = max(int(path.first_row[onset]), int(path.last_row[onset]) - _EDGE_RUN)
+        last = min(int(path.last_row[offset]), int(path.first_row[offset]) + _EDGE_RUN) + 1
         spans.append((first, max(first + 1, last)))
     return spans
 

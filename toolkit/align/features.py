@@ -21,7 +21,7 @@ LOW_HZ = 133.0
 HIGH_HZ = 6855.0
 FLOOR_DB = 50.0
 _BLEND_DB = 10.0
-_CHUNK_FRAMES = 8192
+_CHUNK_FRAMES = 2048
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -138,7 +138,7 @@ class Spectrum:
     def noise_profile(self) -> FloatArray:
         """Per filter, the background level (20th percentile) relative to the speech level."""
         quiet = self.energies[~self.loud] if int((~self.loud).sum()) >= 10 else self.energies
-        profile: FloatArray = (np.percentile(quiet, 20, axis=0) - self.speech_level).astype(np.float32)
+        profile: FloatArray = (np.percentile(quiet, 50, axis=0) - self.speech_level).astype(np.float32)
         return profile
 
 
