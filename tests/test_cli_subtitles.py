@@ -343,3 +343,12 @@ def test_config_errors_name_the_line() -> None:
         parse_config("[tool.redbox]\nfps = \n", "p.toml")
     with pytest.raises(ConfigError, match="duration must be a time"):
         parse_config('[tool.redbox]\nduration = "soon"\n', "p.toml")
+
+
+def test_build_refuses_two_transcripts_of_one_episode(runner: CliRunner, project: Path) -> None:
+    sample = (project / "transcripts" / f"{EPISODE}.txt").read_text(encoding="utf-8")
+    write_transcript(project / "transcripts", "zz-copy.txt", sample.replace("Welcome", "Hello"))
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert f"transcripts/zz-copy.txt: episode '{EPISODE}' is also built from" in result.stderr
+    assert b"Hello" not in (project / "subtitles" / f"{EPISODE}.en.srt").read_bytes()

@@ -289,6 +289,7 @@ def run_build(
     result = BuildResult([], [], [], [])
     paths = list(files.find_files([transcripts], (".txt",)))
     catalogs = catalog_languages(locales)
+    built_from: dict[str, Path] = {}
     for path in _progress(paths, "Building subtitles"):
         try:
             loaded = load_transcript(path)
@@ -299,6 +300,13 @@ def run_build(
             report(format_text(loaded.problems))
             result.failures.append(f"{path}: {len(loaded.errors)} error(s) in the transcript; not built")
             continue
+        if loaded.episode in built_from:
+            result.failures.append(
+                f"{path}: episode {loaded.episode!r} is also built from {built_from[loaded.episode]}; "
+                "give each transcript its own 'episode:' (not built)"
+            )
+            continue
+        built_from[loaded.episode] = path
         source_language = loaded.transcript.language or "en"
         languages = [source_language] + [
             language
