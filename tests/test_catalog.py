@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import itertools
 import subprocess
 from collections.abc import Sequence
 from dataclasses import replace
@@ -322,6 +323,7 @@ def test_random_edit_sequences_never_lose_or_misplace_a_translation(
     # Each current turn: (speaker, text, origin index or None, edited?)
     turns: list[tuple[str, str, int | None, bool]] = [(s, t, i, False) for i, (s, t) in enumerate(base)]
     fresh = 0
+    copied: set[int] = set()
     for edit in edits:
         kind, position = edit[0], int(edit[1])  # type: ignore[call-overload]
         if kind == "insert":
@@ -334,8 +336,8 @@ def test_random_edit_sequences_never_lose_or_misplace_a_translation(
         elif kind == "edit":
             index = position % len(turns)
             speaker, text, origin, was_edited = turns[index]
-            if origin is None or was_edited:
-                continue
+            if origin is None or was_edited or origin in copied:
+                continue  # an edited copy would be a moved, edited line: new, by design
             words = text.split()
             words[1] = f"victor{index}"
             turns[index] = (speaker, " ".join(words), origin, True)
@@ -343,6 +345,9 @@ def test_random_edit_sequences_never_lose_or_misplace_a_translation(
             del turns[position % len(turns)]
         else:
             speaker, text, origin, was_edited = turns[int(edit[2]) % len(turns)]  # type: ignore[call-overload]
+            if was_edited or origin is None:
+                continue
+            copied.add(origin)
             turns.insert(position % (len(turns) + 1), (speaker, text, origin, was_edited))
     _, updated = refresh(po, template, [(s, t) for s, t, _, _ in turns])
 
@@ -515,3 +520,11 @@ def test_sample_episode_korean_catalog_translates_every_turn() -> None:
     )
     po = catalog.parse_po(po_path.read_bytes())
     assert "made for the redbox project from the English transcript" in " ".join(po.header_comments)
+
+
+@given(st.lists(st.integers(0, 6), max_size=30), st.lists(st.integers(0, 6), max_size=30))
+def test_sequence_match_pairs_equal_items_in_order(old: list[int], new: list[int]) -> None:
+    pairs = catalog.match_sequences(old, new)
+    assert all(old[i] == new[j] for i, j in pairs)
+    assert all(a[0] < b[0] and a[1] < b[1] for a, b in itertools.pairwise(pairs))
+    assert catalog.match_sequences(old, old) == [(i, i) for i in range(len(old))]

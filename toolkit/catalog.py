@@ -27,7 +27,7 @@ import re
 import struct
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from babel import Locale, UnknownLocaleError
@@ -40,8 +40,11 @@ SPEAKER_CONTEXT = "speaker"
 TITLE_CONTEXT = "title"
 #: The date written into the ``PO-Revision-Date`` of a catalog nobody has translated yet.
 PLACEHOLDER_DATE = "YEAR-MO-DA HO:MI+ZONE"
-#: Two word-level texts this similar (0–1) inside one changed stretch are the same turn, edited.
-EDIT_SIMILARITY = 0.5
+#: Two texts of one speaker this similar (0–1, by words) near the same place are one turn, edited.
+#: (0.6 is also msgmerge's threshold; one word changed in a four-word line scores 0.75.)
+EDIT_SIMILARITY = 0.6
+#: With different speakers the text must be nearly the same (a corrected speaker label).
+RELABEL_SIMILARITY = 0.9
 #: At most this many vanished old turns, nearest first, are compared with one unmatched new turn.
 EDIT_CANDIDATES = 16
 PREFILL_COMMENT = "redbox: pre-filled from the identical line {context}; check it, then clear fuzzy"
@@ -141,6 +144,7 @@ _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b
 _ESCAPE_PATTERN = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))", re.DOTALL)
 _STRING_PATTERN = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
 _KEYWORD_PATTERN = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 _WRITE_ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -152,6 +156,10 @@ _WRITE_ESCAPES = {
     "\f": "\\f",
     "\v": "\\v",
 }
+
+
+_ESCAPE_TABLE: dict[int, str] = {code: f"\\{code:03o}" for code in [*range(0x20), 0x7F]}
+_ESCAPE_TABLE.update({ord(char): escaped for char, escaped in _WRITE_ESCAPES.items()})
 
 
 def unescape(literal: str, source: str = "", line: int = 0) -> str:
@@ -182,15 +190,9 @@ def escape(text: str) -> str:
     >>> escape('say "hi"\n')
     'say \\"hi\\"\\n'
     """
-    out = []
-    for char in text:
-        if char in _WRITE_ESCAPES:
-            out.append(_WRITE_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\{ord(char):03o}")
-        else:
-            out.append(char)
-    return "".join(out)
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return text.translate(_ESCAPE_TABLE)
 
 
 class _Parser:
@@ -220,7 +222,12 @@ class _Parser:
         return CatalogError(message, self.source, line)
 
     def _string(self, text: str, line: int) -> str:
-        match = _STRING_PATTERN.match(text.strip())
+        text = text.strip()
+        if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+            inner = text[1:-1]
+            if '"' not in inner and "\\" not in inner:
+                return inner
+        match = _STRING_PATTERN.match(text)
         if match is None:
             raise self.fail(f"expected a quoted string, found {text.strip()[:40]!r}", line)
         return unescape(match.group(1), self.source, line)
@@ -480,9 +487,14 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("  Right \\n there\\x07 ")
     'Right there'
     """
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(char for char in text if char in "\n\t" or unicodedata.category(char) != "Cc")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _CONTROL.search(text) is not None:
+        text = _CONTROL.sub(" ", text)
     return " ".join(text.split())
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def content_id(speaker: str, text: str) -> str:
@@ -538,7 +550,8 @@ def _pair_edits(
     A new turn may only pair with an old turn lying between the unchanged turns two
     places before and two places after it (so an unchanged repeat of a neighbour cannot
     hide its origin), at most :data:`EDIT_CANDIDATES` of them, nearest first; the most
-    similar at or above :data:`EDIT_SIMILARITY` wins.
+    similar of the same speaker at or above :data:`EDIT_SIMILARITY` wins (another
+    speaker's only at :data:`RELABEL_SIMILARITY`).
     """
     matched_old = set(anchors_old)
     free_old = [index for index in range(len(previous)) if index not in matched_old]
@@ -564,6 +577,8 @@ def _pair_edits(
             score = _word_similarity(
                 old_words[old_index], new_words, previous[old_index].text, turns[new_index][1]
             )
+            if previous[old_index].speaker != turns[new_index][0] and score < RELABEL_SIMILARITY:
+                continue
             distance = abs(old_index - estimate)
             if score > best_score or (score == best_score and (best < 0 or distance < best_distance)):
                 best, best_score, best_distance = old_index, score, distance
@@ -584,12 +599,110 @@ def _word_similarity(old_words: list[str], new_words: list[str], old: str, new: 
     return difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).ratio()
 
 
+def match_sequences(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """The pairs ``(old index, new index)`` of equal items a diff keeps, in order (patience diff).
+
+    Common ends first; then the items that occur once on each side and keep their order
+    (the longest increasing run) anchor the match, and the stretches between them are
+    matched the same way; a stretch with no such item falls back to :mod:`difflib`.
+    Linear-ish for transcripts, whose lines are nearly all distinct.
+
+    >>> match_sequences("abcde", "xabde")
+    [(0, 1), (1, 2), (3, 3), (4, 4)]
+    """
+    pairs: list[tuple[int, int]] = []
+    stack = [(0, len(old), 0, len(new), False)]
+    # Each work item is a stretch to match, or (done=True) a pair to emit, in order.
+    while stack:
+        old_start, old_end, new_start, new_end, is_pair = stack.pop()
+        if is_pair:
+            pairs.append((old_start, new_start))
+            continue
+        head: list[tuple[int, int]] = []
+        while old_start < old_end and new_start < new_end and old[old_start] == new[new_start]:
+            head.append((old_start, new_start))
+            old_start, new_start = old_start + 1, new_start + 1
+        tail: list[tuple[int, int]] = []
+        while old_start < old_end and new_start < new_end and old[old_end - 1] == new[new_end - 1]:
+            old_end, new_end = old_end - 1, new_end - 1
+            tail.append((old_end, new_end))
+        pairs.extend(head)
+        work: list[tuple[int, int, int, int, bool]] = [(i, 0, j, 0, True) for i, j in tail]
+        if old_start < old_end and new_start < new_end:
+            work += _match_middle(old, new, old_start, old_end, new_start, new_end, pairs)
+        stack.extend(work)
+    return pairs
+
+
+def _match_middle(
+    old: Sequence[Hashable],
+    new: Sequence[Hashable],
+    old_start: int,
+    old_end: int,
+    new_start: int,
+    new_end: int,
+    pairs: list[tuple[int, int]],
+) -> list[tuple[int, int, int, int, bool]]:
+    """Work items (pushed in reverse order) for a stretch with different ends."""
+    old_count = Counter(old[old_start:old_end])
+    new_position: dict[Hashable, int] = {}
+    new_count = Counter(new[new_start:new_end])
+    for index in range(new_start, new_end):
+        if new_count[new[index]] == 1:
+            new_position[new[index]] = index
+    candidates = [
+        (index, new_position[old[index]])
+        for index in range(old_start, old_end)
+        if old_count[old[index]] == 1 and old[index] in new_position
+    ]
+    anchors = _longest_increasing(candidates)
+    if not anchors:
+        matcher = difflib.SequenceMatcher(
+            None, old[old_start:old_end], new[new_start:new_end], autojunk=False
+        )
+        for block_old, block_new, size in matcher.get_matching_blocks():
+            pairs.extend((old_start + block_old + k, new_start + block_new + k) for k in range(size))
+        return []
+    work: list[tuple[int, int, int, int, bool]] = []
+    previous_old, previous_new = old_start, new_start
+    for anchor_old, anchor_new in anchors:
+        work.append((previous_old, anchor_old, previous_new, anchor_new, False))
+        work.append((anchor_old, 0, anchor_new, 0, True))
+        previous_old, previous_new = anchor_old + 1, anchor_new + 1
+    work.append((previous_old, old_end, previous_new, new_end, False))
+    work.reverse()
+    return work
+
+
+def _longest_increasing(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``candidates`` (sorted by first item) whose second items increase."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    parent: list[int] = [-1] * len(candidates)
+    for position, (_, value) in enumerate(candidates):
+        slot = bisect.bisect_left(tails, value)
+        if slot == len(tails):
+            tails.append(value)
+            tail_index.append(position)
+        else:
+            tails[slot] = value
+            tail_index[slot] = position
+        parent[position] = tail_index[slot - 1] if slot else -1
+    run: list[tuple[int, int]] = []
+    position = tail_index[-1] if tail_index else -1
+    while position >= 0:
+        run.append(candidates[position])
+        position = parent[position]
+    run.reverse()
+    return run
+
+
 def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTurn]) -> list[str]:
     """The id of each ``(speaker, text)`` turn, carried over from ``previous`` where it is the same turn.
 
     Unchanged turns are found by aligning the two sequences (a diff, as ``diff`` does for
-    lines); a new turn near the place of an old, vanished one whose words are at least
-    half the same is that turn, edited (:func:`_pair_edits`). Every other turn is new and
+    lines); a new turn near the place of an old, vanished one of the same speaker whose
+    words are at least 60 % the same is that turn, edited (:func:`_pair_edits`). Every other turn is new and
     gets :func:`content_id` (``-2``, ``-3`` … when that id is taken, e.g. by a repeated line).
 
     >>> old = [KnownTurn("aa", "Joy", "Hello there."), KnownTurn("bb", "Dasom", "Right")]
@@ -601,12 +714,10 @@ def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTu
     ids: list[str | None] = [None] * len(turns)
     anchors_old: list[int] = []
     anchors_new: list[int] = []
-    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-    for old_start, new_start, size in matcher.get_matching_blocks():
-        for offset in range(size):
-            ids[new_start + offset] = previous[old_start + offset].id
-            anchors_old.append(old_start + offset)
-            anchors_new.append(new_start + offset)
+    for old_index, new_index in match_sequences(old_keys, new_keys):
+        ids[new_index] = previous[old_index].id
+        anchors_old.append(old_index)
+        anchors_new.append(new_index)
     unmatched = [index for index, turn_id in enumerate(ids) if turn_id is None]
     for old_index, new_index in _pair_edits(previous, turns, anchors_old, anchors_new, unmatched):
         ids[new_index] = previous[old_index].id
@@ -729,11 +840,27 @@ def _clock(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
+def _content(entry: PoEntry) -> tuple[object, ...]:
+    return (
+        entry.msgctxt,
+        entry.msgid,
+        entry.msgstr,
+        entry.msgid_plural,
+        entry.msgstr_plural,
+        entry.translator_comments,
+        entry.extracted_comments,
+        entry.references,
+        entry.flags,
+        entry.previous_msgctxt,
+        entry.previous_msgid,
+    )
+
+
 def same_messages(first: PoFile, second: PoFile) -> bool:
     """True when two catalogs differ at most in their header (e.g. only the creation date)."""
-    return [_entry_lines(e) for e in first.entries] == [_entry_lines(e) for e in second.entries] and [
-        _entry_lines(e, True) for e in first.obsolete
-    ] == [_entry_lines(e, True) for e in second.obsolete]
+    return [_content(e) for e in first.entries] == [_content(e) for e in second.entries] and [
+        _content(e) for e in first.obsolete
+    ] == [_content(e) for e in second.obsolete]
 
 
 # --------------------------------------------------------------------------------- init
@@ -828,7 +955,8 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
         previous_msgid=None,
         line=0,
     )
-    if normalize_text(old.msgid) == normalize_text(new.msgid) and old.msgid_plural == new.msgid_plural:
+    same_text = old.msgid == new.msgid or normalize_text(old.msgid) == normalize_text(new.msgid)
+    if same_text and old.msgid_plural == new.msgid_plural:
         if old.fuzzy:
             merged.previous_msgctxt, merged.previous_msgid = old.previous_msgctxt, old.previous_msgid
         return merged, False
