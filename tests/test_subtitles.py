@@ -235,6 +235,11 @@ def test_random_transcripts_give_cues_in_order_within_limits_that_round_trip(
         assert after.start_ms - before.end_ms >= gap
     if not any(turn.anchor_ms is not None for turn in transcript.turns):
         assert all(cue.duration_ms >= limits.min_duration_ms for cue in cues)
+        # Gaps are 2 frames or a real pause of half a second or more, never in between.
+        timing = TimingOptions(fps=fps)
+        for before, after in itertools.pairwise(cues):
+            gap_ms = after.start_ms - before.end_ms
+            assert gap_ms == timing.min_gap_ms or gap_ms >= timing.close_below_ms, (before, after)
         # Nothing squeezes the text: every cue reads within the language's speed limit.
         for cue in cues:
             assert text_width(cue.text, limits) / (cue.duration_ms / 1000) <= limits.max_cps, cue
