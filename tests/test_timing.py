@@ -150,3 +150,33 @@ def test_fitted_cues_never_overlap_and_keep_every_rule_they_can(
     if not any(pinned[1:]):
         # Nothing pins the cues: every minimum is kept.
         assert all(end - start >= ENGLISH.min_duration_ms for start, end in times)
+
+
+@st.composite
+def anchored_episodes(draw: st.DrawFn) -> Transcript:
+    turns: list[Turn] = []
+    clock = draw(st.integers(min_value=0, max_value=5000))
+    for line in range(1, draw(st.integers(min_value=1, max_value=12)) + 1):
+        anchor: int | None = None
+        if draw(st.booleans()):
+            clock += draw(st.integers(min_value=1, max_value=20_000))
+            anchor = clock
+        turns.append(
+            Turn("Joy", "word " * draw(st.integers(min_value=1, max_value=30)), line, anchor_ms=anchor)
+        )
+    return episode(*turns)
+
+
+@settings(max_examples=200, deadline=None)
+@given(transcript=anchored_episodes(), duration=st.one_of(st.none(), st.integers(1000, 600_000)))
+def test_turn_slots_follow_the_anchors_in_order(transcript: Transcript, duration: int | None) -> None:
+    slots = plan_turn_slots(transcript, TimingOptions(duration_ms=duration))
+    assert len(slots) == len(transcript.turns)
+    for turn, slot in zip(transcript.turns, slots, strict=True):
+        assert slot.start_ms <= slot.end_ms
+        if turn.anchor_ms is not None:
+            assert slot.start_ms == turn.anchor_ms and slot.pinned
+    for before, after in itertools.pairwise(slots):
+        assert before.end_ms <= after.start_ms
+    if duration is not None and not any(turn.anchor_ms is not None for turn in transcript.turns):
+        assert abs(slots[-1].end_ms - duration) <= 1
