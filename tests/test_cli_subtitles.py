@@ -352,3 +352,13 @@ def test_build_refuses_two_transcripts_of_one_episode(runner: CliRunner, project
     assert result.exit_code == 1
     assert f"transcripts/zz-copy.txt: episode '{EPISODE}' is also built from" in result.stderr
     assert b"Hello" not in (project / "subtitles" / f"{EPISODE}.en.srt").read_bytes()
+
+
+def test_a_legacy_korean_transcript_is_read_and_noted(runner: CliRunner, tmp_path: Path) -> None:
+    text = "---\ntitle: 시험\nepisode: legacy\nlanguage: ko\nspeakers: 조이\n---\n조이: 안녕하세요.\n"
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode("cp949"))
+    result = runner.invoke(cli, ["subtitles", str(path), "--format", "vtt"])
+    assert result.exit_code == 0, result.output
+    assert "<v 조이>조이: 안녕하세요.</v>" in result.stdout_bytes.decode("utf-8")
+    assert "note: read as" in result.stderr

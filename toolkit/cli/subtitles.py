@@ -121,6 +121,13 @@ class Loaded:
 
 def load_transcript(path: Path) -> Loaded:
     decoded = files.read_text(path)
+    if decoded.legacy:
+        # The encoding was guessed: say so, so that a wrong guess does not go unnoticed.
+        click.echo(
+            f"{path}: note: read as {decoded.encoding.upper()} (legacy Korean encoding); "
+            "subtitles are written in UTF-8",
+            err=True,
+        )
     transcript, problems = parse_transcript(decoded.text, str(path))
     return Loaded(path, transcript, problems)
 
