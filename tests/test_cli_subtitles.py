@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.clients import assert_clients_agree, read_with_all_clients
+from toolkit.catalog import translate_transcript
 from toolkit.cli import cli
 from toolkit.config import ConfigError, RedboxConfig, parse_config
 from toolkit.model import Cue
@@ -74,18 +75,24 @@ def test_crlf_gives_crlf_srt(runner: CliRunner) -> None:
 
 def test_every_client_reads_what_the_commands_write(runner: CliRunner, tmp_path: Path) -> None:
     hostile = write_transcript(tmp_path, "hostile.txt", HOSTILE)
+    korean_catalog = ROOT / "locales" / "ko" / "LC_MESSAGES" / f"{EPISODE}.po"
+    sample, _ = parse_transcript(SAMPLE.read_text(encoding="utf-8"), str(SAMPLE))
+    korean, _ = translate_transcript(sample, korean_catalog.read_bytes(), str(korean_catalog), "ko")
+    in_korean = ["--lang", "ko", "--locales", str(ROOT / "locales")]
+    dialogue = SubtitleOptions(dialogue=True, labels="always")
+    runs: list[tuple[Path, list[str], list[Cue]]] = [
+        (SAMPLE, [], build_cues(sample, SubtitleOptions())),
+        (SAMPLE, in_korean, build_cues(sample, SubtitleOptions(), text_from=korean)),
+        (hostile, [], cues_of(HOSTILE)),
+        (hostile, ["--dialogue", "--labels", "always", "--crlf"], cues_of(HOSTILE, dialogue)),
+    ]
     written: list[tuple[Path, list[Cue]]] = []
-    for source, text, extra in (
-        (SAMPLE, SAMPLE.read_text(encoding="utf-8"), []),
-        (hostile, HOSTILE, []),
-        (hostile, HOSTILE, ["--dialogue", "--labels", "always"]),
-    ):
+    for source, extra, cues in runs:
         for suffix in ("srt", "vtt"):
             target = tmp_path / f"{source.stem}-{len(written)}.{suffix}"
             result = runner.invoke(cli, ["subtitles", str(source), "-o", str(target), *extra])
             assert result.exit_code == 0, result.output
-            options = SubtitleOptions(dialogue=True, labels="always") if extra else SubtitleOptions()
-            written.append((target, cues_of(text, options)))
+            written.append((target, cues))
     results = read_with_all_clients([path for path, _ in written])
     for path, cues in written:
         assert_clients_agree(path, cues, results=results)
