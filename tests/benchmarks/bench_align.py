@@ -66,7 +66,7 @@ LONG = [
     Case("ko_10min", "ko", 125),
     Case("ko_10min_snr15", "ko", 125, snr_db=15),
 ]
-HOUR = [Case("en_60min", "en", 900)]
+HOUR = [Case("en_60min", "en", 725)]
 
 
 @dataclass(frozen=True)

@@ -67,16 +67,22 @@ def decode_soundfile(data: bytes, source: str) -> Audio:
             rate = int(sound.samplerate)
             factor = decimation_factor(rate)
             block_frames = _BLOCK_FRAMES - _BLOCK_FRAMES % factor
-            parts: list[npt.NDArray[np.float32]] = []
+            # Filled in place: MP3 frame counts are estimates, so the array may grow.
+            samples = np.empty(max(int(sound.frames), 0) // factor + 1, dtype=np.float32)
+            filled = 0
             while True:
                 block = sound.read(block_frames, dtype="float32", always_2d=True)
                 if len(block) == 0:
                     break
                 mono = block.mean(axis=1, dtype=np.float32) if block.shape[1] > 1 else block[:, 0]
-                parts.append(_decimate(np.ascontiguousarray(mono), factor))
+                reduced = _decimate(np.ascontiguousarray(mono), factor)
+                if filled + len(reduced) > len(samples):
+                    samples = np.resize(samples, filled + len(reduced) + len(samples) // 8)
+                samples[filled : filled + len(reduced)] = reduced
+                filled += len(reduced)
     except (RuntimeError, soundfile.LibsndfileError, TypeError) as error:
         raise ToolkitError(f"cannot decode audio: {error}", source) from None
-    samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    samples = samples[:filled]
     if len(samples) == 0:
         raise ToolkitError("the audio is empty", source)
     return Audio(samples, rate // factor)

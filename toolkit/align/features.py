@@ -83,8 +83,21 @@ def _dct_matrix() -> npt.NDArray[np.float64]:
     return matrix
 
 
-def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, int]:
-    """Log mel energies (natural log) of every frame, and the hop in samples."""
+def _padded_slice(samples: FloatArray, begin: int, end: int) -> FloatArray:
+    """``samples[begin:end]`` with zeros where the range runs past either end."""
+    out = np.zeros(end - begin, dtype=np.float32)
+    first, last = max(begin, 0), min(end, len(samples))
+    if first < last:
+        out[first - begin : last - begin] = samples[first:last]
+    return out
+
+
+def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, FloatArray, int]:
+    """Log mel energies (natural log) of every frame, each frame's log energy, and the hop.
+
+    Works through the signal a chunk of frames at a time, so that an hour of audio never
+    has a second full-length copy.
+    """
     hop = max(1, round(HOP_S * sample_rate))
     window = max(hop, round(WINDOW_S * sample_rate))
     n_fft = 1 << (window - 1).bit_length()
@@ -92,21 +105,22 @@ def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, int]:
     # honest, which matters at the edges of speech.
     lead = (window - hop) // 2
     count = max(1, -(-len(samples) // hop))
-    padded = np.zeros(lead + count * hop + window + 1, dtype=np.float32)
-    padded[lead : lead + len(samples)] = samples
-    # Pre-emphasis, as in every MFCC front end: flattens the speech spectrum's tilt.
-    emphasized = np.empty(len(padded) - 1, dtype=np.float32)
-    emphasized[0] = padded[0]
-    emphasized[1:] = padded[1:-1] - 0.97 * padded[:-2]
     taper = np.hamming(window).astype(np.float32)
     bank = mel_filterbank(sample_rate, n_fft).T.astype(np.float32)
     out = np.empty((count, N_FILTERS), dtype=np.float32)
-    strided = np.lib.stride_tricks.sliding_window_view(emphasized, window)[::hop][:count]
+    energy = np.empty(count, dtype=np.float32)
     for start in range(0, count, _CHUNK_FRAMES):
-        frames = strided[start : start + _CHUNK_FRAMES] * taper
-        power = np.abs(np.fft.rfft(frames, n_fft)).astype(np.float32) ** 2
-        out[start : start + len(frames)] = np.log(power @ bank + 1e-12)
-    return out, hop
+        stop = min(count, start + _CHUNK_FRAMES)
+        # One sample before the chunk for the pre-emphasis (flattens the speech tilt).
+        begin = start * hop - lead - 1
+        segment = _padded_slice(samples, begin, (stop - 1) * hop - lead + window)
+        emphasized = segment[1:] - 0.97 * segment[:-1]
+        frames = np.lib.stride_tricks.sliding_window_view(emphasized, window)[::hop][: stop - start]
+        power = np.abs(np.fft.rfft(frames * taper, n_fft)).astype(np.float32) ** 2
+        mel = power @ bank
+        out[start:stop] = np.log(mel + 1e-12)
+        energy[start:stop] = np.log(mel.sum(axis=1) + 1e-12)
+    return out, energy, hop
 
 
 def loud_frames(energy_db: FloatArray) -> npt.NDArray[np.bool_]:
@@ -144,9 +158,8 @@ class Spectrum:
 
 def spectrum(samples: FloatArray, sample_rate: int) -> Spectrum:
     """The log mel spectrum of ``samples`` and its loud (speech) frames."""
-    energies, hop = log_mel(samples, sample_rate)
-    frame_energy = np.log(np.exp(energies.astype(np.float64)).sum(axis=1) + 1e-12)
-    energy_db = (frame_energy * (10.0 / np.log(10.0))).astype(np.float32)
+    energies, frame_energy, hop = log_mel(samples, sample_rate)
+    energy_db = (frame_energy * np.float32(10.0 / np.log(10.0))).astype(np.float32)
     loud = loud_frames(energy_db)
     if int(loud.sum()) < 10:
         loud = np.ones(len(energies), dtype=np.bool_)
