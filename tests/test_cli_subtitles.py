@@ -35,6 +35,8 @@ HOSTILE = (
     "00:00:01,000 --> 00:00:02,000\n"
     "Dasom: Zero\u200bwidth\u200c and \u200fright-to-left\u200e marks, & <i>tags</i>.\n"
     "Joy: " + "x" * 800 + "\n"
+    "Dasom: Really? <i>&</i>\n"
+    "Joy: -->Yes.\n"
 )
 
 
@@ -93,6 +95,7 @@ def test_every_client_reads_what_the_commands_write(runner: CliRunner, tmp_path:
             result = runner.invoke(cli, ["subtitles", str(source), "-o", str(target), *extra])
             assert result.exit_code == 0, result.output
             written.append((target, cues))
+    assert any(len(cue.parts) == 2 for cue in runs[-1][2]), "the dialogue run has a dialogue cue"
     results = read_with_all_clients([path for path, _ in written])
     for path, cues in written:
         assert_clients_agree(path, cues, results=results)
