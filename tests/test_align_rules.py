@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.align.aligner import Alignment, TurnTiming, word_spans
 from toolkit.align.checks import alignment_problems, sidecar_problems
@@ -209,3 +213,38 @@ def test_aln007_an_unreadable_sidecar_is_one_error_at_its_line() -> None:
     assert [(p.source, p.line, p.severity, p.code) for p in problems] == [
         ("ep.timings.tsv", 6, "error", "ALN007")
     ]
+
+
+SENTENCES = (
+    "Right.",
+    "Welcome to the Red Box!",
+    "When I first came to South Korea, I was working part-time at a convenience store.",
+    "People think that all North Koreans are poor, ignorant, and uneducated. People have told me "
+    "that even though I must have starved and lived poorly in North Korea, I don't look the part.",
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(SENTENCES), st.integers(0, 3000), st.integers(200, 20_000)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_aligned_cues_never_overlap_and_keep_the_limits(turns: list[tuple[str, int, int]]) -> None:
+    transcript = episode(*(text for text, _gap, _length in turns))
+    spans = []
+    cursor = 500
+    for _text, gap, length in turns:
+        spans.append((cursor + gap, cursor + gap + length))
+        cursor += gap + length
+    cues = aligned_cues(transcript, align(transcript, *spans), OPTIONS)
+    assert cues
+    for cue, following in itertools.pairwise(cues):
+        assert following.start_ms - cue.end_ms >= GAP
+    for cue in cues:
+        assert 0 < cue.end_ms - cue.start_ms <= 7000
+    # Every turn's first cue starts when the turn is heard.
+    firsts = {cue.line: cue.start_ms for cue in reversed(cues)}
+    assert [firsts[turn.line] for turn in transcript.turns] == [start for start, _end in spans]
