@@ -556,7 +556,7 @@ def _pair_edits(
     matched_old = set(anchors_old)
     free_old = [index for index in range(len(previous)) if index not in matched_old]
     taken: set[int] = set()
-    old_words = [_words(turn.text) for turn in previous]
+    old_words: dict[int, list[str]] = {}
     pairs: list[tuple[int, int]] = []
     for new_index in unmatched_new:
         k = bisect.bisect_left(anchors_new, new_index)
@@ -574,6 +574,8 @@ def _pair_edits(
         for old_index in free_old[first:last]:
             if old_index in taken:
                 continue
+            if old_index not in old_words:
+                old_words[old_index] = _words(previous[old_index].text)
             score = _word_similarity(
                 old_words[old_index], new_words, previous[old_index].text, turns[new_index][1]
             )
