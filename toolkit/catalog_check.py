@@ -37,12 +37,11 @@ from toolkit.catalog import (
 from toolkit.errors import CatalogError
 from toolkit.limits import ENGLISH, KOREAN, base_language, limits_for, text_width
 from toolkit.model import Problem, Severity, Transcript
+from toolkit.timing import TimingOptions, speech_ms, speech_rate
 
-#: How fast people speak, in counted characters a second (Korean counted as in limits.py).
-#: Used to estimate how long a turn's subtitles stay on screen: the translation is shown
-#: for the time the source is spoken. English interview speech runs at about 150-170
-#: words a minute, i.e. 14-16 characters a second; Korean at about 6-7 syllables a second.
-SPEECH_RATE = {"en": 15.0, "ko": 7.5}
+#: The translation is shown for the time the source is spoken; that time comes from the
+#: subtitle engine's speech-rate model (:mod:`toolkit.timing`: English 15 characters a
+#: second, Korean 6.5 units), so this check and ``redbox subtitles`` agree.
 #: Turns shorter than this are never flagged: a cue is on screen at least 5/6 s anyway.
 MIN_DISPLAY_MS = 833
 
@@ -57,14 +56,13 @@ def _problem(source: str, line: int, severity: Severity, code: str, message: str
 
 
 def estimated_duration_ms(text: str, language: str) -> int:
-    """How long ``text`` takes to say, from :data:`SPEECH_RATE` (at least 5/6 s).
+    """How long ``text`` takes to say, by :mod:`toolkit.timing`'s speech rates (at least 5/6 s).
 
     >>> estimated_duration_ms("Welcome to the Red Box!", "en")
     1533
     """
-    limits = limits_for(language)
-    rate = SPEECH_RATE.get(base_language(language), SPEECH_RATE["en"])
-    return max(MIN_DISPLAY_MS, round(1000 * text_width(text, limits) / rate))
+    rate = speech_rate(language, TimingOptions())
+    return max(MIN_DISPLAY_MS, speech_ms(text, limits_for(language), rate))
 
 
 def reading_speed(translation: str, source: str, source_language: str, target_language: str) -> float:
