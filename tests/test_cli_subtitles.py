@@ -372,3 +372,16 @@ def test_a_legacy_korean_transcript_is_read_and_noted(runner: CliRunner, tmp_pat
     assert result.exit_code == 0, result.output
     assert "<v 조이>조이: 안녕하세요.</v>" in result.stdout_bytes.decode("utf-8")
     assert "note: read as" in result.stderr
+
+
+def test_build_reports_a_timing_warning_once_for_all_languages(runner: CliRunner, project: Path) -> None:
+    transcript = project / "transcripts" / f"{EPISODE}.txt"
+    text = transcript.read_text(encoding="utf-8")
+    text = text.replace("All: Welcome", "[00:00:01] All: Welcome").replace(
+        "Ilhyeok: Misunderstandings?", "[00:00:02] Ilhyeok: Misunderstandings?"
+    )
+    transcript.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["build"])
+    warnings = [line for line in result.stderr.splitlines() if "TIM001" in line]
+    assert warnings and len(warnings) == len(set(warnings)), result.stderr  # English and Korean, said once
+    assert runner.invoke(cli, ["build", "--strict"]).exit_code == 1

@@ -320,6 +320,7 @@ def run_build(
             for language in catalogs.get(loaded.episode, [])
             if base_language(language) != base_language(source_language)
         ]
+        reported: set[Problem] = set()
         for language in languages:
             try:
                 outputs, warnings = render(loaded, language, format_ids, options, config, locales)
@@ -327,7 +328,11 @@ def run_build(
                 result.failures.append(str(error))
                 continue
             if warnings:
-                report(format_text(warnings))
+                # Timing warnings are the same for every language: say them once.
+                fresh = [warning for warning in warnings if warning not in reported]
+                reported.update(fresh)
+                if fresh:
+                    report(format_text(fresh))
                 if options.strict:
                     result.failures.append(
                         f"{path}: {language}: warnings found and --strict is on; not built"
