@@ -308,7 +308,7 @@ def _lines(
     if layout.width(start, end) <= limits.max_line_width or limits.max_lines < 2:
         return _render(tokens, start, end)
     found = _best_break(start, end, layout, boundaries, limits)
-    if found is None:  # only reachable through the forced fallback in _cut
+    if found is None:  # a label wider than a line with label_every_cue: no break fits
         return _render(tokens, start, end)
     split = found[1]
     return _render(tokens, start, split) + "\n" + _render(tokens, split, end)
