@@ -343,9 +343,17 @@ def main() -> None:
     for size in arguments.sizes:
         rows += bench_size(size, sentences, arguments.pybabel_max, arguments.work, arguments.redbox_only)
     print()
-    print(
-        "| tool | N | CPU s | wall s | unchanged kept | edited: own / wrong / lost | new lines guessed | valid PO |"
-    )
+    columns = [
+        "tool",
+        "N",
+        "CPU s",
+        "wall s",
+        "unchanged kept",
+        "edited: own / wrong / lost",
+        "new guessed",
+        "valid PO",
+    ]
+    print("| " + " | ".join(columns) + " |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(
