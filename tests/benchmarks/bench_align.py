@@ -8,7 +8,7 @@ Run on demand (not collected by pytest)::
 Every episode is built by :mod:`toolkit.align.fixtures`: sentences spoken by espeak-ng
 voices unlike the aligner's, joined by known silences, optionally with white noise,
 a second voice or a sentence missing from the transcript. Each aligner runs as its own
-process (peak memory is that process's maximum RSS, from ``wait4``). aeneas-ng is AGPL
+process (peak memory is that process's maximum RSS, from GNU ``time``). aeneas-ng is AGPL
 and is only ever run as an external command from its own virtual environment, with the
 settings that work with espeak-ng (``tts=espeak-ng|ffmpeg_sample_rate=22050``) and head
 detection, and non-speech over 0.2 s removed from fragments.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -79,16 +78,24 @@ class Result:
 
 
 def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall time, peak RSS (MB) and stderr tail of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert process.stderr is not None
-    error = process.stderr.read().decode("utf-8", "replace")
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.perf_counter() - started
-    tail = "" if process.returncode == 0 else (error.strip().splitlines() or ["failed"])[-1]
-    return elapsed, usage.ru_maxrss / 1024, tail
+    """Wall time, peak RSS (MB) and the last stderr line (on failure) of one process.
+
+    Peak memory comes from GNU time (``%M``): ``wait4`` on a child forked from this big
+    process would count the parent's pages copied at fork time.
+    """
+    with tempfile.NamedTemporaryFile(suffix=".rss") as report:
+        started = time.perf_counter()
+        completed = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", report.name, *command],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+        elapsed = time.perf_counter() - started
+        peak_kb = float((Path(report.name).read_text().split() or ["0"])[-1])
+    error = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+    tail = "" if completed.returncode == 0 else (error or ["failed"])[-1]
+    return elapsed, peak_kb / 1024, tail
 
 
 def write_inputs(case: Case, episode: Episode, folder: Path) -> tuple[Path, Path, Path]:
