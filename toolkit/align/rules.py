@@ -168,11 +168,15 @@ def aligned_cues(
         end = clock.at(done / total)
         span = ((done - size) / total, done / total)
         planned.extend(_within_limit(start, end, cue, clock, span, limits, options))
+    gap = options.timing.min_gap_ms
     for index, (start, end, cue) in enumerate(planned):
         following = planned[index + 1][0] if index + 1 < len(planned) else None
         held = end + hold_ms
-        if following is not None and end <= following:
-            held = min(held, max(end, following))
+        if following is not None:
+            # Out-times give way to the next in-time, two frames before it, so that
+            # in-times stay where the words are heard.
+            held = min(held, following - gap)
+            held = max(held, min(start + 1, following))
         planned[index] = (start, held, cue)
     times = fit_cue_times(
         [(start, max(end, start + 1)) for start, end, _cue in planned],
