@@ -1048,7 +1048,12 @@ def update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
         for entry in po.entries
         if id(entry) not in used and (entry.translated or entry.translator_comments)
     ]
-    kept_obsolete = [replace(entry, line=0) for entry in po.obsolete if id(entry) not in revived]
+    gone_keys = {entry.key for entry in gone}
+    kept_obsolete = [
+        replace(entry, line=0)
+        for entry in po.obsolete
+        if id(entry) not in revived and entry.key not in gone_keys  # the newer copy wins
+    ]
     result = PoFile(
         headers=list(po.headers),
         header_comments=list(po.header_comments),
