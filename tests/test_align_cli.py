@@ -164,3 +164,11 @@ def test_anchors_write_the_aligned_starts_into_the_transcript(tmp_path: Path) ->
     sidecar = parse_timings((tmp_path / "episode.timings.tsv").read_text(encoding="utf-8"))
     assert [turn.anchor_ms for turn in anchored.turns] == [timing.start_ms for timing in sidecar.turns]
     assert abs((anchored.turns[0].anchor_ms or 0) - episode.transcript_truths[0].start_ms) < 100
+
+
+def test_an_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
+    transcript, audio = write_project(tmp_path, korean_episode())
+    result = CliRunner().invoke(cli, ["align", str(transcript), str(audio), "--voice", "no-such-voice"])
+    assert result.exit_code == 1
+    assert "espeak-ng has no voice 'no-such-voice'" in result.output
+    assert "Traceback" not in result.output

@@ -131,7 +131,9 @@ class _Engine:
         if voice == self.voice:
             return
         if self.library.espeak_SetVoiceByName(voice.name.encode()) != 0:
-            raise ToolkitError(f"espeak-ng has no voice {voice.name!r}")
+            raise ToolkitError(
+                f"espeak-ng has no voice {voice.name!r} (choose one with --voice, e.g. en, en-us, ko)"
+            )
         self.library.espeak_SetParameter(_PARAMETER_RATE, voice.rate, 0)
         self.library.espeak_SetParameter(_PARAMETER_PITCH, voice.pitch, 0)
         self.voice = voice
