@@ -16,9 +16,10 @@ from functools import cache
 import numpy as np
 import pytest
 
-from toolkit.align.aligner import Alignment, align_turns
+from toolkit.align.aligner import align_turns
 from toolkit.align.checks import alignment_problems
 from toolkit.align.fixtures import TEST_VOICES, Episode, build_episode, sentences_for
+from toolkit.align.timings import Alignment
 from toolkit.model import Transcript, Turn
 from toolkit.transcript import parse_transcript
 
@@ -128,7 +129,7 @@ def test_words_are_timed_inside_their_turn_in_order() -> None:
 
 
 def test_bracketed_insertions_are_not_spoken_but_keep_their_word_slots() -> None:
-    from toolkit.align.aligner import spoken_text
+    from toolkit.align.timings import spoken_text
 
     text = "I might have lived a wealthier life there [in North Korea]."
     episode = build_episode([text], "en")

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.align.aligner import Alignment, TurnTiming, word_spans
 from toolkit.align.checks import alignment_problems, sidecar_problems
 from toolkit.align.rules import HOLD_MS, aligned_cues, turn_slots
 from toolkit.align.sidecar import TimingsError, format_timings
+from toolkit.align.timings import Alignment, TurnTiming, word_spans
 from toolkit.model import Transcript, Turn
 from toolkit.subtitles import SubtitleOptions, build_cues
 from toolkit.timing import TimingOptions

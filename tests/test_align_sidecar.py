@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.align.aligner import Alignment, TurnTiming
 from toolkit.align.sidecar import TimingsError, format_timings, parse_timings, timings_path
+from toolkit.align.timings import Alignment, TurnTiming
 
 SAMPLE = """# redbox timings 1
 # language: ko

@@ -21,8 +21,8 @@ Rule codes:
 
 from __future__ import annotations
 
-from toolkit.align.aligner import Alignment, TurnTiming
 from toolkit.align.sidecar import TimingsError, format_time, parse_timings
+from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.limits import base_language
 from toolkit.model import Problem, Severity, Transcript
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from toolkit.align.aligner import speech_bounds, spoken_text
+from toolkit.align.aligner import speech_bounds
 from toolkit.align.audio import Audio
 from toolkit.align.synth import Voice, synthesize
+from toolkit.align.timings import spoken_text
 
 #: Silences before, between and after the sentences (ms), cycled when there are more.
 GAPS_MS = (1000, 800, 300, 1500, 500, 2000, 250, 1000, 600, 1200)

@@ -22,8 +22,8 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from toolkit.align.aligner import Alignment, word_spans
 from toolkit.align.sidecar import TimingsError
+from toolkit.align.timings import Alignment, word_spans
 from toolkit.limits import LanguageLimits, limits_for
 from toolkit.model import Cue, CuePart, Transcript, Turn
 from toolkit.segment import cut_text, fast_width

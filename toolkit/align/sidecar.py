@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from toolkit.align.aligner import Alignment, TurnTiming
+from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.errors import ToolkitError
 
 MAGIC = "# redbox timings 1"

@@ -8,18 +8,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from toolkit import files
-from toolkit.align.aligner import Alignment, AlignOptions, align_turns
-from toolkit.align.audio import Audio, decode_soundfile, decode_with_ffmpeg, wants_ffmpeg
-from toolkit.align.checks import alignment_problems
-from toolkit.align.rules import with_anchors
-from toolkit.align.sidecar import format_time, format_timings, timings_path
 from toolkit.errors import ToolkitError
 from toolkit.report import format_text
 from toolkit.transcript import format_transcript, parse_transcript
+
+if TYPE_CHECKING:
+    from toolkit.align.audio import Audio
+    from toolkit.align.timings import Alignment
 
 EPILOG = """\b
 Examples:
@@ -32,6 +32,8 @@ Examples:
 
 def load_audio(path: Path) -> Audio:
     """WAV/FLAC/OGG/MP3 through libsndfile, anything else (or what it refuses) through ffmpeg."""
+    from toolkit.align.audio import decode_soundfile, decode_with_ffmpeg, wants_ffmpeg
+
     if wants_ffmpeg(path):
         if files.modified_ns(path) is None:
             raise ToolkitError("no such file", str(path))
@@ -126,6 +128,12 @@ def align_command(
 
     AUDIO may be WAV, FLAC, OGG or MP3; other formats (MP4, MKV, M4A …) need ffmpeg.
     """
+    # numpy and espeak-ng load only when aligning: every other command starts without them.
+    from toolkit.align.aligner import AlignOptions, align_turns
+    from toolkit.align.checks import alignment_problems
+    from toolkit.align.rules import with_anchors
+    from toolkit.align.sidecar import format_timings, timings_path
+
     started = time.monotonic()
     try:
         decoded = files.read_text(transcript)
@@ -161,6 +169,8 @@ def align_command(
 
 
 def _summary(result: Alignment, target: Path, elapsed: float, flagged: int) -> str:
+    from toolkit.align.sidecar import format_time
+
     seconds = result.audio_ms / 1000
     factor = f", {elapsed / seconds:.3f}x real time" if seconds else ""
     note = f"; {flagged} turn(s) to check by ear" if flagged else ""

@@ -1,0 +1,62 @@
+"""What an alignment found: turn and word times (no numpy here, so that reading a timings
+file, checking it and timing cues from it need nothing beyond the standard library)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_BRACKETED = re.compile(r"\[[^\]\n]*\]")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class TurnTiming:
+    """Where one turn was found in the audio.
+
+    ``words`` holds the start of every whitespace-separated word of the turn's text, in
+    ms. ``synth_ms`` is the synthesized speech's length, ``speech`` the share of the
+    aligned span that sounds like speech, ``uncovered_ms`` how much speech just before
+    the turn no turn covers.
+    """
+
+    index: int
+    line: int
+    speaker: str
+    start_ms: int
+    end_ms: int
+    synth_ms: int = 0
+    speech: float = 1.0
+    uncovered_ms: int = 0
+    words: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Every turn's timing, plus the audio's length and speech after the last turn."""
+
+    turns: tuple[TurnTiming, ...]
+    audio_ms: int
+    trailing_uncovered_ms: int = 0
+    meta: tuple[tuple[str, str], ...] = field(default=())
+
+
+def spoken_text(text: str) -> str:
+    """The turn text as synthesized: bracketed insertions and line breaks become spaces.
+
+    The length is unchanged, so character positions still point into the original.
+
+    >>> spoken_text("a life there [in North Korea].\\nYes")
+    'a life there                 . Yes'
+    """
+    blanked = _BRACKETED.sub(lambda match: " " * len(match.group()), text)
+    return blanked.replace("\n", " ")
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end character of every whitespace-separated word.
+
+    >>> word_spans("Right, yes  no")
+    [(0, 6), (7, 10), (12, 14)]
+    """
+    return [(match.start(), match.end()) for match in _WORD.finditer(text)]
