@@ -250,3 +250,14 @@ def test_aligned_cues_never_overlap_and_keep_the_limits(turns: list[tuple[str, i
     # Every turn's first cue starts when the turn is heard.
     firsts = {cue.line: cue.start_ms for cue in reversed(cues)}
     assert [firsts[turn.line] for turn in transcript.turns] == [start for start, _end in spans]
+
+
+def test_cues_come_straight_from_a_timings_file() -> None:
+    from toolkit.align.rules import cues_from_timings_text
+
+    transcript = episode("Welcome to the Red Box!", "Are there any misunderstandings?")
+    text = format_timings(align(transcript, (1020, 2300), (5000, 7100)))
+    cues = cues_from_timings_text(transcript, text, "ep.timings.tsv", OPTIONS)
+    assert [cue.start_ms for cue in cues] == [1020, 5000]
+    with pytest.raises(TimingsError, match=r"ep\.timings\.tsv: the timings have 2 turns"):
+        cues_from_timings_text(episode("One."), text, "ep.timings.tsv", OPTIONS)

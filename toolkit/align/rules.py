@@ -226,3 +226,23 @@ def _within_limit(
         finish = clock.at(low + (high - low) * done / letters) if done < letters else end
         result.append((begin, finish, Cue(begin, finish, (CuePart(part.speaker, piece),), cue.line)))
     return result
+
+
+def cues_from_timings_text(
+    transcript: Transcript,
+    timings_text: str,
+    timings_source: str,
+    options: SubtitleOptions,
+    *,
+    text_from: Transcript | None = None,
+) -> list[Cue]:
+    """:func:`aligned_cues` from a timings file's text (``redbox subtitles``/``build``).
+
+    :class:`TimingsError` (file and line) when the file is malformed or its turns do not
+    match the transcript's.
+    """
+    from toolkit.align.sidecar import parse_timings
+
+    alignment = parse_timings(timings_text, timings_source)
+    _check_count(transcript, alignment, timings_source)
+    return aligned_cues(transcript, alignment, options, text_from=text_from)
