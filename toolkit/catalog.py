@@ -143,6 +143,7 @@ def is_turn_context(context: str | None) -> bool:
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE_PATTERN = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))", re.DOTALL)
 _STRING_PATTERN = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
+_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
 _KEYWORD_PATTERN = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 _WRITE_ESCAPES = {
@@ -217,6 +218,7 @@ class _Parser:
         self.msgid_line = 0
         self.first_line = 0
         self.is_obsolete = False
+        self.has_msgstr = False
 
     def fail(self, message: str, line: int) -> CatalogError:
         return CatalogError(message, self.source, line)
@@ -232,27 +234,33 @@ class _Parser:
             raise self.fail(f"expected a quoted string, found {text.strip()[:40]!r}", line)
         return unescape(match.group(1), self.source, line)
 
-    def _has_msgstr(self) -> bool:
-        return any(name.startswith("msgstr") for name in self.fields)
-
-    def _start_if_done(self, line: int) -> None:
-        if self._has_msgstr():
-            self.finish(line)
-        if not self.first_line:
-            self.first_line = line
-
     def feed(self, raw: str, number: int) -> None:
-        line = raw.rstrip()
-        if not line.strip():
+        first = raw[:1]
+        if first == "#" and raw[1:2] != "~":
+            # The usual comment line: finish the message before it, if any.
+            if self.has_msgstr:
+                self.finish(number)
+            elif self.fields:
+                raise self.fail("a comment between msgid and msgstr", number)
+            if not self.first_line:
+                self.first_line = number
+            self._comment(raw.rstrip(), number)
+            return
+        if first == "m" or first == '"':
+            if self.is_obsolete:
+                self.finish(number)
+            self._keyword_or_string(raw.rstrip(), number)
+            return
+        line = raw.strip()
+        if not line:
             if self.fields:
                 self.finish(number)
             return
-        stripped = line.lstrip()
-        if stripped.startswith("#~"):
-            rest = stripped[2:]
+        if line.startswith("#~"):
+            rest = line[2:]
             if rest.startswith("|"):
                 return  # a previous msgid of an obsolete entry: worthless once obsolete
-            if not self.is_obsolete and self._has_msgstr():
+            if not self.is_obsolete and self.has_msgstr:
                 self.finish(number)
             if not self.fields and not self.is_obsolete:
                 self.is_obsolete = True
@@ -260,15 +268,12 @@ class _Parser:
                 raise self.fail("an obsolete #~ line inside an active message", number)
             self._keyword_or_string(rest.strip(), number)
             return
-        if stripped.startswith("#"):
-            self._start_if_done(number)
-            if self.fields and not self._has_msgstr():
-                raise self.fail("a comment between msgid and msgstr", number)
-            self._comment(stripped, number)
+        if line != raw:
+            self.feed(line, number)  # indented lines: read as if they were not
             return
         if self.is_obsolete:
             self.finish(number)
-        self._keyword_or_string(stripped, number)
+        self._keyword_or_string(line, number)
 
     def _comment(self, line: str, number: int) -> None:
         kind, text = line[1:2], line[2:]
@@ -298,11 +303,13 @@ class _Parser:
                 raise self.fail("a string with no msgid or msgstr before it", number)
             self.fields[self.last].append(self._string(line, number))
             return
-        match = _KEYWORD_PATTERN.match(line)
-        if match is None:
-            raise self.fail(f"expected msgctxt, msgid or msgstr, found {line[:40]!r}", number)
-        keyword = match.group(1)
-        if keyword in ("msgctxt", "msgid") and self._has_msgstr():
+        keyword, _, value = line.partition(" ")
+        if keyword not in _KEYWORDS:
+            match = _KEYWORD_PATTERN.match(line)  # msgstr[N], or a tab after the keyword
+            if match is None:
+                raise self.fail(f"expected msgctxt, msgid or msgstr, found {line[:40]!r}", number)
+            keyword, value = match.group(1), match.group(3)
+        if keyword in ("msgctxt", "msgid") and self.has_msgstr:
             obsolete = self.is_obsolete
             self.finish(number)
             self.is_obsolete = obsolete
@@ -316,9 +323,11 @@ class _Parser:
             self.msgid_line = number
         elif keyword == "msgctxt" and "msgid" in self.fields:
             raise self.fail("msgctxt after msgid", number)
-        self.fields[keyword] = [self._string(match.group(3), number)]
+        self.fields[keyword] = [self._string(value, number)]
         self.order.append(keyword)
         self.last = keyword
+        if keyword.startswith("msgstr"):
+            self.has_msgstr = True
 
     def finish(self, number: int) -> None:
         if not self.fields:
