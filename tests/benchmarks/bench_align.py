@@ -7,7 +7,7 @@ Run on demand (not collected by pytest)::
 
 Every episode is built by :mod:`toolkit.align.fixtures`: sentences spoken by espeak-ng
 voices unlike the aligner's, joined by known silences, optionally with white noise,
-a second voice or a sentence missing from the transcript. Each aligner runs as its own
+a second voice, a sentence missing from the transcript, or intro and outro music. Each aligner runs as its own
 process (peak memory is that process's maximum RSS, from GNU ``time``). aeneas-ng is AGPL
 and is only ever run as an external command from its own virtual environment, with the
 settings that work with espeak-ng (``tts=espeak-ng|ffmpeg_sample_rate=22050``) and head
@@ -45,6 +45,8 @@ class Case:
     snr_db: float | None = None
     voices: int = 1
     missing: tuple[int, ...] = ()
+    intro_ms: int = 0
+    outro_ms: int = 0
 
 
 SHORT = [
@@ -53,11 +55,13 @@ SHORT = [
     Case("en_snr5", "en", 10, snr_db=5),
     Case("en_2spk", "en", 10, voices=2),
     Case("en_missing", "en", 10, missing=(4,)),
+    Case("en_music", "en", 10, intro_ms=40_000, outro_ms=20_000),
     Case("ko_clean", "ko", 10),
     Case("ko_snr15", "ko", 10, snr_db=15),
     Case("ko_snr5", "ko", 10, snr_db=5),
     Case("ko_2spk", "ko", 10, voices=2),
     Case("ko_missing", "ko", 10, missing=(4,)),
+    Case("ko_music", "ko", 10, intro_ms=40_000, outro_ms=20_000),
 ]
 LONG = [
     Case("en_10min", "en", 150),
@@ -218,6 +222,8 @@ def main() -> None:
                 voices=TEST_VOICES[case.language][: case.voices],
                 snr_db=case.snr_db,
                 missing=case.missing,
+                intro_ms=case.intro_ms,
+                outro_ms=case.outro_ms,
             )
             duration = episode.audio.duration_ms / 1000
             audio, transcript, plain = write_inputs(case, episode, folder)

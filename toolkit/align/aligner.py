@@ -56,6 +56,8 @@ class AlignOptions:
     fine_band_ms: int = 300
     #: Coarse frames are this many 10 ms frames.
     coarse_factor: int = 8
+    #: Let the recording begin and end with audio no turn matches (an intro, an outro).
+    open_ends: bool = True
     #: How far a turn edge may move to the nearest edge of speech (0: never).
     snap_ms: int = 750
     #: Snapping needs a trustworthy voice detector: only when the background is at least
@@ -193,12 +195,19 @@ def warp(
         if progress is not None:
             progress(min(1.0, done[0] / total_rows))
 
-    coarse = dtw.align(coarse_real, coarse_synth, low, high, advance)
+    coarse = dtw.align(coarse_real, coarse_synth, low, high, advance, open_ends=options.open_ends)
     width = max(2, round(options.fine_band_ms / 10))
     coarse_rows = np.arange(rows) // factor
     fine_low = coarse.first_col[coarse_rows] * factor - width
     fine_high = (coarse.last_col[coarse_rows] + 1) * factor + width
-    return dtw.align(real.values, synthetic.values, fine_low, np.minimum(fine_high, cols), advance)
+    return dtw.align(
+        real.values,
+        synthetic.values,
+        fine_low,
+        np.minimum(fine_high, cols),
+        advance,
+        open_ends=options.open_ends,
+    )
 
 
 def speech_frames(features: Features) -> npt.NDArray[np.bool_]:

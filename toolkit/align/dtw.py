@@ -17,7 +17,7 @@ import numpy.typing as npt
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 
-_DIAGONAL, _VERTICAL, _HORIZONTAL = 0, 1, 2
+_DIAGONAL, _VERTICAL, _HORIZONTAL, _START = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -52,17 +52,39 @@ def _monotone(low: IntArray, high: IntArray, cols: int) -> tuple[IntArray, IntAr
     return low, high
 
 
+def typical_distance(first: FloatArray, second: FloatArray, samples: int = 4000) -> float:
+    """The median squared distance between frames of ``first`` and ``second`` picked at random.
+
+    The pick is seeded, so the same inputs always give the same value.
+    """
+    if len(first) == 0 or len(second) == 0:
+        return 1.0
+    generator = np.random.default_rng(0)
+    rows = generator.integers(0, len(first), samples)
+    cols = generator.integers(0, len(second), samples)
+    distances = ((first[rows] - second[cols]) ** 2).sum(axis=1)
+    return float(np.median(distances)) or 1.0
+
+
 def align(
     rows_features: FloatArray,
     cols_features: FloatArray,
     low: IntArray,
     high: IntArray,
     progress: object = None,
+    *,
+    open_ends: bool = False,
+    skip: float | None = None,
 ) -> Path:
     """Align two feature sequences inside the band ``[low[i], high[i])`` of every row.
 
     The path runs from the first frames of both to the last frames of both; steps are
     diagonal, vertical or horizontal, each cell costing the squared distance of its frames.
+    With ``open_ends`` the path may instead start at any row of the first column and end
+    at any row of the last: leading and trailing rows (an intro, an outro) are left
+    unmatched at a cost of ``skip`` each (by default half the median distance of two
+    frames picked at random, :func:`typical_distance`), so that rows are skipped only
+    when they match nothing better than chance, and map to the first and last column.
     ``progress``, when given, is called with the number of rows done since its last call.
     """
     rows, cols = len(rows_features), len(cols_features)
@@ -73,6 +95,9 @@ def align(
     row_norms = (rows_features.astype(np.float32) ** 2).sum(axis=1)
     previous = np.zeros(0)
     previous_low = previous_high = 0
+    best_end: tuple[float, int] = (np.inf, -1)
+    if skip is None:
+        skip = typical_distance(rows_features, cols_features) / 2.0
     report = progress if callable(progress) else None
     for row in range(rows):
         lo, hi = int(low[row]), int(high[row])
@@ -94,6 +119,10 @@ def align(
             take_vertical = vertical < diagonal
             entry = cost + np.where(take_vertical, vertical, diagonal)
             from_step = take_vertical.astype(np.int8)
+            if open_ends and lo == 0 and skip * row + cost[0] < entry[0]:
+                # Starting afresh here: the rows above go unmatched at ``skip`` each.
+                entry[0] = skip * row + cost[0]
+                from_step[0] = _START
         running = np.cumsum(cost)
         best = np.minimum.accumulate(entry - running)
         current = running + best
@@ -101,19 +130,26 @@ def align(
         from_step[horizontal] = _HORIZONTAL
         steps[offsets[row] : offsets[row + 1]] = from_step
         previous, previous_low, previous_high = current, lo, hi
+        if open_ends and hi == cols:
+            ending = float(current[-1]) + skip * (rows - 1 - row)
+            if ending < best_end[0]:
+                best_end = (ending, row)
         if report is not None and row % 1000 == 999:
             report(1000)
     if report is not None:
         report(rows % 1000)
-    return _backtrack(steps, offsets, low, rows, cols)
+    end_row = best_end[1] if open_ends and best_end[1] >= 0 else rows - 1
+    return _backtrack(steps, offsets, low, rows, cols, end_row)
 
 
-def _backtrack(steps: npt.NDArray[np.int8], offsets: IntArray, low: IntArray, rows: int, cols: int) -> Path:
+def _backtrack(
+    steps: npt.NDArray[np.int8], offsets: IntArray, low: IntArray, rows: int, cols: int, end_row: int
+) -> Path:
     first_row = np.full(cols, rows, dtype=np.int64)
     last_row = np.full(cols, -1, dtype=np.int64)
     first_col = np.full(rows, cols, dtype=np.int64)
     last_col = np.full(rows, -1, dtype=np.int64)
-    row, col = rows - 1, cols - 1
+    row, col = end_row, cols - 1
     while True:
         if first_row[col] > row:
             first_row[col] = row
@@ -126,12 +162,19 @@ def _backtrack(steps: npt.NDArray[np.int8], offsets: IntArray, low: IntArray, ro
         if row == 0 and col == 0:
             break
         step = steps[offsets[row] + col - low[row]] if row > 0 else _HORIZONTAL
+        if step == _START:
+            break
         if step == _DIAGONAL:
             row, col = row - 1, col - 1
         elif step == _VERTICAL:
             row -= 1
         else:
             col -= 1
+    # Rows left out by an open start or end belong to the first or last column.
+    first_col[:row] = 0
+    last_col[:row] = 0
+    first_col[end_row + 1 :] = cols - 1
+    last_col[end_row + 1 :] = cols - 1
     # Columns never visited (cannot happen on a connected path) inherit their neighbours.
     first_row = np.minimum.accumulate(first_row[::-1])[::-1]
     last_row = np.maximum.accumulate(last_row)

@@ -91,17 +91,24 @@ def build_episode(
     missing: Sequence[int] = (),
     gaps_ms: Sequence[int] = GAPS_MS,
     seed: int = 5,
+    intro_ms: int = 0,
+    outro_ms: int = 0,
 ) -> Episode:
     """Speak ``sentences`` with ``voices`` (alternating per sentence) into one recording.
 
     Sentences whose index is in ``missing`` are spoken but marked as absent from the
     transcript. ``snr_db`` adds white noise at that ratio to the speech power.
+    ``intro_ms``/``outro_ms`` put that much music (:func:`music`) before and after.
     """
     chosen = list(voices or TEST_VOICES["ko" if language == "ko" else "en"][:1])
     pieces: list[npt.NDArray[np.float32]] = []
     truths: list[Truth] = []
+    clips: list[npt.NDArray[np.float32]] = []
     rate = 22050
     position = 0
+    if intro_ms:
+        pieces.append(music(intro_ms, rate))
+        position += len(pieces[-1])
     for index, sentence in enumerate(sentences):
         speech = synthesize(spoken_text(sentence), chosen[index % len(chosen)])
         rate = speech.sample_rate
@@ -119,11 +126,14 @@ def build_episode(
             )
         )
         pieces.append(clip)
+        clips.append(clip)
         position += len(clip)
     pieces.append(np.zeros(round(TAIL_MS * rate / 1000), dtype=np.float32))
+    if outro_ms:
+        pieces.append(music(outro_ms, rate))
     samples = np.concatenate(pieces)
     if snr_db is not None:
-        speech_power = float(np.mean(np.concatenate([p for p in pieces if p.any()]).astype(np.float64) ** 2))
+        speech_power = float(np.mean(np.concatenate(clips).astype(np.float64) ** 2))
         noise_power = speech_power / (10 ** (snr_db / 10))
         noise = np.random.default_rng(seed).normal(0.0, np.sqrt(noise_power), len(samples))
         samples = samples + noise.astype(np.float32)
@@ -131,3 +141,13 @@ def build_episode(
     if peak > 0.99:
         samples = samples * (0.99 / peak)
     return Episode(Audio(samples.astype(np.float32), rate), tuple(truths))
+
+
+def music(duration_ms: int, rate: int = 22050) -> npt.NDArray[np.float32]:
+    """A plain intro jingle: a four-note arpeggio with an octave, a note every 250 ms."""
+    count = round(duration_ms * rate / 1000)
+    time = np.arange(count) / rate
+    notes = np.array([220.0, 277.2, 329.6, 440.0, 329.6, 277.2])
+    pitch = notes[(time * 4).astype(np.int64) % len(notes)]
+    tune = 0.2 * np.sin(2 * np.pi * pitch * time) + 0.1 * np.sin(4 * np.pi * pitch * time)
+    return tune.astype(np.float32)
