@@ -496,6 +496,8 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("  Right \\n there\\x07 ")
     'Right there'
     """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " and text.isascii():
+        return text  # the usual case, decided without splitting
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _CONTROL.search(text) is not None:
@@ -955,16 +957,19 @@ class UpdateReport:
 
 def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     """``new`` (from the template) with ``old``'s translation; True when it became fuzzy."""
-    flags = [flag for flag in old.flags if flag not in new.flags]
-    merged = replace(
-        new,
-        msgstr=old.msgstr,
-        msgstr_plural=list(old.msgstr_plural),
-        translator_comments=list(old.translator_comments),
-        flags=list(new.flags) + flags,
-        previous_msgctxt=None,
-        previous_msgid=None,
-        line=0,
+    flags = (
+        [*new.flags, *(flag for flag in old.flags if flag not in new.flags)] if old.flags else list(new.flags)
+    )
+    merged = PoEntry(
+        new.msgid,
+        old.msgstr,
+        new.msgctxt,
+        new.msgid_plural,
+        list(old.msgstr_plural),
+        list(old.translator_comments),
+        new.extracted_comments,
+        new.references,
+        flags,
     )
     same_text = old.msgid == new.msgid or normalize_text(old.msgid) == normalize_text(new.msgid)
     if same_text and old.msgid_plural == new.msgid_plural:
@@ -985,6 +990,18 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     return merged, True
 
 
+def _translation_memory(po: PoFile) -> dict[str, PoEntry]:
+    """Reviewed (non-fuzzy) turn translations by normalised source text; active ones win."""
+    memory: dict[str, PoEntry] = {}
+    for entry in po.obsolete:
+        if entry.translated and not entry.fuzzy and is_turn_context(entry.msgctxt):
+            memory.setdefault(normalize_text(entry.msgid), entry)
+    for entry in po.entries:
+        if entry.translated and not entry.fuzzy and is_turn_context(entry.msgctxt):
+            memory[normalize_text(entry.msgid)] = entry
+    return memory
+
+
 def update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
     """Bring a translation up to date with a template, by message identity (``msgctxt``).
 
@@ -998,19 +1015,15 @@ def update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
     by_key: dict[tuple[str | None, str], PoEntry] = {}
     obsolete_by_context: dict[str, PoEntry] = {}
     obsolete_by_key: dict[tuple[str | None, str], PoEntry] = {}
-    memory: dict[str, PoEntry] = {}
     for entry in po.obsolete:
         obsolete_by_key[entry.key] = entry
         if is_turn_context(entry.msgctxt):
             obsolete_by_context[entry.msgctxt or ""] = entry
-        if entry.translated and not entry.fuzzy and is_turn_context(entry.msgctxt):
-            memory.setdefault(normalize_text(entry.msgid), entry)
     for entry in po.entries:
         by_key[entry.key] = entry
         if is_turn_context(entry.msgctxt):
             by_context[entry.msgctxt or ""] = entry
-            if entry.translated and not entry.fuzzy:
-                memory[normalize_text(entry.msgid)] = entry
+    memory: dict[str, PoEntry] | None = None  # built on the first new turn
     used: set[int] = set()
     revived: set[int] = set()
     counts = {"kept": 0, "fuzzied": 0, "new": 0, "prefilled": 0, "revived": 0}
@@ -1037,7 +1050,11 @@ def update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
                 counts["revived"] += 1
             counts["fuzzied" if fuzzied else "kept"] += 1
             continue
-        twin = memory.get(normalize_text(new.msgid)) if is_turn_context(new.msgctxt) else None
+        twin = None
+        if is_turn_context(new.msgctxt):
+            if memory is None:
+                memory = _translation_memory(po)
+            twin = memory.get(normalize_text(new.msgid))
         if twin is not None:
             entries.append(
                 replace(
