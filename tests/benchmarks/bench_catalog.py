@@ -281,6 +281,7 @@ def bench_size(
     po_path = folder / "locales" / "ko" / "LC_MESSAGES" / f"{EPISODE}.po"
     po_path.write_bytes(catalog.write_po(po))
     (folder / "old.po").write_bytes(catalog.write_po(po))
+    (folder / "old.pot").write_bytes(catalog.write_po(old_template))
     (folder / "new.pot").write_bytes(catalog.write_po(new_template))
     rows: list[dict[str, object]] = []
 
