@@ -172,3 +172,21 @@ def test_an_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "espeak-ng has no voice 'no-such-voice'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_skip_leaves_out_a_long_intro_and_keeps_the_file_times(tmp_path: Path) -> None:
+    episode = build_episode(sentences_for("ko", 6), "ko", intro_ms=90_000)
+    transcript, audio = write_project(tmp_path, episode)
+    result = CliRunner().invoke(cli, ["align", str(transcript), str(audio), "--skip", "85"])
+    assert result.exit_code == 0, result.output
+    alignment = parse_timings((tmp_path / "episode.timings.tsv").read_text(encoding="utf-8"))
+    assert alignment.audio_ms == episode.audio.duration_ms
+    errors = [abs(t.start_ms - a.start_ms) for t, a in zip(episode.truths, alignment.turns, strict=True)]
+    assert max(errors) < 150, errors
+
+
+def test_skipping_the_whole_audio_is_a_usage_error(tmp_path: Path) -> None:
+    transcript, audio = write_project(tmp_path, korean_episode())
+    result = CliRunner().invoke(cli, ["align", str(transcript), str(audio), "--skip", "3600"])
+    assert result.exit_code == 2
+    assert "--skip" in result.output

@@ -4,7 +4,7 @@ file, checking it and timing cues from it need nothing beyond the standard libra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 _BRACKETED = re.compile(r"\[[^\]\n]*\]")
 _WORD = re.compile(r"\S+")
@@ -60,3 +60,22 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     [(0, 6), (7, 10), (12, 14)]
     """
     return [(match.start(), match.end()) for match in _WORD.finditer(text)]
+
+
+def shifted(alignment: Alignment, offset_ms: int, audio_ms: int) -> Alignment:
+    """``alignment`` of audio that started ``offset_ms`` into a recording of ``audio_ms``.
+
+    >>> found = Alignment((TurnTiming(0, 7, "Joy", 1000, 2000, words=(1000, 1500)),), 5000)
+    >>> shifted(found, 90_000, 95_000).turns[0].words
+    (91000, 91500)
+    """
+    turns = tuple(
+        replace(
+            turn,
+            start_ms=turn.start_ms + offset_ms,
+            end_ms=turn.end_ms + offset_ms,
+            words=tuple(word + offset_ms for word in turn.words),
+        )
+        for turn in alignment.turns
+    )
+    return replace(alignment, turns=turns, audio_ms=audio_ms)

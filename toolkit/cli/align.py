@@ -96,6 +96,14 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
     help="Seconds the alignment may drift from an even spread of the turns.",
 )
 @click.option(
+    "--skip",
+    "skip_s",
+    type=click.FloatRange(0, None),
+    default=0.0,
+    show_default=True,
+    help="Seconds at the start of the audio to leave out (a long intro); times stay those of the file.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar (default: when stderr is a terminal and the audio is long).",
@@ -114,6 +122,7 @@ def align_command(
     voice: str | None,
     rate: int,
     band_s: float,
+    skip_s: float,
     progress: bool | None,
     anchors: bool,
     strict: bool,
@@ -133,6 +142,7 @@ def align_command(
     from toolkit.align.checks import alignment_problems
     from toolkit.align.rules import with_anchors
     from toolkit.align.sidecar import format_timings, timings_path
+    from toolkit.align.timings import shifted
 
     started = time.monotonic()
     try:
@@ -144,10 +154,18 @@ def align_command(
             raise click.ClickException(f"{transcript}: fix the transcript before aligning it")
         spoken = language or parsed.language or "en"
         sound = load_audio(audio)
+        full_ms = sound.duration_ms
+        skip_samples = round(skip_s * sound.sample_rate)
+        if skip_samples >= len(sound.samples):
+            raise click.BadParameter(f"the audio lasts only {full_ms / 1000:.1f} s", param_hint="--skip")
+        if skip_samples:
+            sound = dataclasses.replace(sound, samples=sound.samples[skip_samples:])
         options = AlignOptions(voice=voice, rate=rate, band_ms=round(band_s * 1000))
         show = progress if progress is not None else (sys.stderr.isatty() and sound.duration_ms > 60_000)
         with progress_reporter(show) as report:
             result = align_turns(parsed.turns, spoken, sound, options, report)
+        if skip_samples:
+            result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
         result = dataclasses.replace(
             result,
             meta=(("transcript", transcript.name), ("audio", audio.name), *result.meta),
