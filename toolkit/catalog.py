@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import gc
 import hashlib
 import re
 import struct
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from babel import Locale, UnknownLocaleError
@@ -48,6 +50,24 @@ RELABEL_SIMILARITY = 0.9
 #: At most this many vanished old turns, nearest first, are compared with one unmatched new turn.
 EDIT_CANDIDATES = 16
 PREFILL_COMMENT = "redbox: pre-filled from the identical line {context}; check it, then clear fuzzy"
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building large catalogs.
+
+    Reading or merging 20,000 messages allocates hundreds of thousands of objects and
+    none of them form cycles; without the pause the collector rescans them over and
+    over, about a third of the CPU time of ``redbox catalog update`` at that size.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @dataclass(slots=True)
@@ -407,6 +427,11 @@ def parse_po_text(text: str, source: str = "<po>") -> PoFile:
 
 def parse_po(data: bytes, source: str = "<po>") -> PoFile:
     """Read PO bytes (UTF-8, as every redbox catalog is written)."""
+    with paused_gc():
+        return _parse_po(data, source)
+
+
+def _parse_po(data: bytes, source: str) -> PoFile:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -484,7 +509,8 @@ def generate_po(po: PoFile) -> str:
 
 def write_po(po: PoFile) -> bytes:
     """:func:`generate_po` as UTF-8 bytes."""
-    return generate_po(po).encode("utf-8")
+    with paused_gc():
+        return generate_po(po).encode("utf-8")
 
 
 # ----------------------------------------------------------------------- turn identity
@@ -782,6 +808,11 @@ def extract(transcript: Transcript, *, previous: PoFile | None = None, creation_
     ``creation_date`` is written as ``POT-Creation-Date`` (``YYYY-MM-DD HH:MM+ZZZZ``), so the
     output depends on the inputs alone.
     """
+    with paused_gc():
+        return _extract(transcript, previous, creation_date)
+
+
+def _extract(transcript: Transcript, previous: PoFile | None, creation_date: str) -> PoFile:
     episode = episode_slug(transcript)
     source = transcript.source
     speakers = _speaker_order(transcript)
@@ -1011,6 +1042,11 @@ def update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
     text; messages gone from the template move to the obsolete ``#~`` section and come
     back from there when they return. Header fields and translator comments are kept.
     """
+    with paused_gc():
+        return _update(po, template)
+
+
+def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
     by_context: dict[str, PoEntry] = {}
     by_key: dict[tuple[str | None, str], PoEntry] = {}
     obsolete_by_context: dict[str, PoEntry] = {}

@@ -35,6 +35,11 @@ def _exists(path: Path) -> bool:
 
 
 def _load_transcripts(paths: Sequence[Path]) -> list[Transcript]:
+    with catalog.paused_gc():
+        return _parse_transcripts(paths)
+
+
+def _parse_transcripts(paths: Sequence[Path]) -> list[Transcript]:
     found = list(files.find_files(paths or [DEFAULT_TRANSCRIPTS], [".txt"]))
     if not found:
         raise click.UsageError("no transcripts found (give .txt files or a folder; default: transcripts/)")
