@@ -528,3 +528,38 @@ def test_sequence_match_pairs_equal_items_in_order(old: list[int], new: list[int
     assert all(old[i] == new[j] for i, j in pairs)
     assert all(a[0] < b[0] and a[1] < b[1] for a, b in itertools.pairwise(pairs))
     assert catalog.match_sequences(old, old) == [(i, i) for i in range(len(old))]
+
+
+def test_obsolete_plural_and_previous_entries_survive_a_round_trip(tmp_path: Path) -> None:
+    text = (
+        'msgid ""\nmsgstr ""\n"Language: ko\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n'
+        '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '# translator note\n#, fuzzy\n#| msgctxt "ep/old"\n#| msgid ""\n#| "first\\n"\n#| "second"\n'
+        'msgctxt "ep/new"\nmsgid "first\\nsecond!"\nmsgstr "첫째\\n둘째!"\n\n'
+        'msgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] "파일 %d개"\n\n'
+        '#~ msgctxt "ep/gone"\n#~ msgid "Gone."\n#~ msgstr "사라짐."\n'
+    )
+    po = catalog.parse_po_text(text, "x.po")
+    fuzzy, plural = po.entries
+    assert (fuzzy.previous_msgctxt, fuzzy.previous_msgid) == ("ep/old", "first\nsecond")
+    assert fuzzy.translator_comments == ["translator note"] and fuzzy.fuzzy
+    assert (plural.msgid_plural, plural.msgstr_plural) == ("%d files", ["파일 %d개"])
+    assert [(e.msgctxt, e.msgstr) for e in po.obsolete] == [("ep/gone", "사라짐.")]
+    again = catalog.parse_po(catalog.write_po(po))
+    assert catalog.write_po(again) == catalog.write_po(po)
+    assert_tools_accept(po, tmp_path)
+
+
+def test_update_adds_missing_plural_forms_and_keeps_the_rest_of_the_header() -> None:
+    template, po = korean_catalog(BASE)
+    po.headers = [(name, value) for name, value in po.headers if name != "Plural-Forms"]
+    po.set_header("X-Generator", "Weblate 5.8")
+    updated, _ = catalog.update(po, template)
+    assert updated.header("Plural-Forms") == "nplurals=1; plural=0;"
+    assert updated.header("X-Generator") == "Weblate 5.8"
+
+
+def test_translating_with_a_broken_catalog_raises_a_catalog_error() -> None:
+    with pytest.raises(CatalogError) as caught:
+        catalog.translate_transcript(make_transcript(BASE), b'msgid "a"\n', "ko.po", "ko")
+    assert caught.value.source == "ko.po" and caught.value.line == 1
