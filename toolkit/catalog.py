@@ -227,7 +227,6 @@ class _Parser:
 
     def _reset(self) -> None:
         self.fields: dict[str, list[str]] = {}
-        self.order: list[str] = []
         self.translator_comments: list[str] = []
         self.extracted_comments: list[str] = []
         self.references: list[str] = []
@@ -344,7 +343,6 @@ class _Parser:
         elif keyword == "msgctxt" and "msgid" in self.fields:
             raise self.fail("msgctxt after msgid", number)
         self.fields[keyword] = [self._string(value, number)]
-        self.order.append(keyword)
         self.last = keyword
         if keyword.startswith("msgstr"):
             self.has_msgstr = True
@@ -554,16 +552,13 @@ def _words(text: str) -> list[str]:
 def text_similarity(old: str, new: str) -> float:
     """How alike two texts are, 0–1, by their words (case and punctuation ignored).
 
-    Used only to tell an edited turn from a deleted one plus an inserted one *inside a
-    stretch that changed between two unchanged turns*, never to search the catalog.
+    Used only to tell an edited turn from a deleted one plus an inserted one near the
+    same place (:func:`_pair_edits`), never to search the catalog.
 
     >>> text_similarity("I was startled.", "I was so startled!")
     0.8571428571428571
     """
-    old_words, new_words = _words(old), _words(new)
-    if not old_words and not new_words:
-        return 1.0 if normalize_text(old) == normalize_text(new) else 0.0
-    return difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).ratio()
+    return _word_similarity(_words(old), _words(new), old, new)
 
 
 @dataclass(frozen=True)
