@@ -31,12 +31,13 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-
-from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
+from typing import TYPE_CHECKING
 
 from toolkit.errors import CatalogError
 from toolkit.model import Problem, Transcript, Turn
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 SPEAKER_CONTEXT = "speaker"
 TITLE_CONTEXT = "title"
@@ -911,11 +912,15 @@ def plural_forms(language: str) -> str:
     >>> plural_forms("ko")
     'nplurals=1; plural=0;'
     """
+    from babel.messages.plurals import get_plural  # Babel loads only when a catalog is started
+
     count, expression = get_plural(_locale(language))
     return f"nplurals={count}; plural={expression};"
 
 
 def _locale(language: str) -> Locale:
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
