@@ -128,23 +128,34 @@ language_option = click.option(
 )
 
 
-@click.group(name="catalog")
+@click.group(
+    name="catalog",
+    epilog="""\b
+Examples:
+  redbox catalog extract              # locales/<episode>.pot for every transcript
+  redbox catalog init ko              # start a Korean translation
+  redbox catalog update               # after editing a transcript: keep every translation
+  redbox catalog compile              # .mo files (translated, non-fuzzy messages)
+  redbox catalog stats
+""",
+)
 def catalog_group() -> None:
     """Gettext catalogs that translators edit (Poedit, Weblate, a text editor).
 
     \b
     Layout: locales/<episode>.pot, locales/<lang>/LC_MESSAGES/<episode>.po and .mo.
     One message per turn (msgctxt <episode>/<turn id>), one per speaker name, one for the title.
-    Examples:
-      redbox catalog extract              # locales/<episode>.pot for every transcript
-      redbox catalog init ko              # start a Korean translation
-      redbox catalog update               # after editing a transcript: keep every translation
-      redbox catalog compile              # .mo files (translated, non-fuzzy messages)
-      redbox catalog stats
     """
 
 
-@catalog_group.command("extract")
+@catalog_group.command(
+    "extract",
+    epilog="""\b
+Examples:
+  redbox catalog extract                       # every transcript in transcripts/
+  redbox catalog extract transcripts/ep.txt --locales locales/
+""",
+)
 @transcripts_argument
 @locales_option
 def extract_command(transcripts: tuple[Path, ...], locales: Path) -> None:
@@ -157,7 +168,14 @@ def extract_command(transcripts: tuple[Path, ...], locales: Path) -> None:
         raise _fail(error) from None
 
 
-@catalog_group.command("init")
+@catalog_group.command(
+    "init",
+    epilog="""\b
+Examples:
+  redbox catalog init ko                       # Korean catalogs for every transcript
+  redbox catalog init en transcripts/ko-episode.txt
+""",
+)
 @click.argument("language")
 @transcripts_argument
 @locales_option
@@ -183,7 +201,14 @@ def init_command(language: str, transcripts: tuple[Path, ...], locales: Path, fo
         raise _fail(error) from None
 
 
-@catalog_group.command("update")
+@catalog_group.command(
+    "update",
+    epilog="""\b
+Examples:
+  redbox catalog update                        # after editing transcripts
+  redbox catalog update --lang ko
+""",
+)
 @transcripts_argument
 @locales_option
 @language_option
@@ -209,7 +234,14 @@ def update_command(transcripts: tuple[Path, ...], locales: Path, languages: tupl
         raise _fail(error) from None
 
 
-@catalog_group.command("compile")
+@catalog_group.command(
+    "compile",
+    epilog="""\b
+Examples:
+  redbox catalog compile
+  redbox catalog compile --lang ko --use-fuzzy   # a draft with fuzzy entries
+""",
+)
 @locales_option
 @language_option
 @click.option("--use-fuzzy", is_flag=True, help="Include fuzzy translations (drafts only).")
@@ -232,7 +264,14 @@ def compile_command(locales: Path, languages: tuple[str, ...], use_fuzzy: bool) 
         raise _fail(error) from None
 
 
-@catalog_group.command("stats")
+@catalog_group.command(
+    "stats",
+    epilog="""\b
+Examples:
+  redbox catalog stats
+  redbox catalog stats --lang ko
+""",
+)
 @locales_option
 @language_option
 def stats_command(locales: Path, languages: tuple[str, ...]) -> None:
