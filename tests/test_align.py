@@ -163,3 +163,18 @@ def test_intro_and_outro_music_are_skipped_and_the_music_is_pointed_out() -> Non
     # The voice detector hears the intro as speech no turn covers: flagged at the first turn.
     problems = alignment_problems(transcript, alignment)
     assert (transcript.turns[0].line, "ALN004") in {(p.line, p.code) for p in problems}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_turn_the_audio_lacks_is_flagged(language: str) -> None:
+    sentences = sentences_for(language, 10)
+    episode = build_episode(sentences, language)
+    extra = (
+        "This sentence was cut from the video in the edit."
+        if language == "en"
+        else "이 문장은 편집에서 잘렸어요."
+    )
+    transcript = transcript_for([*sentences[:5], extra, *sentences[5:]], language)
+    alignment = align_turns(transcript.turns, language, episode.audio)
+    problems = alignment_problems(transcript, alignment)
+    assert (transcript.turns[5].line, "ALN003") in {(p.line, p.code) for p in problems}, problems

@@ -6,14 +6,17 @@ Rule codes:
   transcript (the transcript changed since ``redbox align``); error.
 * ``ALN002`` timings-speaker-changed: a turn's speaker differs from the one aligned
   (same language only); warning.
-* ``ALN003`` turn-length-outlier: the aligned span is far from the synthesized
-  length (over :data:`LONG_RATIO` times or under :data:`SHORT_RATIO` times it, and
-  :data:`MIN_DIFFERENCE_MS` apart): often a sentence spoken but missing from the
-  transcript, absorbed by this turn, or a turn squeezed by its neighbours; warning.
+* ``ALN003`` turn-length-outlier: the aligned span is far from what the turn's text
+  takes at the episode's pace (:func:`episode_pace` times the synthesized length): over
+  :data:`LONG_RATIO` times or under :data:`SHORT_RATIO` times it, and at least
+  :data:`MIN_DIFFERENCE_MS` apart. Longer: often a sentence spoken but missing from the
+  transcript, absorbed by this turn. Shorter: a turn squeezed in where it is not spoken
+  (cut in the edit); warning.
 * ``ALN004`` uncovered-speech: at least :data:`UNCOVERED_MS` of speech just before
   (or inside) this turn, or after the last turn, that no turn covers; warning.
 * ``ALN005`` turn-in-silence: less than :data:`MIN_SPEECH` of the turn's span sounds
-  like speech; warning.
+  like speech, while the median turn sounds like speech at least :data:`DETECTOR_MEDIAN`
+  of its span (in heavy noise the detector hears nothing anywhere); warning.
 * ``ALN006`` timings-out-of-order: a turn starts before the previous one ends by more
   than :data:`OVERLAP_MS`, or ends past the audio (hand-edited sidecars); warning.
 * ``ALN007`` timings-unreadable: the sidecar cannot be parsed; error.
@@ -26,12 +29,38 @@ from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.limits import base_language
 from toolkit.model import Problem, Severity, Transcript
 
-LONG_RATIO = 2.0
-SHORT_RATIO = 0.45
-MIN_DIFFERENCE_MS = 1500
+LONG_RATIO = 1.8
+SHORT_RATIO = 0.55
+MIN_DIFFERENCE_MS = 1000
+#: The range a speaker's pace may take against espeak-ng's 175 words a minute.
+PACE_RANGE = (0.67, 1.5)
 UNCOVERED_MS = 1000
 MIN_SPEECH = 0.3
+#: ALN005 is only trusted when the median turn sounds like speech at least this much.
+DETECTOR_MEDIAN = 0.5
 OVERLAP_MS = 200
+
+
+def episode_pace(alignment: Alignment) -> float:
+    """How much longer the episode's speech takes than the synthetic speech (the median).
+
+    Kept within :data:`PACE_RANGE`, and 1 with fewer than three spoken turns.
+
+    >>> from toolkit.align.timings import TurnTiming
+    >>> turns = tuple(TurnTiming(k, k, "Joy", 0, 1200 + 10 * k, synth_ms=1000) for k in range(5))
+    >>> episode_pace(Alignment(turns, 9000))
+    1.22
+    """
+    ratios = sorted(
+        (turn.end_ms - turn.start_ms) / turn.synth_ms
+        for turn in alignment.turns
+        if turn.synth_ms > 0 and turn.end_ms > turn.start_ms
+    )
+    if len(ratios) < 3:
+        return 1.0
+    middle = len(ratios) // 2
+    median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+    return min(max(median, PACE_RANGE[0]), PACE_RANGE[1])
 
 
 def _problem(source: str, line: int, severity: Severity, code: str, message: str) -> Problem:
@@ -65,6 +94,11 @@ def alignment_problems(
     )
     problems: list[Problem] = []
     previous: TurnTiming | None = None
+    pace = episode_pace(alignment)
+    # In heavy noise the energy voice detector hears little speech anywhere; a turn's
+    # share then says nothing about that turn.
+    shares = sorted(turn.speech for turn in alignment.turns if turn.end_ms > turn.start_ms)
+    detector_works = bool(shares) and shares[len(shares) // 2] >= DETECTOR_MEDIAN
     for turn, timing in zip(transcript.turns, alignment.turns, strict=True):
         line = turn.line
         at = format_time(timing.start_ms)
@@ -80,14 +114,15 @@ def alignment_problems(
                 )
             )
         length = timing.end_ms - timing.start_ms
-        if timing.synth_ms > 0 and abs(length - timing.synth_ms) >= MIN_DIFFERENCE_MS:
-            ratio = length / timing.synth_ms
+        expected = round(timing.synth_ms * pace)
+        if timing.synth_ms > 0 and abs(length - expected) >= MIN_DIFFERENCE_MS:
+            ratio = length / expected if expected else LONG_RATIO + 1
             if ratio > LONG_RATIO or ratio < SHORT_RATIO:
                 kind = "longer" if ratio > 1 else "shorter"
                 hint = (
                     "is speech missing from the transcript here?"
                     if ratio > 1
-                    else "is this turn spoken in the audio?"
+                    else "is this turn really spoken here (cut in the edit?)"
                 )
                 problems.append(
                     _problem(
@@ -95,8 +130,8 @@ def alignment_problems(
                         line,
                         "warning",
                         "ALN003",
-                        f"turn at {at} lasts {length / 1000:.1f} s, {ratio:.1f}x {kind} than "
-                        f"its {timing.synth_ms / 1000:.1f} s of text: {hint}",
+                        f"turn at {at} lasts {length / 1000:.1f} s, {ratio:.1f}x {kind} than the "
+                        f"{expected / 1000:.1f} s its text takes at this episode's pace: {hint}",
                     )
                 )
         if timing.uncovered_ms >= UNCOVERED_MS:
@@ -110,7 +145,7 @@ def alignment_problems(
                     "a sentence missing from the transcript?",
                 )
             )
-        if length > 0 and timing.speech < MIN_SPEECH:
+        if length > 0 and timing.speech < MIN_SPEECH and detector_works:
             problems.append(
                 _problem(
                     source,
