@@ -117,6 +117,7 @@ def test_other_containers_say_ffmpeg_is_needed_when_it_is_missing(
         decode_with_ffmpeg(video, str(video))
 
 
+@pytest.mark.ffmpeg
 def test_an_mp4_aligns_through_ffmpeg(tmp_path: Path) -> None:
     ffmpeg = require_binary("ffmpeg")
     episode = korean_episode()
