@@ -49,10 +49,11 @@ KOREAN_SENTENCES = (
     "그때부터 저는 자신감이 생겼어요. 저는 그냥 저예요.",
 )
 
-#: The voices the test audio is spoken with: never the aligner's own.
+#: The voices the test audio is spoken with: never the aligner's own. Not ``+f3``: its
+#: breath noise comes out different on every run, and fixtures must not.
 TEST_VOICES = {
-    "en": (Voice("en-us+f3", 145, 70), Voice("en+m3", 160, 35)),
-    "ko": (Voice("ko+f3", 145, 70), Voice("ko+m3", 160, 35)),
+    "en": (Voice("en-us+f1", 145, 70), Voice("en+m3", 160, 35)),
+    "ko": (Voice("ko+f1", 145, 70), Voice("ko+m3", 160, 35)),
 }
 
 
