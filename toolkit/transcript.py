@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from toolkit.model import Problem, Severity, Transcript, Turn
+from toolkit.timecode import format_clock
 
 HEADER_FENCE = "---"
 
@@ -94,11 +95,7 @@ def format_timestamp(ms: int) -> str:
     >>> format_timestamp(83000), format_timestamp(83500)
     ('00:01:23', '00:01:23.500')
     """
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-    return f"{text}.{millis:03d}" if millis else text
+    return format_clock(ms, millis_when_needed=True)
 
 
 @dataclass(frozen=True)

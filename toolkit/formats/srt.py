@@ -28,6 +28,7 @@ import pysrt
 
 from toolkit.formats import ParsedCue, validate_cues
 from toolkit.model import Cue, Problem, Severity
+from toolkit.timecode import format_clock
 
 WORD_JOINER = "\u2060"
 _TAG_START = re.compile(r"<(?=[A-Za-z/])")
@@ -62,10 +63,7 @@ def format_timestamp(ms: int) -> str:
     >>> format_timestamp(3_723_004)
     '01:02:03,004'
     """
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
+    return format_clock(ms, separator=",")
 
 
 def compose_srt(cues: Sequence[Cue], *, crlf: bool = False, source: str = "") -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from toolkit.errors import TimecodeError
 from toolkit.formats import ParsedCue, validate_cues
 from toolkit.model import Cue, Problem, Severity
+from toolkit.timecode import format_clock
 
 SIGNATURE = "WEBVTT"
 #: WebVTT's whitespace inside a line (spec: space, tab, form feed; LF/CR are line ends).
@@ -41,10 +42,7 @@ def format_timestamp(ms: int) -> str:
     >>> format_timestamp(3_723_004), format_timestamp(360_000_000)
     ('01:02:03.004', '100:00:00.000')
     """
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return format_clock(ms)
 
 
 def escape_text(text: str) -> str:
