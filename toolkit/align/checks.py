@@ -14,9 +14,11 @@ Rule codes:
   (cut in the edit); warning.
 * ``ALN004`` uncovered-speech: at least :data:`UNCOVERED_MS` of speech just before
   (or inside) this turn, or after the last turn, that no turn covers; warning.
-* ``ALN005`` turn-in-silence: less than :data:`MIN_SPEECH` of the turn's span sounds
-  like speech, while the median turn sounds like speech at least :data:`DETECTOR_MEDIAN`
-  of its span (in heavy noise the detector hears nothing anywhere); warning.
+* ``ALN005`` turn-in-silence: less than :data:`MIN_SPEECH` of the turn's span, or less
+  than :data:`RELATIVE_SPEECH` of the median turn's share, sounds like speech, while the
+  median turn sounds like speech at least :data:`DETECTOR_MEDIAN` of its span (in heavy
+  noise the detector hears nothing anywhere); often a turn the audio lacks, placed over a
+  pause; warning.
 * ``ALN006`` timings-out-of-order: a turn starts before the previous one ends by more
   than :data:`OVERLAP_MS`, or ends past the audio (hand-edited sidecars); warning.
 * ``ALN007`` timings-unreadable: the sidecar cannot be parsed; error.
@@ -38,6 +40,8 @@ UNCOVERED_MS = 1000
 MIN_SPEECH = 0.3
 #: ALN005 is only trusted when the median turn sounds like speech at least this much.
 DETECTOR_MEDIAN = 0.5
+#: ALN005 also flags a turn whose share is under this fraction of the median turn's.
+RELATIVE_SPEECH = 0.55
 OVERLAP_MS = 200
 
 
@@ -98,7 +102,10 @@ def alignment_problems(
     # In heavy noise the energy voice detector hears little speech anywhere; a turn's
     # share then says nothing about that turn.
     shares = sorted(turn.speech for turn in alignment.turns if turn.end_ms > turn.start_ms)
-    detector_works = bool(shares) and shares[len(shares) // 2] >= DETECTOR_MEDIAN
+    typical_share = shares[len(shares) // 2] if shares else 0.0
+    detector_works = typical_share >= DETECTOR_MEDIAN
+    # A turn is "in silence" against the episode's own typical share, or absolutely.
+    silent_below = max(MIN_SPEECH, RELATIVE_SPEECH * typical_share)
     for turn, timing in zip(transcript.turns, alignment.turns, strict=True):
         line = turn.line
         at = format_time(timing.start_ms)
@@ -145,7 +152,7 @@ def alignment_problems(
                     "a sentence missing from the transcript?",
                 )
             )
-        if length > 0 and timing.speech < MIN_SPEECH and detector_works:
+        if length > 0 and timing.speech < silent_below and detector_works:
             problems.append(
                 _problem(
                     source,
