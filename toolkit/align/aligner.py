@@ -60,8 +60,9 @@ class AlignOptions:
     open_ends: bool = True
     #: How far a turn edge may move to the nearest edge of speech (0: never).
     snap_ms: int = 750
-    #: Snapping needs a trustworthy voice detector: only when the background is at least
-    #: this far (dB) under the speech.
+    #: Audio counts as clean when its background is at least this far (dB) under the
+    #: speech: then turn edges snap to the voice detector's, and features are normalized
+    #: by the speech frames alone.
     snap_snr_db: float = 25.0
 
 
@@ -217,21 +218,6 @@ def speech_frames(features: Features) -> npt.NDArray[np.bool_]:
     return _open(_close(raw, 15), 5)
 
 
-def background_db(features: Features) -> float:
-    """The background's level relative to the speech (dB, negative): a rough SNR.
-
-    >>> import numpy as np
-    >>> from toolkit.align.features import mfcc
-    >>> rng = np.random.default_rng(1)
-    >>> tone = np.sin(np.arange(16000) / 3).astype(np.float32)
-    >>> noisy = np.concatenate([tone, np.zeros(16000, np.float32)]) + rng.normal(0, 0.01, 32000)
-    >>> round(background_db(mfcc(noisy.astype(np.float32), 16000)))
-    -27
-    """
-    energy = features.energy_db
-    return float(np.percentile(energy, 10) - np.percentile(energy, 95))
-
-
 def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
     padded = np.concatenate(([False], mask, [False]))
     changes = np.flatnonzero(padded[1:] != padded[:-1])
@@ -284,15 +270,15 @@ def align_turns(
     synthetic, synth_rate, clips = synthesize_turns(turns, voice, options.pause_ms, stage(0.0, 0.2))
     recording = spectrum(audio.samples, audio.sample_rate)
     background = recording.noise_profile()
-    real = cepstra(recording, background)
-    fake = mfcc(synthetic, synth_rate, background, real.silence)
+    clean = recording.background_db <= -options.snap_snr_db
+    real = cepstra(recording, background, every_frame=not clean)
+    fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
     path = warp(real, fake, options, stage(0.25, 0.75))
     speech = speech_frames(real)
 
     def synth_frame(sample: int) -> int:
         return min(sample // fake.hop, len(fake.values) - 1)
 
-    clean = background_db(real) <= -options.snap_snr_db
     # On noisy audio the voice detector misses quiet speech (soft onsets, fading ends)
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
     reach = round(options.snap_ms / 10) if clean else 0

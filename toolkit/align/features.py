@@ -145,6 +145,19 @@ class Spectrum:
     loud: npt.NDArray[np.bool_]
 
     @property
+    def background_db(self) -> float:
+        """The background's level relative to the speech (dB, negative): a rough SNR.
+
+        >>> rng = np.random.default_rng(1)
+        >>> tone = np.sin(np.arange(16000) / 3).astype(np.float32)
+        >>> noisy = np.concatenate([tone, np.zeros(16000, np.float32)]) + rng.normal(0, 0.01, 32000)
+        >>> round(spectrum(noisy.astype(np.float32), 16000).background_db)
+        -27
+        """
+        energy = self.energy_db
+        return float(np.percentile(energy, 10) - np.percentile(energy, 95))
+
+    @property
     def speech_level(self) -> float:
         """Mean log mel energy of the loud frames."""
         return float(self.energies[self.loud].mean())
@@ -171,8 +184,10 @@ def mfcc(
     sample_rate: int,
     noise: FloatArray | None = None,
     silence: FloatArray | None = None,
+    *,
+    every_frame: bool = False,
 ) -> Features:
-    """Normalized MFCCs (CMVN over every frame) of ``samples``.
+    """Normalized MFCCs (CMVN over the loud frames, or ``every_frame``) of ``samples``.
 
     ``noise`` is a background profile (:meth:`Spectrum.noise_profile`) of the recording
     this signal is compared with: synthetic speech has digital silence, so it gets the
@@ -180,10 +195,16 @@ def mfcc(
     and the two silences look alike. ``silence`` is that recording's
     :attr:`Features.silence`, which this signal's background frames are moved onto.
     """
-    return cepstra(spectrum(samples, sample_rate), noise, silence)
+    return cepstra(spectrum(samples, sample_rate), noise, silence, every_frame=every_frame)
 
 
-def cepstra(source: Spectrum, noise: FloatArray | None = None, silence: FloatArray | None = None) -> Features:
+def cepstra(
+    source: Spectrum,
+    noise: FloatArray | None = None,
+    silence: FloatArray | None = None,
+    *,
+    every_frame: bool = False,
+) -> Features:
     """Floor, take cepstra and normalize a :class:`Spectrum` (see :func:`mfcc`)."""
     energies = source.energies.copy()
     level = source.speech_level
@@ -193,9 +214,10 @@ def cepstra(source: Spectrum, noise: FloatArray | None = None, silence: FloatArr
     np.maximum(energies, floor, out=energies)
     dct = _dct_matrix().T.astype(np.float32)
     values = (energies @ dct).astype(np.float32)
-    # Statistics over every frame: in heavy noise the loud frames are too few and too
-    # random to normalize by (measured at 5 dB SNR); the silences are matched below.
-    reference = values
+    # Clean audio: statistics from the loud frames, the speech itself. Noisy audio: from
+    # every frame, as the loud frames are then too few and too random (measured at 5 dB
+    # SNR). Both signals of one alignment use the same choice.
+    reference = values if every_frame else values[source.loud]
     mean, scale = reference.mean(axis=0), reference.std(axis=0) + 1e-6
     values -= mean
     values /= scale
