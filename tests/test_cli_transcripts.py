@@ -58,8 +58,19 @@ def test_import_without_any_label_is_a_clear_error(runner: CliRunner, tmp_path: 
     raw.write_text("Title\nno turns at all\n", encoding="utf-8")
     result = runner.invoke(cli, ["import", str(raw)])
     assert result.exit_code == 1
-    assert f"{raw}:1: no speaker label found" in result.stderr
+    assert result.stderr.startswith(f"{raw}:1: no speaker label found")  # no "Error:" prefix
     assert "Traceback" not in result.output
+
+
+def test_subtitles_refuse_a_misspelt_speaker_with_the_suggestion(
+    runner: CliRunner, sample_text: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(sample_text.replace("Dasom: Right", "Dasmo: Right").replace("\n", "\r\n").encode())
+    result = runner.invoke(cli, ["subtitles", str(bad)])
+    assert result.exit_code == 1
+    assert "error TRN001 speaker 'Dasmo' is not in the cast; did you mean 'Dasom'?" in result.stderr
+    assert result.stdout == ""
 
 
 def test_check_passes_on_the_shipped_transcripts(runner: CliRunner) -> None:

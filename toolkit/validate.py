@@ -163,7 +163,7 @@ def check_transcript(transcript: Transcript) -> list[Problem]:
 def check_transcript_text(text: str, source: str) -> tuple[Transcript, list[Problem]]:
     """Parse and check one transcript: every problem, structural and cast."""
     transcript, problems = parse_transcript(text, source)
-    return transcript, problems + check_transcript(transcript)
+    return transcript, sorted(problems + check_transcript(transcript), key=Problem.sort_key)
 
 
 def check_across_transcripts(transcripts: Sequence[Transcript]) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import IO, Any
 
 import click
 
@@ -31,7 +32,31 @@ Examples:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class ReportedError(click.ClickException):
+    """An error already worded as ``file:line: message``: shown as it is, without Click's
+    ``Error:`` prefix, so editors and CI can jump to the place it names."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class RedboxGroup(click.Group):
+    """The command group; turns every non-usage Click error into a :class:`ReportedError`."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError:
+            raise
+        except ReportedError:
+            raise
+        except click.ClickException as error:
+            raise ReportedError(error.format_message()) from None  # every such error exits 1
+
+
+@click.group(
+    cls=RedboxGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="redbox")
 def cli() -> None:
     """redbox: Red Box transcripts to timed SRT/WebVTT subtitles, gettext catalogs and checks."""

@@ -19,7 +19,7 @@ from toolkit.model import Problem, Transcript
 from toolkit.report import format_text
 from toolkit.subtitles import LABEL_CHOICES, SubtitleOptions, build_cues
 from toolkit.timing import plan_turn_slots, timing_problems
-from toolkit.transcript import parse_transcript
+from toolkit.validate import check_transcript_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -128,7 +128,9 @@ def load_transcript(path: Path) -> Loaded:
             "subtitles are written in UTF-8",
             err=True,
         )
-    transcript, problems = parse_transcript(decoded.text, str(path))
+    # The same checks as `redbox check`: a label outside the cast would otherwise reach the
+    # viewer as a wrong name, so it stops the build like a parse error does.
+    transcript, problems = check_transcript_text(decoded.text, str(path))
     return Loaded(path, transcript, problems)
 
 
