@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 from functools import cache
@@ -14,21 +13,12 @@ import pytest
 import soundfile
 from click.testing import CliRunner
 
+from tests.clients import require_binary
 from toolkit.align.audio import decode_soundfile, decode_with_ffmpeg
 from toolkit.align.fixtures import Episode, build_episode, sentences_for
 from toolkit.align.sidecar import parse_timings
 from toolkit.cli import cli
 from toolkit.errors import ToolkitError
-
-
-def require_binary(name: str) -> str:
-    """The binary's path; skip when missing, but fail on CI where it must be installed."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{name} is required on CI")
-        pytest.skip(f"{name} is not installed")
-    return path
 
 
 @cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from toolkit.align.checks import sidecar_problems
 from toolkit.catalog_check import check_catalog_bytes
 from toolkit.model import Problem, Transcript
 from toolkit.subtitle_check import check_subtitle_text
@@ -30,6 +31,8 @@ class Document:
     data: bytes = b""
     unreadable: str = ""
     encoding: str = "utf-8"
+    #: The transcript's alignment timings file (its name and text), when ``redbox align`` wrote one.
+    timings: tuple[str, str] | None = None
 
 
 def _kind(source: str) -> str:
@@ -60,6 +63,8 @@ def check_documents(documents: Sequence[Document]) -> list[Problem]:
             problems.extend(found)
             if not any(problem.severity == "error" for problem in found):
                 problems.extend(timing_problems(transcript, TimingOptions(), document.source))
+                if document.timings is not None:
+                    problems.extend(sidecar_problems(transcript, document.timings[1], document.timings[0]))
         elif kind == "subtitle":
             problems.extend(_check_subtitle(document))
         elif kind == "catalog":

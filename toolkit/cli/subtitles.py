@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from toolkit import files
+from toolkit.align.sidecar import timings_path
 from toolkit.config import RedboxConfig, parse_clock, parse_config
 from toolkit.errors import ToolkitError
 from toolkit.formats import get_format, get_writer
@@ -161,7 +162,16 @@ def render(
     if base_language(language) != base_language(source_language):
         text_from, catalog_problems = translate(loaded, language, locales)
         warnings.extend(catalog_problems)
-    cues = build_cues(loaded.transcript, options, text_from=text_from, turn_slots=slots, pin_slots=False)
+    timings = Path(timings_path(loaded.path))
+    if files.modified_ns(timings) is not None:
+        # `redbox align` ran: cues start when their words are heard, in every language.
+        from toolkit.align.rules import cues_from_timings_text
+
+        cues = cues_from_timings_text(
+            loaded.transcript, files.read_text(timings).text, str(timings), options, text_from=text_from
+        )
+    else:
+        cues = build_cues(loaded.transcript, options, text_from=text_from, turn_slots=slots, pin_slots=False)
     outputs: dict[str, bytes] = {}
     for format_id in format_ids:
         writer = get_writer(format_id, crlf=options.crlf)

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from toolkit import files
-from toolkit.checking import CHECKED_SUFFIXES, Document, check_documents
+from toolkit.align.sidecar import timings_path
+from toolkit.checking import CHECKED_SUFFIXES, TRANSCRIPT_SUFFIXES, Document, check_documents
 from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import DecodeError, ToolkitError
 from toolkit.importer import import_raw
@@ -93,6 +94,17 @@ def import_command(
         sys.exit(1)
 
 
+def _timings_of(path: Path) -> tuple[str, str] | None:
+    """The alignment timings file next to a transcript, as (name, text), if there is one."""
+    timings = Path(timings_path(path))
+    if not path.name.endswith(TRANSCRIPT_SUFFIXES) or files.modified_ns(timings) is None:
+        return None
+    try:
+        return str(timings), files.read_text(timings).text
+    except ToolkitError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @click.command(
     "check",
     epilog="""\b
@@ -132,7 +144,9 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool) -> None:
             documents.append(Document(source, None, unreadable=error.message))
             continue
         note_encoding(decoded, source)
-        documents.append(Document(source, decoded.text, data, encoding=decoded.encoding))
+        documents.append(
+            Document(source, decoded.text, data, encoding=decoded.encoding, timings=_timings_of(path))
+        )
     problems = check_documents(documents)
     if format_ == "json":
         click.echo(format_json(problems, len(documents)))
