@@ -26,6 +26,7 @@ from pathlib import PurePath
 
 from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.errors import ToolkitError
+from toolkit.timecode import format_clock
 
 MAGIC = "# redbox timings 1"
 SUFFIX = ".timings.tsv"
@@ -53,11 +54,7 @@ def format_time(ms: int) -> str:
     >>> format_time(3_723_045)
     '01:02:03.045'
     """
-    ms = max(0, ms)
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return format_clock(max(0, ms))
 
 
 def parse_time(text: str) -> int | None:
