@@ -167,6 +167,24 @@ _STRING_PATTERN = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
 _KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
 _KEYWORD_PATTERN = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+#: One string without escapes on its own line: the quotes, nothing after them.
+_PLAIN_STRING = r'"([^"\\\n]*+)"\n'
+#: A whole active message in the shape redbox and msgcat write: comments in the usual order,
+#: one-line strings without escapes, then a blank line or the end of the file. Read in one
+#: step it gives the same entry as the line-by-line reader, which takes every other shape
+#: (and so reports every error). Possessive quantifiers: no line can be given back usefully.
+_SIMPLE_ENTRY = re.compile(
+    r"((?:#(?:[^.:,|~\n][^\n]*+)?\n)*+)"  # translator comments
+    r"((?:#\.[^\n]*+\n)*+)"  # extracted comments
+    r"((?:#:[^\n]*+\n)*+)"  # references
+    r"((?:#,[^\n]*+\n)*+)"  # flags
+    rf"(?:#\| msgctxt {_PLAIN_STRING})?"
+    rf"(?:#\| msgid {_PLAIN_STRING})?"
+    rf"(?:msgctxt {_PLAIN_STRING})?"
+    rf"msgid {_PLAIN_STRING}"
+    rf"msgstr {_PLAIN_STRING}"
+    r"(?:\n|\Z)"
+)
 _WRITE_ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -380,18 +398,80 @@ class _Parser:
         )
         if self.is_obsolete:
             self.po.obsolete.append(entry)
-        elif entry.msgid == "" and entry.msgctxt is None and not self.po.entries and not self.po.header_line:
-            self._header(entry)
         else:
-            if entry.msgid == "" and entry.msgctxt is None:
-                raise self.fail("a second header entry (empty msgid)", entry.line)
-            if entry.key in self.seen:
-                raise self.fail(
-                    f"duplicate message (first defined on line {self.seen[entry.key]})", entry.line
-                )
-            self.seen[entry.key] = entry.line
-            self.po.entries.append(entry)
+            self._store(entry)
         self._reset()
+
+    def _store(self, entry: PoEntry) -> None:
+        """Add a finished active message (or the header) to the file."""
+        if entry.msgid == "" and entry.msgctxt is None and not self.po.entries and not self.po.header_line:
+            self._header(entry)
+            return
+        if entry.msgid == "" and entry.msgctxt is None:
+            raise self.fail("a second header entry (empty msgid)", entry.line)
+        key = (entry.msgctxt, entry.msgid)
+        if key in self.seen:
+            raise self.fail(f"duplicate message (first defined on line {self.seen[key]})", entry.line)
+        self.seen[key] = entry.line
+        self.po.entries.append(entry)
+
+    @property
+    def idle(self) -> bool:
+        """True between messages, with nothing read of the next one (not even a comment)."""
+        return not (
+            self.fields
+            or self.first_line
+            or self.translator_comments
+            or self.extracted_comments
+            or self.references
+            or self.flags
+            or self.previous
+            or self.is_obsolete
+        )
+
+    def simple_entry(self, match: re.Match[str], number: int, lines: int) -> None:
+        """Take a message matched by ``_SIMPLE_ENTRY`` while idle: its ``lines`` lines start at ``number``.
+
+        Does exactly what :meth:`feed` does with the same lines, comment by comment.
+        """
+        translator, extracted, references, flags, previous_msgctxt, previous_msgid, msgctxt, msgid, msgstr = (
+            match.groups()
+        )
+        translator_comments: list[str] = []
+        if translator:
+            for raw in translator.split("\n")[:-1]:
+                body = raw.rstrip()[1:]
+                translator_comments.append(body[1:] if body[:1] == " " else body)
+        extracted_comments: list[str] = []
+        if extracted:
+            for raw in extracted.split("\n")[:-1]:
+                text = raw.rstrip()[2:]
+                extracted_comments.append(text[1:] if text[:1] == " " else text)
+        # Each line's words (or comma-separated flags), as if the lines were one.
+        reference_list = references.replace("\n#:", " ")[2:].split() if references else []
+        flag_list = (
+            [flag.strip() for flag in flags.replace("\n#,", ",")[2:].split(",") if flag.strip()]
+            if flags
+            else []
+        )
+        # The msgstr line is the last, or the one before the blank line that ends the message.
+        msgid_line = number + lines - (3 if match.string[match.end() - 2] == "\n" else 2)
+        self._store(
+            PoEntry(
+                msgid,
+                msgstr,
+                msgctxt,
+                None,
+                [],
+                translator_comments,
+                extracted_comments,
+                reference_list,
+                flag_list,
+                previous_msgctxt,
+                previous_msgid,
+                msgid_line,
+            )
+        )
 
     def _header(self, entry: PoEntry) -> None:
         self.po.header_line = entry.line
@@ -415,9 +495,25 @@ def parse_po_text(text: str, source: str = "<po>") -> PoFile:
     ('ko', '조이', 5)
     """
     parser = _Parser(source)
-    number = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        parser.feed(raw, number)
+    simple_entry = _SIMPLE_ENTRY.match
+    position, number, idle = 0, 1, True
+    while True:
+        # Messages in the usual shape in one step, everything else line by line.
+        if idle:
+            match = simple_entry(text, position)
+            if match is not None:
+                position = match.end()
+                lines = text.count("\n", match.start(), position)
+                parser.simple_entry(match, number, lines)
+                number += lines
+                continue
+        end = text.find("\n", position)
+        if end < 0:
+            parser.feed(text[position:], number)
+            break
+        parser.feed(text[position:end], number)
+        position, number = end + 1, number + 1
+        idle = parser.idle
     parser.finish(number + 1)
     if parser.fields or parser.extracted_comments or parser.flags or parser.references:
         raise CatalogError("the file ends inside a message", source, number)
