@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -74,3 +75,18 @@ def test_chromium_reads_korean_voices_at_the_english_turn_starts() -> None:
     ko_starts = {cue.start_ms for cue in ko_track.cues}
     en_starts = {cue.start_ms for cue in en_track.cues}
     assert set(turn_starts(english).values()) <= ko_starts & en_starts
+
+
+def test_readme_shows_the_first_cues_of_the_shipped_files() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The sample episode") :]
+    blocks = re.findall(r"```(srt|vtt)\n(.*?)```", section, flags=re.S)
+    shipped = {
+        ("srt", "en"): SUBTITLES / f"{SAMPLE_EPISODE}.en.srt",
+        ("vtt", "en"): SUBTITLES / f"{SAMPLE_EPISODE}.en.vtt",
+        ("vtt", "ko"): SUBTITLES / f"{SAMPLE_EPISODE}.ko.vtt",
+    }
+    assert len(blocks) == len(shipped)
+    for (kind, excerpt), ((expected_kind, _), path) in zip(blocks, shipped.items(), strict=True):
+        assert kind == expected_kind
+        assert path.read_text(encoding="utf-8").startswith(excerpt), path
