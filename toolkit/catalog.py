@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from toolkit.errors import CatalogError
 from toolkit.model import Problem, Transcript, Turn
@@ -682,8 +682,7 @@ def text_similarity(old: str, new: str) -> float:
     return _word_similarity(_words(old), _words(new), old, new)
 
 
-@dataclass(frozen=True)
-class KnownTurn:
+class KnownTurn(NamedTuple):
     """A turn as a previous catalog knows it: its id, speaker and text."""
 
     id: str
@@ -766,26 +765,20 @@ def match_sequences(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tu
     [(0, 1), (1, 2), (3, 3), (4, 4)]
     """
     pairs: list[tuple[int, int]] = []
-    stack = [(0, len(old), 0, len(new), False)]
-    # Each work item is a stretch to match, or (done=True) a pair to emit, in order.
+    stack = [(0, len(old), 0, len(new))]
+    # Stretches are disjoint and each gives pairs increasing on both sides, so the order in
+    # which they are matched does not matter: the pairs are sorted once at the end.
     while stack:
-        old_start, old_end, new_start, new_end, is_pair = stack.pop()
-        if is_pair:
-            pairs.append((old_start, new_start))
-            continue
-        head: list[tuple[int, int]] = []
+        old_start, old_end, new_start, new_end = stack.pop()
         while old_start < old_end and new_start < new_end and old[old_start] == new[new_start]:
-            head.append((old_start, new_start))
+            pairs.append((old_start, new_start))
             old_start, new_start = old_start + 1, new_start + 1
-        tail: list[tuple[int, int]] = []
         while old_start < old_end and new_start < new_end and old[old_end - 1] == new[new_end - 1]:
             old_end, new_end = old_end - 1, new_end - 1
-            tail.append((old_end, new_end))
-        pairs.extend(head)
-        work: list[tuple[int, int, int, int, bool]] = [(i, 0, j, 0, True) for i, j in tail]
+            pairs.append((old_end, new_end))
         if old_start < old_end and new_start < new_end:
-            work += _match_middle(old, new, old_start, old_end, new_start, new_end, pairs)
-        stack.extend(work)
+            stack += _match_middle(old, new, old_start, old_end, new_start, new_end, pairs)
+    pairs.sort()
     return pairs
 
 
@@ -797,36 +790,34 @@ def _match_middle(
     new_start: int,
     new_end: int,
     pairs: list[tuple[int, int]],
-) -> list[tuple[int, int, int, int, bool]]:
-    """Work items (pushed in reverse order) for a stretch with different ends."""
-    old_count = Counter(old[old_start:old_end])
-    new_position: dict[Hashable, int] = {}
-    new_count = Counter(new[new_start:new_end])
-    for index in range(new_start, new_end):
-        if new_count[new[index]] == 1:
-            new_position[new[index]] = index
+) -> list[tuple[int, int, int, int]]:
+    """Match a stretch with different ends: its anchors go to ``pairs``; returns the stretches left."""
+    old_part = old[old_start:old_end]
+    new_part = new[new_start:new_end]
+    old_count = Counter(old_part)
+    new_count = Counter(new_part)
+    new_position = {item: index for index, item in enumerate(new_part, new_start) if new_count[item] == 1}
     candidates = [
-        (index, new_position[old[index]])
-        for index in range(old_start, old_end)
-        if old_count[old[index]] == 1 and old[index] in new_position
+        (index, new_position[item])
+        for index, item in enumerate(old_part, old_start)
+        if old_count[item] == 1 and item in new_position
     ]
     anchors = _longest_increasing(candidates)
     if not anchors:
-        matcher = difflib.SequenceMatcher(
-            None, old[old_start:old_end], new[new_start:new_end], autojunk=False
-        )
+        matcher = difflib.SequenceMatcher(None, old_part, new_part, autojunk=False)
         for block_old, block_new, size in matcher.get_matching_blocks():
             pairs.extend((old_start + block_old + k, new_start + block_new + k) for k in range(size))
         return []
-    work: list[tuple[int, int, int, int, bool]] = []
+    pairs += anchors
+    stretches: list[tuple[int, int, int, int]] = []
     previous_old, previous_new = old_start, new_start
     for anchor_old, anchor_new in anchors:
-        work.append((previous_old, anchor_old, previous_new, anchor_new, False))
-        work.append((anchor_old, 0, anchor_new, 0, True))
+        if previous_old < anchor_old and previous_new < anchor_new:  # an empty side matches nothing
+            stretches.append((previous_old, anchor_old, previous_new, anchor_new))
         previous_old, previous_new = anchor_old + 1, anchor_new + 1
-    work.append((previous_old, old_end, previous_new, new_end, False))
-    work.reverse()
-    return work
+    if previous_old < old_end and previous_new < new_end:
+        stretches.append((previous_old, old_end, previous_new, new_end))
+    return stretches
 
 
 def _longest_increasing(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -964,14 +955,10 @@ def _extract(transcript: Transcript, previous: PoFile | None, creation_date: str
         comments = [f"speaker: {turn.speaker}", f"turn: {number}"]
         if turn.anchor_ms is not None:
             comments.append(f"time: {_clock(turn.anchor_ms)}")
-        entries.append(
-            PoEntry(
-                turn.text,
-                msgctxt=f"{episode}/{turn_id}",
-                extracted_comments=comments,
-                references=[f"{source}:{turn.line}"],
-            )
-        )
+        # (positional: msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, translator comments,
+        # extracted comments, references, flags)
+        context, reference = f"{episode}/{turn_id}", f"{source}:{turn.line}"
+        entries.append(PoEntry(turn.text, "", context, None, [], [], comments, [reference], []))
     headers = [
         ("Project-Id-Version", episode),
         ("Report-Msgid-Bugs-To", ""),
@@ -1018,9 +1005,11 @@ def _content(entry: PoEntry) -> tuple[object, ...]:
 
 def same_messages(first: PoFile, second: PoFile) -> bool:
     """True when two catalogs differ at most in their header (e.g. only the creation date)."""
-    return [_content(e) for e in first.entries] == [_content(e) for e in second.entries] and [
-        _content(e) for e in first.obsolete
-    ] == [_content(e) for e in second.obsolete]
+    if len(first.entries) != len(second.entries) or len(first.obsolete) != len(second.obsolete):
+        return False
+    # Stops at the first difference: after an edit that is usually near the top.
+    pairs = zip([*first.entries, *first.obsolete], [*second.entries, *second.obsolete], strict=True)
+    return all(_content(one) == _content(other) for one, other in pairs)
 
 
 # --------------------------------------------------------------------------------- init

@@ -220,18 +220,23 @@ def update_command(transcripts: tuple[Path, ...], locales: Path, languages: tupl
     translated line); removed turns go to the obsolete `#~` section and come back from it.
     """
     try:
-        for transcript in _load_transcripts(transcripts):
-            template, message = _extract_one(transcript, locales)
-            click.echo(message)
-            for found in find_catalogs(locales, languages, [catalog.episode_slug(transcript)]):
-                old_bytes = files.read_bytes(found.path)
-                updated, report = catalog.update(catalog.parse_po(old_bytes, str(found.path)), template)
-                new_bytes = catalog.write_po(updated)
-                if new_bytes != old_bytes:
-                    files.write_bytes_atomic(found.path, new_bytes)
-                click.echo(f"{found.path}: {report.summary()}")
+        with catalog.paused_gc():  # one pause for the whole command (see paused_gc)
+            _update_all(transcripts, locales, languages)
     except ToolkitError as error:
         raise _fail(error) from None
+
+
+def _update_all(transcripts: Sequence[Path], locales: Path, languages: Sequence[str]) -> None:
+    for transcript in _load_transcripts(transcripts):
+        template, message = _extract_one(transcript, locales)
+        click.echo(message)
+        for found in find_catalogs(locales, languages, [catalog.episode_slug(transcript)]):
+            old_bytes = files.read_bytes(found.path)
+            updated, report = catalog.update(catalog.parse_po(old_bytes, str(found.path)), template)
+            new_bytes = catalog.write_po(updated)
+            if new_bytes != old_bytes:
+                files.write_bytes_atomic(found.path, new_bytes)
+            click.echo(f"{found.path}: {report.summary()}")
 
 
 @catalog_group.command(
