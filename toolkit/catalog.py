@@ -441,16 +441,23 @@ class _Parser:
         translator, extracted, references, flags, previous_msgctxt, previous_msgid, msgctxt, msgid, msgstr = (
             match.groups()
         )
-        translator_comments: list[str] = []
-        if translator:
-            for raw in translator.split("\n")[:-1]:
-                body = raw.rstrip()[1:]
-                translator_comments.append(body[1:] if body[:1] == " " else body)
-        extracted_comments: list[str] = []
-        if extracted:
-            for raw in extracted.split("\n")[:-1]:
-                text = raw.rstrip()[2:]
-                extracted_comments.append(text[1:] if text[:1] == " " else text)
+        # Each comment line right-stripped, its mark and one space after it dropped (as _comment).
+        translator_comments = (
+            [
+                text[2:] if text[1:2] == " " else text[1:]
+                for text in map(str.rstrip, translator[:-1].split("\n"))
+            ]
+            if translator
+            else []
+        )
+        extracted_comments = (
+            [
+                text[3:] if text[2:3] == " " else text[2:]
+                for text in map(str.rstrip, extracted[:-1].split("\n"))
+            ]
+            if extracted
+            else []
+        )
         # Each line's words (or comma-separated flags), as if the lines were one.
         reference_list = references.replace("\n#:", " ")[2:].split() if references else []
         flag_list = (
@@ -460,22 +467,28 @@ class _Parser:
         )
         # The msgstr line is the last, or the one before the blank line that ends the message.
         msgid_line = number + lines - (3 if match.string[match.end() - 2] == "\n" else 2)
-        self._store(
-            PoEntry(
-                msgid,
-                msgstr,
-                msgctxt,
-                None,
-                [],
-                translator_comments,
-                extracted_comments,
-                reference_list,
-                flag_list,
-                previous_msgctxt,
-                previous_msgid,
-                msgid_line,
-            )
+        entry = PoEntry(
+            msgid,
+            msgstr,
+            msgctxt,
+            None,
+            [],
+            translator_comments,
+            extracted_comments,
+            reference_list,
+            flag_list,
+            previous_msgctxt,
+            previous_msgid,
+            msgid_line,
         )
+        if msgctxt is None and msgid == "":
+            self._store(entry)  # the header, or a second one
+            return
+        key = (msgctxt, msgid)  # what _store does for every other message
+        if key in self.seen:
+            raise self.fail(f"duplicate message (first defined on line {self.seen[key]})", msgid_line)
+        self.seen[key] = msgid_line
+        self.po.entries.append(entry)
 
     def _header(self, entry: PoEntry) -> None:
         self.po.header_line = entry.line
