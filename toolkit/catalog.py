@@ -895,12 +895,18 @@ def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTu
 
 def known_turns(po: PoFile) -> list[KnownTurn]:
     """The turns a catalog (template or translation) knows, in order."""
-    return [
-        KnownTurn(
-            entry.msgctxt.split("/", 1)[1] if entry.msgctxt else "", entry.comment("speaker"), entry.msgid
-        )
-        for entry in po.turn_entries()
-    ]
+    turns: list[KnownTurn] = []
+    for entry in po.entries:
+        context = entry.msgctxt
+        if context is None or "/" not in context:
+            continue  # not a turn (see is_turn_context)
+        speaker = ""
+        for comment in entry.extracted_comments:  # entry.comment("speaker"), inline
+            if comment.startswith("speaker: "):
+                speaker = comment[9:]
+                break
+        turns.append(KnownTurn(context.split("/", 1)[1], speaker, entry.msgid))
+    return turns
 
 
 # ------------------------------------------------------------------------------ extract
