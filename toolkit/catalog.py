@@ -789,7 +789,21 @@ def match_sequences(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tu
         while old_start < old_end and new_start < new_end and old[old_end - 1] == new[new_end - 1]:
             old_end, new_end = old_end - 1, new_end - 1
             pairs.append((old_end, new_end))
-        if old_start < old_end and new_start < new_end:
+        if old_start + 1 == old_end:
+            # One item left on a side (the usual edited turn): the patience step and difflib
+            # would both pair it with its first equal on the other side, if any.
+            item = old[old_start]
+            for index in range(new_start, new_end):
+                if new[index] == item:
+                    pairs.append((old_start, index))
+                    break
+        elif new_start + 1 == new_end:
+            item = new[new_start]
+            for index in range(old_start, old_end):
+                if old[index] == item:
+                    pairs.append((index, new_start))
+                    break
+        elif old_start < old_end and new_start < new_end:
             stack += _match_middle(old, new, old_start, old_end, new_start, new_end, pairs)
     pairs.sort()
     return pairs
