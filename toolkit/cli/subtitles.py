@@ -137,7 +137,7 @@ def load_transcript(path: Path) -> Loaded:
 
 def translate(loaded: Loaded, language: str, locales: Path) -> tuple[Transcript, list[Problem]]:
     """The transcript translated through ``<locales>/<language>/LC_MESSAGES/<episode>.po``."""
-    from toolkit.catalog import translate_transcript  # engineer C's module; loaded only when needed
+    from toolkit.catalog import translate_transcript  # loaded only when a translation is asked for
 
     path = catalog_path(locales, language, loaded.episode)
     if files.modified_ns(path) is None:
