@@ -141,7 +141,9 @@ def test_check_without_paths_uses_transcripts_folder(
 
 def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[list[str]]:
     paths = [list(prefix)]
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             paths.extend(_command_paths(command, (*prefix, name)))
         else:

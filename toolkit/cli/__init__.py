@@ -16,13 +16,17 @@ import click
 
 from toolkit import __version__
 
-#: Modules whose ``COMMANDS`` lists are added to the group, in help order.
-COMMAND_MODULES = (
-    "toolkit.cli.transcripts",
-    "toolkit.cli.subtitles",
-    "toolkit.cli.catalog",
-    "toolkit.cli.align",
-)
+#: Each command and the module whose ``COMMANDS`` list holds it. A module is imported only
+#: when one of its commands runs, so `redbox catalog update` never pays for the aligner's
+#: or the subtitle engine's imports.
+COMMAND_MODULES = {
+    "import": "toolkit.cli.transcripts",
+    "check": "toolkit.cli.transcripts",
+    "subtitles": "toolkit.cli.subtitles",
+    "build": "toolkit.cli.subtitles",
+    "catalog": "toolkit.cli.catalog",
+    "align": "toolkit.cli.align",
+}
 
 EPILOG = """\b
 Examples:
@@ -41,7 +45,18 @@ class ReportedError(click.ClickException):
 
 
 class RedboxGroup(click.Group):
-    """The command group; turns every non-usage Click error into a :class:`ReportedError`."""
+    """The command group: loads commands lazily and turns every non-usage Click error into a
+    :class:`ReportedError`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        commands: list[click.Command] = importlib.import_module(module_name).COMMANDS
+        return next(command for command in commands if command.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,12 +75,6 @@ class RedboxGroup(click.Group):
 @click.version_option(__version__, prog_name="redbox")
 def cli() -> None:
     """redbox: Red Box transcripts to timed SRT/WebVTT subtitles, gettext catalogs and checks."""
-
-
-for _module_name in COMMAND_MODULES:
-    _module = importlib.import_module(_module_name)
-    for _command in getattr(_module, "COMMANDS", ()):
-        cli.add_command(_command)
 
 
 def main() -> None:
