@@ -1,7 +1,8 @@
 """The ``redbox`` command line: a thin Click layer over the core.
 
 Only this package prints or exits. Core errors (:class:`~toolkit.errors.ToolkitError`)
-become ``file:line: message`` on stderr with exit 1; bad arguments exit 2 (Click's
+propagate out of the commands and become ``file:line: message`` on stderr with exit 1 in
+:class:`RedboxGroup`; bad arguments exit 2 (Click's
 usage errors). Each subcommand lives in its own module and is listed in that module's
 ``COMMANDS``.
 """
@@ -15,6 +16,7 @@ from typing import IO, Any
 import click
 
 from toolkit import __version__
+from toolkit.errors import ToolkitError
 
 #: Each command and the module whose ``COMMANDS`` list holds it. A module is imported only
 #: when one of its commands runs, so `redbox catalog update` never pays for the aligner's
@@ -67,6 +69,9 @@ class RedboxGroup(click.Group):
             raise
         except click.ClickException as error:
             raise ReportedError(error.format_message()) from None  # every such error exits 1
+        except ToolkitError as error:
+            # The one place core errors become exit 1: commands let them propagate.
+            raise ReportedError(str(error)) from None
 
 
 @click.group(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from toolkit import files
+from toolkit.cli.common import read_text
 from toolkit.errors import ToolkitError
 from toolkit.report import format_text
 from toolkit.transcript import format_transcript, parse_transcript
@@ -145,38 +146,35 @@ def align_command(
     from toolkit.align.timings import shifted
 
     started = time.monotonic()
-    try:
-        decoded = files.read_text(transcript)
-        parsed, problems = parse_transcript(decoded.text, str(transcript))
-        errors = [problem for problem in problems if problem.severity == "error"]
-        if errors:
-            click.echo(format_text(errors), err=True)
-            raise click.ClickException(f"{transcript}: fix the transcript before aligning it")
-        spoken = language or parsed.language or "en"
-        sound = load_audio(audio)
-        full_ms = sound.duration_ms
-        skip_samples = round(skip_s * sound.sample_rate)
-        if skip_samples >= len(sound.samples):
-            raise click.BadParameter(f"the audio lasts only {full_ms / 1000:.1f} s", param_hint="--skip")
-        if skip_samples:
-            sound = dataclasses.replace(sound, samples=sound.samples[skip_samples:])
-        options = AlignOptions(voice=voice, rate=rate, band_ms=round(band_s * 1000))
-        show = progress if progress is not None else (sys.stderr.isatty() and sound.duration_ms > 60_000)
-        with progress_reporter(show) as report:
-            result = align_turns(parsed.turns, spoken, sound, options, report)
-        if skip_samples:
-            result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
-        result = dataclasses.replace(
-            result,
-            meta=(("transcript", transcript.name), ("audio", audio.name), *result.meta),
-        )
-        target = output or Path(timings_path(transcript))
-        files.write_text_atomic(target, format_timings(result))
-        if anchors:
-            anchored = format_transcript(with_anchors(parsed, result))
-            files.write_text_atomic(transcript, anchored, newline=decoded.newline)
-    except ToolkitError as error:
-        raise click.ClickException(str(error)) from None
+    decoded = read_text(transcript)
+    parsed, problems = parse_transcript(decoded.text, str(transcript))
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        click.echo(format_text(errors), err=True)
+        raise click.ClickException(f"{transcript}: fix the transcript before aligning it")
+    spoken = language or parsed.language or "en"
+    sound = load_audio(audio)
+    full_ms = sound.duration_ms
+    skip_samples = round(skip_s * sound.sample_rate)
+    if skip_samples >= len(sound.samples):
+        raise click.BadParameter(f"the audio lasts only {full_ms / 1000:.1f} s", param_hint="--skip")
+    if skip_samples:
+        sound = dataclasses.replace(sound, samples=sound.samples[skip_samples:])
+    options = AlignOptions(voice=voice, rate=rate, band_ms=round(band_s * 1000))
+    show = progress if progress is not None else (sys.stderr.isatty() and sound.duration_ms > 60_000)
+    with progress_reporter(show) as report:
+        result = align_turns(parsed.turns, spoken, sound, options, report)
+    if skip_samples:
+        result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
+    result = dataclasses.replace(
+        result,
+        meta=(("transcript", transcript.name), ("audio", audio.name), *result.meta),
+    )
+    target = output or Path(timings_path(transcript))
+    files.write_text_atomic(target, format_timings(result))
+    if anchors:
+        anchored = format_transcript(with_anchors(parsed, result))
+        files.write_text_atomic(transcript, anchored, newline=decoded.newline)
     flagged = alignment_problems(parsed, result, timings_source=str(target))
     if flagged:
         click.echo(format_text(flagged), err=True)

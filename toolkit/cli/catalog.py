@@ -15,8 +15,10 @@ from pathlib import Path
 import click
 
 from toolkit import catalog, files
+from toolkit.cli.common import read_text
 from toolkit.errors import ToolkitError
 from toolkit.model import Transcript
+from toolkit.report import format_text
 from toolkit.transcript import parse_transcript
 
 DEFAULT_TRANSCRIPTS = Path("transcripts")
@@ -45,12 +47,11 @@ def _parse_transcripts(paths: Sequence[Path]) -> list[Transcript]:
         raise click.UsageError("no transcripts found (give .txt files or a folder; default: transcripts/)")
     transcripts = []
     for path in found:
-        decoded = files.read_text(path)
+        decoded = read_text(path)
         transcript, problems = parse_transcript(decoded.text, str(path))
         errors = [problem for problem in problems if problem.severity == "error"]
-        for problem in errors:
-            click.echo(f"{problem.source}:{problem.line}: {problem.code} {problem.message}", err=True)
         if errors:
+            click.echo(format_text(errors), err=True)
             raise ToolkitError("fix the transcript first (see `redbox check`)", str(path))
         transcripts.append(transcript)
     return transcripts
@@ -108,10 +109,6 @@ def _extract_one(transcript: Transcript, locales: Path) -> tuple[catalog.PoFile,
     return template, f"{target}: {len(template.entries)} messages"
 
 
-def _fail(error: ToolkitError) -> click.ClickException:
-    return click.ClickException(str(error))
-
-
 locales_option = click.option(
     "--locales",
     "locales",
@@ -160,12 +157,9 @@ Examples:
 @locales_option
 def extract_command(transcripts: tuple[Path, ...], locales: Path) -> None:
     """Write locales/<episode>.pot from each transcript (default: transcripts/*.txt)."""
-    try:
-        for transcript in _load_transcripts(transcripts):
-            _, message = _extract_one(transcript, locales)
-            click.echo(message)
-    except ToolkitError as error:
-        raise _fail(error) from None
+    for transcript in _load_transcripts(transcripts):
+        _, message = _extract_one(transcript, locales)
+        click.echo(message)
 
 
 @catalog_group.command(
@@ -186,19 +180,16 @@ def init_command(language: str, transcripts: tuple[Path, ...], locales: Path, fo
         catalog.plural_forms(language)
     except ToolkitError as error:
         raise click.BadParameter(error.message, param_hint="LANGUAGE") from None
-    try:
-        for transcript in _load_transcripts(transcripts):
-            template, _ = _extract_one(transcript, locales)
-            target = po_path(locales, language, catalog.episode_slug(transcript))
-            if _exists(target) and not force:
-                raise ToolkitError(
-                    "already exists; use `redbox catalog update` (or --force to start over)", str(target)
-                )
-            po = catalog.init(template, language, revision_date=_now())
-            files.write_bytes_atomic(target, catalog.write_po(po))
-            click.echo(f"{target}: {len(po.entries)} messages to translate")
-    except ToolkitError as error:
-        raise _fail(error) from None
+    for transcript in _load_transcripts(transcripts):
+        template, _ = _extract_one(transcript, locales)
+        target = po_path(locales, language, catalog.episode_slug(transcript))
+        if _exists(target) and not force:
+            raise ToolkitError(
+                "already exists; use `redbox catalog update` (or --force to start over)", str(target)
+            )
+        po = catalog.init(template, language, revision_date=_now())
+        files.write_bytes_atomic(target, catalog.write_po(po))
+        click.echo(f"{target}: {len(po.entries)} messages to translate")
 
 
 @catalog_group.command(
@@ -219,11 +210,8 @@ def update_command(transcripts: tuple[Path, ...], locales: Path, languages: tupl
     text as `#| msgid`; new turns are untranslated (or pre-filled, fuzzy, from an identical
     translated line); removed turns go to the obsolete `#~` section and come back from it.
     """
-    try:
-        with catalog.paused_gc():  # one pause for the whole command (see paused_gc)
-            _update_all(transcripts, locales, languages)
-    except ToolkitError as error:
-        raise _fail(error) from None
+    with catalog.paused_gc():  # one pause for the whole command (see paused_gc)
+        _update_all(transcripts, locales, languages)
 
 
 def _update_all(transcripts: Sequence[Path], locales: Path, languages: Sequence[str]) -> None:
@@ -252,21 +240,18 @@ Examples:
 @click.option("--use-fuzzy", is_flag=True, help="Include fuzzy translations (drafts only).")
 def compile_command(locales: Path, languages: tuple[str, ...], use_fuzzy: bool) -> None:
     """Write the .mo file next to every .po (untranslated and fuzzy messages left out)."""
-    try:
-        count = 0
-        for found in find_catalogs(locales, languages):
-            po = _read_po(found.path)
-            target = found.path.with_suffix(".mo")
-            files.write_bytes_atomic(target, catalog.compile_mo(po, use_fuzzy=use_fuzzy))
-            numbers = catalog.stats(po)
-            left_out = numbers.untranslated + (0 if use_fuzzy else numbers.fuzzy)
-            note = f" ({left_out} left out: untranslated or fuzzy)" if left_out else ""
-            click.echo(f"{target}: {numbers.translated + (numbers.fuzzy if use_fuzzy else 0)} messages{note}")
-            count += 1
-        if not count:
-            raise ToolkitError("no catalogs found (run `redbox catalog init LANG` first)", str(locales))
-    except ToolkitError as error:
-        raise _fail(error) from None
+    count = 0
+    for found in find_catalogs(locales, languages):
+        po = _read_po(found.path)
+        target = found.path.with_suffix(".mo")
+        files.write_bytes_atomic(target, catalog.compile_mo(po, use_fuzzy=use_fuzzy))
+        numbers = catalog.stats(po)
+        left_out = numbers.untranslated + (0 if use_fuzzy else numbers.fuzzy)
+        note = f" ({left_out} left out: untranslated or fuzzy)" if left_out else ""
+        click.echo(f"{target}: {numbers.translated + (numbers.fuzzy if use_fuzzy else 0)} messages{note}")
+        count += 1
+    if not count:
+        raise ToolkitError("no catalogs found (run `redbox catalog init LANG` first)", str(locales))
 
 
 @catalog_group.command(
@@ -281,19 +266,16 @@ Examples:
 @language_option
 def stats_command(locales: Path, languages: tuple[str, ...]) -> None:
     """How much of each catalog is translated, fuzzy, untranslated and obsolete."""
-    try:
-        count = 0
-        for found in find_catalogs(locales, languages):
-            numbers = catalog.stats(_read_po(found.path))
-            click.echo(
-                f"{found.path}: {numbers.translated}/{numbers.total} translated ({numbers.percent:.0f}%), "
-                f"{numbers.fuzzy} fuzzy, {numbers.untranslated} untranslated, {numbers.obsolete} obsolete"
-            )
-            count += 1
-        if not count:
-            raise ToolkitError("no catalogs found (run `redbox catalog init LANG` first)", str(locales))
-    except ToolkitError as error:
-        raise _fail(error) from None
+    count = 0
+    for found in find_catalogs(locales, languages):
+        numbers = catalog.stats(_read_po(found.path))
+        click.echo(
+            f"{found.path}: {numbers.translated}/{numbers.total} translated ({numbers.percent:.0f}%), "
+            f"{numbers.fuzzy} fuzzy, {numbers.untranslated} untranslated, {numbers.obsolete} obsolete"
+        )
+        count += 1
+    if not count:
+        raise ToolkitError("no catalogs found (run `redbox catalog init LANG` first)", str(locales))
 
 
 COMMANDS: list[click.Command] = [catalog_group]

@@ -12,6 +12,7 @@ import click
 
 from toolkit import files
 from toolkit.align.sidecar import timings_path
+from toolkit.cli.common import read_text
 from toolkit.config import RedboxConfig, parse_clock, parse_config
 from toolkit.errors import ToolkitError
 from toolkit.formats import get_format, get_writer
@@ -74,10 +75,7 @@ def load_config(path: Path = Path("pyproject.toml")) -> RedboxConfig:
     """``[tool.redbox]`` of the current directory's ``pyproject.toml`` (defaults when there is none)."""
     if files.modified_ns(path) is None:
         return RedboxConfig()
-    try:
-        return parse_config(files.read_text(path).text, str(path))
-    except ToolkitError as error:
-        raise click.ClickException(str(error)) from None
+    return parse_config(files.read_text(path).text, str(path))
 
 
 def merged_options(config: RedboxConfig, given: dict[str, Any]) -> SubtitleOptions:
@@ -121,14 +119,7 @@ class Loaded:
 
 
 def load_transcript(path: Path) -> Loaded:
-    decoded = files.read_text(path)
-    if decoded.legacy:
-        # The encoding was guessed: say so, so that a wrong guess does not go unnoticed.
-        click.echo(
-            f"{path}: note: read as {decoded.encoding.upper()} (legacy Korean encoding); "
-            "subtitles are written in UTF-8",
-            err=True,
-        )
+    decoded = read_text(path)
     # The same checks as `redbox check`: a label outside the cast would otherwise reach the
     # viewer as a wrong name, so it stops the build like a parse error does.
     transcript, problems = check_transcript_text(decoded.text, str(path))
@@ -234,17 +225,14 @@ def subtitles_command(
     options = merged_options(config, given)
     if format_id is None:
         format_id = "vtt" if output.lower().endswith(".vtt") else "srt"
-    try:
-        loaded = load_transcript(transcript)
-        _fail_on_errors(loaded)
-        if loaded.problems:
-            click.echo(format_text(loaded.problems), err=True)
-        language = language or loaded.transcript.language or "en"
-        outputs, warnings = render(
-            loaded, language, [format_id], options, config, locales or Path(config.locales)
-        )
-    except ToolkitError as error:
-        raise click.ClickException(str(error)) from None
+    loaded = load_transcript(transcript)
+    _fail_on_errors(loaded)
+    if loaded.problems:
+        click.echo(format_text(loaded.problems), err=True)
+    language = language or loaded.transcript.language or "en"
+    outputs, warnings = render(
+        loaded, language, [format_id], options, config, locales or Path(config.locales)
+    )
     if warnings:
         click.echo(format_text(warnings), err=True)
     if options.strict and (warnings or loaded.problems):
@@ -253,10 +241,7 @@ def subtitles_command(
     if output == "-":
         click.echo(data, nl=False)  # bytes go out unchanged (CRLF, UTF-8)
         return
-    try:
-        files.write_bytes_atomic(Path(output), data)
-    except ToolkitError as error:
-        raise click.ClickException(str(error)) from None
+    files.write_bytes_atomic(Path(output), data)
     click.echo(f"wrote {output}", err=True)
 
 

@@ -10,28 +10,13 @@ import click
 from toolkit import files
 from toolkit.align.sidecar import timings_path
 from toolkit.checking import CHECKED_SUFFIXES, TRANSCRIPT_SUFFIXES, Document, check_documents
-from toolkit.decoding import DecodedText, decode_text
-from toolkit.errors import DecodeError, ToolkitError
+from toolkit.cli.common import note_encoding, read_text
+from toolkit.decoding import decode_text
+from toolkit.errors import ToolkitError
 from toolkit.importer import import_raw
 from toolkit.report import FORMATS, format_github, format_json, format_text
 from toolkit.transcript import format_transcript
 from toolkit.validate import check_transcript_text
-
-
-def note_encoding(decoded: DecodedText, source: str) -> None:
-    """Tell the user when a legacy encoding was assumed, so they can confirm it."""
-    if decoded.legacy:
-        click.echo(f"{source}: note: read as {decoded.encoding.upper()} (legacy Korean encoding); "
-                   "redbox writes UTF-8", err=True)
-
-
-def read_text_or_fail(path: Path) -> DecodedText:
-    try:
-        decoded = files.read_text(path)
-    except ToolkitError as error:
-        raise click.ClickException(str(error)) from None
-    note_encoding(decoded, str(path))
-    return decoded
 
 
 def _split_speakers(value: str | None) -> list[str] | None:
@@ -65,12 +50,9 @@ def import_command(
     The first line becomes the title, the paragraphs before the first speaker label the
     description, and the labels the cast (proposed on stderr when --speakers is omitted).
     """
-    decoded = read_text_or_fail(raw)
-    try:
-        result = import_raw(decoded.text, str(raw), speakers=_split_speakers(speakers),
-                            episode=episode, language=language)
-    except ToolkitError as error:
-        raise click.ClickException(str(error)) from None
+    decoded = read_text(raw)
+    result = import_raw(decoded.text, str(raw), speakers=_split_speakers(speakers),
+                        episode=episode, language=language)
     if result.proposed_speakers is not None:
         click.echo(f"{raw}: note: speakers proposed from the labels found: "
                    f"{', '.join(result.proposed_speakers)} (pass --speakers to confirm or correct)", err=True)
@@ -83,10 +65,7 @@ def import_command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            files.write_text_atomic(output, text)
-        except ToolkitError as error:
-            raise click.ClickException(str(error)) from None
+        files.write_text_atomic(output, text)
         click.echo(f"wrote {output} ({len(result.transcript.turns)} turns)", err=True)
     if problems:
         click.echo(format_text(problems), err=True)
@@ -99,10 +78,7 @@ def _timings_of(path: Path) -> tuple[str, str] | None:
     timings = Path(timings_path(path))
     if not path.name.endswith(TRANSCRIPT_SUFFIXES) or files.modified_ns(timings) is None:
         return None
-    try:
-        return str(timings), files.read_text(timings).text
-    except ToolkitError as error:
-        raise click.ClickException(str(error)) from None
+    return str(timings), files.read_text(timings).text
 
 
 @click.command(
@@ -137,10 +113,7 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool) -> None:
         try:
             data = files.read_bytes(path)
             decoded = decode_text(data, source)
-        except DecodeError as error:
-            documents.append(Document(source, None, unreadable=error.message))
-            continue
-        except ToolkitError as error:
+        except ToolkitError as error:  # unreadable or undecodable: reported with the others
             documents.append(Document(source, None, unreadable=error.message))
             continue
         note_encoding(decoded, source)
