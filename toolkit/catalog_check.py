@@ -35,7 +35,7 @@ from toolkit.catalog import (
     parse_po,
 )
 from toolkit.errors import CatalogError
-from toolkit.limits import ENGLISH, KOREAN, base_language, limits_for, text_width
+from toolkit.limits import ENGLISH, HANGUL_RE, KOREAN, base_language, limits_for, text_width
 from toolkit.model import Problem, Severity, Transcript
 from toolkit.timing import TimingOptions, speech_ms, speech_rate
 
@@ -48,7 +48,6 @@ MIN_DISPLAY_MS = 833
 _BRACKETS = re.compile(r"\[[^\[\]]*\]")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _DOUBLED = re.compile(r"(?<!\w)(\w+)\s+\1(?!\w)", re.IGNORECASE)
-_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
 
 
 def _problem(source: str, line: int, severity: Severity, code: str, message: str) -> Problem:
@@ -119,7 +118,7 @@ def _check_entry(
         for mark, wide in (("?", "？"), ("!", "！")):
             if mark in original and mark not in target and wide not in target:
                 add("warning", "CAT005", f"{what}: the source has {mark!r}, the translation does not")
-        has_hangul = bool(_HANGUL.search(target))
+        has_hangul = bool(HANGUL_RE.search(target))
         if language == "ko" and not has_hangul:
             add(
                 "error",

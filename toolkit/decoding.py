@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from toolkit.errors import DecodeError
+from toolkit.limits import is_hangul
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,6 @@ class DecodedText:
     def legacy(self) -> bool:
         """True when the encoding was guessed rather than certain (worth telling the user)."""
         return self.encoding in ("euc-kr", "cp949")
-
-
-def _is_hangul(char: str) -> bool:
-    code = ord(char)
-    return 0xAC00 <= code <= 0xD7A3 or 0x3131 <= code <= 0x318E or 0x1100 <= code <= 0x11FF
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -52,7 +48,7 @@ def _plausible_korean(text: str) -> bool:
     wide = [char for char in text if ord(char) > 0x7F]
     if not wide:
         return False
-    hangul = sum(1 for char in wide if _is_hangul(char))
+    hangul = sum(1 for char in wide if is_hangul(char))
     punctuation = sum(1 for char in wide if unicodedata.category(char).startswith(("P", "Z")))
     return (hangul + punctuation) / len(wide) >= 0.9 and hangul > 0
 

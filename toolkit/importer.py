@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.errors import TranscriptError
+from toolkit.limits import is_hangul
 from toolkit.model import Transcript
-from toolkit.transcript import is_hangul, match_label, parse_transcript
+from toolkit.transcript import match_label, parse_transcript
 
 
 @dataclass(frozen=True)

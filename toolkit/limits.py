@@ -9,6 +9,7 @@ Both: at most 2 lines, 5/6 s to 7 s a cue, 2 frames between cues.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -53,6 +54,19 @@ def limits_for(language: str) -> LanguageLimits:
     16
     """
     return _BY_LANGUAGE.get(base_language(language), OTHER)
+
+
+#: Hangul syllables, jamo and compatibility jamo: what makes text Korean.
+HANGUL_RE = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
+
+
+def is_hangul(char: str) -> bool:
+    """True for a Hangul syllable or jamo.
+
+    >>> is_hangul("조"), is_hangul("A"), is_hangul("漢")
+    (True, False, False)
+    """
+    return HANGUL_RE.match(char) is not None
 
 
 def is_wide(char: str) -> bool:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from toolkit.limits import HANGUL_RE
 from toolkit.model import Problem, Severity, Transcript, Turn
 from toolkit.timecode import format_clock
 
@@ -53,16 +54,10 @@ _LABEL_PREFIX_RE = re.compile(
     rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
     r"[ \t]*:"
 )
-_HANGUL_RE = re.compile("[\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")
 #: A lone ``[timestamp]`` before a label, used to report malformed stamps on lines that
 #: otherwise look like turns.
 _STAMP_RE = re.compile(r"^(?:(?P<h>\d{1,3}):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,3}))?$")
 _HEADER_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-
-
-def is_hangul(char: str) -> bool:
-    code = ord(char)
-    return 0xAC00 <= code <= 0xD7A3 or 0x3131 <= code <= 0x318E or 0x1100 <= code <= 0x11FF
 
 
 def looks_like_name(name: str) -> bool:
@@ -76,8 +71,8 @@ def looks_like_name(name: str) -> bool:
     (True, False, True)
     """
     words = name.split()
-    # (_HANGUL_RE finds what is_hangul accepts; an ASCII name has none.)
-    if not name.isascii() and all(_HANGUL_RE.search(word) for word in words):
+    # (HANGUL_RE finds what is_hangul accepts; an ASCII name has none.)
+    if not name.isascii() and all(HANGUL_RE.search(word) for word in words):
         return len(words) <= 2 and all(len(word) <= 5 for word in words)
     return all(word[0].isupper() for word in words)
 

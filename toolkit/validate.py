@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 
 from babel import Locale, UnknownLocaleError
 
+from toolkit.limits import is_hangul
 from toolkit.model import Problem, Transcript
-from toolkit.transcript import is_hangul, parse_transcript
+from toolkit.transcript import parse_transcript
 
 #: code -> (severity, short name). Severity is the default; ``--strict`` fails on warnings too.
 RULES: dict[str, tuple[str, str]] = {
