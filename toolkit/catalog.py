@@ -171,17 +171,20 @@ _STRING_PATTERN = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
 _KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
 _KEYWORD_PATTERN = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
-#: One string without escapes on its own line: the quotes, nothing after them.
+#: One string without escapes on its own line: the quotes, nothing after them (captured, or not).
 _PLAIN_STRING = r'"([^"\\\n]*+)"\n'
+_ANY_PLAIN_STRING = r'"[^"\\\n]*+"\n'
+#: The comment lines of a message in their usual order: translator, extracted, references, flags.
+_TRANSLATOR_LINES = r"(?:#(?:[^.:,|~\n][^\n]*+)?\n)*+"
+_EXTRACTED_LINES = r"(?:#\.[^\n]*+\n)*+"
+_REFERENCE_LINES = r"(?:#:[^\n]*+\n)*+"
+_FLAG_LINES = r"(?:#,[^\n]*+\n)*+"
 #: A whole active message in the shape redbox and msgcat write: comments in the usual order,
 #: one-line strings without escapes, then a blank line or the end of the file. Read in one
 #: step it gives the same entry as the line-by-line reader, which takes every other shape
 #: (and so reports every error). Possessive quantifiers: no line can be given back usefully.
 _SIMPLE_ENTRY = re.compile(
-    r"((?:#(?:[^.:,|~\n][^\n]*+)?\n)*+)"  # translator comments
-    r"((?:#\.[^\n]*+\n)*+)"  # extracted comments
-    r"((?:#:[^\n]*+\n)*+)"  # references
-    r"((?:#,[^\n]*+\n)*+)"  # flags
+    rf"({_TRANSLATOR_LINES})({_EXTRACTED_LINES})({_REFERENCE_LINES})({_FLAG_LINES})"
     rf"(?:#\| msgctxt {_PLAIN_STRING})?"
     rf"(?:#\| msgid {_PLAIN_STRING})?"
     rf"(?:msgctxt {_PLAIN_STRING})?"
@@ -189,6 +192,19 @@ _SIMPLE_ENTRY = re.compile(
     rf"msgstr {_PLAIN_STRING}"
     r"(?:\n|\Z)"
 )
+#: The same message, capturing only its extracted comments, msgctxt and msgid.
+_TURN_FIELDS = re.compile(
+    rf"{_TRANSLATOR_LINES}({_EXTRACTED_LINES}){_REFERENCE_LINES}{_FLAG_LINES}"
+    rf"(?:#\| msgctxt {_ANY_PLAIN_STRING})?"
+    rf"(?:#\| msgid {_ANY_PLAIN_STRING})?"
+    rf"(?:msgctxt {_PLAIN_STRING})?"
+    rf"msgid {_PLAIN_STRING}"
+    rf"msgstr {_ANY_PLAIN_STRING}"
+    r"(?:\n|\Z)"
+)
+#: Messages of that shape and nothing else, to the end of the file (atomic repeats: each is
+#: matched exactly as ``_SIMPLE_ENTRY.match`` or ``_TURN_FIELDS.findall`` matches it at its place).
+_SIMPLE_BODY = re.compile(rf"(?>{_SIMPLE_ENTRY.pattern})*+")
 _WRITE_ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -441,23 +457,8 @@ class _Parser:
         translator, extracted, references, flags, previous_msgctxt, previous_msgid, msgctxt, msgid, msgstr = (
             match.groups()
         )
-        # Each comment line right-stripped, its mark and one space after it dropped (as _comment).
-        translator_comments = (
-            [
-                text[2:] if text[1:2] == " " else text[1:]
-                for text in map(str.rstrip, translator[:-1].split("\n"))
-            ]
-            if translator
-            else []
-        )
-        extracted_comments = (
-            [
-                text[3:] if text[2:3] == " " else text[2:]
-                for text in map(str.rstrip, extracted[:-1].split("\n"))
-            ]
-            if extracted
-            else []
-        )
+        translator_comments = _comments(translator, "#") if translator else []
+        extracted_comments = _comments(extracted, "#.") if extracted else []
         # Each line's words (or comma-separated flags), as if the lines were one.
         reference_list = references.replace("\n#:", " ")[2:].split() if references else []
         flag_list = (
@@ -544,6 +545,11 @@ def parse_po(data: bytes, source: str = "<po>") -> PoFile:
 
 
 def _parse_po(data: bytes, source: str) -> PoFile:
+    return parse_po_text(_po_text(data, source), source)
+
+
+def _po_text(data: bytes, source: str) -> str:
+    """PO bytes as text: UTF-8 (a BOM dropped), ``\\n`` line ends."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -553,7 +559,7 @@ def _parse_po(data: bytes, source: str) -> PoFile:
         raise CatalogError(
             "not UTF-8 (redbox catalogs are UTF-8; check Content-Type)", source, line
         ) from None
-    return parse_po_text(text.replace("\r\n", "\n"), source)
+    return text.replace("\r\n", "\n")
 
 
 def _string_field(keyword: str, value: str, prefix: str = "") -> list[str]:
@@ -759,11 +765,45 @@ def _word_similarity(old_words: list[str], new_words: list[str], old: str, new: 
     if not old_words and not new_words:
         return 1.0 if normalize_text(old) == normalize_text(new) else 0.0
     total = len(old_words) + len(new_words)
-    # Upper bound first (shared words, order ignored): most pairs are rejected without a diff.
-    shared = sum((Counter(old_words) & Counter(new_words)).values())
+    # Upper bounds first, so most pairs are rejected without a diff: the shorter text's
+    # length, then the words shared (order ignored; a set does when no word repeats).
+    if 2 * min(len(old_words), len(new_words)) / total < EDIT_SIMILARITY:
+        return 0.0
+    old_set, new_set = set(old_words), set(new_words)
+    if len(old_set) == len(old_words) and len(new_set) == len(new_words):
+        shared = len(old_set & new_set)
+    else:
+        shared = sum((Counter(old_words) & Counter(new_words)).values())
     if 2 * shared / total < EDIT_SIMILARITY:
         return 0.0
-    return difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).ratio()
+    return diff_ratio(old_words, new_words)
+
+
+def diff_ratio(old: Sequence[str], new: Sequence[str]) -> float:
+    """``difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()``, quicker for the usual edit.
+
+    When neither side repeats a word and the stretches between the common start and the
+    common end share no word, those two runs are the only matching blocks the matcher can
+    find, so the ratio is theirs; anything else goes to difflib.
+
+    >>> diff_ratio(["i", "was", "startled"], ["i", "was", "so", "startled"])
+    0.8571428571428571
+    """
+    old_size, new_size = len(old), len(new)
+    shorter = min(old_size, new_size)
+    start = 0
+    while start < shorter and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < shorter - start and old[old_size - 1 - end] == new[new_size - 1 - end]:
+        end += 1
+    if (
+        len(set(old)) == old_size
+        and len(set(new)) == new_size
+        and set(old[start : old_size - end]).isdisjoint(new[start : new_size - end])
+    ):
+        return 2.0 * (start + end) / (old_size + new_size) if old_size + new_size else 1.0
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()
 
 
 def match_sequences(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tuple[int, int]]:
@@ -923,6 +963,74 @@ def known_turns(po: PoFile) -> list[KnownTurn]:
     return turns
 
 
+def read_known_turns(data: bytes, source: str = "<po>") -> list[KnownTurn]:
+    """``known_turns(parse_po(data, source))``, without building the messages when it can.
+
+    A template redbox wrote is a header and then messages in the one shape
+    :data:`_SIMPLE_ENTRY` reads; for such a file two regular-expression passes give the
+    turns (about a quarter of the time of reading the whole file, which
+    ``redbox catalog update`` would do only to learn the turn ids). Any other file, and any
+    file with a problem (which the reader then reports with its line), is read in full.
+    """
+    text = _po_text(data, source)
+    header_end = text.find("\n\n") + 2
+    if header_end < 2 or _SIMPLE_BODY.fullmatch(text, header_end) is None:
+        return known_turns(parse_po_text(text, source))
+    try:
+        header = parse_po_text(text[:header_end], source)
+    except CatalogError:
+        header = PoFile()
+    if not header.header_line or header.entries:
+        return known_turns(parse_po_text(text, source))  # no header first: the reader decides
+    turns: list[KnownTurn] = []
+    keys: set[tuple[str, str]] = set()
+    found = _TURN_FIELDS.findall(text, header_end)
+    for extracted, context, msgid in found:
+        keys.add((context, msgid))
+        if "/" not in context:  # not a turn (see is_turn_context)
+            continue
+        if extracted.startswith("#. speaker: "):  # the usual first comment
+            speaker = extracted[12 : extracted.index("\n")].rstrip()
+        else:
+            speaker = PoEntry("", extracted_comments=_comments(extracted, "#.")).comment("speaker")
+        turns.append(KnownTurn(context.split("/", 1)[1], speaker, msgid))
+    if len(keys) < len(found) or ("", "") in keys:
+        # A message given twice, or a second header (or an empty msgctxt the pattern cannot
+        # tell from none): the reader decides, and reports the problem with its line.
+        return known_turns(parse_po_text(text, source))
+    return turns
+
+
+def _comments(block: str, mark: str) -> list[str]:
+    """The comments of consecutive ``mark`` lines, kept as the reader keeps them.
+
+    Each line is right-stripped, and its mark and one space after it dropped (as ``_comment``).
+    """
+    size = len(mark)
+    return [
+        text[size + 1 :] if text[size : size + 1] == " " else text[size:]
+        for text in map(str.rstrip, block[:-1].split("\n"))
+    ]
+
+
+def template_date_if_unchanged(old: bytes, new: bytes) -> str | None:
+    """The ``POT-Creation-Date`` of the template file ``old`` when it equals ``new`` but for that date.
+
+    ``redbox catalog update`` then keeps the file as it is (and its date), so running it
+    twice changes nothing.
+    """
+    old_date = _CREATION_DATE_LINE.search(old)
+    new_date = _CREATION_DATE_LINE.search(new)
+    if old_date is None or new_date is None:
+        return None
+    if old[: old_date.start()] != new[: new_date.start()] or old[old_date.end() :] != new[new_date.end() :]:
+        return None
+    return old_date.group(1).decode("utf-8")
+
+
+_CREATION_DATE_LINE = re.compile(rb'^"POT-Creation-Date: ([^"\\\n]*)\\n"$', re.MULTILINE)
+
+
 # ------------------------------------------------------------------------------ extract
 
 
@@ -942,8 +1050,13 @@ def _speaker_order(transcript: Transcript) -> list[str]:
     return names
 
 
-def extract(transcript: Transcript, *, previous: PoFile | None = None, creation_date: str) -> PoFile:
-    """The template (POT) of a transcript; turn ids are carried over from ``previous`` (a POT or PO).
+def extract(
+    transcript: Transcript, *, previous: PoFile | Sequence[KnownTurn] | None = None, creation_date: str
+) -> PoFile:
+    """The template (POT) of a transcript; turn ids are carried over from ``previous``.
+
+    ``previous`` is the last template (or a translation), or the turns it knows
+    (:func:`known_turns`, :func:`read_known_turns`).
 
     ``creation_date`` is written as ``POT-Creation-Date`` (``YYYY-MM-DD HH:MM+ZZZZ``), so the
     output depends on the inputs alone.
@@ -952,7 +1065,9 @@ def extract(transcript: Transcript, *, previous: PoFile | None = None, creation_
         return _extract(transcript, previous, creation_date)
 
 
-def _extract(transcript: Transcript, previous: PoFile | None, creation_date: str) -> PoFile:
+def _extract(
+    transcript: Transcript, previous: PoFile | Sequence[KnownTurn] | None, creation_date: str
+) -> PoFile:
     episode = episode_slug(transcript)
     source = transcript.source
     speakers = _speaker_order(transcript)
@@ -981,9 +1096,9 @@ def _extract(transcript: Transcript, previous: PoFile | None, creation_date: str
                 references=[f"{source}:{line}"],
             )
         )
-    ids = assign_turn_ids(
-        [(turn.speaker, turn.text) for turn in transcript.turns], known_turns(previous) if previous else []
-    )
+    if isinstance(previous, PoFile):
+        previous = known_turns(previous)
+    ids = assign_turn_ids([(turn.speaker, turn.text) for turn in transcript.turns], previous or [])
     for number, (turn, turn_id) in enumerate(zip(transcript.turns, ids, strict=True), start=1):
         comments = [f"speaker: {turn.speaker}", f"turn: {number}"]
         if turn.anchor_ms is not None:

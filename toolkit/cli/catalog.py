@@ -96,16 +96,24 @@ def _extract_one(transcript: Transcript, locales: Path) -> tuple[catalog.PoFile,
     """Write the episode's template; return it and what happened."""
     episode = catalog.episode_slug(transcript)
     target = template_path(locales, episode)
-    previous = _read_po(target) if _exists(target) else None
-    if previous is None:
+    old_bytes = files.read_bytes(target) if _exists(target) else None
+    previous: list[catalog.KnownTurn] = []
+    if old_bytes is not None:
+        previous = catalog.read_known_turns(old_bytes, str(target))
+    else:
         # No template yet: take turn ids from a translation, if one exists.
         for found in find_catalogs(locales, episodes=[episode]):
-            previous = _read_po(found.path)
+            previous = catalog.read_known_turns(files.read_bytes(found.path), str(found.path))
             break
     template = catalog.extract(transcript, previous=previous, creation_date=_now())
-    if previous is not None and _exists(target) and catalog.same_messages(previous, template):
-        return previous, f"{target}: unchanged"
-    files.write_bytes_atomic(target, catalog.write_po(template))
+    new_bytes = catalog.write_po(template)
+    if old_bytes is not None:
+        old_date = catalog.template_date_if_unchanged(old_bytes, new_bytes)
+        if old_date is not None:
+            # The file already says this: keep it, and its date, so the translations' stay too.
+            template.set_header("POT-Creation-Date", old_date)
+            return template, f"{target}: unchanged"
+    files.write_bytes_atomic(target, new_bytes)
     return template, f"{target}: {len(template.entries)} messages"
 
 

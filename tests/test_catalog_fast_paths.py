@@ -1,0 +1,155 @@
+"""The quick ways through a catalog give exactly what the slow, general ones give.
+
+``redbox catalog update`` reads large catalogs through regular-expression fast paths;
+each is checked here against the general code on PO text built to be awkward: every
+comment kind in and out of order, escapes, multi-line strings, empty and missing
+contexts, duplicates, obsolete entries, a missing header, CRLF line ends.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import catalog
+from toolkit.errors import CatalogError
+
+HEADER = 'msgid ""\nmsgstr ""\n"Language: ko\\n"\n"POT-Creation-Date: 2026-11-26 12:00+0000\\n"\n'
+
+_comment_lines = st.lists(
+    st.sampled_from(
+        [
+            "# translator note",
+            "#",
+            "#. speaker: Joy",
+            "#. speaker: Dasom  ",
+            "#.speaker: Ilhyeok",
+            "#.  speaker: All",
+            "#. turn: 3",
+            "#.",
+            "#: transcripts/ep.txt:4",
+            "#: a.txt:1 b.txt:2",
+            "#, fuzzy",
+            "#, fuzzy, c-format",
+            '#| msgid "Old text."',
+            '#| msgctxt "ep/old"',
+        ]
+    ),
+    max_size=4,
+)
+_contexts = st.sampled_from(
+    [None, '"ep/a1"', '"ep/a2"', '"speaker"', '"title"', '""', '"ep/a\\"3"', '""\n"ep/a4"']
+)
+_msgids = st.sampled_from(['"Hi."', '"Hi."', '"Right"', '""', '"Two\\nlines"', '""\n"Wrapped "\n"text."'])
+_msgstrs = st.sampled_from(['""', '"안녕."', '"조이"', '""\n"두 줄"'])
+
+
+@st.composite
+def _entries(draw: st.DrawFn) -> str:
+    lines = list(draw(_comment_lines))
+    context = draw(_contexts)
+    if context is not None:
+        lines.append(f"msgctxt {context}")
+    lines.append(f"msgid {draw(_msgids)}")
+    lines.append(f"msgstr {draw(_msgstrs)}")
+    text = "\n".join(lines)
+    if draw(st.integers(0, 9)) == 0:  # now and then an obsolete entry
+        text = "\n".join(f"#~ {line}" for line in text.split("\n") if not line.startswith("#"))
+    return text
+
+
+@st.composite
+def _turn_entries(draw: st.DrawFn) -> str:
+    """A turn as redbox writes it (ids from a small set, so some repeat)."""
+    speaker = draw(st.sampled_from(["Joy", "조이", "Dasom "]))
+    turn_id = draw(st.sampled_from(["a1", "a2", "b7", "c9", "d4", "e5", "f6", "g7", "h8"]))
+    text = draw(st.sampled_from(["Hi.", "Right", "맞아요", "100% sure"]))
+    comments = f"#. speaker: {speaker}\n#. turn: 1\n#: ep.txt:3\n"
+    return f'{comments}msgctxt "ep/{turn_id}"\nmsgid "{text}"\nmsgstr ""'
+
+
+@st.composite
+def po_texts(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):  # a tidy file as redbox writes it, maybe with one odd message
+        entries = draw(st.lists(_turn_entries(), max_size=8))
+        if draw(st.booleans()):
+            entries.insert(draw(st.integers(0, len(entries))), draw(_entries()))
+        return "\n\n".join([HEADER.rstrip("\n"), *entries]) + "\n"
+    entries = draw(st.lists(st.one_of(_entries(), _turn_entries()), max_size=8))
+    separators = draw(st.lists(st.sampled_from(["\n\n", "\n", "\n\n\n"]), min_size=len(entries)))
+    body = "".join(separator + entry for separator, entry in zip(separators, entries, strict=False))
+    header = HEADER + draw(st.sampled_from(["\n", ""])) if draw(st.booleans()) or not body else ""
+    text = header + body.lstrip("\n") + draw(st.sampled_from(["\n", "", "\n\n"]))
+    if draw(st.integers(0, 4)) == 0:
+        text = text.replace("\n", "\r\n")
+    return text
+
+
+def _outcome(read: object, data: bytes) -> object:
+    try:
+        return read(data)  # type: ignore[operator]
+    except CatalogError as error:
+        return ("error", error.message, error.line)
+
+
+def _slow_known_turns(data: bytes) -> list[catalog.KnownTurn]:
+    return catalog.known_turns(catalog.parse_po(data, "x.pot"))
+
+
+@settings(max_examples=400)
+@given(po_texts())
+def test_known_turns_read_quickly_are_those_of_the_whole_file(text: str) -> None:
+    data = text.encode("utf-8")
+    fast = _outcome(lambda d: catalog.read_known_turns(d, "x.pot"), data)
+    assert fast == _outcome(_slow_known_turns, data)
+
+
+@settings(max_examples=400)
+@given(po_texts())
+def test_messages_read_in_one_step_are_those_read_line_by_line(text: str) -> None:
+    data = text.encode("utf-8")
+    fast = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
+    with mock.patch.object(catalog, "_SIMPLE_ENTRY", re.compile(r"(?!)")):  # never matches
+        slow = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
+    assert fast == slow
+
+
+def test_a_redbox_template_is_read_quickly() -> None:
+    template = catalog.PoFile(
+        headers=[("Language", "")],
+        entries=[
+            catalog.PoEntry("Hi.", msgctxt="ep/a1", extracted_comments=["speaker: Joy", "turn: 1"]),
+            catalog.PoEntry("Joy", msgctxt="speaker"),
+        ],
+    )
+    data = catalog.write_po(template)
+    with mock.patch.object(catalog, "parse_po_text", wraps=catalog.parse_po_text) as reader:
+        turns = catalog.read_known_turns(data)
+    assert turns == [catalog.KnownTurn("a1", "Joy", "Hi.")]
+    assert len(reader.call_args_list) == 1  # the header alone, not the whole file
+    assert reader.call_args.args[0].count("msgid") == 1
+
+
+@given(
+    st.lists(st.sampled_from("abcdefg"), max_size=9),
+    st.lists(st.sampled_from("abcdefgxyz"), max_size=9),
+    st.booleans(),
+)
+def test_diff_ratio_is_difflibs(old: list[str], new: list[str], similar: bool) -> None:
+    if similar:  # mostly the same words, as an edited turn has
+        new = old[: len(new) // 2] + new[len(new) // 2 : len(new) // 2 + 2] + old[len(new) // 2 :]
+    expected = difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()
+    assert catalog.diff_ratio(old, new) == expected
+
+
+def test_template_unchanged_but_for_its_date_keeps_the_date() -> None:
+    old = (HEADER + '\nmsgctxt "ep/a1"\nmsgid "Hi."\nmsgstr ""\n').encode()
+    new = old.replace(b"2026-11-26 12:00", b"2026-12-01 09:30")
+    assert catalog.template_date_if_unchanged(old, new) == "2026-11-26 12:00+0000"
+    assert catalog.template_date_if_unchanged(old, new.replace(b"Hi.", b"Hi!")) is None
+    assert catalog.template_date_if_unchanged(old, new.replace(b"Language: ko", b"Language: en")) is None
+    assert catalog.template_date_if_unchanged(old.replace(b"POT-Creation", b"X-Creation"), new) is None
