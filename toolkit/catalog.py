@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from toolkit.errors import CatalogError
 from toolkit.model import Problem, Transcript, Turn
+from toolkit.timecode import format_clock
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -192,19 +193,16 @@ _SIMPLE_ENTRY = re.compile(
     rf"msgstr {_PLAIN_STRING}"
     r"(?:\n|\Z)"
 )
-#: The same message, capturing only its extracted comments, msgctxt and msgid.
+#: The same message, capturing all of it, then its extracted comments, msgctxt and msgid.
 _TURN_FIELDS = re.compile(
-    rf"{_TRANSLATOR_LINES}({_EXTRACTED_LINES}){_REFERENCE_LINES}{_FLAG_LINES}"
+    rf"({_TRANSLATOR_LINES}({_EXTRACTED_LINES}){_REFERENCE_LINES}{_FLAG_LINES}"
     rf"(?:#\| msgctxt {_ANY_PLAIN_STRING})?"
     rf"(?:#\| msgid {_ANY_PLAIN_STRING})?"
     rf"(?:msgctxt {_PLAIN_STRING})?"
     rf"msgid {_PLAIN_STRING}"
     rf"msgstr {_ANY_PLAIN_STRING}"
-    r"(?:\n|\Z)"
+    r"(?:\n|\Z))"
 )
-#: Messages of that shape and nothing else, to the end of the file (atomic repeats: each is
-#: matched exactly as ``_SIMPLE_ENTRY.match`` or ``_TURN_FIELDS.findall`` matches it at its place).
-_SIMPLE_BODY = re.compile(rf"(?>{_SIMPLE_ENTRY.pattern})*+")
 _WRITE_ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -244,13 +242,27 @@ def unescape(literal: str, source: str = "", line: int = 0) -> str:
     return _ESCAPE_PATTERN.sub(decode, literal)
 
 
+def needs_escape(text: str) -> bool:
+    r"""True when ``text`` holds a character a PO string literal writes escaped (``\``, ``"``, a control).
+
+    >>> needs_escape("100% sure"), needs_escape('say "hi"'), needs_escape("a\tb")
+    (False, True, True)
+    """
+    # str.isprintable rejects every control character and scans much faster than a
+    # character-class regex; only text it rejects for another reason (a no-break space,
+    # say) needs the exact test.
+    if text.isprintable():
+        return '"' in text or "\\" in text
+    return _NEEDS_ESCAPE.search(text) is not None
+
+
 def escape(text: str) -> str:
     r"""``text`` as the inside of a PO string literal.
 
     >>> escape('say "hi"\n')
     'say \\"hi\\"\\n'
     """
-    if _NEEDS_ESCAPE.search(text) is None:
+    if not needs_escape(text):
         return text
     return text.translate(_ESCAPE_TABLE)
 
@@ -449,47 +461,52 @@ class _Parser:
             or self.is_obsolete
         )
 
-    def simple_entry(self, match: re.Match[str], number: int, lines: int) -> None:
-        """Take a message matched by ``_SIMPLE_ENTRY`` while idle: its ``lines`` lines start at ``number``.
+    def simple_entries(self, text: str, position: int, number: int) -> tuple[int, int]:
+        """Take the messages ``_SIMPLE_ENTRY`` matches one after another from ``position`` (line ``number``).
 
-        Does exactly what :meth:`feed` does with the same lines, comment by comment.
+        Called while idle; does exactly what :meth:`feed` does with the same lines, comment
+        by comment. Returns the position and line number where such messages stop.
         """
-        translator, extracted, references, flags, previous_msgctxt, previous_msgid, msgctxt, msgid, msgstr = (
-            match.groups()
-        )
-        translator_comments = _comments(translator, "#") if translator else []
-        extracted_comments = _comments(extracted, "#.") if extracted else []
-        # Each line's words (or comma-separated flags), as if the lines were one.
-        reference_list = references.replace("\n#:", " ")[2:].split() if references else []
-        flag_list = (
-            [flag.strip() for flag in flags.replace("\n#,", ",")[2:].split(",") if flag.strip()]
-            if flags
-            else []
-        )
-        # The msgstr line is the last, or the one before the blank line that ends the message.
-        msgid_line = number + lines - (3 if match.string[match.end() - 2] == "\n" else 2)
-        entry = PoEntry(
-            msgid,
-            msgstr,
-            msgctxt,
-            None,
-            [],
-            translator_comments,
-            extracted_comments,
-            reference_list,
-            flag_list,
-            previous_msgctxt,
-            previous_msgid,
-            msgid_line,
-        )
-        if msgctxt is None and msgid == "":
-            self._store(entry)  # the header, or a second one
-            return
-        key = (msgctxt, msgid)  # what _store does for every other message
-        if key in self.seen:
-            raise self.fail(f"duplicate message (first defined on line {self.seen[key]})", msgid_line)
-        self.seen[key] = msgid_line
-        self.po.entries.append(entry)
+        match_entry, count, seen, entries = _SIMPLE_ENTRY.match, text.count, self.seen, self.po.entries
+        while (match := match_entry(text, position)) is not None:
+            end = match.end()
+            lines = count("\n", position, end)
+            translator, extracted, references, flags, old_context, old_msgid, msgctxt, msgid, msgstr = (
+                match.groups()
+            )
+            # Each line's words (or comma-separated flags), as if the lines were one.
+            reference_list = references.replace("\n#:", " ")[2:].split() if references else []
+            flag_list = (
+                [flag.strip() for flag in flags.replace("\n#,", ",")[2:].split(",") if flag.strip()]
+                if flags
+                else []
+            )
+            # The msgstr line is the last, or the one before the blank line that ends the message.
+            msgid_line = number + lines - (3 if text[end - 2] == "\n" else 2)
+            entry = PoEntry(
+                msgid,
+                msgstr,
+                msgctxt,
+                None,
+                [],
+                _comments(translator, "#") if translator else [],
+                _comments(extracted, "#.") if extracted else [],
+                reference_list,
+                flag_list,
+                old_context,
+                old_msgid,
+                msgid_line,
+            )
+            position, number = end, number + lines
+            if msgctxt is None and msgid == "":
+                self._store(entry)  # the header, or a second one
+                continue
+            key = (msgctxt, msgid)  # what _store does for every other message
+            if key in seen:
+                raise self.fail(f"duplicate message (first defined on line {seen[key]})", msgid_line)
+            seen[key] = msgid_line
+            entries.append(entry)
+        return position, number
 
     def _header(self, entry: PoEntry) -> None:
         self.po.header_line = entry.line
@@ -513,18 +530,11 @@ def parse_po_text(text: str, source: str = "<po>") -> PoFile:
     ('ko', '조이', 5)
     """
     parser = _Parser(source)
-    simple_entry = _SIMPLE_ENTRY.match
     position, number, idle = 0, 1, True
     while True:
-        # Messages in the usual shape in one step, everything else line by line.
+        # Messages in the usual shape a whole message at a time, everything else line by line.
         if idle:
-            match = simple_entry(text, position)
-            if match is not None:
-                position = match.end()
-                lines = text.count("\n", match.start(), position)
-                parser.simple_entry(match, number, lines)
-                number += lines
-                continue
+            position, number = parser.simple_entries(text, position, number)
         end = text.find("\n", position)
         if end < 0:
             parser.feed(text[position:], number)
@@ -613,14 +623,15 @@ def _entry_text(entry: PoEntry) -> str:
     msgctxt, msgid, msgstr = entry.msgctxt, entry.msgid, entry.msgstr
     strings = msgid + msgstr if msgctxt is None else msgctxt + msgid + msgstr
     if (
-        _NEEDS_ESCAPE.search(strings) is not None  # also finds line breaks
+        needs_escape(strings)  # also finds line breaks
         or entry.msgid_plural is not None
         or entry.previous_msgid is not None
         or entry.previous_msgctxt is not None
     ):
         return "\n".join(_entry_lines(entry))
     # One-line strings without escapes: _string_field would give `keyword "text"` for each.
-    text = "".join([f"{line}\n" for line in _comment_lines("#", entry.translator_comments)])
+    translator = entry.translator_comments
+    text = "".join([f"{line}\n" for line in _comment_lines("#", translator)]) if translator else ""
     extracted = entry.extracted_comments
     if extracted:
         text += "\n".join([f"#. {comment}".rstrip() if comment else "#." for comment in extracted]) + "\n"
@@ -889,6 +900,9 @@ def _match_middle(
 
 def _longest_increasing(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest run of ``candidates`` (sorted by first item) whose second items increase."""
+    values = [value for _, value in candidates]
+    if values == sorted(values):
+        return candidates  # nothing moved (the usual edit): all of them (the values are distinct)
     tails: list[int] = []
     tail_index: list[int] = []
     parent: list[int] = [-1] * len(candidates)
@@ -922,8 +936,9 @@ def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTu
     >>> assign_turn_ids([("Ilhyeok", "New line."), ("Joy", "Hello there!"), ("Dasom", "Right")], old)
     ['7af58aa7', 'aa', 'bb']
     """
-    old_keys = [(turn.speaker, normalize_text(turn.text)) for turn in previous]
-    new_keys = [(speaker, normalize_text(text)) for speaker, text in turns]
+    # One string per turn (hashed once, compared at C speed) rather than a (speaker, text) pair.
+    old_keys = [f"{turn.speaker}\x1f{normalize_text(turn.text)}" for turn in previous]
+    new_keys = [f"{speaker}\x1f{normalize_text(text)}" for speaker, text in turns]
     ids: list[str | None] = [None] * len(turns)
     anchors_old: list[int] = []
     anchors_new: list[int] = []
@@ -967,38 +982,41 @@ def read_known_turns(data: bytes, source: str = "<po>") -> list[KnownTurn]:
     """``known_turns(parse_po(data, source))``, without building the messages when it can.
 
     A template redbox wrote is a header and then messages in the one shape
-    :data:`_SIMPLE_ENTRY` reads; for such a file two regular-expression passes give the
+    :data:`_SIMPLE_ENTRY` reads; for such a file one regular-expression pass gives the
     turns (about a quarter of the time of reading the whole file, which
     ``redbox catalog update`` would do only to learn the turn ids). Any other file, and any
     file with a problem (which the reader then reports with its line), is read in full.
     """
     text = _po_text(data, source)
     header_end = text.find("\n\n") + 2
-    if header_end < 2 or _SIMPLE_BODY.fullmatch(text, header_end) is None:
+    found = _TURN_FIELDS.findall(text, header_end) if header_end >= 2 else []
+    # The messages found follow one another to the end of the file when their lengths add
+    # up to it; anything else (a message in another shape, stray text) leaves a gap.
+    if not found or sum([len(message[0]) for message in found]) != len(text) - header_end:
         return known_turns(parse_po_text(text, source))
     try:
         header = parse_po_text(text[:header_end], source)
     except CatalogError:
         header = PoFile()
-    if not header.header_line or header.entries:
-        return known_turns(parse_po_text(text, source))  # no header first: the reader decides
-    turns: list[KnownTurn] = []
-    keys: set[tuple[str, str]] = set()
-    found = _TURN_FIELDS.findall(text, header_end)
-    for extracted, context, msgid in found:
-        keys.add((context, msgid))
-        if "/" not in context:  # not a turn (see is_turn_context)
-            continue
-        if extracted.startswith("#. speaker: "):  # the usual first comment
-            speaker = extracted[12 : extracted.index("\n")].rstrip()
-        else:
-            speaker = PoEntry("", extracted_comments=_comments(extracted, "#.")).comment("speaker")
-        turns.append(KnownTurn(context.split("/", 1)[1], speaker, msgid))
-    if len(keys) < len(found) or ("", "") in keys:
-        # A message given twice, or a second header (or an empty msgctxt the pattern cannot
-        # tell from none): the reader decides, and reports the problem with its line.
+    keys = {(context, msgid) for _, _, context, msgid in found}
+    if not header.header_line or header.entries or len(keys) < len(found) or ("", "") in keys:
+        # No header first, a message given twice, or a second header (or an empty msgctxt
+        # the pattern cannot tell from none): the reader decides, and reports any problem.
         return known_turns(parse_po_text(text, source))
-    return turns
+    return [
+        KnownTurn(
+            context[context.index("/") + 1 :],
+            extracted[12 : extracted.index("\n")].rstrip()  # the usual first comment
+            if extracted.startswith("#. speaker: ")
+            else PoEntry("", extracted_comments=_comments(extracted, "#.")).comment("speaker"),
+            msgid,
+        )
+        for _, extracted, context, msgid in found
+        if "/" in context  # a turn (see is_turn_context)
+    ]
+
+
+_SPACE_AT_LINE_END = re.compile(r"\s\n")  # \s is what str.rstrip strips
 
 
 def _comments(block: str, mark: str) -> list[str]:
@@ -1006,6 +1024,14 @@ def _comments(block: str, mark: str) -> list[str]:
 
     Each line is right-stripped, and its mark and one space after it dropped (as ``_comment``).
     """
+    prefix = f"{mark} "
+    if (
+        block.startswith(prefix)
+        and block.count(f"\n{prefix}") == block.count("\n") - 1
+        and _SPACE_AT_LINE_END.search(block) is None
+    ):
+        # Every line is `mark comment` with nothing to strip: one split (the usual comments).
+        return block[len(prefix) : -1].split(f"\n{prefix}")
     size = len(mark)
     return [
         text[size + 1 :] if text[size : size + 1] == " " else text[size:]
@@ -1102,7 +1128,7 @@ def _extract(
     for number, (turn, turn_id) in enumerate(zip(transcript.turns, ids, strict=True), start=1):
         comments = [f"speaker: {turn.speaker}", f"turn: {number}"]
         if turn.anchor_ms is not None:
-            comments.append(f"time: {_clock(turn.anchor_ms)}")
+            comments.append(f"time: {format_clock(turn.anchor_ms)}")
         # (positional: msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, translator comments,
         # extracted comments, references, flags)
         context, reference = f"{episode}/{turn_id}", f"{source}:{turn.line}"
@@ -1126,38 +1152,6 @@ def _extract(
         f"Made by redbox from {source}: one message per speaker name and per turn.",
     ]
     return PoFile(headers=headers, header_comments=comments, header_flags=["fuzzy"], entries=entries)
-
-
-def _clock(ms: int) -> str:
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
-def _content(entry: PoEntry) -> tuple[object, ...]:
-    return (
-        entry.msgctxt,
-        entry.msgid,
-        entry.msgstr,
-        entry.msgid_plural,
-        entry.msgstr_plural,
-        entry.translator_comments,
-        entry.extracted_comments,
-        entry.references,
-        entry.flags,
-        entry.previous_msgctxt,
-        entry.previous_msgid,
-    )
-
-
-def same_messages(first: PoFile, second: PoFile) -> bool:
-    """True when two catalogs differ at most in their header (e.g. only the creation date)."""
-    if len(first.entries) != len(second.entries) or len(first.obsolete) != len(second.obsolete):
-        return False
-    # Stops at the first difference: after an edit that is usually near the top.
-    pairs = zip([*first.entries, *first.obsolete], [*second.entries, *second.obsolete], strict=True)
-    return all(_content(one) == _content(other) for one, other in pairs)
 
 
 # --------------------------------------------------------------------------------- init
@@ -1245,6 +1239,19 @@ class UpdateReport:
 
 def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     """``new`` (from the template) with ``old``'s translation; True when it became fuzzy."""
+    if (
+        not old.flags
+        and not new.flags
+        and not old.translator_comments
+        and old.msgid == new.msgid
+        and old.msgid_plural is None
+        and new.msgid_plural is None
+        and not old.msgstr_plural
+    ):
+        # The usual unchanged message: what the general case below gives it, in one step.
+        return PoEntry(
+            new.msgid, old.msgstr, new.msgctxt, None, [], [], new.extracted_comments, new.references, []
+        ), False
     flags = (
         [*new.flags, *(flag for flag in old.flags if flag not in new.flags)] if old.flags else list(new.flags)
     )
@@ -1308,21 +1315,24 @@ def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
     by_key: dict[tuple[str | None, str], PoEntry] = {}
     obsolete_by_context: dict[str, PoEntry] = {}
     obsolete_by_key: dict[tuple[str | None, str], PoEntry] = {}
+    # (entry.key and is_turn_context, inline: these loops see every message)
     for entry in po.obsolete:
-        obsolete_by_key[entry.key] = entry
-        if is_turn_context(entry.msgctxt):
-            obsolete_by_context[entry.msgctxt or ""] = entry
+        context = entry.msgctxt
+        obsolete_by_key[context, entry.msgid] = entry
+        if context is not None and "/" in context:
+            obsolete_by_context[context] = entry
     for entry in po.entries:
-        by_key[entry.key] = entry
-        if is_turn_context(entry.msgctxt):
-            by_context[entry.msgctxt or ""] = entry
+        context = entry.msgctxt
+        by_key[context, entry.msgid] = entry
+        if context is not None and "/" in context:
+            by_context[context] = entry
     memory: dict[str, PoEntry] | None = None  # built on the first new turn
     used: set[int] = set()
     revived: set[int] = set()
     counts = {"kept": 0, "fuzzied": 0, "new": 0, "prefilled": 0, "revived": 0}
     entries: list[PoEntry] = []
     for new in template.entries:
-        old = by_key.get(new.key)
+        old = by_key.get((new.msgctxt, new.msgid))
         if old is None and is_turn_context(new.msgctxt):
             old = by_context.get(new.msgctxt or "")
         if old is not None and id(old) in used:
