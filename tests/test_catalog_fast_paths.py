@@ -118,6 +118,18 @@ def test_messages_read_in_one_step_are_those_read_line_by_line(text: str) -> Non
     assert fast == slow
 
 
+@settings(max_examples=300)
+@given(po_texts())
+def test_reading_for_an_update_drops_only_the_template_fields(text: str) -> None:
+    data = text.encode("utf-8")
+    whole = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
+    lean = _outcome(lambda d: catalog.parse_po(d, "x.po", template_fields=False), data)
+    if isinstance(whole, catalog.PoFile):
+        for entry in [*whole.entries, *whole.obsolete]:
+            entry.extracted_comments, entry.references = [], []
+    assert lean == whole
+
+
 def test_a_redbox_template_is_read_quickly() -> None:
     template = catalog.PoFile(
         headers=[("Language", "")],

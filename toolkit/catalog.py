@@ -268,10 +268,15 @@ def escape(text: str) -> str:
 
 
 class _Parser:
-    """A line-by-line PO reader that keeps every comment, header and line number."""
+    """A line-by-line PO reader that keeps every comment, header and line number.
 
-    def __init__(self, source: str) -> None:
+    With ``template_fields`` false the extracted comments and references of the messages
+    are read (and checked) but not kept (see :func:`parse_po`).
+    """
+
+    def __init__(self, source: str, template_fields: bool = True) -> None:
         self.source = source
+        self.template_fields = template_fields
         self.po = PoFile()
         self.seen: dict[tuple[str | None, str], int] = {}
         self._reset()
@@ -421,8 +426,8 @@ class _Parser:
             msgid_plural=values.get("msgid_plural"),
             msgstr_plural=[value for _, value in plural_forms],
             translator_comments=self.translator_comments,
-            extracted_comments=self.extracted_comments,
-            references=self.references,
+            extracted_comments=self.extracted_comments if self.template_fields else [],
+            references=self.references if self.template_fields else [],
             flags=self.flags,
             previous_msgctxt="".join(self.previous["msgctxt"]) if "msgctxt" in self.previous else None,
             previous_msgid="".join(self.previous["msgid"]) if "msgid" in self.previous else None,
@@ -468,6 +473,7 @@ class _Parser:
         by comment. Returns the position and line number where such messages stop.
         """
         match_entry, count, seen, entries = _SIMPLE_ENTRY.match, text.count, self.seen, self.po.entries
+        template_fields = self.template_fields
         while (match := match_entry(text, position)) is not None:
             end = match.end()
             lines = count("\n", position, end)
@@ -475,7 +481,9 @@ class _Parser:
                 match.groups()
             )
             # Each line's words (or comma-separated flags), as if the lines were one.
-            reference_list = references.replace("\n#:", " ")[2:].split() if references else []
+            reference_list = (
+                references.replace("\n#:", " ")[2:].split() if references and template_fields else []
+            )
             flag_list = (
                 [flag.strip() for flag in flags.replace("\n#,", ",")[2:].split(",") if flag.strip()]
                 if flags
@@ -490,7 +498,7 @@ class _Parser:
                 None,
                 [],
                 _comments(translator, "#") if translator else [],
-                _comments(extracted, "#.") if extracted else [],
+                _comments(extracted, "#.") if extracted and template_fields else [],
                 reference_list,
                 flag_list,
                 old_context,
@@ -521,15 +529,17 @@ class _Parser:
             self.po.headers.append((name.strip(), value.strip()))
 
 
-def parse_po_text(text: str, source: str = "<po>") -> PoFile:
+def parse_po_text(text: str, source: str = "<po>", *, template_fields: bool = True) -> PoFile:
     """Read a PO or POT file's text; raise :class:`CatalogError` (with its line) when it does not parse.
+
+    ``template_fields``: see :func:`parse_po`.
 
     >>> text = 'msgid ""\\nmsgstr "Language: ko\\\\n"\\n\\n'
     >>> po = parse_po_text(text + 'msgctxt "speaker"\\nmsgid "Joy"\\nmsgstr "조이"\\n')
     >>> po.language, po.entries[0].msgstr, po.entries[0].line
     ('ko', '조이', 5)
     """
-    parser = _Parser(source)
+    parser = _Parser(source, template_fields)
     position, number, idle = 0, 1, True
     while True:
         # Messages in the usual shape a whole message at a time, everything else line by line.
@@ -548,14 +558,16 @@ def parse_po_text(text: str, source: str = "<po>") -> PoFile:
     return parser.po
 
 
-def parse_po(data: bytes, source: str = "<po>") -> PoFile:
-    """Read PO bytes (UTF-8, as every redbox catalog is written)."""
+def parse_po(data: bytes, source: str = "<po>", *, template_fields: bool = True) -> PoFile:
+    """Read PO bytes (UTF-8, as every redbox catalog is written).
+
+    With ``template_fields`` false, the messages' extracted comments (``#.``) and
+    references (``#:``) are checked but not kept: :func:`update` replaces them with the
+    template's, so a catalog read only to be updated need not build them (about a
+    third of the reading time at 20,000 messages).
+    """
     with paused_gc():
-        return _parse_po(data, source)
-
-
-def _parse_po(data: bytes, source: str) -> PoFile:
-    return parse_po_text(_po_text(data, source), source)
+        return parse_po_text(_po_text(data, source), source, template_fields=template_fields)
 
 
 def _po_text(data: bytes, source: str) -> str:
@@ -793,9 +805,11 @@ def _word_similarity(old_words: list[str], new_words: list[str], old: str, new: 
 def diff_ratio(old: Sequence[str], new: Sequence[str]) -> float:
     """``difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()``, quicker for the usual edit.
 
-    When neither side repeats a word and the stretches between the common start and the
-    common end share no word, those two runs are the only matching blocks the matcher can
-    find, so the ratio is theirs; anything else goes to difflib.
+    The usual edit leaves a common start and a common end around stretches that share no
+    word. Every match off those two runs then pairs words said more than once (on one side
+    or the other), in runs no longer than the longest run of such words in ``old``; when
+    that is shorter than both common runs, the matcher (longest block first) finds exactly
+    the two, so the ratio is theirs. Anything else goes to difflib.
 
     >>> diff_ratio(["i", "was", "startled"], ["i", "was", "so", "startled"])
     0.8571428571428571
@@ -808,12 +822,18 @@ def diff_ratio(old: Sequence[str], new: Sequence[str]) -> float:
     end = 0
     while end < shorter - start and old[old_size - 1 - end] == new[new_size - 1 - end]:
         end += 1
-    if (
-        len(set(old)) == old_size
-        and len(set(new)) == new_size
-        and set(old[start : old_size - end]).isdisjoint(new[start : new_size - end])
-    ):
-        return 2.0 * (start + end) / (old_size + new_size) if old_size + new_size else 1.0
+    ratio = 2.0 * (start + end) / (old_size + new_size) if old_size + new_size else 1.0
+    if not set(old[start : old_size - end]).isdisjoint(new[start : new_size - end]):
+        return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()
+    if len(set(old)) == old_size and len(set(new)) == new_size:
+        return ratio  # no word said twice: no match off the two runs at all
+    repeated = {word for side in (old, new) for word, count in Counter(side).items() if count > 1}
+    longest = run = 0
+    for word in old:
+        run = run + 1 if word in repeated else 0
+        longest = max(longest, run)
+    if longest < min(start, end):
+        return ratio
     return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()
 
 
@@ -1311,53 +1331,51 @@ def update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
 
 
 def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
-    by_context: dict[str, PoEntry] = {}
-    by_key: dict[tuple[str | None, str], PoEntry] = {}
-    obsolete_by_context: dict[str, PoEntry] = {}
-    obsolete_by_key: dict[tuple[str | None, str], PoEntry] = {}
     # (entry.key and is_turn_context, inline: these loops see every message)
-    for entry in po.obsolete:
-        context = entry.msgctxt
-        obsolete_by_key[context, entry.msgid] = entry
-        if context is not None and "/" in context:
-            obsolete_by_context[context] = entry
-    for entry in po.entries:
-        context = entry.msgctxt
-        by_key[context, entry.msgid] = entry
-        if context is not None and "/" in context:
-            by_context[context] = entry
+    by_key = {(entry.msgctxt, entry.msgid): entry for entry in po.entries}
+    by_context: dict[str | None, PoEntry] = {
+        entry.msgctxt: entry for entry in po.entries if entry.msgctxt is not None and "/" in entry.msgctxt
+    }
+    obsolete_by_key = {(entry.msgctxt, entry.msgid): entry for entry in po.obsolete}
+    obsolete_by_context: dict[str | None, PoEntry] = {
+        entry.msgctxt: entry for entry in po.obsolete if entry.msgctxt is not None and "/" in entry.msgctxt
+    }
     memory: dict[str, PoEntry] | None = None  # built on the first new turn
     used: set[int] = set()
     revived: set[int] = set()
-    counts = {"kept": 0, "fuzzied": 0, "new": 0, "prefilled": 0, "revived": 0}
+    kept = fuzzied = new_turns = prefilled = revived_count = 0
     entries: list[PoEntry] = []
     for new in template.entries:
-        old = by_key.get((new.msgctxt, new.msgid))
-        if old is None and is_turn_context(new.msgctxt):
-            old = by_context.get(new.msgctxt or "")
+        context, msgid = new.msgctxt, new.msgid
+        is_turn = context is not None and "/" in context
+        old = by_key.get((context, msgid))
+        if old is None and is_turn:
+            old = by_context.get(context)
         if old is not None and id(old) in used:
             old = None
-        source = "active"
+        from_obsolete = False
         if old is None:
-            old = obsolete_by_key.get(new.key)
-            if old is None and is_turn_context(new.msgctxt):
-                old = obsolete_by_context.get(new.msgctxt or "")
+            old = obsolete_by_key.get((context, msgid))
+            if old is None and is_turn:
+                old = obsolete_by_context.get(context)
             if old is not None and id(old) in revived:
                 old = None
-            source = "obsolete"
+            from_obsolete = True
         if old is not None:
-            (used if source == "active" else revived).add(id(old))
-            merged, fuzzied = _carry(old, new)
+            (revived if from_obsolete else used).add(id(old))
+            merged, made_fuzzy = _carry(old, new)
             entries.append(merged)
-            if source == "obsolete":
-                counts["revived"] += 1
-            counts["fuzzied" if fuzzied else "kept"] += 1
+            revived_count += from_obsolete
+            if made_fuzzy:
+                fuzzied += 1
+            else:
+                kept += 1
             continue
         twin = None
-        if is_turn_context(new.msgctxt):
+        if is_turn:
             if memory is None:
                 memory = _translation_memory(po)
-            twin = memory.get(normalize_text(new.msgid))
+            twin = memory.get(normalize_text(msgid))
         if twin is not None:
             entries.append(
                 replace(
@@ -1368,18 +1386,18 @@ def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
                     line=0,
                 )
             )
-            counts["prefilled"] += 1
+            prefilled += 1
         else:
-            entries.append(replace(new, line=0))
-            counts["new"] += 1
+            entries.append(_copy(new))
+            new_turns += 1
     gone = [
-        replace(entry, previous_msgctxt=None, previous_msgid=None, line=0)
+        _copy(entry, keep_previous=False)
         for entry in po.entries
         if id(entry) not in used and (entry.translated or entry.translator_comments)
     ]
     gone_keys = {entry.key for entry in gone}
     kept_obsolete = [
-        replace(entry, line=0)
+        _copy(entry)
         for entry in po.obsolete
         if id(entry) not in revived and entry.key not in gone_keys  # the newer copy wins
     ]
@@ -1395,8 +1413,26 @@ def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
         result.set_header("POT-Creation-Date", creation)
     if po.language:
         _ensure_plural_forms(result, po.language)
-    report = UpdateReport(obsoleted=len(gone), **counts)
+    report = UpdateReport(kept, fuzzied, new_turns, prefilled, revived_count, len(gone))
     return result, report
+
+
+def _copy(entry: PoEntry, *, keep_previous: bool = True) -> PoEntry:
+    """``replace(entry, line=0)`` (without ``#|`` when not ``keep_previous``), several times quicker."""
+    return PoEntry(
+        entry.msgid,
+        entry.msgstr,
+        entry.msgctxt,
+        entry.msgid_plural,
+        entry.msgstr_plural,
+        entry.translator_comments,
+        entry.extracted_comments,
+        entry.references,
+        entry.flags,
+        entry.previous_msgctxt if keep_previous else None,
+        entry.previous_msgid if keep_previous else None,
+        0,
+    )
 
 
 # ------------------------------------------------------------------------- compile/stats

@@ -155,43 +155,72 @@ def _label_match(line: str) -> tuple[re.Match[str], str] | None:
     return match, line[match.end() :].strip()
 
 
-class _TurnBuilder:
-    """A turn being read: its label, then its text lines (stripped; "" for a blank line)."""
+#: What decides a body line's label: its speaker, the name's column, where the label's text
+#: starts, and the stamp (or None) with its column; see :func:`_key_label`.
+_Found = tuple[str, int, int, str | None, int]
+#: :func:`_key_label`'s answer for a line that may have a stamp: ask :func:`_stamped_label`.
+_STAMPED: _Found = ("", 0, 0, None, 0)
 
-    __slots__ = ("anchor_ms", "end_line", "label_column", "line", "lines", "speaker")
 
-    def __init__(self, speaker: str, line: int, label_column: int, anchor_ms: int | None) -> None:
-        self.speaker = speaker
-        self.line = line
-        self.label_column = label_column
-        self.anchor_ms = anchor_ms
-        self.lines: list[str] = []
-        self.end_line = 0
+def _name_of(matched: str, names: dict[str, str | None]) -> str | None:
+    """The speaker for a name as :data:`LABEL_RE` matched it, or None when it does not
+    :func:`looks_like_name`; remembered in ``names`` (a parse meets few distinct names)."""
+    try:
+        return names[matched]
+    except KeyError:
+        name = names[matched] = " ".join(matched.split()) if looks_like_name(matched) else None
+        return name
 
-    def add(self, text: str, line_number: int) -> None:
-        self.lines.append(text)
-        if text:
-            self.end_line = line_number
 
-    def build(self) -> Turn:
-        if len(self.lines) == 1:
-            text = self.lines[0]  # the usual one-line turn: one paragraph (or none)
-        else:
-            while self.lines and not self.lines[-1]:
-                self.lines.pop()
-            paragraphs: list[str] = []
-            current: list[str] = []
-            for line_text in self.lines:
-                if line_text:
-                    current.append(line_text)
-                elif current:
-                    paragraphs.append("\n".join(current))
-                    current = []
-            if current:
-                paragraphs.append("\n".join(current))
-            text = "\n\n".join(paragraphs)
-        end_line = self.end_line or self.line
-        return Turn(self.speaker, text, self.line, end_line, self.anchor_ms, self.label_column)
+def _key_label(key: str, names: dict[str, str | None]) -> _Found | None:
+    """The label of any line that starts with ``key``: the line up to its first colon and the
+    character after it (if any). None when such a line is no label, :data:`_STAMPED` when ``key``
+    holds a ``"["`` before its colon.
+
+    Without a stamp a label's colon is the line's first (neither an indent nor a name holds
+    one), and :data:`_LABEL_PREFIX_RE` reads nothing after it: :func:`_label_match` then
+    only checks the character after the colon. So the key decides, and a parse computes
+    this once per distinct key (one per speaker, typically) instead of once per line.
+    """
+    colon = key.index(":")
+    if "[" in key[:colon]:
+        return _STAMPED  # a stamp may hold colons: the first one need not be the label's
+    match = _LABEL_PREFIX_RE.match(key, 0, colon + 1)
+    if match is None or key[colon + 1 :] not in ("", " ", "\t"):
+        return None
+    name = _name_of(match["name"], names)
+    return None if name is None else (name, match.start("name") + 1, colon + 1, None, 0)
+
+
+def _stamped_label(line: str, names: dict[str, str | None]) -> _Found | None:
+    """The label of a line whose first colon has a ``"["`` before it, or None: as
+    :func:`_label_match`, the general way."""
+    match = _LABEL_PREFIX_RE.match(line)
+    if match is None:
+        return None
+    end = match.end()
+    if line[end : end + 1] not in ("", " ", "\t"):
+        return None
+    name = _name_of(match["name"], names)
+    if name is None:
+        return None
+    return name, match.start("name") + 1, end, match["stamp"], match.start("stamp")
+
+
+def _turn_text(lines: list[str]) -> str:
+    """A turn's text from its stripped lines ("" for a blank line): lines joined by ``"\\n"``,
+    paragraphs (runs of lines between blank ones) by ``"\\n\\n"``; leading and trailing blanks dropped."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line_text in lines:
+        if line_text:
+            current.append(line_text)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs)
 
 
 def _problem(source: str, line: int, column: int, severity: Severity, code: str, message: str) -> Problem:
@@ -255,30 +284,41 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
     problems: list[Problem] = []
     header, header_lines, body_start = _parse_header(lines, source, problems)
 
+    # Large transcripts are mostly one-line turns by a handful of speakers, so the loop keeps the
+    # turn being read in locals (not an object), builds the text only for turns of several lines,
+    # and decides a line's label once per distinct start (see _key_label), not by regex per line.
     turns: list[Turn] = []
-    current: _TurnBuilder | None = None
+    append_turn = turns.append
+    speaker = ""  # of the turn being read, "" before the first label (a name never is)
+    turn_line = label_column = end_line = 0
+    turn_anchor: int | None = None
+    label_text = ""  # the text after the turn's label
+    more: list[str] | None = None  # the turn's stripped text lines, once it has more than its label's
     stray_reported = False
     last_anchor: tuple[int, int] | None = None  # (ms, line)
+    key_labels: dict[str, _Found | None] = {}
+    names: dict[str, str | None] = {}  # a name as matched -> the speaker, or None if no name
 
-    def finish() -> None:
-        if current is None:
-            return
-        turn = current.build()
-        if not turn.text:
-            problems.append(
-                _problem(source, turn.line, turn.label_column, "error", "TRN009",
-                         f"turn by {turn.speaker} has no text")
-            )
-        turns.append(turn)
-
-    for index in range(body_start, len(lines)):
-        raw = lines[index]
-        number = index + 1
-        found = _label_match(raw)  # what match_label finds, without building a Label
+    for number, raw in enumerate(lines[body_start:], body_start + 1):
+        colon = raw.find(":")
+        if colon < 0:
+            found = None  # the common continuation line: every label has its colon
+        else:
+            key = raw[: colon + 2]
+            try:
+                found = key_labels[key]
+            except KeyError:
+                found = key_labels[key] = _key_label(key, names)
+            if found is _STAMPED:
+                found = _stamped_label(raw, names)
         if found is None:
             stripped = raw.strip()
-            if current is not None:
-                current.add(stripped, number)
+            if speaker:
+                if more is None:
+                    more = [label_text] if label_text else []
+                more.append(stripped)
+                if stripped:
+                    end_line = number
             elif stripped and not stray_reported:
                 problems.append(
                     _problem(source, number, len(raw) - len(raw.lstrip()) + 1, "error", "TRN008",
@@ -286,32 +326,44 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
                 )
                 stray_reported = True
             continue
-        finish()
-        label, label_text = found
-        stamp = label["stamp"]
-        anchor_ms: int | None = None
+        if speaker:  # finish the turn before (as after the loop)
+            text = label_text if more is None else _turn_text(more)
+            if not text:
+                problems.append(
+                    _problem(source, turn_line, label_column, "error", "TRN009",
+                             f"turn by {speaker} has no text")
+                )
+            append_turn(Turn(speaker, text, turn_line, end_line or turn_line, turn_anchor, label_column))
+        speaker, label_column, text_start, stamp, stamp_column = found
+        turn_anchor = None
         if stamp is not None:
-            stamp_column = label.start("stamp")
-            anchor_ms = parse_timestamp(stamp)
-            if anchor_ms is None:
+            turn_anchor = parse_timestamp(stamp)
+            if turn_anchor is None:
                 problems.append(
                     _problem(source, number, stamp_column, "error", "TRN010",
                              f"malformed timestamp [{stamp}]: expected [hh:mm:ss], [mm:ss] "
                              "or [mm:ss.f]")
                 )
-            elif last_anchor is not None and anchor_ms <= last_anchor[0]:
+            elif last_anchor is not None and turn_anchor <= last_anchor[0]:
                 problems.append(
                     _problem(source, number, stamp_column, "error", "TRN011",
                              f"timestamp [{stamp}] is not after the previous one "
                              f"[{format_timestamp(last_anchor[0])}] on line {last_anchor[1]}")
                 )
-                anchor_ms = None
+                turn_anchor = None
             else:
-                last_anchor = (anchor_ms, number)
-        current = _TurnBuilder(" ".join(label["name"].split()), number, label.start("name") + 1, anchor_ms)
-        if label_text:
-            current.add(label_text, number)
-    finish()
+                last_anchor = (turn_anchor, number)
+        turn_line = number
+        label_text = raw[text_start:].strip()
+        end_line = number if label_text else 0
+        more = None
+    if speaker:  # finish the last turn (as in the loop)
+        text = label_text if more is None else _turn_text(more)
+        if not text:
+            problems.append(
+                _problem(source, turn_line, label_column, "error", "TRN009", f"turn by {speaker} has no text")
+            )
+        append_turn(Turn(speaker, text, turn_line, end_line or turn_line, turn_anchor, label_column))
 
     transcript = Transcript(
         source=source, header=tuple(header), turns=tuple(turns), header_lines=header_lines

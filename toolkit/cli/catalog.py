@@ -228,7 +228,8 @@ def _update_all(transcripts: Sequence[Path], locales: Path, languages: Sequence[
         click.echo(message)
         for found in find_catalogs(locales, languages, [catalog.episode_slug(transcript)]):
             old_bytes = files.read_bytes(found.path)
-            updated, report = catalog.update(catalog.parse_po(old_bytes, str(found.path)), template)
+            old = catalog.parse_po(old_bytes, str(found.path), template_fields=False)
+            updated, report = catalog.update(old, template)
             new_bytes = catalog.write_po(updated)
             if new_bytes != old_bytes:
                 files.write_bytes_atomic(found.path, new_bytes)
