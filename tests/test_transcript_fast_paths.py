@@ -9,14 +9,16 @@ multi-word names, colons that are not labels, indents, blank lines, CR/CRLF line
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.limits import HANGUL_RE
-from toolkit.model import Problem, Severity, Transcript, Turn
+from toolkit.model import Problem, Severity, Transcript, Turn, new_turn
 from toolkit.timecode import format_clock
 from toolkit.transcript import _STAMPED, _key_label, _label_match, _stamped_label, parse_transcript
 
@@ -397,3 +399,14 @@ def test_a_long_transcript_is_parsed_as_by_the_reference() -> None:
             lines.append(f"{name}: turn {index}")
     text = "\r\n".join(lines) + "\r\n"
     assert _parsed(parse_transcript, text) == _parsed(_reference_parse_transcript, text)
+
+
+def test_new_turn_is_the_constructor_field_for_field() -> None:
+    made = new_turn("Joy", "Hi", 3, 4, 1500, 9)
+    built = Turn("Joy", "Hi", 3, 4, 1500, 9)
+    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert vars(made) == vars(built)  # every field, and nothing else
+    assert [field.name for field in dataclasses.fields(Turn)] == list(vars(made))
+    assert not hasattr(Turn, "__post_init__")  # new_turn would skip it
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.text = "changed"  # type: ignore[misc]

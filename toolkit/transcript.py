@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from toolkit.limits import HANGUL_RE
-from toolkit.model import Problem, Severity, Transcript, Turn
+from toolkit.model import Problem, Severity, Transcript, Turn, new_turn
 from toolkit.timecode import format_clock
 
 HEADER_FENCE = "---"
@@ -333,7 +333,7 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
                     _problem(source, turn_line, label_column, "error", "TRN009",
                              f"turn by {speaker} has no text")
                 )
-            append_turn(Turn(speaker, text, turn_line, end_line or turn_line, turn_anchor, label_column))
+            append_turn(new_turn(speaker, text, turn_line, end_line or turn_line, turn_anchor, label_column))
         speaker, label_column, text_start, stamp, stamp_column = found
         turn_anchor = None
         if stamp is not None:
@@ -363,7 +363,7 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
             problems.append(
                 _problem(source, turn_line, label_column, "error", "TRN009", f"turn by {speaker} has no text")
             )
-        append_turn(Turn(speaker, text, turn_line, end_line or turn_line, turn_anchor, label_column))
+        append_turn(new_turn(speaker, text, turn_line, end_line or turn_line, turn_anchor, label_column))
 
     transcript = Transcript(
         source=source, header=tuple(header), turns=tuple(turns), header_lines=header_lines
