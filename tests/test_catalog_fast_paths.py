@@ -165,3 +165,38 @@ def test_template_unchanged_but_for_its_date_keeps_the_date() -> None:
     assert catalog.template_date_if_unchanged(old, new.replace(b"Hi.", b"Hi!")) is None
     assert catalog.template_date_if_unchanged(old, new.replace(b"Language: ko", b"Language: en")) is None
     assert catalog.template_date_if_unchanged(old.replace(b"POT-Creation", b"X-Creation"), new) is None
+
+
+def test_updated_texts_reuse_the_template_only_where_that_is_exact() -> None:
+    def turn(turn_id: str, text: str) -> catalog.PoEntry:
+        return catalog.PoEntry(text, msgctxt=f"ep/{turn_id}", extracted_comments=["speaker: Joy", "turn: 1"])
+
+    template = catalog.PoFile(
+        headers=[("Language", "")],
+        entries=[
+            turn("a", "Plain."),
+            turn("b", 'Said "hi".'),
+            turn("c", "Two\nlines"),
+            turn("d", "Edited now."),
+            turn("e", "Untranslated."),
+            turn("f", "Tab."),
+        ],
+    )
+    old = catalog.PoFile(
+        headers=[("Language", "ko")],
+        entries=[
+            catalog.PoEntry("Plain.", "평범", "ep/a"),
+            catalog.PoEntry('Said "hi".', '"안녕"이라고', "ep/b"),
+            catalog.PoEntry("Two\nlines", "두\n줄", "ep/c"),
+            catalog.PoEntry("Edited.", "고친", "ep/d", translator_comments=["checked"]),
+            catalog.PoEntry("Untranslated.", "", "ep/e"),
+            catalog.PoEntry("Tab.", "탭\t", "ep/f", flags=["fuzzy"]),
+        ],
+    )
+    updated, _ = catalog.update(old, template)
+    template_texts = catalog.message_texts(template)
+    with mock.patch.object(catalog, "_entry_text", wraps=catalog._entry_text) as writer:
+        reused = catalog.updated_texts(updated, template, template_texts)
+    assert writer.call_count == 4  # only "Plain." and "Untranslated." come from the template's text
+    assert reused == catalog.message_texts(updated)
+    assert catalog.write_po(updated, reused) == catalog.write_po(updated)

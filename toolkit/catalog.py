@@ -653,8 +653,55 @@ def _entry_text(entry: PoEntry) -> str:
     return f'{text}{references}{flags}{context}msgid "{msgid}"\nmsgstr "{msgstr}"'
 
 
-def generate_po(po: PoFile) -> str:
-    """The text of a PO/POT file: unwrapped, messages in their order, obsolete entries last."""
+def message_texts(po: PoFile) -> list[str]:
+    """The text of each active message, as :func:`generate_po` writes it (without the blank line)."""
+    return [_entry_text(entry) for entry in po.entries]
+
+
+def updated_texts(po: PoFile, template: PoFile, template_texts: Sequence[str]) -> list[str]:
+    """:func:`message_texts` of ``po``, made by :func:`update` from ``template``, whose own
+    message texts are ``template_texts``: most of it is already written there.
+
+    :func:`update` gives one message per template message, in order, and an unchanged one
+    shares the template message's strings and comment lists; its text is then the
+    template's with the translation in the empty ``msgstr ""`` at its end. Any other
+    message is written in full.
+    """
+    texts: list[str] = []
+    append = texts.append
+    for entry, source, source_text in zip(po.entries, template.entries, template_texts, strict=True):
+        msgstr = entry.msgstr
+        if (
+            entry.msgid is source.msgid
+            and entry.msgctxt is source.msgctxt
+            and entry.extracted_comments is source.extracted_comments
+            and entry.references is source.references
+            and not entry.flags
+            and not entry.translator_comments
+            and entry.previous_msgid is None
+            and entry.previous_msgctxt is None
+            and entry.msgid_plural is None
+            and not source.flags
+            and not source.translator_comments
+            and source.previous_msgid is None
+            and source.previous_msgctxt is None
+            and source.msgid_plural is None
+            and source.msgstr == ""
+            and source_text.endswith('\nmsgstr ""')
+            and not needs_escape(msgstr)
+        ):
+            append(f'{source_text[:-1]}{msgstr}"')
+        else:
+            append(_entry_text(entry))
+    return texts
+
+
+def generate_po(po: PoFile, messages: Sequence[str] | None = None) -> str:
+    """The text of a PO/POT file: unwrapped, messages in their order, obsolete entries last.
+
+    ``messages``: the texts of the active messages when they are already made
+    (:func:`message_texts`, :func:`updated_texts`).
+    """
     lines = _comment_lines("#", po.header_comments)
     if po.header_flags:
         lines.append("#, " + ", ".join(po.header_flags))
@@ -663,15 +710,15 @@ def generate_po(po: PoFile) -> str:
     lines += [f'"{escape(f"{name}: {value}")}\\n"' for name, value in po.headers]
     # One blank line between messages.
     blocks = ["\n".join(lines)]
-    blocks += [_entry_text(entry) for entry in po.entries]
+    blocks += message_texts(po) if messages is None else messages
     blocks += ["\n".join(_entry_lines(entry, obsolete=True)) for entry in po.obsolete]
     return "\n\n".join(blocks) + "\n"
 
 
-def write_po(po: PoFile) -> bytes:
+def write_po(po: PoFile, messages: Sequence[str] | None = None) -> bytes:
     """:func:`generate_po` as UTF-8 bytes."""
     with paused_gc():
-        return generate_po(po).encode("utf-8")
+        return generate_po(po, messages).encode("utf-8")
 
 
 # ----------------------------------------------------------------------- turn identity

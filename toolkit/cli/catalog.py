@@ -92,8 +92,8 @@ def find_catalogs(
         yield found
 
 
-def _extract_one(transcript: Transcript, locales: Path) -> tuple[catalog.PoFile, str]:
-    """Write the episode's template; return it and what happened."""
+def _extract_one(transcript: Transcript, locales: Path) -> tuple[catalog.PoFile, list[str], str]:
+    """Write the episode's template; return it, the text of each of its messages, and what happened."""
     episode = catalog.episode_slug(transcript)
     target = template_path(locales, episode)
     old_bytes = files.read_bytes(target) if _exists(target) else None
@@ -106,15 +106,16 @@ def _extract_one(transcript: Transcript, locales: Path) -> tuple[catalog.PoFile,
             previous = catalog.read_known_turns(files.read_bytes(found.path), str(found.path))
             break
     template = catalog.extract(transcript, previous=previous, creation_date=_now())
-    new_bytes = catalog.write_po(template)
+    texts = catalog.message_texts(template)
+    new_bytes = catalog.write_po(template, texts)
     if old_bytes is not None:
         old_date = catalog.template_date_if_unchanged(old_bytes, new_bytes)
         if old_date is not None:
             # The file already says this: keep it, and its date, so the translations' stay too.
             template.set_header("POT-Creation-Date", old_date)
-            return template, f"{target}: unchanged"
+            return template, texts, f"{target}: unchanged"
     files.write_bytes_atomic(target, new_bytes)
-    return template, f"{target}: {len(template.entries)} messages"
+    return template, texts, f"{target}: {len(template.entries)} messages"
 
 
 locales_option = click.option(
@@ -166,7 +167,7 @@ Examples:
 def extract_command(transcripts: tuple[Path, ...], locales: Path) -> None:
     """Write locales/<episode>.pot from each transcript (default: transcripts/*.txt)."""
     for transcript in _load_transcripts(transcripts):
-        _, message = _extract_one(transcript, locales)
+        _, _, message = _extract_one(transcript, locales)
         click.echo(message)
 
 
@@ -189,7 +190,7 @@ def init_command(language: str, transcripts: tuple[Path, ...], locales: Path, fo
     except ToolkitError as error:
         raise click.BadParameter(error.message, param_hint="LANGUAGE") from None
     for transcript in _load_transcripts(transcripts):
-        template, _ = _extract_one(transcript, locales)
+        template, _, _ = _extract_one(transcript, locales)
         target = po_path(locales, language, catalog.episode_slug(transcript))
         if _exists(target) and not force:
             raise ToolkitError(
@@ -224,13 +225,13 @@ def update_command(transcripts: tuple[Path, ...], locales: Path, languages: tupl
 
 def _update_all(transcripts: Sequence[Path], locales: Path, languages: Sequence[str]) -> None:
     for transcript in _load_transcripts(transcripts):
-        template, message = _extract_one(transcript, locales)
+        template, texts, message = _extract_one(transcript, locales)
         click.echo(message)
         for found in find_catalogs(locales, languages, [catalog.episode_slug(transcript)]):
             old_bytes = files.read_bytes(found.path)
             old = catalog.parse_po(old_bytes, str(found.path), template_fields=False)
             updated, report = catalog.update(old, template)
-            new_bytes = catalog.write_po(updated)
+            new_bytes = catalog.write_po(updated, catalog.updated_texts(updated, template, texts))
             if new_bytes != old_bytes:
                 files.write_bytes_atomic(found.path, new_bytes)
             click.echo(f"{found.path}: {report.summary()}")
