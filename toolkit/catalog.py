@@ -702,23 +702,35 @@ def generate_po(po: PoFile, messages: Sequence[str] | None = None) -> str:
     ``messages``: the texts of the active messages when they are already made
     (:func:`message_texts`, :func:`updated_texts`).
     """
+    header, body = _po_parts(po, messages)
+    return header + body
+
+
+def _po_parts(po: PoFile, messages: Sequence[str] | None) -> tuple[str, str]:
+    """:func:`generate_po`'s text in two parts: the header entry, and everything after it."""
     lines = _comment_lines("#", po.header_comments)
     if po.header_flags:
         lines.append("#, " + ", ".join(po.header_flags))
     lines.append('msgid ""')
     lines.append('msgstr ""')
     lines += [f'"{escape(f"{name}: {value}")}\\n"' for name, value in po.headers]
-    # One blank line between messages.
-    blocks = ["\n".join(lines)]
+    # One blank line before each message; the file ends with a line break.
+    blocks = [""]
     blocks += message_texts(po) if messages is None else messages
     blocks += ["\n".join(_entry_lines(entry, obsolete=True)) for entry in po.obsolete]
-    return "\n\n".join(blocks) + "\n"
+    blocks[-1] += "\n"
+    return "\n".join(lines), "\n\n".join(blocks)
 
 
 def write_po(po: PoFile, messages: Sequence[str] | None = None) -> bytes:
-    """:func:`generate_po` as UTF-8 bytes."""
+    """:func:`generate_po` as UTF-8 bytes.
+
+    The header and the messages are encoded apart: an English template's messages are
+    ASCII, and stay a byte per character that way even when the header holds a curly quote.
+    """
     with paused_gc():
-        return generate_po(po, messages).encode("utf-8")
+        header, body = _po_parts(po, messages)
+        return header.encode("utf-8") + body.encode("utf-8")
 
 
 # ----------------------------------------------------------------------- turn identity
@@ -1065,15 +1077,24 @@ def read_known_turns(data: bytes, source: str = "<po>") -> list[KnownTurn]:
     ``redbox catalog update`` would do only to learn the turn ids). Any other file, and any
     file with a problem (which the reader then reports with its line), is read in full.
     """
-    text = _po_text(data, source)
-    header_end = text.find("\n\n") + 2
-    found = _TURN_FIELDS.findall(text, header_end) if header_end >= 2 else []
+    # The header and the messages are decoded apart: an English template's messages are
+    # then ASCII, which Python keeps (and the regex engine reads) a byte per character,
+    # even when the header's comment holds a curly quote.
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    data = data.replace(b"\r\n", b"\n")  # (a CR LF pair is never inside a UTF-8 character)
+    header_end = data.find(b"\n\n") + 2
+    try:
+        head, body = data[:header_end].decode("utf-8"), data[header_end:].decode("utf-8")
+    except UnicodeDecodeError:
+        header_end = 0  # the reader reports where
+    found = _TURN_FIELDS.findall(body) if header_end >= 2 else []
     # The messages found follow one another to the end of the file when their lengths add
     # up to it; anything else (a message in another shape, stray text) leaves a gap.
-    if not found or sum([len(message[0]) for message in found]) != len(text) - header_end:
-        return known_turns(parse_po_text(text, source))
+    if not found or sum([len(message[0]) for message in found]) != len(body):
+        return known_turns(parse_po(data, source))
     try:
-        header = parse_po_text(text[:header_end], source)
+        header = parse_po_text(head, source)
     except CatalogError:
         header = PoFile()
     contexts = {context for _, _, context, _ in found}  # all different: no message given twice
@@ -1090,7 +1111,7 @@ def read_known_turns(data: bytes, source: str = "<po>") -> list[KnownTurn]:
     ):
         # No header first, a message given twice, or a second header (or an empty msgctxt
         # the pattern cannot tell from none): the reader decides, and reports any problem.
-        return known_turns(parse_po_text(text, source))
+        return known_turns(parse_po(data, source))
     known_turn = tuple.__new__  # KnownTurn(id, speaker, text) without its Python-level __new__
     return [
         known_turn(
