@@ -175,6 +175,9 @@ _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 #: One string without escapes on its own line: the quotes, nothing after them (captured, or not).
 _PLAIN_STRING = r'"([^"\\\n]*+)"\n'
 _ANY_PLAIN_STRING = r'"[^"\\\n]*+"\n'
+#: One string on its own line, captured, that may still hold a quote or a backslash: the caller
+#: checks (``[^\n]`` is scanned several times faster than ``[^"\\\n]``, on the long strings).
+_LINE_STRING = r'"([^\n]*)"\n'
 #: The comment lines of a message in their usual order: translator, extracted, references, flags.
 _TRANSLATOR_LINES = r"(?:#(?:[^.:,|~\n][^\n]*+)?\n)*+"
 _EXTRACTED_LINES = r"(?:#\.[^\n]*+\n)*+"
@@ -184,13 +187,15 @@ _FLAG_LINES = r"(?:#,[^\n]*+\n)*+"
 #: one-line strings without escapes, then a blank line or the end of the file. Read in one
 #: step it gives the same entry as the line-by-line reader, which takes every other shape
 #: (and so reports every error). Possessive quantifiers: no line can be given back usefully.
+#: Its msgctxt, msgid and msgstr may still hold a quote or backslash (see _LINE_STRING): such a
+#: message is not in the shape after all.
 _SIMPLE_ENTRY = re.compile(
     rf"({_TRANSLATOR_LINES})({_EXTRACTED_LINES})({_REFERENCE_LINES})({_FLAG_LINES})"
     rf"(?:#\| msgctxt {_PLAIN_STRING})?"
     rf"(?:#\| msgid {_PLAIN_STRING})?"
-    rf"(?:msgctxt {_PLAIN_STRING})?"
-    rf"msgid {_PLAIN_STRING}"
-    rf"msgstr {_PLAIN_STRING}"
+    rf"(?:msgctxt {_LINE_STRING})?"
+    rf"msgid {_LINE_STRING}"
+    rf"msgstr {_LINE_STRING}"
     r"(?:\n|\Z)"
 )
 #: The same message, capturing all of it, then its extracted comments, msgctxt and msgid.
@@ -198,8 +203,8 @@ _TURN_FIELDS = re.compile(
     rf"({_TRANSLATOR_LINES}({_EXTRACTED_LINES}){_REFERENCE_LINES}{_FLAG_LINES}"
     rf"(?:#\| msgctxt {_ANY_PLAIN_STRING})?"
     rf"(?:#\| msgid {_ANY_PLAIN_STRING})?"
-    rf"(?:msgctxt {_PLAIN_STRING})?"
-    rf"msgid {_PLAIN_STRING}"
+    rf"(?:msgctxt {_LINE_STRING})?"
+    rf"msgid {_LINE_STRING}"
     rf"msgstr {_ANY_PLAIN_STRING}"
     r"(?:\n|\Z))"
 )
@@ -480,6 +485,8 @@ class _Parser:
             translator, extracted, references, flags, old_context, old_msgid, msgctxt, msgid, msgstr = (
                 match.groups()
             )
+            if _has_escape(msgid + msgstr if msgctxt is None else msgctxt + msgid + msgstr):
+                break  # an escape (or a stray quote): the line-by-line reader takes this message
             # Each line's words (or comma-separated flags), as if the lines were one.
             reference_list = (
                 references.replace("\n#:", " ")[2:].split() if references and template_fields else []
@@ -1091,7 +1098,11 @@ def read_known_turns(data: bytes, source: str = "<po>") -> list[KnownTurn]:
     found = _TURN_FIELDS.findall(body) if header_end >= 2 else []
     # The messages found follow one another to the end of the file when their lengths add
     # up to it; anything else (a message in another shape, stray text) leaves a gap.
-    if not found or sum([len(message[0]) for message in found]) != len(body):
+    if (
+        not found
+        or sum([len(message[0]) for message in found]) != len(body)
+        or _has_escape("".join([context + msgid for _, _, context, msgid in found]))
+    ):
         return known_turns(parse_po(data, source))
     try:
         header = parse_po_text(head, source)
@@ -1127,6 +1138,11 @@ def read_known_turns(data: bytes, source: str = "<po>") -> list[KnownTurn]:
         for _, extracted, context, msgid in found
         if "/" in context  # a turn (see is_turn_context)
     ]
+
+
+def _has_escape(strings: str) -> bool:
+    """True when PO string contents hold a quote or a backslash (see ``_LINE_STRING``)."""
+    return '"' in strings or "\\" in strings
 
 
 _SPACE_AT_LINE_END = re.compile(r"\s\n")  # \s is what str.rstrip strips
