@@ -1034,8 +1034,13 @@ def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTu
     ['7af58aa7', 'aa', 'bb']
     """
     # One string per turn (hashed once, compared at C speed) rather than a (speaker, text) pair.
-    old_keys = [f"{turn.speaker}\x1f{normalize_text(turn.text)}" for turn in previous]
-    new_keys = [f"{speaker}\x1f{normalize_text(text)}" for speaker, text in turns]
+    # Most texts are on both sides: each is normalised once.
+    normalized = {turn.text: normalize_text(turn.text) for turn in previous}
+    old_keys = [f"{turn.speaker}\x1f{normalized[turn.text]}" for turn in previous]
+    new_keys = [
+        f"{speaker}\x1f{known if (known := normalized.get(text)) is not None else normalize_text(text)}"
+        for speaker, text in turns
+    ]
     ids: list[str | None] = [None] * len(turns)
     anchors_old: list[int] = []
     anchors_new: list[int] = []
