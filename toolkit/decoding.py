@@ -54,12 +54,9 @@ def _plausible_korean(text: str) -> bool:
 
 
 def _newlines(text: str) -> tuple[str, str]:
-    if "\r\n" in text:
-        newline = "\r\n"
-    elif "\r" in text:
-        newline = "\r"
-    else:
-        newline = "\n"
+    if "\r" not in text:  # the usual file, told by the quickest scan
+        return text, "\n"
+    newline = "\r\n" if "\r\n" in text else "\r"
     return text.replace("\r\n", "\n").replace("\r", "\n"), newline
 
 

@@ -280,7 +280,9 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:  # (a quicker scan than the replacements)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     problems: list[Problem] = []
     header, header_lines, body_start = _parse_header(lines, source, problems)
 
