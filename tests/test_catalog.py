@@ -72,7 +72,7 @@ def refresh(po: PoFile, previous_template: PoFile, turns: Sequence[tuple[str, st
     template = catalog.extract(make_transcript(turns), previous=previous_template, creation_date=DATE)
     updated, _ = catalog.update(po, template)
     # `redbox catalog update` writes it reusing the template's message texts: the same bytes.
-    reused = catalog.updated_texts(updated, template, catalog.message_texts(template))
+    reused = catalog.updated_messages(updated, template, catalog.encoded_messages(template))
     assert catalog.write_po(updated, reused) == catalog.write_po(updated)
     return template, updated
 

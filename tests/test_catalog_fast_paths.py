@@ -167,7 +167,7 @@ def test_template_unchanged_but_for_its_date_keeps_the_date() -> None:
     assert catalog.template_date_if_unchanged(old.replace(b"POT-Creation", b"X-Creation"), new) is None
 
 
-def test_updated_texts_reuse_the_template_only_where_that_is_exact() -> None:
+def test_updated_messages_reuse_the_template_only_where_that_is_exact() -> None:
     def turn(turn_id: str, text: str) -> catalog.PoEntry:
         return catalog.PoEntry(text, msgctxt=f"ep/{turn_id}", extracted_comments=["speaker: Joy", "turn: 1"])
 
@@ -194,9 +194,9 @@ def test_updated_texts_reuse_the_template_only_where_that_is_exact() -> None:
         ],
     )
     updated, _ = catalog.update(old, template)
-    template_texts = catalog.message_texts(template)
+    template_messages = catalog.encoded_messages(template)
     with mock.patch.object(catalog, "_entry_text", wraps=catalog._entry_text) as writer:
-        reused = catalog.updated_texts(updated, template, template_texts)
+        reused = catalog.updated_messages(updated, template, template_messages)
     assert writer.call_count == 4  # only "Plain." and "Untranslated." come from the template's text
-    assert reused == catalog.message_texts(updated)
+    assert reused == catalog.encoded_messages(updated)
     assert catalog.write_po(updated, reused) == catalog.write_po(updated)

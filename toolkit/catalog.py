@@ -660,23 +660,24 @@ def _entry_text(entry: PoEntry) -> str:
     return f'{text}{references}{flags}{context}msgid "{msgid}"\nmsgstr "{msgstr}"'
 
 
-def message_texts(po: PoFile) -> list[str]:
-    """The text of each active message, as :func:`generate_po` writes it (without the blank line)."""
-    return [_entry_text(entry) for entry in po.entries]
+def encoded_messages(po: PoFile) -> list[bytes]:
+    """Each active message as :func:`write_po` writes it, in UTF-8 (without the blank line)."""
+    return [_entry_text(entry).encode("utf-8") for entry in po.entries]
 
 
-def updated_texts(po: PoFile, template: PoFile, template_texts: Sequence[str]) -> list[str]:
-    """:func:`message_texts` of ``po``, made by :func:`update` from ``template``, whose own
-    message texts are ``template_texts``: most of it is already written there.
+def updated_messages(po: PoFile, template: PoFile, template_messages: Sequence[bytes]) -> list[bytes]:
+    """:func:`encoded_messages` of ``po``, made by :func:`update` from ``template``, whose own
+    messages are ``template_messages``: most of it is already written there.
 
     :func:`update` gives one message per template message, in order, and an unchanged one
     shares the template message's strings and comment lists; its text is then the
     template's with the translation in the empty ``msgstr ""`` at its end. Any other
-    message is written in full.
+    message is written in full. (In bytes: a Korean translation would otherwise widen every
+    English character of the message to two bytes in memory, and back.)
     """
-    texts: list[str] = []
-    append = texts.append
-    for entry, source, source_text in zip(po.entries, template.entries, template_texts, strict=True):
+    messages: list[bytes] = []
+    append = messages.append
+    for entry, source, written in zip(po.entries, template.entries, template_messages, strict=True):
         msgstr = entry.msgstr
         if (
             entry.msgid is source.msgid
@@ -694,50 +695,40 @@ def updated_texts(po: PoFile, template: PoFile, template_texts: Sequence[str]) -
             and source.previous_msgctxt is None
             and source.msgid_plural is None
             and source.msgstr == ""
-            and source_text.endswith('\nmsgstr ""')
+            and written.endswith(b'\nmsgstr ""')
             and not needs_escape(msgstr)
         ):
-            append(f'{source_text[:-1]}{msgstr}"')
+            append(b"".join([written[:-1], msgstr.encode("utf-8"), b'"']))
         else:
-            append(_entry_text(entry))
-    return texts
+            append(_entry_text(entry).encode("utf-8"))
+    return messages
 
 
-def generate_po(po: PoFile, messages: Sequence[str] | None = None) -> str:
-    """The text of a PO/POT file: unwrapped, messages in their order, obsolete entries last.
-
-    ``messages``: the texts of the active messages when they are already made
-    (:func:`message_texts`, :func:`updated_texts`).
-    """
-    header, body = _po_parts(po, messages)
-    return header + body
+def generate_po(po: PoFile) -> str:
+    """The text of a PO/POT file: unwrapped, messages in their order, obsolete entries last."""
+    return write_po(po).decode("utf-8")
 
 
-def _po_parts(po: PoFile, messages: Sequence[str] | None) -> tuple[str, str]:
-    """:func:`generate_po`'s text in two parts: the header entry, and everything after it."""
-    lines = _comment_lines("#", po.header_comments)
-    if po.header_flags:
-        lines.append("#, " + ", ".join(po.header_flags))
-    lines.append('msgid ""')
-    lines.append('msgstr ""')
-    lines += [f'"{escape(f"{name}: {value}")}\\n"' for name, value in po.headers]
-    # One blank line before each message; the file ends with a line break.
-    blocks = [""]
-    blocks += message_texts(po) if messages is None else messages
-    blocks += ["\n".join(_entry_lines(entry, obsolete=True)) for entry in po.obsolete]
-    blocks[-1] += "\n"
-    return "\n".join(lines), "\n\n".join(blocks)
+def write_po(po: PoFile, messages: Sequence[bytes] | None = None) -> bytes:
+    """The UTF-8 bytes of a PO/POT file (see :func:`generate_po`).
 
-
-def write_po(po: PoFile, messages: Sequence[str] | None = None) -> bytes:
-    """:func:`generate_po` as UTF-8 bytes.
-
-    The header and the messages are encoded apart: an English template's messages are
-    ASCII, and stay a byte per character that way even when the header holds a curly quote.
+    ``messages``: the active messages when they are already written (:func:`encoded_messages`,
+    :func:`updated_messages`). Each part is encoded on its own: an English template's
+    messages stay a byte per character in memory even when the header holds a curly quote.
     """
     with paused_gc():
-        header, body = _po_parts(po, messages)
-        return header.encode("utf-8") + body.encode("utf-8")
+        lines = _comment_lines("#", po.header_comments)
+        if po.header_flags:
+            lines.append("#, " + ", ".join(po.header_flags))
+        lines.append('msgid ""')
+        lines.append('msgstr ""')
+        lines += [f'"{escape(f"{name}: {value}")}\\n"' for name, value in po.headers]
+        # One blank line before each message; the file ends with a line break.
+        blocks = ["\n".join(lines).encode("utf-8")]
+        blocks += encoded_messages(po) if messages is None else messages
+        blocks += ["\n".join(_entry_lines(entry, obsolete=True)).encode("utf-8") for entry in po.obsolete]
+        blocks[-1] += b"\n"
+        return b"\n\n".join(blocks)
 
 
 # ----------------------------------------------------------------------- turn identity

@@ -92,8 +92,8 @@ def find_catalogs(
         yield found
 
 
-def _extract_one(transcript: Transcript, locales: Path) -> tuple[catalog.PoFile, list[str], str]:
-    """Write the episode's template; return it, the text of each of its messages, and what happened."""
+def _extract_one(transcript: Transcript, locales: Path) -> tuple[catalog.PoFile, list[bytes], str]:
+    """Write the episode's template; return it, each of its messages as written, and what happened."""
     episode = catalog.episode_slug(transcript)
     target = template_path(locales, episode)
     old_bytes = files.read_bytes(target) if _exists(target) else None
@@ -106,7 +106,7 @@ def _extract_one(transcript: Transcript, locales: Path) -> tuple[catalog.PoFile,
             previous = catalog.read_known_turns(files.read_bytes(found.path), str(found.path))
             break
     template = catalog.extract(transcript, previous=previous, creation_date=_now())
-    texts = catalog.message_texts(template)
+    texts = catalog.encoded_messages(template)
     new_bytes = catalog.write_po(template, texts)
     if old_bytes is not None:
         old_date = catalog.template_date_if_unchanged(old_bytes, new_bytes)
@@ -240,7 +240,7 @@ def _update_all(transcripts: Sequence[Path], locales: Path, languages: Sequence[
             updated, report = catalog.update(
                 catalog.parse_po(old_bytes, str(found.path), template_fields=False), template
             )
-            new_bytes = catalog.write_po(updated, catalog.updated_texts(updated, template, texts))
+            new_bytes = catalog.write_po(updated, catalog.updated_messages(updated, template, texts))
             del updated
             if new_bytes != old_bytes:
                 files.write_bytes_atomic(found.path, new_bytes)
