@@ -14,8 +14,13 @@ ever used to pick a translation for a line.
 Why not Babel's reader and writer (Babel is used for locales and plural forms): Babel
 drops unknown headers such as ``X-Generator``, cannot read or safely write ``#|``
 previous msgids, flags ``100%`` as ``python-format``, and writes MO files whose
-msgctxt entries GNU libintl cannot find. The small codec here avoids all four and is
-fast enough for 20,000 messages well under a second.
+msgctxt entries GNU libintl cannot find. The small codec here avoids all four.
+
+Speed (``redbox catalog update`` of 20,000 messages in under a second of CPU): the
+usual message shape is read a whole message per regular-expression match, a template's
+turns in one pass, and the translation is written into the template's already encoded
+messages; every such fast path falls back to the general code for any other input and
+is checked against it with Hypothesis (``tests/test_catalog_fast_paths.py``).
 """
 
 from __future__ import annotations
