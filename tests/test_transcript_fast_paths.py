@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from toolkit.limits import HANGUL_RE
 from toolkit.model import Problem, Severity, Transcript, Turn, new_turn
 from toolkit.timecode import format_clock
-from toolkit.transcript import _STAMPED, _key_label, _label_match, _stamped_label, parse_transcript
+from toolkit.transcript import _STAMPED, _key_label, _line_label, match_label, parse_transcript
 
 # ---- The reference: toolkit/transcript.py's parser before the fast paths, names prefixed. ----
 
@@ -366,13 +366,22 @@ def test_parse_of_any_text_is_that_of_the_reference(text: str) -> None:
 @given(st.one_of(_label_lines(), _FREE_TEXT, st.sampled_from(_OTHER_LINES)))
 def test_a_line_start_decides_its_label_as_the_whole_line_does(line: str) -> None:
     colon = line.find(":")
-    expected = _label_match(line)
+    expected = _ref_label_match(line)
+    label = match_label(line)  # the public answer, the same way
+    if expected is None:
+        assert label is None
+    else:
+        match, text = expected
+        assert label is not None
+        assert label.name == " ".join(match["name"].split())
+        assert (label.text, label.stamp) == (text, match["stamp"])
+        assert (label.name_column, label.stamp_column) == (match.start("name") + 1, match.start("stamp"))
     if colon < 0:
         assert expected is None
         return
     found = _key_label(line[: colon + 2], {})
     if found is _STAMPED:  # the line is decided as a whole
-        found = _stamped_label(line, {})
+        found = _line_label(line, {})
     if expected is None:
         assert found is None
     else:

@@ -262,7 +262,7 @@ def needs_escape(text: str) -> bool:
     # character-class regex; only text it rejects for another reason (a no-break space,
     # say) needs the exact test.
     if text.isprintable():
-        return '"' in text or "\\" in text
+        return _has_escape(text)
     return _NEEDS_ESCAPE.search(text) is not None
 
 
@@ -582,18 +582,23 @@ def parse_po(data: bytes, source: str = "<po>", *, template_fields: bool = True)
         return parse_po_text(_po_text(data, source), source, template_fields=template_fields)
 
 
-def _po_text(data: bytes, source: str) -> str:
-    """PO bytes as text: UTF-8 (a BOM dropped), ``\\n`` line ends."""
+def _po_bytes(data: bytes) -> bytes:
+    """PO bytes without a BOM, with ``\\n`` line ends (a CR LF pair is never inside a UTF-8 character)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    return data.replace(b"\r\n", b"\n") if b"\r" in data else data  # (the test is a quicker scan)
+
+
+def _po_text(data: bytes, source: str) -> str:
+    """PO bytes as text: UTF-8 (a BOM dropped), ``\\n`` line ends."""
+    data = _po_bytes(data)
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise CatalogError(
             "not UTF-8 (redbox catalogs are UTF-8; check Content-Type)", source, line
         ) from None
-    return text.replace("\r\n", "\n") if "\r" in text else text  # (the test is a quicker scan)
 
 
 def _string_field(keyword: str, value: str, prefix: str = "") -> list[str]:
@@ -1088,10 +1093,7 @@ def read_known_turns(data: bytes, source: str = "<po>") -> list[KnownTurn]:
     # The header and the messages are decoded apart: an English template's messages are
     # then ASCII, which Python keeps (and the regex engine reads) a byte per character,
     # even when the header's comment holds a curly quote.
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\r" in data:
-        data = data.replace(b"\r\n", b"\n")  # (a CR LF pair is never inside a UTF-8 character)
+    data = _po_bytes(data)
     header_end = data.find(b"\n\n") + 2
     try:
         head, body = data[:header_end].decode("utf-8"), data[header_end:].decode("utf-8")

@@ -124,41 +124,23 @@ def match_label(line: str) -> Label | None:
     >>> match_label("They said: no") is None
     True
     """
-    found = _label_match(line)
-    if found is None:
-        return None
-    match, text = found
-    return Label(
-        name=" ".join(match["name"].split()),
-        text=text,
-        stamp=match["stamp"],
-        name_column=match.start("name") + 1,
-        stamp_column=match.start("stamp"),  # the "[" sits just before the stamp
-    )
-
-
-def _label_match(line: str) -> tuple[re.Match[str], str] | None:
-    """The regex match (groups ``name`` and ``stamp``) and the stripped text of a line that
-    starts a turn, else None: what :data:`LABEL_RE` and :func:`looks_like_name` decide."""
-    if ":" not in line:
-        return None  # the common continuation line: every label has its colon
     if "\n" in line:  # never in a transcript's lines; LABEL_RE's rules for line breaks apply
         match = LABEL_RE.match(line)
         if match is None or not looks_like_name(match["name"]):
             return None
-        return match, (match["text"] or "").strip()
-    match = _LABEL_PREFIX_RE.match(line)
-    if match is None or line[match.end() : match.end() + 1] not in ("", " ", "\t"):
+        name, text = " ".join(match["name"].split()), (match["text"] or "").strip()
+        return Label(name, text, match["stamp"], match.start("name") + 1, match.start("stamp"))
+    found = _line_label(line, {})
+    if found is None:
         return None
-    if not looks_like_name(match["name"]):
-        return None
-    return match, line[match.end() :].strip()
+    name, name_column, text_start, stamp, stamp_column = found
+    return Label(name, line[text_start:].strip(), stamp, name_column, stamp_column)
 
 
 #: What decides a body line's label: its speaker, the name's column, where the label's text
-#: starts, and the stamp (or None) with its column; see :func:`_key_label`.
+#: starts, and the stamp (or None) with its column (the ``"["`` sits just before the stamp).
 _Found = tuple[str, int, int, str | None, int]
-#: :func:`_key_label`'s answer for a line that may have a stamp: ask :func:`_stamped_label`.
+#: :func:`_key_label`'s answer for a line that may have a stamp: ask :func:`_line_label`.
 _STAMPED: _Found = ("", 0, 0, None, 0)
 
 
@@ -172,29 +154,13 @@ def _name_of(matched: str, names: dict[str, str | None]) -> str | None:
         return name
 
 
-def _key_label(key: str, names: dict[str, str | None]) -> _Found | None:
-    """The label of any line that starts with ``key``: the line up to its first colon and the
-    character after it (if any). None when such a line is no label, :data:`_STAMPED` when ``key``
-    holds a ``"["`` before its colon.
+def _line_label(line: str, names: dict[str, str | None]) -> _Found | None:
+    """The label at the start of a line (without line breaks), or None: what :data:`LABEL_RE`
+    and :func:`looks_like_name` decide.
 
-    Without a stamp a label's colon is the line's first (neither an indent nor a name holds
-    one), and :data:`_LABEL_PREFIX_RE` reads nothing after it: :func:`_label_match` then
-    only checks the character after the colon. So the key decides, and a parse computes
-    this once per distinct key (one per speaker, typically) instead of once per line.
+    :data:`_LABEL_PREFIX_RE` reads the line up to the label's colon; :data:`LABEL_RE` then only
+    asks that the colon end the line or be followed by a space or tab.
     """
-    colon = key.index(":")
-    if "[" in key[:colon]:
-        return _STAMPED  # a stamp may hold colons: the first one need not be the label's
-    match = _LABEL_PREFIX_RE.match(key, 0, colon + 1)
-    if match is None or key[colon + 1 :] not in ("", " ", "\t"):
-        return None
-    name = _name_of(match["name"], names)
-    return None if name is None else (name, match.start("name") + 1, colon + 1, None, 0)
-
-
-def _stamped_label(line: str, names: dict[str, str | None]) -> _Found | None:
-    """The label of a line whose first colon has a ``"["`` before it, or None: as
-    :func:`_label_match`, the general way."""
     match = _LABEL_PREFIX_RE.match(line)
     if match is None:
         return None
@@ -205,6 +171,20 @@ def _stamped_label(line: str, names: dict[str, str | None]) -> _Found | None:
     if name is None:
         return None
     return name, match.start("name") + 1, end, match["stamp"], match.start("stamp")
+
+
+def _key_label(key: str, names: dict[str, str | None]) -> _Found | None:
+    """The label of any line that starts with ``key``: the line up to its first colon and the
+    character after it (if any). :data:`_STAMPED` when ``key`` holds a ``"["`` before its colon.
+
+    Without a stamp a label's colon is the line's first (neither an indent nor a name holds
+    one), and :func:`_line_label` reads nothing after the character that follows it. So the
+    key decides, and a parse computes this once per distinct key (one per speaker, typically)
+    instead of once per line.
+    """
+    if "[" in key[: key.index(":")]:
+        return _STAMPED  # a stamp may hold colons: the first one need not be the label's
+    return _line_label(key, names)
 
 
 def _turn_text(lines: list[str]) -> str:
@@ -312,7 +292,7 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
             except KeyError:
                 found = key_labels[key] = _key_label(key, names)
             if found is _STAMPED:
-                found = _stamped_label(raw, names)
+                found = _line_label(raw, names)
         if found is None:
             stripped = raw.strip()
             if speaker:
