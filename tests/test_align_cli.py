@@ -126,7 +126,7 @@ def test_a_transcript_with_errors_is_not_aligned(tmp_path: Path) -> None:
     transcript.write_text("---\ntitle: x\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["align", str(transcript), str(audio)])
     assert result.exit_code == 1
-    assert "fix the transcript before aligning it" in result.output
+    assert "error(s) in the transcript; fix them first (redbox check)" in result.output
 
 
 def test_missing_audio_names_the_file(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_init_refuses_to_overwrite_and_starts_other_languages(runner: CliRunner,
     assert catalog.stats(english).untranslated == len(english.entries)
     code, _, err = run(runner, "init", "zz-nowhere")
     assert code == 2
-    assert "unknown language" in err
+    assert "'zz-nowhere' is not a BCP 47 tag" in err
 
 
 def test_compile_writes_an_mo_that_gettext_reads(runner: CliRunner, project: Path) -> None:

@@ -1,16 +1,22 @@
 """What ``redbox check`` runs: the right checks for each kind of file, then the cross-file ones.
 
-Pure: the CLI reads the files (through :mod:`toolkit.files`) and hands their text here.
+:func:`read_documents` gathers the files (through :mod:`toolkit.files`); the checks
+themselves (:func:`check_documents`) are pure and work on the text handed to them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from toolkit import files
 from toolkit.align.checks import sidecar_problems
 from toolkit.catalog_check import check_catalog_bytes
+from toolkit.decoding import DecodedText, decode_text
+from toolkit.errors import ToolkitError
 from toolkit.model import Problem, Transcript
+from toolkit.project import Project
 from toolkit.subtitle_check import check_subtitle_text
 from toolkit.timing import TimingOptions, timing_problems
 from toolkit.validate import check_across_transcripts, check_transcript_text
@@ -33,6 +39,35 @@ class Document:
     encoding: str = "utf-8"
     #: The transcript's alignment timings file (its name and text), when ``redbox align`` wrote one.
     timings: tuple[str, str] | None = None
+
+
+def _timings_of(path: Path, project: Project) -> tuple[str, str] | None:
+    """The alignment timings file next to a transcript, as (name, text), if there is one."""
+    from toolkit.align.sidecar import timings_path
+
+    timings = Path(timings_path(path))
+    if not path.name.endswith(TRANSCRIPT_SUFFIXES) or files.modified_ns(timings) is None:
+        return None
+    return project.display(timings), files.read_text(timings).text
+
+
+def read_documents(
+    project: Project, paths: Sequence[Path], on_read: Callable[[DecodedText, str], None]
+) -> list[Document]:
+    """Every file ``redbox check`` looks at below ``paths``; one it cannot read is kept as unreadable."""
+    documents: list[Document] = []
+    for path in files.find_files(paths, CHECKED_SUFFIXES):
+        source = project.display(path)
+        try:
+            data = files.read_bytes(path)
+            decoded = decode_text(data, source)
+        except ToolkitError as error:  # unreadable or undecodable: reported with the others
+            documents.append(Document(source, None, unreadable=error.message))
+            continue
+        on_read(decoded, source)
+        timings = _timings_of(path, project)
+        documents.append(Document(source, decoded.text, data, encoding=decoded.encoding, timings=timings))
+    return documents
 
 
 def _kind(source: str) -> str:

@@ -171,3 +171,21 @@ def parse_config(text: str, source: str = "pyproject.toml") -> RedboxConfig:
         subtitles=folders.get("subtitles", config.subtitles),
         locales=folders.get("locales", config.locales),
     )
+
+
+#: Command-line option name -> :class:`SubtitleOptions` field.
+OPTION_FIELDS = {"fps": "fps", "start": "start_ms", "duration": "duration_ms", "labels": "labels",
+                 "dialogue": "dialogue", "crlf": "crlf", "strict": "strict", "rate": "rate"}  # fmt: skip
+
+
+def merged_options(config: RedboxConfig, given: Mapping[str, Any]) -> SubtitleOptions:
+    """The config's options with every option given on the command line (not ``None``) on top."""
+    changes = {name: given[option] for option, name in OPTION_FIELDS.items() if given.get(option) is not None}
+    return replace(config.options, **changes)
+
+
+def with_rate(options: SubtitleOptions, config: RedboxConfig, language: str) -> SubtitleOptions:
+    """Fill in the configured speech rate for ``language`` unless ``--rate`` was given."""
+    if options.rate is not None:
+        return options
+    return replace(options, rate=config.rate_for(language or "en"))

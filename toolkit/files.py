@@ -7,13 +7,16 @@ leaves a half-written subtitle or catalog behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from toolkit.decoding import DecodedText, decode_text
-from toolkit.errors import ToolkitError
+from toolkit.errors import OutputError, ToolkitError
 
 
 def read_bytes(path: Path) -> bytes:
@@ -32,26 +35,102 @@ def read_text(path: Path) -> DecodedText:
     return decode_text(read_bytes(path), str(path))
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once, creating parent folders as needed."""
+#: The temporary files :func:`write_bytes_atomic` makes: ``.<name>.<8 random chars>.tmp``.
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a non-regular file is, in words; ``None`` for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def write_target(path: Path) -> Path:
+    """The regular file a write to ``path`` replaces: ``path`` itself, or the file its symlinks lead to.
+
+    A symlinked output is updated through the link (its target changes, the link stays). Raises
+    :class:`~toolkit.errors.OutputError` when ``path`` is a device, a FIFO, a socket or a folder:
+    replacing one of those would break the system (``-o /dev/null`` as root) or lose data.
+    """
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror}", str(path)) from None
+    kind = _kind_of(mode)
+    if kind is not None:
+        raise OutputError(f"is {kind}, not a regular file; redbox writes only regular files", str(path))
+    return target
+
+
+def remove_stale_temporaries(target: Path) -> None:
+    """Remove ``.name.XXXXXXXX.tmp`` files a killed run left beside ``target``."""
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        found = _TEMPORARY.match(entry.name)
+        if found and found.group("name") == target.name and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once, creating parent folders as needed.
+
+    The bytes go to a temporary file beside the target, which is flushed and renamed over it,
+    so a reader never sees half a file. The temporary file is removed when anything goes wrong,
+    including Ctrl-C and (with the CLI's signal handler) SIGTERM; one left by a killed process
+    (SIGKILL, power loss) is removed by the next write to the same file.
+    """
+    target = write_target(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            if path.exists():
-                os.chmod(temporary, path.stat().st_mode & 0o777)
+            if target.exists():
+                os.chmod(temporary, target.stat().st_mode & 0o777)
             else:
                 os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
+            os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise ToolkitError(f"cannot write: {error.strerror}", str(path)) from None
+        raise OutputError(f"cannot write: {error.strerror}", str(path)) from None
+
+
+def same_file(left: Path, right: Path) -> bool:
+    """Whether two paths name one file (through links, ``..`` and case-folding file systems)."""
+    try:
+        return os.path.samefile(left, right)
+    except OSError:
+        return os.path.realpath(left) == os.path.realpath(right)
+
+
+def refuse_overwriting_inputs(output: Path, inputs: Iterable[Path]) -> None:
+    """:class:`~toolkit.errors.OutputError` when ``output`` is one of the command's ``inputs``."""
+    for given in inputs:
+        if same_file(output, given):
+            raise OutputError(f"is also an input of this command ({given}); choose another output file",
+                              str(output))
 
 
 def write_text_atomic(path: Path, text: str, *, newline: str = "\n") -> None:
@@ -85,3 +164,28 @@ def modified_ns(path: Path) -> int | None:
         return path.stat().st_mtime_ns
     except OSError:
         return None
+
+
+_REDBOX_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*redbox\s*[\].]", re.MULTILINE)
+
+
+def has_redbox_table(pyproject: Path) -> bool:
+    """Whether ``pyproject`` is a readable file with a ``[tool.redbox]`` table."""
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _REDBOX_TABLE.search(text) is not None
+
+
+def find_project_root(start: Path, transcripts: str = "transcripts") -> Path | None:
+    """The nearest folder at or above ``start`` that is a redbox project, as git and ruff find theirs.
+
+    A project folder holds a ``pyproject.toml`` with a ``[tool.redbox]`` table, or a
+    ``transcripts/`` folder. ``None`` when no folder up to the file system's root is one.
+    """
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if has_redbox_table(folder / "pyproject.toml") or (folder / transcripts).is_dir():
+            return folder
+    return None

@@ -7,14 +7,12 @@ in :data:`RULES` (and in the README).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from babel import Locale, UnknownLocaleError
-
 from toolkit.limits import is_hangul
 from toolkit.model import Problem, Transcript
+from toolkit.naming import language_problem, slug_problem
 from toolkit.transcript import parse_transcript
 
 #: code -> (severity, short name). Severity is the default; ``--strict`` fails on warnings too.
@@ -40,9 +38,6 @@ RULES: dict[str, tuple[str, str]] = {
 }
 
 REQUIRED_KEYS = ("title", "episode", "language", "speakers")
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-#: language[-Script][-REGION]: the subset of BCP 47 a subtitle language needs.
-LANGUAGE_TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$")
 
 
 def _edit_distance(left: str, right: str) -> int:
@@ -112,30 +107,19 @@ def _check_header(transcript: Transcript, problems: list[Problem]) -> None:
         else:
             problems.append(Problem(source, line, 1, "error", "TRN004",
                                     f"header key {key!r} is missing or empty"))
-    episode = transcript.episode
-    if episode and not SLUG_RE.match(episode):
-        problems.append(Problem(source, lines.get("episode", 1), 1, "error", "TRN006",
-                                f"episode {episode!r} is not a slug (lowercase letters, digits, hyphens)"))
-    language = transcript.language
-    if language and not _language_ok(language):
-        problems.append(Problem(source, lines.get("language", 1), 1, "error", "TRN007",
-                                f"language {language!r} is not a BCP 47 tag such as 'en' or 'ko'"))
+    # The same gate every command passes before it derives a path from these (toolkit.naming).
+    slug_wrong = transcript.episode and slug_problem(transcript.episode)
+    if slug_wrong:
+        problems.append(Problem(source, lines.get("episode", 1), 1, "error", "TRN006", slug_wrong))
+    language_wrong = transcript.language and language_problem(transcript.language)
+    if language_wrong:
+        problems.append(Problem(source, lines.get("language", 1), 1, "error", "TRN007", language_wrong))
     seen: set[str] = set()
     for name in transcript.speakers:
         if name in seen:
             problems.append(Problem(source, lines.get("speakers", 1), 1, "warning", "TRN016",
                                     f"cast lists {name!r} twice"))
         seen.add(name)
-
-
-def _language_ok(tag: str) -> bool:
-    if not LANGUAGE_TAG_RE.match(tag):
-        return False
-    try:
-        Locale.parse(tag, sep="-")
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
 
 
 def check_transcript(transcript: Transcript) -> list[Problem]:

@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.cli.subtitles import run_build  # noqa: E402
-from toolkit.config import RedboxConfig  # noqa: E402
+from toolkit.build import build_project  # noqa: E402
+from toolkit.project import find_project  # noqa: E402
 from toolkit.subtitles import SubtitleOptions  # noqa: E402
 
 TURNS_PER_EPISODE = 40
@@ -84,15 +84,8 @@ def measure(episodes: int) -> dict[str, float]:
 
         def build(check: bool) -> tuple[float, int]:
             started = time.perf_counter()
-            result = run_build(
-                base / "transcripts",
-                base / "subtitles",
-                base / "locales",
-                ["srt", "vtt"],
-                SubtitleOptions(),
-                RedboxConfig(),
-                check=check,
-                report=warnings.append,
+            result = build_project(
+                find_project(base), ["srt", "vtt"], SubtitleOptions(), check=check, report=warnings.append
             )
             assert not result.failures, result.failures[:3]
             return time.perf_counter() - started, len(result.written) + len(result.current)

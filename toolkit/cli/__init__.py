@@ -10,6 +10,7 @@ usage errors). Each subcommand lives in its own module and is listed in that mod
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 from typing import IO, Any
 
@@ -63,6 +64,11 @@ class RedboxGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Click would say "Aborted!" and exit 1; a shell expects 128 + SIGINT. Temporary
+            # files are gone by now: write_bytes_atomic removes its own on any exception.
+            click.echo("\nInterrupted.", err=True)
+            sys.exit(EXIT_SIGINT)
         except click.UsageError:
             raise
         except ReportedError:
@@ -71,6 +77,8 @@ class RedboxGroup(click.Group):
             raise ReportedError(error.format_message()) from None  # every such error exits 1
         except ToolkitError as error:
             # The one place core errors become exit 1: commands let them propagate.
+            if error.details:
+                click.echo(error.details, err=True)
             raise ReportedError(str(error)) from None
 
 
@@ -82,10 +90,21 @@ def cli() -> None:
     """redbox: Red Box transcripts to timed SRT/WebVTT subtitles, gettext catalogs and checks."""
 
 
+#: Exit statuses of a run stopped by a signal, as a shell reports them (128 + the signal number).
+EXIT_SIGINT = 128 + signal.SIGINT
+EXIT_SIGTERM = 128 + signal.SIGTERM
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C does, so ``finally`` blocks remove temporary files."""
+    raise SystemExit(EXIT_SIGTERM)
+
+
 def main() -> None:
     """Entry point of the ``redbox`` console script."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="redbox")
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        click.echo("Aborted by user.", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt:  # a Ctrl-C outside a command (while parsing options)
+        click.echo("\nInterrupted.", err=True)
+        sys.exit(EXIT_SIGINT)

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from toolkit import files
-from toolkit.cli.common import read_text
-from toolkit.errors import ToolkitError
+from toolkit.cli import common
 from toolkit.report import format_text
-from toolkit.transcript import format_transcript, parse_transcript
-
-if TYPE_CHECKING:
-    from toolkit.align.audio import Audio
-    from toolkit.align.timings import Alignment
 
 EPILOG = """\b
 Examples:
@@ -29,24 +19,6 @@ Examples:
   redbox align transcripts/my-episode.ko.txt episode.mp4 -o transcripts/my-episode.timings.tsv
       align the Korean transcript (the language spoken); its times serve every translation
 """
-
-
-def load_audio(path: Path) -> Audio:
-    """WAV/FLAC/OGG/MP3 through libsndfile, anything else (or what it refuses) through ffmpeg."""
-    from toolkit.align.audio import decode_soundfile, decode_with_ffmpeg, wants_ffmpeg
-
-    if wants_ffmpeg(path):
-        if files.modified_ns(path) is None:
-            raise ToolkitError("no such file", str(path))
-        return decode_with_ffmpeg(path, str(path))
-    data = files.read_bytes(path)
-    try:
-        return decode_soundfile(data, str(path))
-    except ToolkitError as refused:
-        try:
-            return decode_with_ffmpeg(path, str(path))
-        except ToolkitError:
-            raise refused from None
 
 
 @contextmanager
@@ -139,61 +111,30 @@ def align_command(
     AUDIO may be WAV, FLAC, OGG or MP3; other formats (MP4, MKV, M4A …) need ffmpeg.
     """
     # numpy and espeak-ng load only when aligning: every other command starts without them.
-    from toolkit.align.aligner import AlignOptions, align_turns
-    from toolkit.align.checks import alignment_problems
-    from toolkit.align.rules import with_anchors
-    from toolkit.align.sidecar import format_timings, timings_path
-    from toolkit.align.timings import shifted
+    from toolkit.align.aligner import AlignOptions
+    from toolkit.align.workflow import SkipTooLong, align_episode
 
-    started = time.monotonic()
-    decoded = read_text(transcript)
-    parsed, problems = parse_transcript(decoded.text, str(transcript))
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if errors:
-        click.echo(format_text(errors), err=True)
-        raise click.ClickException(f"{transcript}: fix the transcript before aligning it")
-    spoken = language or parsed.language or "en"
-    sound = load_audio(audio)
-    full_ms = sound.duration_ms
-    skip_samples = round(skip_s * sound.sample_rate)
-    if skip_samples >= len(sound.samples):
-        raise click.BadParameter(f"the audio lasts only {full_ms / 1000:.1f} s", param_hint="--skip")
-    if skip_samples:
-        sound = dataclasses.replace(sound, samples=sound.samples[skip_samples:])
-    options = AlignOptions(voice=voice, rate=rate, band_ms=round(band_s * 1000))
-    show = progress if progress is not None else (sys.stderr.isatty() and sound.duration_ms > 60_000)
-    with progress_reporter(show) as report:
-        result = align_turns(parsed.turns, spoken, sound, options, report)
-    if skip_samples:
-        result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
-    result = dataclasses.replace(
-        result,
-        meta=(("transcript", transcript.name), ("audio", audio.name), *result.meta),
-    )
-    target = output or Path(timings_path(transcript))
-    files.write_text_atomic(target, format_timings(result))
-    if anchors:
-        anchored = format_transcript(with_anchors(parsed, result))
-        files.write_text_atomic(transcript, anchored, newline=decoded.newline)
-    flagged = alignment_problems(parsed, result, timings_source=str(target))
-    if flagged:
-        click.echo(format_text(flagged), err=True)
-    elapsed = time.monotonic() - started
-    click.echo(_summary(result, target, elapsed, len(flagged)), err=True)
-    if strict and flagged:
+    where = common.project()
+
+    def reporter(audio_ms: int) -> AbstractContextManager[Callable[[float], None] | None]:
+        show = progress if progress is not None else (sys.stderr.isatty() and audio_ms > 60_000)
+        return progress_reporter(show)
+
+    with ExitStack() as stack:
+        try:
+            run = align_episode(
+                where, transcript, audio, output=output, language=language,
+                options=AlignOptions(voice=voice, rate=rate, band_ms=round(band_s * 1000)),
+                skip_s=skip_s, anchors=anchors, on_read=common.note_encoding,
+                progress=lambda audio_ms: stack.enter_context(reporter(audio_ms)),
+            )  # fmt: skip
+        except SkipTooLong as error:
+            raise click.BadParameter(error.message, param_hint="--skip") from None
+    if run.flagged:
+        click.echo(format_text(run.flagged), err=True)
+    click.echo(run.summary(where.display(run.target)), err=True)
+    if strict and run.flagged:
         raise SystemExit(1)
-
-
-def _summary(result: Alignment, target: Path, elapsed: float, flagged: int) -> str:
-    from toolkit.align.sidecar import format_time
-
-    seconds = result.audio_ms / 1000
-    factor = f", {elapsed / seconds:.3f}x real time" if seconds else ""
-    note = f"; {flagged} turn(s) to check by ear" if flagged else ""
-    return (
-        f"aligned {len(result.turns)} turns to {format_time(result.audio_ms)} of audio in "
-        f"{elapsed:.1f} s{factor}; wrote {target}{note}"
-    )
 
 
 COMMANDS: list[click.Command] = [align_command]

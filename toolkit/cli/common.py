@@ -1,4 +1,4 @@
-"""What every command shares: reading a text file and saying what encoding was assumed."""
+"""What every command shares: the project, reading a text file, and saying what encoding was assumed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ import click
 
 from toolkit import files
 from toolkit.decoding import DecodedText
+from toolkit.project import Project, find_project
+
+
+def project() -> Project:
+    """The project the working directory is in, found once per command run."""
+    context = click.get_current_context()
+    root = context.find_root()
+    if not isinstance(root.obj, Project):
+        root.obj = find_project()
+    return root.obj
 
 
 def note_encoding(decoded: DecodedText, source: str) -> None:
@@ -23,5 +33,15 @@ def note_encoding(decoded: DecodedText, source: str) -> None:
 def read_text(path: Path) -> DecodedText:
     """Read and decode ``path`` (errors propagate as ``ToolkitError``), noting a legacy encoding."""
     decoded = files.read_text(path)
-    note_encoding(decoded, str(path))
+    note_encoding(decoded, project().display(path))
     return decoded
+
+
+def write_output(output: Path, data: bytes, inputs: tuple[Path, ...] = ()) -> str:
+    """Write a file the user named with ``-o``; refuses to overwrite one of the command's ``inputs``.
+
+    Returns how to show the file to the user.
+    """
+    files.refuse_overwriting_inputs(output, inputs)
+    files.write_bytes_atomic(output, data)
+    return project().display(output)

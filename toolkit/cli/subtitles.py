@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from toolkit import files
-from toolkit.align.sidecar import timings_path
-from toolkit.cli.common import read_text
-from toolkit.config import RedboxConfig, parse_clock, parse_config
-from toolkit.errors import ToolkitError
-from toolkit.formats import get_format, get_writer
-from toolkit.limits import base_language
-from toolkit.model import Problem, Transcript
+from toolkit.build import build_project, load_transcript, refusal, render
+from toolkit.cli import common
+from toolkit.config import merged_options, parse_clock
 from toolkit.report import format_text
-from toolkit.subtitles import LABEL_CHOICES, SubtitleOptions, build_cues
-from toolkit.timing import plan_turn_slots, timing_problems
-from toolkit.validate import check_transcript_text
+from toolkit.subtitles import LABEL_CHOICES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,113 +64,6 @@ def timing_options(function: F) -> F:
     return function
 
 
-def load_config(path: Path = Path("pyproject.toml")) -> RedboxConfig:
-    """``[tool.redbox]`` of the current directory's ``pyproject.toml`` (defaults when there is none)."""
-    if files.modified_ns(path) is None:
-        return RedboxConfig()
-    return parse_config(files.read_text(path).text, str(path))
-
-
-def merged_options(config: RedboxConfig, given: dict[str, Any]) -> SubtitleOptions:
-    """The config's options with every option given on the command line on top."""
-    names = {"fps": "fps", "start": "start_ms", "duration": "duration_ms", "labels": "labels",
-             "dialogue": "dialogue", "crlf": "crlf", "strict": "strict", "rate": "rate"}  # fmt: skip
-    changes = {field: given[option] for option, field in names.items() if given.get(option) is not None}
-    return replace(config.options, **changes)
-
-
-def with_rate(options: SubtitleOptions, config: RedboxConfig, language: str) -> SubtitleOptions:
-    """Fill in the configured speech rate for ``language`` unless ``--rate`` was given."""
-    if options.rate is not None:
-        return options
-    return replace(options, rate=config.rate_for(language or "en"))
-
-
-def catalog_path(locales: Path, language: str, episode: str) -> Path:
-    return locales / language / "LC_MESSAGES" / f"{episode}.po"
-
-
-def subtitle_path(folder: Path, episode: str, language: str, format_id: str) -> Path:
-    return folder / f"{episode}.{language}{get_format(format_id).extension}"
-
-
-@dataclass
-class Loaded:
-    """A transcript read and parsed, with what its parser found."""
-
-    path: Path
-    transcript: Transcript
-    problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.severity == "error"]
-
-    @property
-    def episode(self) -> str:
-        return self.transcript.episode or self.path.stem
-
-
-def load_transcript(path: Path) -> Loaded:
-    decoded = read_text(path)
-    # The same checks as `redbox check`: a label outside the cast would otherwise reach the
-    # viewer as a wrong name, so it stops the build like a parse error does.
-    transcript, problems = check_transcript_text(decoded.text, str(path))
-    return Loaded(path, transcript, problems)
-
-
-def translate(loaded: Loaded, language: str, locales: Path) -> tuple[Transcript, list[Problem]]:
-    """The transcript translated through ``<locales>/<language>/LC_MESSAGES/<episode>.po``."""
-    from toolkit.catalog import translate_transcript  # loaded only when a translation is asked for
-
-    path = catalog_path(locales, language, loaded.episode)
-    if files.modified_ns(path) is None:
-        raise ToolkitError(f"no catalog for language {language!r}: {path} does not exist", str(loaded.path))
-    return translate_transcript(loaded.transcript, files.read_bytes(path), str(path), language)
-
-
-def render(
-    loaded: Loaded,
-    language: str,
-    format_ids: list[str],
-    options: SubtitleOptions,
-    config: RedboxConfig,
-    locales: Path,
-) -> tuple[dict[str, bytes], list[Problem]]:
-    """The bytes of each format for one episode and language, and the warnings met on the way."""
-    source_language = loaded.transcript.language or "en"
-    options = with_rate(options, config, source_language)
-    slots = plan_turn_slots(loaded.transcript, options.timing)
-    warnings = timing_problems(loaded.transcript, options.timing, str(loaded.path), slots=slots)
-    text_from: Transcript | None = None
-    if base_language(language) != base_language(source_language):
-        text_from, catalog_problems = translate(loaded, language, locales)
-        warnings.extend(catalog_problems)
-    timings = Path(timings_path(loaded.path))
-    if files.modified_ns(timings) is not None:
-        # `redbox align` ran: cues start when their words are heard, in every language.
-        from toolkit.align.rules import cues_from_timings_text
-
-        cues = cues_from_timings_text(
-            loaded.transcript, files.read_text(timings).text, str(timings), options, text_from=text_from
-        )
-    else:
-        cues = build_cues(loaded.transcript, options, text_from=text_from, turn_slots=slots, pin_slots=False)
-    outputs: dict[str, bytes] = {}
-    for format_id in format_ids:
-        writer = get_writer(format_id, crlf=options.crlf)
-        outputs[format_id] = writer(cues, source=str(loaded.path)).encode("utf-8")
-    return outputs, warnings
-
-
-def _fail_on_errors(loaded: Loaded) -> None:
-    if loaded.errors:
-        click.echo(format_text(loaded.problems), err=True)
-        raise click.ClickException(
-            f"{loaded.path}: {len(loaded.errors)} error(s) in the transcript; fix them first (redbox check)"
-        )
-
-
 @click.command(
     "subtitles",
     epilog="""\b
@@ -221,18 +107,16 @@ def subtitles_command(
     Warnings (catalog problems, turns that read too fast) go to stderr; with --strict
     they fail the command and nothing is written.
     """
-    config = load_config()
-    options = merged_options(config, given)
+    where = common.project().with_folders(locales=locales)
+    options = merged_options(where.config, given)
     if format_id is None:
         format_id = "vtt" if output.lower().endswith(".vtt") else "srt"
-    loaded = load_transcript(transcript)
-    _fail_on_errors(loaded)
+    loaded = load_transcript(transcript, where.display(transcript), common.note_encoding)
     if loaded.problems:
         click.echo(format_text(loaded.problems), err=True)
-    language = language or loaded.transcript.language or "en"
-    outputs, warnings = render(
-        loaded, language, [format_id], options, config, locales or Path(config.locales)
-    )
+    if loaded.errors:
+        raise click.ClickException(refusal(loaded))
+    outputs, warnings = render(where, loaded, language or loaded.language, [format_id], options)
     if warnings:
         click.echo(format_text(warnings), err=True)
     if options.strict and (warnings or loaded.problems):
@@ -241,118 +125,21 @@ def subtitles_command(
     if output == "-":
         click.echo(data, nl=False)  # bytes go out unchanged (CRLF, UTF-8)
         return
-    files.write_bytes_atomic(Path(output), data)
-    click.echo(f"wrote {output}", err=True)
-
-
-def catalog_languages(locales: Path) -> dict[str, list[str]]:
-    """Episode slug -> languages that have ``<locales>/<language>/LC_MESSAGES/<episode>.po``."""
-    found: dict[str, list[str]] = {}
-    if files.modified_ns(locales) is None:
-        return found
-    for path in files.find_files([locales], (".po",)):
-        relative = path.relative_to(locales).parts
-        if len(relative) == 3 and relative[1] == "LC_MESSAGES":
-            found.setdefault(path.name[: -len(".po")], []).append(relative[0])
-    return {episode: sorted(languages) for episode, languages in found.items()}
-
-
-@dataclass
-class BuildResult:
-    written: list[Path]
-    current: list[Path]
-    stale: list[tuple[Path, str]]
-    failures: list[str]
+    shown = common.write_output(Path(output), data, inputs=(transcript,))
+    click.echo(f"wrote {shown}", err=True)
 
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _progress(items: list[Path], label: str) -> Iterator[Path]:
+def _progress(items: list[Path]) -> Iterator[Path]:
     """``items``, behind a progress bar when a person is watching and there is real work."""
     if stdout_is_terminal() and len(items) > PROGRESS_THRESHOLD:
-        with click.progressbar(items, label=label, show_pos=True) as bar:
+        with click.progressbar(items, label="Building subtitles", show_pos=True) as bar:
             yield from bar
     else:
         yield from items
-
-
-def run_build(
-    transcripts: Path,
-    subtitles: Path,
-    locales: Path,
-    format_ids: list[str],
-    options: SubtitleOptions,
-    config: RedboxConfig,
-    *,
-    check: bool,
-    report: Callable[[str], None],
-) -> BuildResult:
-    """Build (or, with ``check``, compare) every output; ``report`` receives warning text."""
-    result = BuildResult([], [], [], [])
-    paths = list(files.find_files([transcripts], (".txt",)))
-    catalogs = catalog_languages(locales)
-    built_from: dict[str, Path] = {}
-    for path in _progress(paths, "Building subtitles"):
-        try:
-            loaded = load_transcript(path)
-        except ToolkitError as error:
-            result.failures.append(str(error))
-            continue
-        if loaded.errors:
-            report(format_text(loaded.problems))
-            result.failures.append(f"{path}: {len(loaded.errors)} error(s) in the transcript; not built")
-            continue
-        if loaded.episode in built_from:
-            result.failures.append(
-                f"{path}: episode {loaded.episode!r} is also built from {built_from[loaded.episode]}; "
-                "give each transcript its own 'episode:' (not built)"
-            )
-            continue
-        built_from[loaded.episode] = path
-        source_language = loaded.transcript.language or "en"
-        languages = [source_language] + [
-            language
-            for language in catalogs.get(loaded.episode, [])
-            if base_language(language) != base_language(source_language)
-        ]
-        reported: set[Problem] = set()
-        for language in languages:
-            try:
-                outputs, warnings = render(loaded, language, format_ids, options, config, locales)
-            except ToolkitError as error:
-                result.failures.append(str(error))
-                continue
-            if warnings:
-                # Timing warnings are the same for every language: say them once.
-                fresh = [warning for warning in warnings if warning not in reported]
-                reported.update(fresh)
-                if fresh:
-                    report(format_text(fresh))
-                if options.strict:
-                    result.failures.append(
-                        f"{path}: {language}: warnings found and --strict is on; not built"
-                    )
-                    continue
-            for format_id, data in outputs.items():
-                target = subtitle_path(subtitles, loaded.episode, language, format_id)
-                try:
-                    existing: bytes | None = files.read_bytes(target)
-                except ToolkitError:
-                    existing = None
-                if existing == data:
-                    result.current.append(target)
-                elif check:
-                    result.stale.append((target, "missing" if existing is None else "stale"))
-                else:
-                    try:
-                        files.write_bytes_atomic(target, data)
-                    except ToolkitError as error:
-                        result.failures.append(str(error))
-                        continue
-                    result.written.append(target)
-    return result
 
 
 @click.command(
@@ -407,25 +194,27 @@ def build_command(
     would not change untouched. Outputs are compared by content, so --check is reliable
     on a fresh clone whatever the file times.
     """
-    config = load_config()
-    options = merged_options(config, given)
-    transcripts = transcripts_dir or Path(config.transcripts)
-    if files.modified_ns(transcripts) is None:
-        raise click.UsageError(f"there is no transcript folder {transcripts}/ here (use --transcripts)")
-    result = run_build(
-        transcripts,
-        subtitles_dir or Path(config.subtitles),
-        locales_dir or Path(config.locales),
-        list(format_ids) or list(config.formats),
+    where = common.project().with_folders(transcripts=transcripts_dir, subtitles=subtitles_dir,
+                                          locales=locales_dir)  # fmt: skip
+    options = merged_options(where.config, given)
+    if files.modified_ns(where.transcripts) is None:
+        raise click.UsageError(
+            f"there is no transcript folder {where.display(where.transcripts)}/ in the project "
+            f"at {where.root} (use --transcripts)"
+        )
+    result = build_project(
+        where,
+        list(format_ids) or list(where.config.formats),
         options,
-        config,
         check=check,
         report=lambda text: click.echo(text, err=True),
+        on_read=common.note_encoding,
+        progress=_progress,
     )
     for path in result.written:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {where.display(path)}")
     for path, state in result.stale:
-        click.echo(f"{path}: {state}")
+        click.echo(f"{where.display(path)}: {state}")
     for failure in result.failures:
         click.echo(failure, err=True)
     if check:

@@ -8,11 +8,9 @@ from pathlib import Path
 import click
 
 from toolkit import files
-from toolkit.align.sidecar import timings_path
-from toolkit.checking import CHECKED_SUFFIXES, TRANSCRIPT_SUFFIXES, Document, check_documents
-from toolkit.cli.common import note_encoding, read_text
-from toolkit.decoding import decode_text
-from toolkit.errors import ToolkitError
+from toolkit.checking import check_documents, read_documents
+from toolkit.cli import common
+from toolkit.cli.common import read_text
 from toolkit.importer import import_raw
 from toolkit.report import FORMATS, format_github, format_json, format_text
 from toolkit.transcript import format_transcript
@@ -73,14 +71,6 @@ def import_command(
         sys.exit(1)
 
 
-def _timings_of(path: Path) -> tuple[str, str] | None:
-    """The alignment timings file next to a transcript, as (name, text), if there is one."""
-    timings = Path(timings_path(path))
-    if not path.name.endswith(TRANSCRIPT_SUFFIXES) or files.modified_ns(timings) is None:
-        return None
-    return str(timings), files.read_text(timings).text
-
-
 @click.command(
     "check",
     epilog="""\b
@@ -102,24 +92,14 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool) -> None:
     transcripts/. Exit 0 when clean, 1 when problems are found (warnings only with
     --strict), 2 on usage errors.
     """
+    where = common.project()
     if not paths:
-        default = Path("transcripts")
-        if not default.is_dir():
-            raise click.UsageError("no path given and there is no transcripts/ folder here")
-        paths = (default,)
-    documents: list[Document] = []
-    for path in files.find_files(paths, CHECKED_SUFFIXES):
-        source = str(path)
-        try:
-            data = files.read_bytes(path)
-            decoded = decode_text(data, source)
-        except ToolkitError as error:  # unreadable or undecodable: reported with the others
-            documents.append(Document(source, None, unreadable=error.message))
-            continue
-        note_encoding(decoded, source)
-        documents.append(
-            Document(source, decoded.text, data, encoding=decoded.encoding, timings=_timings_of(path))
-        )
+        if not where.transcripts.is_dir():
+            raise click.UsageError(
+                f"no path given and the project at {where.root} has no transcripts/ folder"
+            )
+        paths = (where.transcripts,)
+    documents = read_documents(where, paths, common.note_encoding)
     problems = check_documents(documents)
     if format_ == "json":
         click.echo(format_json(problems, len(documents)))

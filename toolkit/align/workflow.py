@@ -1,0 +1,114 @@
+"""``redbox align`` as one core function: read, align, write the timings file, flag outliers.
+
+The CLI parses options and shows progress; this module decides everything else, so the
+same validity rules as every other command apply (a transcript ``redbox check`` rejects is
+refused) and the outputs pass the same gate (never the transcript or the audio itself).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit import files
+from toolkit.align.aligner import AlignOptions, align_turns
+from toolkit.align.audio import Audio, decode_soundfile, decode_with_ffmpeg, wants_ffmpeg
+from toolkit.align.checks import alignment_problems
+from toolkit.align.rules import with_anchors
+from toolkit.align.sidecar import format_time, format_timings, timings_path
+from toolkit.align.timings import Alignment, shifted
+from toolkit.build import OnRead, load_transcript, refuse_errors
+from toolkit.errors import ToolkitError
+from toolkit.model import Problem
+from toolkit.project import Project
+from toolkit.transcript import format_transcript
+
+#: Receives the fraction of the work done, 0 to 1.
+ProgressReport = Callable[[float], None]
+
+
+class SkipTooLong(ToolkitError):
+    """``--skip`` leaves no audio to align (a usage problem)."""
+
+
+def load_audio(path: Path, source: str) -> Audio:
+    """WAV/FLAC/OGG/MP3 through libsndfile, anything else (or what it refuses) through ffmpeg."""
+    if wants_ffmpeg(path):
+        if files.modified_ns(path) is None:
+            raise ToolkitError("no such file", source)
+        return decode_with_ffmpeg(path, source)
+    data = files.read_bytes(path)
+    try:
+        return decode_soundfile(data, source)
+    except ToolkitError as refused:
+        try:
+            return decode_with_ffmpeg(path, source)
+        except ToolkitError:
+            raise refused from None
+
+
+@dataclass
+class AlignRun:
+    """What one ``redbox align`` did."""
+
+    result: Alignment
+    target: Path
+    flagged: list[Problem]
+    elapsed_s: float
+
+    def summary(self, shown_target: str) -> str:
+        seconds = self.result.audio_ms / 1000
+        factor = f", {self.elapsed_s / seconds:.3f}x real time" if seconds else ""
+        note = f"; {len(self.flagged)} turn(s) to check by ear" if self.flagged else ""
+        return (
+            f"aligned {len(self.result.turns)} turns to {format_time(self.result.audio_ms)} of audio in "
+            f"{self.elapsed_s:.1f} s{factor}; wrote {shown_target}{note}"
+        )
+
+
+def align_episode(
+    project: Project,
+    transcript: Path,
+    audio: Path,
+    *,
+    output: Path | None,
+    language: str | None,
+    options: AlignOptions,
+    skip_s: float,
+    anchors: bool,
+    on_read: OnRead,
+    progress: Callable[[int], ProgressReport | None],
+) -> AlignRun:
+    """Align ``transcript``'s turns to ``audio`` and write the timings file (and, with
+    ``anchors``, the aligned starts into the transcript). ``progress`` is given the audio's
+    length in ms and returns a reporter, or ``None`` for no progress display."""
+    started = time.monotonic()
+    target = output or Path(timings_path(transcript))
+    files.refuse_overwriting_inputs(target, (transcript, audio))
+    source = project.display(transcript)
+    loaded = load_transcript(transcript, source, on_read)
+    refuse_errors(loaded)
+    parsed = loaded.transcript
+    spoken = language or loaded.language
+    sound = load_audio(audio, project.display(audio))
+    full_ms = sound.duration_ms
+    skip_samples = round(skip_s * sound.sample_rate)
+    if skip_samples >= len(sound.samples):
+        raise SkipTooLong(f"the audio lasts only {full_ms / 1000:.1f} s")
+    if skip_samples:
+        sound = dataclasses.replace(sound, samples=sound.samples[skip_samples:])
+    result = align_turns(parsed.turns, spoken, sound, options, progress(sound.duration_ms))
+    if skip_samples:
+        result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
+    result = dataclasses.replace(
+        result, meta=(("transcript", transcript.name), ("audio", audio.name), *result.meta)
+    )
+    files.write_text_atomic(target, format_timings(result))
+    if anchors:
+        anchored = format_transcript(with_anchors(parsed, result))
+        files.write_text_atomic(transcript, anchored, newline=loaded.newline)
+    flagged = alignment_problems(parsed, result, timings_source=project.display(target))
+    return AlignRun(result, target, flagged, time.monotonic() - started)

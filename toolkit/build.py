@@ -1,0 +1,242 @@
+"""The build pipeline: transcript -> turns -> cues -> subtitle files, for one episode or a project.
+
+:func:`render` makes the bytes of one episode in one language (translated through its
+catalog when the language is not the transcript's, timed from ``redbox align``'s timings
+file when there is one). :func:`build_project` decides which outputs a project has, which
+are missing or stale (compared by content, so the answer is the same on a fresh clone), and
+writes them. The CLI only parses options, calls these and prints what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit import files
+from toolkit.align.sidecar import timings_path
+from toolkit.config import with_rate
+from toolkit.decoding import DecodedText
+from toolkit.errors import RefusedTranscript, ToolkitError
+from toolkit.formats import get_writer
+from toolkit.limits import base_language
+from toolkit.model import Problem, Transcript
+from toolkit.naming import canonical_language
+from toolkit.project import Project
+from toolkit.report import format_text
+from toolkit.subtitles import SubtitleOptions, build_cues
+from toolkit.timing import plan_turn_slots, timing_problems
+from toolkit.validate import check_transcript_text
+
+#: Called with each file's decoded text and its display name (the CLI notes legacy encodings).
+OnRead = Callable[[DecodedText, str], None]
+#: Wraps the list of transcripts to build (the CLI puts a progress bar around it).
+Progress = Callable[[list[Path]], Iterable[Path]]
+
+
+def _ignore_read(decoded: DecodedText, source: str) -> None:
+    """The default :data:`OnRead`: nothing to say."""
+
+
+@dataclass
+class Loaded:
+    """A transcript read and checked, with what the checks found."""
+
+    path: Path
+    source: str
+    transcript: Transcript
+    problems: list[Problem]
+    #: The file's line ends, so a rewrite of it (``redbox align --anchors``) keeps them.
+    newline: str = "\n"
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def episode(self) -> str:
+        return self.transcript.episode or self.path.stem
+
+    @property
+    def language(self) -> str:
+        return self.transcript.language or "en"
+
+
+def load_transcript(path: Path, source: str, on_read: OnRead = _ignore_read) -> Loaded:
+    """Read and check a transcript with the same rules as ``redbox check``.
+
+    A label outside the cast would otherwise reach the viewer as a wrong name, so callers
+    refuse a transcript with errors as they would a parse error.
+    """
+    decoded = files.read_text(path)
+    on_read(decoded, source)
+    transcript, problems = check_transcript_text(decoded.text, source)
+    return Loaded(path, source, transcript, problems, decoded.newline)
+
+
+def refusal(loaded: Loaded, action: str = "fix them first (redbox check)") -> str:
+    """The one-line reason a transcript with errors is refused."""
+    return f"{loaded.source}: {len(loaded.errors)} error(s) in the transcript; {action}"
+
+
+def refuse_errors(loaded: Loaded) -> None:
+    """:class:`RefusedTranscript` listing every problem when the transcript has errors."""
+    if loaded.errors:
+        raise RefusedTranscript(
+            f"{len(loaded.errors)} error(s) in the transcript; fix them first (redbox check)",
+            loaded.source,
+            details=format_text(loaded.problems),
+        )
+
+
+def translate(project: Project, loaded: Loaded, language: str) -> tuple[Transcript, list[Problem]]:
+    """The transcript translated through ``<locales>/<language>/LC_MESSAGES/<episode>.po``."""
+    from toolkit.catalog import translate_transcript  # loaded only when a translation is asked for
+
+    line = loaded.transcript.header_lines.get("episode", 0)
+    path = project.catalog_path(language, loaded.episode, loaded.source, line)
+    shown = project.display(path)
+    if files.modified_ns(path) is None:
+        raise ToolkitError(f"no catalog for language {language!r}: {shown} does not exist", loaded.source)
+    return translate_transcript(loaded.transcript, files.read_bytes(path), shown, language)
+
+
+def render(
+    project: Project, loaded: Loaded, language: str, format_ids: Sequence[str], options: SubtitleOptions
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """The bytes of each format for one episode and language, and the warnings met on the way."""
+    options = with_rate(options, project.config, loaded.language)
+    slots = plan_turn_slots(loaded.transcript, options.timing)
+    warnings = timing_problems(loaded.transcript, options.timing, loaded.source, slots=slots)
+    text_from: Transcript | None = None
+    if base_language(language) != base_language(loaded.language):
+        text_from, catalog_problems = translate(project, loaded, language)
+        warnings.extend(catalog_problems)
+    timings = Path(timings_path(loaded.path))
+    if files.modified_ns(timings) is not None:
+        # `redbox align` ran: cues start when their words are heard, in every language.
+        from toolkit.align.rules import cues_from_timings_text
+
+        cues = cues_from_timings_text(
+            loaded.transcript, files.read_text(timings).text, project.display(timings), options,
+            text_from=text_from,
+        )  # fmt: skip
+    else:
+        cues = build_cues(loaded.transcript, options, text_from=text_from, turn_slots=slots, pin_slots=False)
+    outputs: dict[str, bytes] = {}
+    for format_id in format_ids:
+        writer = get_writer(format_id, crlf=options.crlf)
+        outputs[format_id] = writer(cues, source=loaded.source).encode("utf-8")
+    return outputs, warnings
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build_project` did (or, with ``check``, would do)."""
+
+    written: list[Path] = field(default_factory=list)
+    current: list[Path] = field(default_factory=list)
+    #: Outputs that are ``missing`` or ``stale`` (only with ``check``).
+    stale: list[tuple[Path, str]] = field(default_factory=list)
+    #: One line each, ``file[:line]: message``: transcripts refused, catalogs missing, writes failed.
+    failures: list[str] = field(default_factory=list)
+
+
+def _build_languages(project: Project, loaded: Loaded, catalogs: dict[str, list[str]]) -> list[str]:
+    """The transcript's own language, then every language it has a catalog for."""
+    own = canonical_language(loaded.language)
+    return [own] + [
+        language
+        for language in catalogs.get(loaded.episode, [])
+        if base_language(language) != base_language(own)
+    ]
+
+
+def build_project(
+    project: Project,
+    format_ids: Sequence[str],
+    options: SubtitleOptions,
+    *,
+    check: bool,
+    report: Callable[[str], None],
+    on_read: OnRead = _ignore_read,
+    progress: Progress = list,
+) -> BuildResult:
+    """Build (or, with ``check``, compare) every output of the project.
+
+    ``report`` receives problem text worth showing (transcript errors, timing and catalog
+    warnings, each said once).
+    """
+    result = BuildResult()
+    paths = project.transcript_files()
+    catalogs = project.catalog_languages()
+    built_from: dict[str, str] = {}
+    for path in progress(paths):
+        source = project.display(path)
+        try:
+            loaded = load_transcript(path, source, on_read)
+        except ToolkitError as error:
+            result.failures.append(str(error))
+            continue
+        if loaded.errors:
+            report(format_text(loaded.problems))
+            result.failures.append(refusal(loaded, "not built"))
+            continue
+        if loaded.episode in built_from:
+            result.failures.append(
+                f"{source}: episode {loaded.episode!r} is also built from {built_from[loaded.episode]}; "
+                "give each transcript its own 'episode:' (not built)"
+            )
+            continue
+        built_from[loaded.episode] = source
+        _build_episode(project, loaded, _build_languages(project, loaded, catalogs), format_ids, options,
+                       check=check, report=report, result=result)  # fmt: skip
+    return result
+
+
+def _build_episode(
+    project: Project,
+    loaded: Loaded,
+    languages: Sequence[str],
+    format_ids: Sequence[str],
+    options: SubtitleOptions,
+    *,
+    check: bool,
+    report: Callable[[str], None],
+    result: BuildResult,
+) -> None:
+    reported: set[Problem] = set()
+    for language in languages:
+        try:
+            outputs, warnings = render(project, loaded, language, format_ids, options)
+        except ToolkitError as error:
+            result.failures.append(str(error))
+            continue
+        if warnings:
+            # Timing warnings are the same for every language: say them once.
+            fresh = [warning for warning in warnings if warning not in reported]
+            reported.update(fresh)
+            if fresh:
+                report(format_text(fresh))
+            if options.strict:
+                result.failures.append(
+                    f"{loaded.source}: {language}: warnings found and --strict is on; not built"
+                )
+                continue
+        for format_id, data in outputs.items():
+            target = project.subtitle_path(loaded.episode, language, format_id, loaded.source)
+            try:
+                existing: bytes | None = files.read_bytes(target)
+            except ToolkitError:
+                existing = None
+            if existing == data:
+                result.current.append(target)
+            elif check:
+                result.stale.append((target, "missing" if existing is None else "stale"))
+            else:
+                try:
+                    files.write_bytes_atomic(target, data)
+                except ToolkitError as error:
+                    result.failures.append(f"{project.display(target)}: {error.message}")
+                    continue
+                result.written.append(target)

@@ -1,0 +1,179 @@
+"""The catalog workflow of a project: extract, init, update, compile and stats over its episodes.
+
+Layout: ``<locales>/<episode>.pot`` and ``<locales>/<lang>/LC_MESSAGES/<episode>.po`` / ``.mo``,
+every path derived through :class:`~toolkit.project.Project` (and so through the slug and
+language gate). The catalog logic itself lives in :mod:`toolkit.catalog`; this module reads,
+decides and writes, and returns one line per file for the CLI to print.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from toolkit import catalog, files
+from toolkit.build import Loaded, OnRead, load_transcript, refuse_errors
+from toolkit.errors import ToolkitError
+from toolkit.model import Transcript
+from toolkit.naming import canonical_language
+from toolkit.project import Project
+
+
+def now() -> str:
+    """The current time as a PO date; ``SOURCE_DATE_EPOCH`` pins it for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+class NoTranscripts(ToolkitError):
+    """No transcript was found where the user pointed (a usage problem)."""
+
+
+def load_transcripts(project: Project, paths: Sequence[Path], on_read: OnRead) -> list[Loaded]:
+    """The transcripts below ``paths`` (default: the project's), each refused if it has errors."""
+    with catalog.paused_gc():
+        found = project.transcript_files(paths)
+        if not found:
+            raise NoTranscripts("no transcripts found (give .txt files or a folder; default: transcripts/)")
+        loaded = []
+        for path in found:
+            one = load_transcript(path, project.display(path), on_read)
+            refuse_errors(one)
+            loaded.append(one)
+        return loaded
+
+
+def _episode_line(loaded: Loaded) -> int:
+    return loaded.transcript.header_lines.get("episode", 0)
+
+
+@dataclass
+class Extracted:
+    """An episode's template, each of its messages as written, and what happened to the file."""
+
+    template: catalog.PoFile
+    messages: list[bytes]
+    summary: str
+
+
+def extract_one(project: Project, loaded: Loaded) -> Extracted:
+    """Write the episode's template (unless it already says the same) and return it."""
+    transcript: Transcript = loaded.transcript
+    episode = loaded.episode
+    target = project.template_path(episode, loaded.source, _episode_line(loaded))
+    shown = project.display(target)
+    old_bytes = files.read_bytes(target) if files.modified_ns(target) is not None else None
+    previous: list[catalog.KnownTurn] = []
+    if old_bytes is not None:
+        previous = catalog.read_known_turns(old_bytes, shown)
+    else:
+        # No template yet: take turn ids from a translation, if one exists.
+        for found in project.catalogs(episodes=[episode]):
+            previous = catalog.read_known_turns(files.read_bytes(found.path), project.display(found.path))
+            break
+    template = catalog.extract(transcript, previous=previous, creation_date=now())
+    texts = catalog.encoded_messages(template)
+    new_bytes = catalog.write_po(template, texts)
+    if old_bytes is not None:
+        old_date = catalog.template_date_if_unchanged(old_bytes, new_bytes)
+        if old_date is not None:
+            # The file already says this: keep it, and its date, so the translations' stay too.
+            template.set_header("POT-Creation-Date", old_date)
+            return Extracted(template, texts, f"{shown}: unchanged")
+    files.write_bytes_atomic(target, new_bytes)
+    return Extracted(template, texts, f"{shown}: {len(template.entries)} messages")
+
+
+def init_catalogs(
+    project: Project, language: str, loaded: Sequence[Loaded], *, force: bool, say: Callable[[str], None]
+) -> None:
+    """Start a ``language`` catalog for each transcript, from a fresh template."""
+    tag = canonical_language(language)
+    catalog.plural_forms(tag)  # an unknown language fails before anything is written
+    for one in loaded:
+        extracted = extract_one(project, one)
+        target = project.catalog_path(tag, one.episode, one.source, _episode_line(one))
+        if files.modified_ns(target) is not None and not force:
+            raise ToolkitError(
+                "already exists; use `redbox catalog update` (or --force to start over)",
+                project.display(target),
+            )
+        po = catalog.init(extracted.template, tag, revision_date=now())
+        files.write_bytes_atomic(target, catalog.write_po(po))
+        say(f"{project.display(target)}: {len(po.entries)} messages to translate")
+
+
+def update_catalogs(
+    project: Project, loaded: list[Loaded], languages: Sequence[str], say: Callable[[str], None]
+) -> None:
+    """Refresh each episode's template and every translation of it; ``loaded`` is used up."""
+    with catalog.paused_gc():  # one pause for the whole command (see paused_gc)
+        # Each transcript, and each catalog read, is let go as soon as it has been used: a
+        # large episode's objects would otherwise pile up (page faults are a good part of the
+        # time at 20,000 messages).
+        loaded.reverse()
+        while loaded:
+            one = loaded.pop()
+            episode = one.episode
+            extracted = extract_one(project, one)
+            del one
+            say(extracted.summary)
+            for found in project.catalogs(languages, [episode]):
+                shown = project.display(found.path)
+                old_bytes = files.read_bytes(found.path)
+                updated, report = catalog.update(
+                    catalog.parse_po(old_bytes, shown, template_fields=False), extracted.template
+                )
+                new_bytes = catalog.write_po(
+                    updated, catalog.updated_messages(updated, extracted.template, extracted.messages)
+                )
+                del updated
+                if new_bytes != old_bytes:
+                    files.write_bytes_atomic(found.path, new_bytes)
+                say(f"{shown}: {report.summary()}")
+
+
+def _read_po(project: Project, path: Path) -> catalog.PoFile:
+    return catalog.parse_po(files.read_bytes(path), project.display(path))
+
+
+def _no_catalogs(project: Project) -> ToolkitError:
+    return ToolkitError(
+        "no catalogs found (run `redbox catalog init LANG` first)", project.display(project.locales)
+    )
+
+
+def compile_catalogs(
+    project: Project, languages: Sequence[str], *, use_fuzzy: bool, say: Callable[[str], None]
+) -> None:
+    """Write the ``.mo`` next to every ``.po`` (untranslated and, unless ``use_fuzzy``, fuzzy left out)."""
+    found = project.catalogs(languages)
+    if not found:
+        raise _no_catalogs(project)
+    for one in found:
+        po = _read_po(project, one.path)
+        target = one.path.with_suffix(".mo")
+        files.write_bytes_atomic(target, catalog.compile_mo(po, use_fuzzy=use_fuzzy))
+        numbers = catalog.stats(po)
+        left_out = numbers.untranslated + (0 if use_fuzzy else numbers.fuzzy)
+        note = f" ({left_out} left out: untranslated or fuzzy)" if left_out else ""
+        kept = numbers.translated + (numbers.fuzzy if use_fuzzy else 0)
+        say(f"{project.display(target)}: {kept} messages{note}")
+
+
+def catalog_stats(project: Project, languages: Sequence[str], say: Callable[[str], None]) -> None:
+    """How much of each catalog is translated, fuzzy, untranslated and obsolete."""
+    found = project.catalogs(languages)
+    if not found:
+        raise _no_catalogs(project)
+    for one in found:
+        numbers = catalog.stats(_read_po(project, one.path))
+        say(
+            f"{project.display(one.path)}: {numbers.translated}/{numbers.total} translated "
+            f"({numbers.percent:.0f}%), {numbers.fuzzy} fuzzy, {numbers.untranslated} untranslated, "
+            f"{numbers.obsolete} obsolete"
+        )

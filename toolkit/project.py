@@ -1,0 +1,171 @@
+"""The project: where its root is, its folders and settings, and what files it holds.
+
+Every command starts by finding the project (:func:`find_project`): the nearest folder at or
+above the working directory that has a ``pyproject.toml`` with ``[tool.redbox]`` or a
+``transcripts/`` folder, the way git and ruff find their roots. So ``redbox build`` run from
+``transcripts/`` or ``locales/ko/LC_MESSAGES/`` does what it does from the root, with the
+root's settings. Paths given on the command line stay relative to where the user stands;
+paths redbox derives itself come from :class:`Project` and pass the gate in
+:mod:`toolkit.naming`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from toolkit import files
+from toolkit.config import RedboxConfig, parse_config
+from toolkit.errors import NamingError, OutputError
+from toolkit.formats import get_format
+from toolkit.naming import canonical_language, catalog_folder, checked_slug, language_problem
+
+TRANSCRIPT_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True)
+class FoundCatalog:
+    """A translation catalog found in the project: ``<locales>/<folder>/LC_MESSAGES/<episode>.po``."""
+
+    language: str  # canonical BCP 47 tag (``ko-KR``), whatever the folder's spelling
+    episode: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Project:
+    """A redbox project: its root, settings and the three folders (absolute paths)."""
+
+    root: Path
+    config: RedboxConfig = field(default_factory=RedboxConfig)
+    #: The ``pyproject.toml`` the settings came from, if any.
+    config_path: Path | None = None
+    transcripts: Path = Path()
+    subtitles: Path = Path()
+    locales: Path = Path()
+
+    # ----------------------------------------------------------------------------- names
+
+    def display(self, path: Path | str) -> str:
+        """How to show ``path`` to the user: relative to the project root when it is inside it.
+
+        So a command gives the same output from any subfolder as from the root.
+        """
+        absolute = Path(os.path.normpath(Path.cwd() / path))
+        try:
+            return absolute.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def with_folders(
+        self, *, transcripts: Path | None = None, subtitles: Path | None = None, locales: Path | None = None
+    ) -> Project:
+        """The project with folders given on the command line (relative to the working directory)."""
+        def absolute(given: Path | None, default: Path) -> Path:
+            return default if given is None else Path(os.path.normpath(Path.cwd() / given))
+
+        return replace(
+            self,
+            transcripts=absolute(transcripts, self.transcripts),
+            subtitles=absolute(subtitles, self.subtitles),
+            locales=absolute(locales, self.locales),
+        )
+
+    # ------------------------------------------------------------------- derived paths
+
+    def _inside(self, folder: Path, path: Path, source: str, line: int) -> Path:
+        """``path``, after checking that it stays inside ``folder`` (the slug gate makes sure of it;
+        this is the second lock)."""
+        if not Path(os.path.normpath(path)).is_relative_to(os.path.normpath(folder)):
+            raise OutputError(f"{self.display(path)} would be outside {self.display(folder)}/", source, line)
+        return path
+
+    def template_path(self, episode: str, source: str = "", line: int = 0) -> Path:
+        """``<locales>/<episode>.pot``."""
+        slug = checked_slug(episode, source, line)
+        return self._inside(self.locales, self.locales / f"{slug}.pot", source, line)
+
+    def catalog_path(self, language: str, episode: str, source: str = "", line: int = 0) -> Path:
+        """``<locales>/<language as gettext folder>/LC_MESSAGES/<episode>.po``."""
+        slug = checked_slug(episode, source, line)
+        folder = self.locales / catalog_folder_of(language, source, line) / "LC_MESSAGES"
+        return self._inside(self.locales, folder / f"{slug}.po", source, line)
+
+    def subtitle_path(
+        self, episode: str, language: str, format_id: str, source: str = "", line: int = 0
+    ) -> Path:
+        """``<subtitles>/<episode>.<language>.<srt|vtt>``."""
+        slug = checked_slug(episode, source, line)
+        tag = canonical_language(language, source, line)
+        name = f"{slug}.{tag}{get_format(format_id).extension}"
+        return self._inside(self.subtitles, self.subtitles / name, source, line)
+
+    # ------------------------------------------------------------------------ discovery
+
+    def transcript_files(self, paths: Sequence[Path] = ()) -> list[Path]:
+        """The transcripts below ``paths`` (default: the transcripts folder), sorted."""
+        return list(files.find_files(paths or [self.transcripts], (TRANSCRIPT_SUFFIX,)))
+
+    def catalogs(self, languages: Iterable[str] = (), episodes: Iterable[str] = ()) -> list[FoundCatalog]:
+        """Every ``<lang>/LC_MESSAGES/<episode>.po`` below the locales folder, sorted.
+
+        Folders whose name is not a language tag are left out; ``languages`` are compared in
+        canonical form, so ``--lang ko_KR`` finds ``locales/ko-KR/``.
+        """
+        wanted_languages = {canonical_language(language) for language in languages}
+        wanted_episodes = set(episodes)
+        found: list[FoundCatalog] = []
+        if files.modified_ns(self.locales) is None:
+            return found
+        for path in files.find_files([self.locales], (".po",)):
+            parts = path.relative_to(self.locales).parts
+            if len(parts) != 3 or parts[1] != "LC_MESSAGES" or language_problem(parts[0]):
+                continue
+            catalog = FoundCatalog(canonical_language(parts[0]), path.name[: -len(".po")], path)
+            if (wanted_languages and catalog.language not in wanted_languages) or (
+                wanted_episodes and catalog.episode not in wanted_episodes
+            ):
+                continue
+            found.append(catalog)
+        return found
+
+    def catalog_languages(self) -> dict[str, list[str]]:
+        """Episode slug -> the languages it has a catalog for."""
+        languages: dict[str, list[str]] = {}
+        for catalog in self.catalogs():
+            languages.setdefault(catalog.episode, []).append(catalog.language)
+        return {episode: sorted(set(found)) for episode, found in languages.items()}
+
+
+def catalog_folder_of(language: str, source: str = "", line: int = 0) -> str:
+    """The gettext folder of ``language``, raising :class:`NamingError` at ``source:line``."""
+    try:
+        return catalog_folder(language)
+    except NamingError as error:
+        raise NamingError(error.message, source, line) from None
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The project the working directory (or ``start``) is in.
+
+    Outside any project, the working directory serves as the root with default settings, so
+    ``redbox subtitles some/file.txt`` works anywhere.
+    """
+    here = (start or Path.cwd()).resolve()
+    root = files.find_project_root(here) or here
+    pyproject = root / "pyproject.toml"
+    config = RedboxConfig()
+    config_path: Path | None = None
+    if files.has_redbox_table(pyproject):
+        config_path = pyproject
+        config = parse_config(files.read_text(pyproject).text, "pyproject.toml")
+    return Project(
+        root=root,
+        config=config,
+        config_path=config_path,
+        transcripts=root / config.transcripts,
+        subtitles=root / config.subtitles,
+        locales=root / config.locales,
+    )
