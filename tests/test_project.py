@@ -1,0 +1,130 @@
+"""The project model: found from any subfolder, its settings applied, one name per language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import SAMPLE_EPISODE
+from toolkit.cli import cli
+from toolkit.errors import NamingError, OutputError
+from toolkit.naming import canonical_language, catalog_folder, language_problem, slug_problem
+from toolkit.project import find_project
+
+SUBFOLDERS = [".", "transcripts", "locales/ko/LC_MESSAGES", "subtitles"]
+COMMANDS = [["check"], ["build", "--check"], ["catalog", "stats"], ["check", "--format", "json"]]
+
+
+def _run(
+    runner: CliRunner, folder: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str]:
+    monkeypatch.chdir(folder)
+    result = runner.invoke(cli, args)
+    return result.exit_code, result.stdout + "\n--stderr--\n" + result.stderr
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_subfolder_gives_the_root_s_output_and_exit_code(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # A stale subtitle and an untranslated message make the outputs worth comparing.
+    (project / "subtitles" / f"{SAMPLE_EPISODE}.en.srt").write_text("stale\n", encoding="utf-8")
+    at_root = _run(runner, project, args, monkeypatch)
+    for folder in SUBFOLDERS[1:]:
+        assert _run(runner, project / folder, args, monkeypatch) == at_root, folder
+    if args[:2] == ["build", "--check"]:
+        assert at_root[0] == 1
+        assert f"subtitles/{SAMPLE_EPISODE}.en.srt: stale" in at_root[1]
+
+
+def test_the_root_is_the_nearest_folder_with_tool_redbox_even_without_transcripts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.redbox]\ntranscripts = "episodes"\n', encoding="utf-8")
+    (tmp_path / "episodes" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "episodes" / "deep")
+    found = find_project()
+    assert found.root == tmp_path.resolve()
+    assert found.transcripts == tmp_path.resolve() / "episodes"
+
+
+def test_outside_any_project_the_working_folder_is_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    found = find_project()
+    assert found.root == tmp_path.resolve()
+    assert found.display(tmp_path / "a.txt") == "a.txt"
+    assert found.display(Path("/elsewhere/b.txt")) == "/elsewhere/b.txt"
+
+
+def test_tool_redbox_settings_apply_from_a_subfolder(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.redbox]\nformats = ["vtt"]\nsubtitles = "out"\nlabels = "none"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(project / "transcripts")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.stderr
+    written = sorted(path.name for path in (project / "out").iterdir())
+    assert written == [f"{SAMPLE_EPISODE}.en.vtt", f"{SAMPLE_EPISODE}.ko.vtt"]
+    english = (project / "out" / f"{SAMPLE_EPISODE}.en.vtt").read_text(encoding="utf-8")
+    assert "Joy:" not in english  # labels = "none" applied
+    assert f"wrote out/{SAMPLE_EPISODE}.en.vtt" in result.stdout
+
+
+def test_a_bad_setting_names_the_project_file_and_line(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "pyproject.toml").write_text("[tool.redbox]\n\nfps = 'fast'\n", encoding="utf-8")
+    monkeypatch.chdir(project / "locales")
+    result = runner.invoke(cli, ["build", "--check"])
+    assert result.exit_code == 1
+    assert "pyproject.toml:3: [tool.redbox] fps must be a number above 0" in result.stderr
+
+
+# ----------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize("spelling", ["ko-KR", "ko_KR", "KO-kr", "ko_kr"])
+def test_every_spelling_of_a_language_names_one_folder_and_one_file(spelling: str) -> None:
+    assert canonical_language(spelling) == "ko-KR"
+    assert catalog_folder(spelling) == "ko_KR"
+
+
+def test_catalog_init_with_two_spellings_makes_one_catalog(runner: CliRunner, project: Path) -> None:
+    assert runner.invoke(cli, ["catalog", "init", "ko_KR"]).exit_code == 0
+    again = runner.invoke(cli, ["catalog", "init", "KO-kr"])
+    assert again.exit_code == 1
+    assert "already exists" in again.stderr
+    assert sorted(path.name for path in (project / "locales").iterdir() if path.is_dir()) == ["ko", "ko_KR"]
+    stats = runner.invoke(cli, ["catalog", "stats", "--lang", "ko-KR"])
+    assert stats.stdout.count("\n") == 1 and "ko_KR/LC_MESSAGES" in stats.stdout
+
+
+@pytest.mark.parametrize("slug", ["../../escape", "/tmp/x", "Episode One", "a/b", "", "a--b", "-a", "é"])
+def test_a_slug_that_could_leave_its_folder_is_refused(slug: str) -> None:
+    assert slug_problem(slug) is not None
+    with pytest.raises(NamingError):
+        find_project().template_path(slug)
+
+
+@given(st.text(max_size=30))
+def test_a_derived_path_is_inside_its_folder_or_refused(slug: str) -> None:
+    project = find_project()
+    try:
+        path = project.subtitle_path(slug, "ko", "srt")
+    except (NamingError, OutputError):
+        return
+    assert path.parent == project.subtitles
+    assert path.name == f"{slug}.ko.srt"
+
+
+@pytest.mark.parametrize("tag", ["english", "../ko", "ko/KR", "xx-YY-ZZ", "", "zz"])
+def test_a_language_babel_does_not_know_is_refused(tag: str) -> None:
+    assert language_problem(tag) is not None
