@@ -63,6 +63,7 @@ def import_command(
     if output is None:
         click.echo(text, nl=False)
     else:
+        files.refuse_overwriting_inputs(output, (raw,))
         files.write_text_atomic(output, text)
         click.echo(f"wrote {output} ({len(result.transcript.turns)} turns)", err=True)
     if problems:
