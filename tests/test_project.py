@@ -128,3 +128,40 @@ def test_a_derived_path_is_inside_its_folder_or_refused(slug: str) -> None:
 @pytest.mark.parametrize("tag", ["english", "../ko", "ko/KR", "xx-YY-ZZ", "", "zz"])
 def test_a_language_babel_does_not_know_is_refused(tag: str) -> None:
     assert language_problem(tag) is not None
+
+
+# --------------------------------------------------------- one episode, one transcript
+
+KOREAN_COPY = (
+    "---\ntitle: 레드박스\nepisode: misunderstandings-and-stereotypes\nlanguage: ko\nspeakers: 조이\n---\n"
+    "조이: 안녕하세요.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["build"],
+        ["build", "--check"],
+        ["catalog", "update"],
+        ["catalog", "extract"],
+        ["subtitles", f"transcripts/{SAMPLE_EPISODE}.txt"],
+        ["subtitles", "transcripts/korean.txt"],
+        ["align", f"transcripts/{SAMPLE_EPISODE}.txt", "episode.wav"],
+    ],
+    ids=" ".join,
+)
+def test_a_second_transcript_of_an_episode_is_refused_by_every_command(
+    runner: CliRunner, project: Path, args: list[str]
+) -> None:
+    (project / "transcripts" / "korean.txt").write_text(KOREAN_COPY, encoding="utf-8")
+    (project / "episode.wav").write_bytes(b"RIFF")
+    before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "error TRN014 episode 'misunderstandings-and-stereotypes' is also the episode of" in result.stderr + (
+        result.stdout
+    )
+    assert "its other languages live in catalogs" in result.stderr + result.stdout
+    assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before

@@ -68,12 +68,15 @@ def test_different_names_are_not_confused(left: str, right: str) -> None:
     assert not names_are_close(left, right)
 
 
-def test_same_episode_twice_is_an_error() -> None:
+def test_same_episode_twice_is_an_error_in_both_whatever_their_languages() -> None:
     first = parse_transcript(GOOD_HEADER + "Joy: a\n", "a.txt")[0]
-    second = parse_transcript(GOOD_HEADER + "Joy: b\n", "b.txt")[0]
-    (problem,) = check_across_transcripts([first, second])
-    assert (problem.code, problem.source, problem.line) == ("TRN014", "b.txt", 3)
-    assert "a.txt" in problem.message
+    korean = GOOD_HEADER.replace("language: en", "language: ko")
+    assert korean != GOOD_HEADER
+    second = parse_transcript(korean + "Joy: b\n", "b.txt")[0]
+    problems = check_across_transcripts([first, second])
+    assert [(p.code, p.source, p.line) for p in problems] == [("TRN014", "a.txt", 3), ("TRN014", "b.txt", 3)]
+    assert "b.txt" in problems[0].message and "a.txt" in problems[1].message
+    assert "catalog" in problems[1].message
 
 
 def test_speaker_spelt_two_ways_across_episodes_names_both_files() -> None:

@@ -9,6 +9,7 @@ writes them. The CLI only parses options, calls these and prints what they retur
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from toolkit.project import Project
 from toolkit.report import format_text
 from toolkit.subtitles import SubtitleOptions, build_cues
 from toolkit.timing import plan_turn_slots, timing_problems
-from toolkit.validate import check_transcript_text
+from toolkit.validate import check_across_transcripts, check_transcript_text
 
 #: Called with each file's decoded text and its display name (the CLI notes legacy encodings).
 OnRead = Callable[[DecodedText, str], None]
@@ -72,6 +73,32 @@ def load_transcript(path: Path, source: str, on_read: OnRead = _ignore_read) -> 
     on_read(decoded, source)
     transcript, problems = check_transcript_text(decoded.text, source)
     return Loaded(path, source, transcript, problems, decoded.newline)
+
+
+def add_project_problems(project: Project, loaded: Sequence[Loaded]) -> None:
+    """Add to each of ``loaded`` the errors that need the project's other transcripts (TRN014:
+    an episode with two transcripts), so every command refuses what ``redbox check`` rejects."""
+    seen = {os.path.realpath(one.path) for one in loaded}
+    others: list[Transcript] = []
+    for path in project.transcript_files():
+        if os.path.realpath(path) in seen:
+            continue
+        try:
+            others.append(load_transcript(path, project.display(path)).transcript)
+        except ToolkitError:
+            continue  # unreadable: `redbox check` reports it; it cannot clash with anything
+    across = check_across_transcripts([one.transcript for one in loaded] + others)
+    for one in loaded:
+        mine = [problem for problem in across if problem.source == one.source and problem.severity == "error"]
+        if mine:
+            one.problems = sorted(one.problems + mine, key=Problem.sort_key)
+
+
+def load_checked(project: Project, path: Path, on_read: OnRead = _ignore_read) -> Loaded:
+    """One transcript with every error ``redbox check`` would find in it, the project's included."""
+    loaded = load_transcript(path, project.display(path), on_read)
+    add_project_problems(project, [loaded])
+    return loaded
 
 
 def refusal(loaded: Loaded, action: str = "fix them first (redbox check)") -> str:
@@ -168,27 +195,19 @@ def build_project(
     warnings, each said once).
     """
     result = BuildResult()
-    paths = project.transcript_files()
     catalogs = project.catalog_languages()
-    built_from: dict[str, str] = {}
-    for path in progress(paths):
-        source = project.display(path)
+    loaded_all: list[Loaded] = []
+    for path in progress(project.transcript_files()):
         try:
-            loaded = load_transcript(path, source, on_read)
+            loaded_all.append(load_transcript(path, project.display(path), on_read))
         except ToolkitError as error:
             result.failures.append(str(error))
-            continue
+    add_project_problems(project, loaded_all)
+    for loaded in loaded_all:
         if loaded.errors:
             report(format_text(loaded.problems))
             result.failures.append(refusal(loaded, "not built"))
             continue
-        if loaded.episode in built_from:
-            result.failures.append(
-                f"{source}: episode {loaded.episode!r} is also built from {built_from[loaded.episode]}; "
-                "give each transcript its own 'episode:' (not built)"
-            )
-            continue
-        built_from[loaded.episode] = source
         _build_episode(project, loaded, _build_languages(project, loaded, catalogs), format_ids, options,
                        check=check, report=report, result=result)  # fmt: skip
     return result

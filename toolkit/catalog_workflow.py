@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from toolkit import catalog, files
-from toolkit.build import Loaded, OnRead, load_transcript, refuse_errors
+from toolkit.build import Loaded, OnRead, add_project_problems, load_transcript, refuse_errors
 from toolkit.errors import ToolkitError
 from toolkit.model import Transcript
 from toolkit.naming import canonical_language
@@ -39,11 +39,10 @@ def load_transcripts(project: Project, paths: Sequence[Path], on_read: OnRead) -
         found = project.transcript_files(paths)
         if not found:
             raise NoTranscripts("no transcripts found (give .txt files or a folder; default: transcripts/)")
-        loaded = []
-        for path in found:
-            one = load_transcript(path, project.display(path), on_read)
+        loaded = [load_transcript(path, project.display(path), on_read) for path in found]
+        add_project_problems(project, loaded)
+        for one in loaded:
             refuse_errors(one)
-            loaded.append(one)
         return loaded
 
 

@@ -20,9 +20,10 @@ from toolkit import files
 from toolkit.config import RedboxConfig, parse_config
 from toolkit.errors import NamingError, OutputError
 from toolkit.formats import get_format
-from toolkit.naming import canonical_language, catalog_folder, checked_slug, language_problem
+from toolkit.naming import canonical_language, catalog_folder, checked_slug, language_problem, slug_problem
 
 TRANSCRIPT_SUFFIX = ".txt"
+SUBTITLE_SUFFIXES = (".srt", ".vtt")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,29 @@ class FoundCatalog:
     language: str  # canonical BCP 47 tag (``ko-KR``), whatever the folder's spelling
     episode: str
     path: Path
+
+
+@dataclass(frozen=True)
+class FoundSubtitles:
+    """A subtitle file named the way ``redbox build`` names them."""
+
+    language: str
+    episode: str
+    path: Path
+
+
+def parse_subtitle_name(name: str) -> tuple[str, str] | None:
+    """``(episode, canonical language)`` of a name such as ``episode.ko.srt``, else ``None``.
+
+    >>> parse_subtitle_name("misunderstandings.ko-kr.vtt"), parse_subtitle_name("notes.srt")
+    (('misunderstandings', 'ko-KR'), None)
+    """
+    parts = name.rsplit(".", 2)
+    if len(parts) != 3 or f".{parts[2].lower()}" not in SUBTITLE_SUFFIXES:
+        return None
+    if slug_problem(parts[0]) or language_problem(parts[1]):
+        return None
+    return parts[0], canonical_language(parts[1])
 
 
 @dataclass(frozen=True)
@@ -129,6 +153,27 @@ class Project:
             ):
                 continue
             found.append(catalog)
+        return found
+
+    def templates(self) -> list[tuple[str, Path]]:
+        """Every ``<locales>/<episode>.pot``, as (episode, path)."""
+        if files.modified_ns(self.locales) is None:
+            return []
+        return [
+            (path.name[: -len(".pot")], path)
+            for path in files.find_files([self.locales], (".pot",))
+            if path.parent == self.locales
+        ]
+
+    def subtitle_files(self) -> list[FoundSubtitles]:
+        """Every ``<subtitles>/<episode>.<language>.<srt|vtt>``; other names are not redbox's and left out."""
+        if files.modified_ns(self.subtitles) is None:
+            return []
+        found: list[FoundSubtitles] = []
+        for path in files.find_files([self.subtitles], SUBTITLE_SUFFIXES):
+            parsed = parse_subtitle_name(path.name)
+            if parsed is not None and path.parent == self.subtitles:
+                found.append(FoundSubtitles(parsed[1], parsed[0], path))
         return found
 
     def catalog_languages(self) -> dict[str, list[str]]:

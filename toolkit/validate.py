@@ -154,20 +154,23 @@ def check_transcript_text(text: str, source: str) -> tuple[Transcript, list[Prob
 def check_across_transcripts(transcripts: Sequence[Transcript]) -> list[Problem]:
     """Checks that need several episodes: duplicate slugs and speakers spelt two ways."""
     problems: list[Problem] = []
-    first_by_slug: dict[str, Transcript] = {}
+    by_slug: dict[str, list[Transcript]] = {}
     for transcript in transcripts:
-        slug = transcript.episode
-        if not slug:
+        if transcript.episode:
+            by_slug.setdefault(transcript.episode, []).append(transcript)
+    for slug, sharing in by_slug.items():
+        if len(sharing) < 2:
             continue
-        language = transcript.language
-        key = f"{slug}\0{language}"
-        if key in first_by_slug:
-            other = first_by_slug[key]
-            problems.append(Problem(transcript.source, transcript.header_lines.get("episode", 1), 1, "error",
-                                    "TRN014", f"episode {slug!r} ({language or 'no language'}) is also "
-                                    f"{other.source}"))
-        else:
-            first_by_slug[key] = transcript
+        # Every one of them is reported (and so refused by every command): which one is the
+        # episode's transcript is for the user to say, not for the file order to decide.
+        for transcript in sharing:
+            others = ", ".join(other.source for other in sharing if other is not transcript)
+            problems.append(Problem(
+                transcript.source, transcript.header_lines.get("episode", 1), 1, "error", "TRN014",
+                f"episode {slug!r} is also the episode of {others}: an episode has one transcript, "
+                "in the language spoken; its other languages live in catalogs "
+                f"(redbox catalog init LANG, then translate <locales>/LANG/LC_MESSAGES/{slug}.po)",
+            ))
 
     names_by_file: list[tuple[Transcript, set[str]]] = [
         (t, set(t.speakers) | {turn.speaker for turn in t.turns}) for t in transcripts

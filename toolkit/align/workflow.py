@@ -20,7 +20,7 @@ from toolkit.align.checks import alignment_problems
 from toolkit.align.rules import with_anchors
 from toolkit.align.sidecar import format_time, format_timings, timings_path
 from toolkit.align.timings import Alignment, shifted
-from toolkit.build import OnRead, load_transcript, refuse_errors
+from toolkit.build import OnRead, load_checked, refuse_errors
 from toolkit.errors import ToolkitError
 from toolkit.model import Problem
 from toolkit.project import Project
@@ -88,8 +88,7 @@ def align_episode(
     started = time.monotonic()
     target = output or Path(timings_path(transcript))
     files.refuse_overwriting_inputs(target, (transcript, audio))
-    source = project.display(transcript)
-    loaded = load_transcript(transcript, source, on_read)
+    loaded = load_checked(project, transcript, on_read)
     refuse_errors(loaded)
     parsed = loaded.transcript
     spoken = language or loaded.language

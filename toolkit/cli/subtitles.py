@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from toolkit import files
-from toolkit.build import build_project, load_transcript, refusal, render
+from toolkit.build import build_project, load_checked, refusal, render
 from toolkit.cli import common
 from toolkit.config import merged_options, parse_clock
 from toolkit.report import format_text
@@ -111,7 +111,7 @@ def subtitles_command(
     options = merged_options(where.config, given)
     if format_id is None:
         format_id = "vtt" if output.lower().endswith(".vtt") else "srt"
-    loaded = load_transcript(transcript, where.display(transcript), common.note_encoding)
+    loaded = load_checked(where, transcript, common.note_encoding)
     if loaded.problems:
         click.echo(format_text(loaded.problems), err=True)
     if loaded.errors:
