@@ -160,8 +160,7 @@ def test_a_second_transcript_of_an_episode_is_refused_by_every_command(
     before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
     result = runner.invoke(cli, args)
     assert result.exit_code == 1, result.output
-    assert "error TRN014 episode 'misunderstandings-and-stereotypes' is also the episode of" in result.stderr + (
-        result.stdout
-    )
-    assert "its other languages live in catalogs" in result.stderr + result.stdout
+    said = result.stderr + result.stdout
+    assert "error TRN014 episode 'misunderstandings-and-stereotypes' is also the episode of" in said
+    assert "its other languages live in catalogs" in said
     assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before
