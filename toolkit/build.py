@@ -23,6 +23,7 @@ from toolkit.formats import get_writer
 from toolkit.limits import base_language
 from toolkit.model import Problem, Transcript
 from toolkit.naming import canonical_language
+from toolkit.orphans import Orphan, find_orphans
 from toolkit.project import Project
 from toolkit.report import format_text
 from toolkit.subtitles import SubtitleOptions, build_cues
@@ -92,6 +93,22 @@ def add_project_problems(project: Project, loaded: Sequence[Loaded]) -> None:
         mine = [problem for problem in across if problem.source == one.source and problem.severity == "error"]
         if mine:
             one.problems = sorted(one.problems + mine, key=Problem.sort_key)
+
+
+def episode_languages(loaded: Sequence[Loaded]) -> dict[str, str]:
+    """Episode slug -> language of its transcript, for the transcripts that name an episode."""
+    return {one.transcript.episode: one.language for one in loaded if one.transcript.episode}
+
+
+def project_transcripts(project: Project) -> list[Loaded]:
+    """Every transcript of the project that can be read (unreadable ones are ``check``'s to report)."""
+    loaded = []
+    for path in project.transcript_files():
+        try:
+            loaded.append(load_transcript(path, project.display(path)))
+        except ToolkitError:
+            continue
+    return loaded
 
 
 def load_checked(project: Project, path: Path, on_read: OnRead = _ignore_read) -> Loaded:
@@ -167,6 +184,8 @@ class BuildResult:
     stale: list[tuple[Path, str]] = field(default_factory=list)
     #: One line each, ``file[:line]: message``: transcripts refused, catalogs missing, writes failed.
     failures: list[str] = field(default_factory=list)
+    #: Subtitle files of episodes (or languages) the project no longer has.
+    orphaned: list[Orphan] = field(default_factory=list)
 
 
 def _build_languages(project: Project, loaded: Loaded, catalogs: dict[str, list[str]]) -> list[str]:
@@ -210,6 +229,9 @@ def build_project(
             continue
         _build_episode(project, loaded, _build_languages(project, loaded, catalogs), format_ids, options,
                        check=check, report=report, result=result)  # fmt: skip
+    result.orphaned = [
+        orphan for orphan in find_orphans(project, episode_languages(loaded_all)) if orphan.code == "PRJ002"
+    ]
     return result
 
 

@@ -39,6 +39,10 @@ class Document:
     encoding: str = "utf-8"
     #: The transcript's alignment timings file (its name and text), when ``redbox align`` wrote one.
     timings: tuple[str, str] | None = None
+    #: The language of a subtitle file when the user says it (``check --lang``); else from its name.
+    language: str | None = None
+    #: ``transcript``, ``subtitle`` or ``catalog`` when the name does not tell (standard input).
+    kind: str | None = None
 
 
 def _timings_of(path: Path, project: Project) -> tuple[str, str] | None:
@@ -51,23 +55,64 @@ def _timings_of(path: Path, project: Project) -> tuple[str, str] | None:
     return project.display(timings), files.read_text(timings).text
 
 
+def is_checked(path: Path) -> bool:
+    """Whether ``redbox check`` checks a file of this name (others, such as a README, a ``.mo``
+    or a ``.timings.tsv``, are skipped: a pre-commit hook hands it every staged file)."""
+    return path.name.lower().endswith(CHECKED_SUFFIXES)
+
+
+def document_of(data: bytes, source: str, *, timings: tuple[str, str] | None = None,
+                language: str | None = None, kind: str | None = None,
+                ) -> tuple[Document, DecodedText | None]:  # fmt: skip
+    """The document for a file's bytes (unreadable when they do not decode), and their decoding."""
+    try:
+        decoded = decode_text(data, source)
+    except ToolkitError as error:  # undecodable: reported with the others
+        return Document(source, None, unreadable=error.message), None
+    document = Document(source, decoded.text, data, encoding=decoded.encoding, timings=timings,
+                        language=language, kind=kind)  # fmt: skip
+    return document, decoded
+
+
 def read_documents(
-    project: Project, paths: Sequence[Path], on_read: Callable[[DecodedText, str], None]
-) -> list[Document]:
-    """Every file ``redbox check`` looks at below ``paths``; one it cannot read is kept as unreadable."""
+    project: Project, paths: Sequence[Path], on_read: Callable[[DecodedText, str], None],
+    *, language: str | None = None,
+) -> tuple[list[Document], list[str]]:  # fmt: skip
+    """Every file ``redbox check`` looks at below ``paths``, and the files named that it skips.
+
+    A path that does not exist is an error (``file: no such file``) before anything is read.
+    """
+    for path in paths:
+        if files.modified_ns(path) is None and not path.is_symlink():
+            raise ToolkitError("no such file", str(path))
     documents: list[Document] = []
+    skipped: list[str] = []
     for path in files.find_files(paths, CHECKED_SUFFIXES):
         source = project.display(path)
+        if not is_checked(path):
+            skipped.append(source)
+            continue
         try:
             data = files.read_bytes(path)
-            decoded = decode_text(data, source)
-        except ToolkitError as error:  # unreadable or undecodable: reported with the others
+        except ToolkitError as error:  # unreadable: reported with the others
             documents.append(Document(source, None, unreadable=error.message))
             continue
-        on_read(decoded, source)
-        timings = _timings_of(path, project)
-        documents.append(Document(source, decoded.text, data, encoding=decoded.encoding, timings=timings))
-    return documents
+        document, decoded = document_of(data, source, timings=_timings_of(path, project), language=language)
+        if decoded is not None:
+            on_read(decoded, source)
+        documents.append(document)
+    return documents, skipped
+
+
+def project_problems(project: Project, documents: Sequence[Document]) -> list[Problem]:
+    """Problems only the whole project shows, for the documents checked: orphaned catalogs and
+    subtitle files (PRJ001, PRJ002)."""
+    from toolkit.build import episode_languages, project_transcripts
+    from toolkit.orphans import find_orphans, orphan_problems
+
+    checked = {document.source for document in documents}
+    orphans = find_orphans(project, episode_languages(project_transcripts(project)))
+    return [problem for problem in orphan_problems(project, orphans) if problem.source in checked]
 
 
 def _kind(source: str) -> str:
@@ -81,17 +126,21 @@ def _kind(source: str) -> str:
     return "unknown"
 
 
+def _kind_of(document: Document) -> str:
+    return document.kind or _kind(document.source)
+
+
 def check_documents(documents: Sequence[Document]) -> list[Problem]:
     """Every problem in every document, sorted by file, line and column."""
     problems: list[Problem] = []
     transcripts: list[Transcript] = []
     # Transcripts first: catalog checks compare against the episodes' source turns.
-    ordered = sorted(documents, key=lambda document: _kind(document.source) != "transcript")
+    ordered = sorted(documents, key=lambda document: _kind_of(document) != "transcript")
     for document in ordered:
         if document.text is None:
             problems.append(Problem(document.source, 0, 0, "error", "TRN018", document.unreadable))
             continue
-        kind = _kind(document.source)
+        kind = _kind_of(document)
         if kind == "transcript":
             transcript, found = check_transcript_text(document.text, document.source)
             transcripts.append(transcript)
@@ -113,9 +162,39 @@ def check_documents(documents: Sequence[Document]) -> list[Problem]:
 
 def _check_subtitle(document: Document) -> list[Problem]:
     assert document.text is not None
-    return check_subtitle_text(document.text, document.source, encoding=document.encoding)
+    return check_subtitle_text(document.text, document.source, encoding=document.encoding,
+                               language=document.language)  # fmt: skip
 
 
 def _check_catalog(document: Document, transcripts: Sequence[Transcript]) -> list[Problem]:
     by_episode = {transcript.episode: transcript for transcript in transcripts if transcript.episode}
     return check_catalog_bytes(document.data, document.source, transcripts=by_episode)
+
+
+@dataclass
+class CheckRun:
+    """What ``redbox check`` found: every problem, the documents checked, the files skipped."""
+
+    problems: list[Problem]
+    documents: list[Document]
+    skipped: list[str]
+
+
+def check_paths(
+    project: Project,
+    paths: Sequence[Path],
+    on_read: Callable[[DecodedText, str], None],
+    *,
+    language: str | None = None,
+    stdin: Document | None = None,
+) -> CheckRun:
+    """Check ``paths`` (default: the whole project: transcripts, subtitles and catalogs) and,
+    when given, the document read from standard input."""
+    if not paths and stdin is None:
+        paths = [folder for folder in (project.transcripts, project.subtitles, project.locales)
+                 if files.modified_ns(folder) is not None]  # fmt: skip
+    documents, skipped = read_documents(project, paths, on_read, language=language) if paths else ([], [])
+    if stdin is not None:
+        documents.append(stdin)
+    problems = check_documents(documents) + project_problems(project, documents)
+    return CheckRun(sorted(problems, key=Problem.sort_key), documents, skipped)

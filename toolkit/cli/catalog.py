@@ -37,10 +37,7 @@ def _say(line: str) -> None:
 
 def _languages(given: Sequence[str]) -> list[str]:
     """``--lang`` values in canonical form (a tag Babel does not know is a usage error)."""
-    try:
-        return [canonical_language(language) for language in given]
-    except ToolkitError as error:
-        raise click.BadParameter(error.message, param_hint="--lang") from None
+    return [common.language_option(language, "--lang") for language in given]
 
 
 locales_option = click.option(

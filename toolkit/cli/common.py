@@ -8,6 +8,8 @@ import click
 
 from toolkit import files
 from toolkit.decoding import DecodedText
+from toolkit.errors import ToolkitError
+from toolkit.naming import canonical_language
 from toolkit.project import Project, find_project
 
 
@@ -45,3 +47,11 @@ def write_output(output: Path, data: bytes, inputs: tuple[Path, ...] = ()) -> st
     files.refuse_overwriting_inputs(output, inputs)
     files.write_bytes_atomic(output, data)
     return project().display(output)
+
+
+def language_option(value: str, option: str) -> str:
+    """A ``--lang`` value in canonical form; a tag Babel does not know is a usage error (exit 2)."""
+    try:
+        return canonical_language(value)
+    except ToolkitError as error:
+        raise click.BadParameter(error.message, param_hint=option) from None

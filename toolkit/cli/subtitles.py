@@ -215,13 +215,18 @@ def build_command(
         click.echo(f"wrote {where.display(path)}")
     for path, state in result.stale:
         click.echo(f"{where.display(path)}: {state}")
+    for orphan in result.orphaned:
+        click.echo(f"{where.display(orphan.path)}: orphaned ({orphan.reason}; delete it)", err=not check)
     for failure in result.failures:
         click.echo(failure, err=True)
     if check:
-        click.echo(f"{len(result.current)} up to date, {len(result.stale)} missing or stale", err=True)
+        click.echo(f"{len(result.current)} up to date, {len(result.stale)} missing or stale, "
+                   f"{len(result.orphaned)} orphaned", err=True)  # fmt: skip
+        if result.stale:
+            click.echo("run `redbox build` to write the missing and stale files", err=True)
     else:
         click.echo(f"{len(result.written)} written, {len(result.current)} up to date", err=True)
-    if result.failures or result.stale:
+    if result.failures or result.stale or (check and result.orphaned):
         sys.exit(1)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit import files
-from toolkit.checking import check_documents, read_documents
+from toolkit.checking import Document, check_paths, document_of, is_checked
 from toolkit.cli import common
 from toolkit.cli.common import read_text
 from toolkit.importer import import_raw
@@ -76,34 +76,48 @@ def import_command(
     "check",
     epilog="""\b
 Examples:
-  redbox check                                   # everything in transcripts/
-  redbox check transcripts/ subtitles/ locales/  # transcripts, subtitles and catalogs
+  redbox check                                   # the whole project: transcripts, subtitles, catalogs
+  redbox check transcripts/episode.txt           # one file (README, .mo, .timings.tsv are skipped)
   redbox check --format github --strict          # in CI: annotations, warnings fail too
   redbox check episode.txt --format json > report.json
+  redbox check out/episode.srt --lang ko         # a subtitle file whose name does not say its language
+  cat episode.txt | redbox check -               # standard input (a transcript unless --stdin-name says)
 """,
 )
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--format", "format_", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: file:line:col lines; json: one document; github: Actions annotations.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-def check_command(paths: tuple[Path, ...], format_: str, strict: bool) -> None:
+@click.option("--lang", "language", metavar="TAG",
+              help="Language of the subtitle files checked (default: from the name, episode.ko.srt).")
+@click.option("--stdin-name", metavar="NAME", default="<stdin>", show_default=True,
+              help="Name for '-' in reports; its suffix (.srt, .vtt, .po) says what it is.")
+def check_command(paths: tuple[Path, ...], format_: str, strict: bool, language: str | None,
+                  stdin_name: str) -> None:  # fmt: skip
     """Check transcripts, subtitle files and catalogs; report every problem found.
 
-    A folder means every .txt, .srt, .vtt, .po and .pot file below it; no path means
-    transcripts/. Exit 0 when clean, 1 when problems are found (warnings only with
-    --strict), 2 on usage errors.
+    A folder means every .txt, .srt, .vtt, .po and .pot file below it; other files named
+    are skipped. No path means the whole project (its transcripts, subtitles and locales
+    folders, found from any subfolder). Exit 0 when clean, 1 when problems are found
+    (warnings only with --strict), 2 on usage errors.
     """
     where = common.project()
-    if not paths:
-        if not where.transcripts.is_dir():
-            raise click.UsageError(
-                f"no path given and the project at {where.root} has no transcripts/ folder"
-            )
-        paths = (where.transcripts,)
-    documents = read_documents(where, paths, common.note_encoding)
-    problems = check_documents(documents)
+    folders = (where.transcripts, where.subtitles, where.locales)
+    if not paths and not any(folder.is_dir() for folder in folders):
+        raise click.UsageError(f"no path given and the project at {where.root} has no transcripts/ folder")
+    if language is not None:
+        language = common.language_option(language, "--lang")
+    stdin: Document | None = None
+    if Path("-") in paths:
+        kind = None if is_checked(Path(stdin_name)) else "transcript"
+        stdin, decoded = document_of(sys.stdin.buffer.read(), stdin_name, language=language, kind=kind)
+        if decoded is not None:
+            common.note_encoding(decoded, stdin_name)
+    run = check_paths(where, [path for path in paths if path != Path("-")], common.note_encoding,
+                      language=language, stdin=stdin)  # fmt: skip
+    problems = run.problems
     if format_ == "json":
-        click.echo(format_json(problems, len(documents)))
+        click.echo(format_json(problems, len(run.documents)))
     elif format_ == "github":
         if problems:
             click.echo(format_github(problems))
@@ -112,7 +126,9 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool) -> None:
     errors = sum(1 for problem in problems if problem.severity == "error")
     warnings = len(problems) - errors
     if format_ == "text":
-        click.echo(f"{len(documents)} file(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
+        skipped = f", {len(run.skipped)} skipped" if run.skipped else ""
+        click.echo(f"{len(run.documents)} file(s) checked{skipped}: {errors} error(s), {warnings} warning(s)",
+                   err=True)  # fmt: skip
     if errors or (strict and warnings):
         sys.exit(1)
 
