@@ -10,7 +10,7 @@ import pytest
 from tests.test_catalog import BASE, DATE, fake_korean, make_transcript, translate_all
 from toolkit import catalog
 from toolkit.catalog import PoFile
-from toolkit.catalog_check import check_catalog_bytes, estimated_duration_ms, reading_speed
+from toolkit.catalog.checks import check_catalog_bytes, estimated_duration_ms, reading_speed
 from toolkit.model import Problem
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import catalog
+from toolkit.catalog import po_fast, po_read, po_write
 from toolkit.errors import CatalogError
 
 HEADER = 'msgid ""\nmsgstr ""\n"Language: ko\\n"\n"POT-Creation-Date: 2026-11-26 12:00+0000\\n"\n'
@@ -113,7 +114,7 @@ def test_known_turns_read_quickly_are_those_of_the_whole_file(text: str) -> None
 def test_messages_read_in_one_step_are_those_read_line_by_line(text: str) -> None:
     data = text.encode("utf-8")
     fast = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
-    with mock.patch.object(catalog, "_SIMPLE_ENTRY", re.compile(r"(?!)")):  # never matches
+    with mock.patch.object(po_read, "_SIMPLE_ENTRY", re.compile(r"(?!)")):  # never matches
         slow = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
     assert fast == slow
 
@@ -139,9 +140,13 @@ def test_a_redbox_template_is_read_quickly() -> None:
         ],
     )
     data = catalog.write_po(template)
-    with mock.patch.object(catalog, "parse_po_text", wraps=catalog.parse_po_text) as reader:
+    with (
+        mock.patch.object(po_fast, "parse_po", wraps=catalog.parse_po) as whole_file_reader,
+        mock.patch.object(po_fast, "parse_po_text", wraps=catalog.parse_po_text) as reader,
+    ):
         turns = catalog.read_known_turns(data)
     assert turns == [catalog.KnownTurn("a1", "Joy", "Hi.")]
+    assert not whole_file_reader.called
     assert len(reader.call_args_list) == 1  # the header alone, not the whole file
     assert reader.call_args.args[0].count("msgid") == 1
 
@@ -195,7 +200,7 @@ def test_updated_messages_reuse_the_template_only_where_that_is_exact() -> None:
     )
     updated, _ = catalog.update(old, template)
     template_messages = catalog.encoded_messages(template)
-    with mock.patch.object(catalog, "_entry_text", wraps=catalog._entry_text) as writer:
+    with mock.patch.object(po_write, "_entry_text", wraps=po_write._entry_text) as writer:
         reused = catalog.updated_messages(updated, template, template_messages)
     assert writer.call_count == 4  # only "Plain." and "Untranslated." come from the template's text
     assert reused == catalog.encoded_messages(updated)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from toolkit import files
 from toolkit.align.checks import sidecar_problems
-from toolkit.catalog_check import check_catalog_bytes
+from toolkit.catalog.checks import check_catalog_bytes
 from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import ToolkitError
 from toolkit.model import Problem, Transcript

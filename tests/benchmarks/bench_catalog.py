@@ -49,6 +49,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+import toolkit
 from toolkit import catalog
 from toolkit.model import Transcript, Turn
 from toolkit.transcript import format_transcript, parse_transcript
@@ -192,7 +193,7 @@ def compile_package() -> None:
     that, unless ``PYTHONDONTWRITEBYTECODE`` is set (as on the machine these figures
     come from); then every run would compile the whole package again (about 0.03 s).
     """
-    package = Path(catalog.__file__).parent
+    package = Path(toolkit.__file__).parent
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True, env=environment)
 

@@ -25,15 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from toolkit.catalog import (
-    SPEAKER_CONTEXT,
-    PoEntry,
-    PoFile,
-    is_turn_context,
-    match_turns,
-    normalize_text,
-    parse_po,
-)
+from toolkit.catalog.identity import normalize_text
+from toolkit.catalog.po import SPEAKER_CONTEXT, PoEntry, PoFile, is_turn_context
+from toolkit.catalog.po_read import parse_po
+from toolkit.catalog.translate import match_turns
 from toolkit.errors import CatalogError
 from toolkit.limits import ENGLISH, HANGUL_RE, KOREAN, base_language, limits_for, text_width
 from toolkit.model import Problem, Severity, Transcript

@@ -1,0 +1,391 @@
+"""The PO reader: :func:`parse_po` (bytes) and :func:`parse_po_text`, with every line number.
+
+Lines are read one by one (:class:`_Parser`), except that between messages a run of
+messages in the usual shape (:data:`_SIMPLE_ENTRY`) is taken a whole message per regex
+match (:meth:`_Parser.simple_entries`, checked against the line reader by Hypothesis in
+``tests/test_catalog_fast_paths.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from toolkit.catalog.po import PoEntry, PoFile, _has_escape, paused_gc, unescape
+from toolkit.errors import CatalogError
+
+_STRING_PATTERN = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
+_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
+_KEYWORD_PATTERN = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
+#: One string without escapes on its own line: the quotes, nothing after them (captured, or not).
+_PLAIN_STRING = r'"([^"\\\n]*+)"\n'
+_ANY_PLAIN_STRING = r'"[^"\\\n]*+"\n'
+#: One string on its own line, captured, that may still hold a quote or a backslash: the caller
+#: checks (``[^\n]`` is scanned several times faster than ``[^"\\\n]``, on the long strings).
+_LINE_STRING = r'"([^\n]*)"\n'
+#: The comment lines of a message in their usual order: translator, extracted, references, flags.
+_TRANSLATOR_LINES = r"(?:#(?:[^.:,|~\n][^\n]*+)?\n)*+"
+_EXTRACTED_LINES = r"(?:#\.[^\n]*+\n)*+"
+_REFERENCE_LINES = r"(?:#:[^\n]*+\n)*+"
+_FLAG_LINES = r"(?:#,[^\n]*+\n)*+"
+#: A whole active message in the shape redbox and msgcat write: comments in the usual order,
+#: one-line strings without escapes, then a blank line or the end of the file. Read in one
+#: step it gives the same entry as the line-by-line reader, which takes every other shape
+#: (and so reports every error). Possessive quantifiers: no line can be given back usefully.
+#: Its msgctxt, msgid and msgstr may still hold a quote or backslash (see _LINE_STRING): such a
+#: message is not in the shape after all.
+_SIMPLE_ENTRY = re.compile(
+    rf"({_TRANSLATOR_LINES})({_EXTRACTED_LINES})({_REFERENCE_LINES})({_FLAG_LINES})"
+    rf"(?:#\| msgctxt {_PLAIN_STRING})?"
+    rf"(?:#\| msgid {_PLAIN_STRING})?"
+    rf"(?:msgctxt {_LINE_STRING})?"
+    rf"msgid {_LINE_STRING}"
+    rf"msgstr {_LINE_STRING}"
+    r"(?:\n|\Z)"
+)
+
+
+class _Parser:
+    """A line-by-line PO reader that keeps every comment, header and line number.
+
+    With ``template_fields`` false the extracted comments and references of the messages
+    are read (and checked) but not kept (see :func:`parse_po`).
+    """
+
+    def __init__(self, source: str, template_fields: bool = True) -> None:
+        self.source = source
+        self.template_fields = template_fields
+        self.po = PoFile()
+        self.seen: dict[tuple[str | None, str], int] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+        self.translator_comments: list[str] = []
+        self.extracted_comments: list[str] = []
+        self.references: list[str] = []
+        self.flags: list[str] = []
+        self.previous: dict[str, list[str]] = {}
+        self.previous_last: str | None = None
+        self.last: str | None = None
+        self.msgid_line = 0
+        self.first_line = 0
+        self.is_obsolete = False
+        self.has_msgstr = False
+
+    def fail(self, message: str, line: int) -> CatalogError:
+        return CatalogError(message, self.source, line)
+
+    def _string(self, text: str, line: int) -> str:
+        text = text.strip()
+        if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+            inner = text[1:-1]
+            if '"' not in inner and "\\" not in inner:
+                return inner
+        match = _STRING_PATTERN.match(text)
+        if match is None:
+            raise self.fail(f"expected a quoted string, found {text.strip()[:40]!r}", line)
+        return unescape(match.group(1), self.source, line)
+
+    def feed(self, raw: str, number: int) -> None:
+        first = raw[:1]
+        if first == "#" and raw[1:2] != "~":
+            # The usual comment line: finish the message before it, if any.
+            if self.has_msgstr:
+                self.finish(number)
+            elif self.fields:
+                raise self.fail("a comment between msgid and msgstr", number)
+            if not self.first_line:
+                self.first_line = number
+            self._comment(raw.rstrip(), number)
+            return
+        if first == "m" or first == '"':
+            if self.is_obsolete:
+                self.finish(number)
+            self._keyword_or_string(raw.rstrip(), number)
+            return
+        line = raw.strip()
+        if not line:
+            if self.fields:
+                self.finish(number)
+            return
+        if line.startswith("#~"):
+            rest = line[2:]
+            if rest.startswith("|"):
+                return  # a previous msgid of an obsolete entry: worthless once obsolete
+            if not self.is_obsolete and self.has_msgstr:
+                self.finish(number)
+            if not self.fields and not self.is_obsolete:
+                self.is_obsolete = True
+            if not self.is_obsolete:
+                raise self.fail("an obsolete #~ line inside an active message", number)
+            self._keyword_or_string(rest.strip(), number)
+            return
+        if line != raw:
+            self.feed(line, number)  # indented lines: read as if they were not
+            return
+        if self.is_obsolete:
+            self.finish(number)
+        self._keyword_or_string(line, number)
+
+    def _comment(self, line: str, number: int) -> None:
+        kind, text = line[1:2], line[2:]
+        if kind == ".":
+            self.extracted_comments.append(text[1:] if text.startswith(" ") else text)
+        elif kind == ":":
+            self.references.extend(text.split())
+        elif kind == ",":
+            self.flags.extend(flag.strip() for flag in text.split(",") if flag.strip())
+        elif kind == "|":
+            body = text.strip()
+            match = _KEYWORD_PATTERN.match(body)
+            if match:
+                self.previous_last = match.group(1)
+                self.previous[self.previous_last] = [self._string(match.group(3), number)]
+            elif body.startswith('"') and self.previous_last:
+                self.previous[self.previous_last].append(self._string(body, number))
+            else:
+                raise self.fail(f"cannot read the previous-message line {line[:40]!r}", number)
+        else:
+            body = line[1:]
+            self.translator_comments.append(body[1:] if body.startswith(" ") else body)
+
+    def _keyword_or_string(self, line: str, number: int) -> None:
+        if line.startswith('"'):
+            if self.last is None:
+                raise self.fail("a string with no msgid or msgstr before it", number)
+            self.fields[self.last].append(self._string(line, number))
+            return
+        keyword, _, value = line.partition(" ")
+        if keyword not in _KEYWORDS:
+            match = _KEYWORD_PATTERN.match(line)  # msgstr[N], or a tab after the keyword
+            if match is None:
+                raise self.fail(f"expected msgctxt, msgid or msgstr, found {line[:40]!r}", number)
+            keyword, value = match.group(1), match.group(3)
+        if keyword in ("msgctxt", "msgid") and self.has_msgstr:
+            obsolete = self.is_obsolete
+            self.finish(number)
+            self.is_obsolete = obsolete
+        if not self.first_line:
+            self.first_line = number
+        if keyword in self.fields:
+            raise self.fail(f"{keyword} given twice in one message", number)
+        if keyword.startswith("msgstr") and "msgid" not in self.fields:
+            raise self.fail(f"{keyword} without a msgid before it", number)
+        if keyword == "msgid":
+            self.msgid_line = number
+        elif keyword == "msgctxt" and "msgid" in self.fields:
+            raise self.fail("msgctxt after msgid", number)
+        self.fields[keyword] = [self._string(value, number)]
+        self.last = keyword
+        if keyword.startswith("msgstr"):
+            self.has_msgstr = True
+
+    def finish(self, number: int) -> None:
+        if not self.fields:
+            if self.translator_comments or self.extracted_comments or self.flags or self.references:
+                return  # comments waiting for their message: keep them
+            self._reset()
+            return
+        values = {name: "".join(parts) for name, parts in self.fields.items()}
+        if "msgid" not in values:
+            raise self.fail("a message without msgid", self.first_line or number)
+        plural_forms = sorted(
+            (int(name[7:-1]), value) for name, value in values.items() if name.startswith("msgstr[")
+        )
+        if "msgstr" not in values and not plural_forms:
+            raise self.fail("msgid without msgstr", self.msgid_line)
+        if "msgid_plural" in values and not plural_forms:
+            raise self.fail("msgid_plural needs msgstr[0], msgstr[1] …", self.msgid_line)
+        entry = PoEntry(
+            msgid=values["msgid"],
+            msgstr=values.get("msgstr", ""),
+            msgctxt=values.get("msgctxt"),
+            msgid_plural=values.get("msgid_plural"),
+            msgstr_plural=[value for _, value in plural_forms],
+            translator_comments=self.translator_comments,
+            extracted_comments=self.extracted_comments if self.template_fields else [],
+            references=self.references if self.template_fields else [],
+            flags=self.flags,
+            previous_msgctxt="".join(self.previous["msgctxt"]) if "msgctxt" in self.previous else None,
+            previous_msgid="".join(self.previous["msgid"]) if "msgid" in self.previous else None,
+            line=self.msgid_line,
+        )
+        if self.is_obsolete:
+            self.po.obsolete.append(entry)
+        else:
+            self._store(entry)
+        self._reset()
+
+    def _store(self, entry: PoEntry) -> None:
+        """Add a finished active message (or the header) to the file."""
+        if entry.msgid == "" and entry.msgctxt is None and not self.po.entries and not self.po.header_line:
+            self._header(entry)
+            return
+        if entry.msgid == "" and entry.msgctxt is None:
+            raise self.fail("a second header entry (empty msgid)", entry.line)
+        key = (entry.msgctxt, entry.msgid)
+        if key in self.seen:
+            raise self.fail(f"duplicate message (first defined on line {self.seen[key]})", entry.line)
+        self.seen[key] = entry.line
+        self.po.entries.append(entry)
+
+    @property
+    def idle(self) -> bool:
+        """True between messages, with nothing read of the next one (not even a comment)."""
+        return not (
+            self.fields
+            or self.first_line
+            or self.translator_comments
+            or self.extracted_comments
+            or self.references
+            or self.flags
+            or self.previous
+            or self.is_obsolete
+        )
+
+    def simple_entries(self, text: str, position: int, number: int) -> tuple[int, int]:
+        """Take the messages ``_SIMPLE_ENTRY`` matches one after another from ``position`` (line ``number``).
+
+        Called while idle; does exactly what :meth:`feed` does with the same lines, comment
+        by comment. Returns the position and line number where such messages stop.
+        """
+        match_entry, count, seen, entries = _SIMPLE_ENTRY.match, text.count, self.seen, self.po.entries
+        template_fields = self.template_fields
+        while (match := match_entry(text, position)) is not None:
+            end = match.end()
+            lines = count("\n", position, end)
+            translator, extracted, references, flags, old_context, old_msgid, msgctxt, msgid, msgstr = (
+                match.groups()
+            )
+            if _has_escape(msgid + msgstr if msgctxt is None else msgctxt + msgid + msgstr):
+                break  # an escape (or a stray quote): the line-by-line reader takes this message
+            # Each line's words (or comma-separated flags), as if the lines were one.
+            reference_list = (
+                references.replace("\n#:", " ")[2:].split() if references and template_fields else []
+            )
+            flag_list = (
+                [flag.strip() for flag in flags.replace("\n#,", ",")[2:].split(",") if flag.strip()]
+                if flags
+                else []
+            )
+            # The msgstr line is the last, or the one before the blank line that ends the message.
+            msgid_line = number + lines - (3 if text[end - 2] == "\n" else 2)
+            entry = PoEntry(
+                msgid,
+                msgstr,
+                msgctxt,
+                None,
+                [],
+                _comments(translator, "#") if translator else [],
+                _comments(extracted, "#.") if extracted and template_fields else [],
+                reference_list,
+                flag_list,
+                old_context,
+                old_msgid,
+                msgid_line,
+            )
+            position, number = end, number + lines
+            if msgctxt is None and msgid == "":
+                self._store(entry)  # the header, or a second one
+                continue
+            # What _store does for every other message (one lookup: the line of the first one).
+            first_line = seen.setdefault((msgctxt, msgid), msgid_line)
+            if first_line != msgid_line:
+                raise self.fail(f"duplicate message (first defined on line {first_line})", msgid_line)
+            entries.append(entry)
+        return position, number
+
+    def _header(self, entry: PoEntry) -> None:
+        self.po.header_line = entry.line
+        self.po.header_comments = entry.translator_comments
+        self.po.header_flags = entry.flags
+        for offset, field_line in enumerate(entry.msgstr.split("\n")):
+            if not field_line.strip():
+                continue
+            name, colon, value = field_line.partition(":")
+            if not colon:
+                raise self.fail(f"header line {field_line[:40]!r} is not 'Name: value'", entry.line + offset)
+            self.po.headers.append((name.strip(), value.strip()))
+
+
+def parse_po_text(text: str, source: str = "<po>", *, template_fields: bool = True) -> PoFile:
+    """Read a PO or POT file's text; raise :class:`CatalogError` (with its line) when it does not parse.
+
+    ``template_fields``: see :func:`parse_po`.
+
+    >>> text = 'msgid ""\\nmsgstr "Language: ko\\\\n"\\n\\n'
+    >>> po = parse_po_text(text + 'msgctxt "speaker"\\nmsgid "Joy"\\nmsgstr "조이"\\n')
+    >>> po.language, po.entries[0].msgstr, po.entries[0].line
+    ('ko', '조이', 5)
+    """
+    parser = _Parser(source, template_fields)
+    position, number, idle = 0, 1, True
+    while True:
+        # Messages in the usual shape a whole message at a time, everything else line by line.
+        if idle:
+            position, number = parser.simple_entries(text, position, number)
+        end = text.find("\n", position)
+        if end < 0:
+            parser.feed(text[position:], number)
+            break
+        parser.feed(text[position:end], number)
+        position, number = end + 1, number + 1
+        idle = parser.idle
+    parser.finish(number + 1)
+    if parser.fields or parser.extracted_comments or parser.flags or parser.references:
+        raise CatalogError("the file ends inside a message", source, number)
+    return parser.po
+
+
+def parse_po(data: bytes, source: str = "<po>", *, template_fields: bool = True) -> PoFile:
+    """Read PO bytes (UTF-8, as every redbox catalog is written).
+
+    With ``template_fields`` false, the messages' extracted comments (``#.``) and
+    references (``#:``) are checked but not kept: :func:`update` replaces them with the
+    template's, so a catalog read only to be updated need not build them (about a
+    third of the reading time at 20,000 messages).
+    """
+    with paused_gc():
+        return parse_po_text(_po_text(data, source), source, template_fields=template_fields)
+
+
+def _po_bytes(data: bytes) -> bytes:
+    """PO bytes without a BOM, with ``\\n`` line ends (a CR LF pair is never inside a UTF-8 character)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.replace(b"\r\n", b"\n") if b"\r" in data else data  # (the test is a quicker scan)
+
+
+def _po_text(data: bytes, source: str) -> str:
+    """PO bytes as text: UTF-8 (a BOM dropped), ``\\n`` line ends."""
+    data = _po_bytes(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CatalogError(
+            "not UTF-8 (redbox catalogs are UTF-8; check Content-Type)", source, line
+        ) from None
+
+
+_SPACE_AT_LINE_END = re.compile(r"\s\n")  # \s is what str.rstrip strips
+
+
+def _comments(block: str, mark: str) -> list[str]:
+    """The comments of consecutive ``mark`` lines, kept as the reader keeps them.
+
+    Each line is right-stripped, and its mark and one space after it dropped (as ``_comment``).
+    """
+    prefix = f"{mark} "
+    if (
+        block.startswith(prefix)
+        and block.count(f"\n{prefix}") == block.count("\n") - 1
+        and _SPACE_AT_LINE_END.search(block) is None
+    ):
+        # Every line is `mark comment` with nothing to strip: one split (the usual comments).
+        return block[len(prefix) : -1].split(f"\n{prefix}")
+    size = len(mark)
+    return [
+        text[size + 1 :] if text[size : size + 1] == " " else text[size:]
+        for text in map(str.rstrip, block[:-1].split("\n"))
+    ]

@@ -1,0 +1,146 @@
+"""Translating a transcript by its catalog (:func:`translate_transcript`), turn by turn."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from toolkit.catalog.identity import assign_turn_ids, known_turns, normalize_text
+from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile
+from toolkit.catalog.po_read import parse_po
+from toolkit.model import Problem, Transcript, Turn
+
+
+def speaker_names(po: PoFile) -> dict[str, PoEntry]:
+    """The speaker messages of a catalog, by source name."""
+    return {entry.msgid: entry for entry in po.entries if entry.msgctxt == SPEAKER_CONTEXT}
+
+
+def match_turns(transcript: Transcript, po: PoFile) -> list[PoEntry | None]:
+    """The catalog message of each turn (``None`` when the catalog does not have its current text)."""
+    previous = known_turns(po)
+    ids = assign_turn_ids([(turn.speaker, turn.text) for turn in transcript.turns], previous)
+    by_id = {turn.id: entry for turn, entry in zip(previous, po.turn_entries(), strict=True)}
+    matched: list[PoEntry | None] = []
+    for turn, turn_id in zip(transcript.turns, ids, strict=True):
+        entry = by_id.get(turn_id)
+        same = entry is not None and normalize_text(entry.msgid) == normalize_text(turn.text)
+        matched.append(entry if same else None)
+    return matched
+
+
+def _problem(source: str, line: int, code: str, message: str) -> Problem:
+    return Problem(source, line, 1, "warning", code, message)
+
+
+def translate_transcript(
+    transcript: Transcript, po_data: bytes, po_source: str, language: str
+) -> tuple[Transcript, list[Problem]]:
+    """The transcript with every turn's text and speaker name translated by a PO catalog.
+
+    Turns keep their order, lines and times. A turn whose message is untranslated or
+    fuzzy, or missing because the catalog is out of date, keeps its source text with a
+    warning (``CAT001``, ``CAT002``, ``CAT013``); so does a speaker name. The header
+    ``language`` becomes ``language``; ``title`` and ``speakers`` are translated too.
+    Raises :class:`CatalogError` when the catalog does not parse.
+    """
+    po = parse_po(po_data, po_source)
+    problems: list[Problem] = []
+    names: dict[str, str] = {}
+    for name, entry in speaker_names(po).items():
+        if entry.translated and not entry.fuzzy:
+            names[name] = entry.msgstr
+    for name in sorted({turn.speaker for turn in transcript.turns} - set(names)):
+        speaker_entry = speaker_names(po).get(name)
+        if speaker_entry is None:
+            problems.append(
+                _problem(
+                    po_source,
+                    0,
+                    "CAT013",
+                    f"speaker {name!r} is not in the catalog; "
+                    "run `redbox catalog update`; the source name is used",
+                )
+            )
+        else:
+            fuzzy = speaker_entry.fuzzy and speaker_entry.translated
+            code, state = ("CAT002", "fuzzy") if fuzzy else ("CAT001", "untranslated")
+            problems.append(
+                _problem(
+                    po_source,
+                    speaker_entry.line,
+                    code,
+                    f"speaker name {name!r} is {state}; the source name is used",
+                )
+            )
+    turns: list[Turn] = []
+    for turn, turn_entry in zip(transcript.turns, match_turns(transcript, po), strict=True):
+        text = turn.text
+        if turn_entry is None:
+            problems.append(
+                _problem(
+                    transcript.source,
+                    turn.line,
+                    "CAT013",
+                    f"this turn is not in {po_source} with its current text; "
+                    "run `redbox catalog update`; the source text is used",
+                )
+            )
+        elif turn_entry.fuzzy and turn_entry.translated:
+            problems.append(
+                _problem(
+                    po_source,
+                    turn_entry.line,
+                    "CAT002",
+                    f"turn {turn_entry.comment('turn')} is fuzzy; the source text is used",
+                )
+            )
+        elif not turn_entry.translated:
+            problems.append(
+                _problem(
+                    po_source,
+                    turn_entry.line,
+                    "CAT001",
+                    f"turn {turn_entry.comment('turn')} is untranslated; the source text is used",
+                )
+            )
+        else:
+            text = turn_entry.msgstr
+        turns.append(replace(turn, speaker=names.get(turn.speaker, turn.speaker), text=text))
+    title_entry = next((e for e in po.entries if e.msgctxt == TITLE_CONTEXT), None)
+    header: list[tuple[str, str]] = []
+    for key, value in transcript.header:
+        if key == "language":
+            value = language
+        elif key == "speakers":
+            value = ", ".join(names.get(name, name) for name in transcript.speakers)
+        elif (
+            key == "title"
+            and title_entry is not None
+            and title_entry.translated
+            and not title_entry.fuzzy
+            and normalize_text(title_entry.msgid) == normalize_text(value)
+        ):
+            value = title_entry.msgstr
+        header.append((key, value))
+    if "language" not in {key for key, _ in header}:
+        header.append(("language", language))
+    translated = replace(transcript, header=tuple(header), turns=tuple(turns))
+    return translated, sorted(problems, key=Problem.sort_key)
+
+
+def fill_translations(po: PoFile, translations: Mapping[tuple[str | None, str], str]) -> PoFile:
+    """A copy of ``po`` with the given msgstrs filled in (non-fuzzy), keyed by ``(msgctxt, msgid)``."""
+    entries = [
+        replace(
+            entry,
+            msgstr=translations[entry.key],
+            flags=[f for f in entry.flags if f != "fuzzy"],
+            previous_msgctxt=None,
+            previous_msgid=None,
+        )
+        if entry.key in translations
+        else entry
+        for entry in po.entries
+    ]
+    return replace(po, entries=entries)
