@@ -164,3 +164,56 @@ def test_a_second_transcript_of_an_episode_is_refused_by_every_command(
     assert "error TRN014 episode 'misunderstandings-and-stereotypes' is also the episode of" in said
     assert "its other languages live in catalogs" in said
     assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before
+
+
+# ------------------------------------------------------------------------------ orphans
+
+RENAMED = "stereotypes-about-north-koreans"
+
+
+def _rename_episode(project: Path) -> None:
+    transcript = project / "transcripts" / f"{SAMPLE_EPISODE}.txt"
+    text = transcript.read_text(encoding="utf-8")
+    transcript.write_text(text.replace(f"episode: {SAMPLE_EPISODE}", f"episode: {RENAMED}"), encoding="utf-8")
+
+
+def test_a_renamed_episode_keeps_its_catalogs(runner: CliRunner, project: Path) -> None:
+    old_po = project / "locales" / "ko" / "LC_MESSAGES" / f"{SAMPLE_EPISODE}.po"
+    translations = old_po.read_text(encoding="utf-8").count('msgstr "') - 1
+    _rename_episode(project)
+    result = runner.invoke(cli, ["catalog", "update"])
+    assert result.exit_code == 0, result.output
+    assert f"locales/ko/LC_MESSAGES/{SAMPLE_EPISODE}.po: moved to locales/ko/LC_MESSAGES/{RENAMED}.po" in (
+        result.stdout
+    )
+    assert "23 kept, 0 edited (fuzzy), 0 new" in result.stdout
+    assert not old_po.exists() and not (project / "locales" / f"{SAMPLE_EPISODE}.pot").exists()
+    new_po = (project / "locales" / "ko" / "LC_MESSAGES" / f"{RENAMED}.po").read_text(encoding="utf-8")
+    assert f'msgctxt "{RENAMED}/' in new_po and f'msgctxt "{SAMPLE_EPISODE}/' not in new_po
+    assert new_po.count('msgstr "') - 1 == translations
+    built = runner.invoke(cli, ["build"])
+    assert built.exit_code == 0, built.output
+    assert (project / "subtitles" / f"{RENAMED}.ko.srt").exists()
+
+
+def test_orphans_are_reported_by_check_and_build_check(runner: CliRunner, project: Path) -> None:
+    _rename_episode(project)
+    check = runner.invoke(cli, ["check"])
+    assert check.exit_code == 1
+    assert f"locales/{SAMPLE_EPISODE}.pot:1:1: error PRJ001 its episode has no transcript" in check.stdout
+    assert f"locales/ko/LC_MESSAGES/{SAMPLE_EPISODE}.po:1:1: error PRJ001" in check.stdout
+    assert f"subtitles/{SAMPLE_EPISODE}.ko.srt:1:1: error PRJ002" in check.stdout
+    build_check = runner.invoke(cli, ["build", "--check"])
+    assert build_check.exit_code == 1
+    assert f"subtitles/{SAMPLE_EPISODE}.en.vtt: orphaned" in build_check.stdout
+    assert "run `redbox build`" in build_check.stderr
+
+
+def test_subtitles_of_a_language_that_lost_its_catalog_are_orphaned(runner: CliRunner, project: Path) -> None:
+    (project / "locales" / "ko" / "LC_MESSAGES" / f"{SAMPLE_EPISODE}.po").unlink()
+    result = runner.invoke(cli, ["build", "--check"])
+    assert result.exit_code == 1
+    assert f"subtitles/{SAMPLE_EPISODE}.ko.srt: orphaned (the episode is in en and has no ko catalog" in (
+        result.stdout
+    )
+    assert f"subtitles/{SAMPLE_EPISODE}.en.srt" not in result.stdout

@@ -117,6 +117,16 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write: {error.strerror}", str(path)) from None
 
 
+def remove(path: Path) -> None:
+    """Delete a file redbox wrote (a catalog moved to a renamed episode's name)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise OutputError(f"cannot remove: {error.strerror}", str(path)) from None
+
+
 def same_file(left: Path, right: Path) -> bool:
     """Whether two paths name one file (through links, ``..`` and case-folding file systems)."""
     try:

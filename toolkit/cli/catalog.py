@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
-from toolkit import catalog_workflow as workflow
 from toolkit.build import Loaded
-from toolkit.catalog import plural_forms
+from toolkit.catalog import plural_forms, workflow
 from toolkit.cli import common
 from toolkit.errors import ToolkitError
 from toolkit.naming import canonical_language

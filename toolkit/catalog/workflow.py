@@ -15,10 +15,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from toolkit import catalog, files
-from toolkit.build import Loaded, OnRead, add_project_problems, load_transcript, refuse_errors
+from toolkit.build import (
+    Loaded,
+    OnRead,
+    add_project_problems,
+    episode_languages,
+    load_transcript,
+    project_transcripts,
+    refuse_errors,
+)
 from toolkit.errors import ToolkitError
 from toolkit.model import Transcript
 from toolkit.naming import canonical_language
+from toolkit.orphans import renamed_from
 from toolkit.project import Project
 
 
@@ -106,6 +115,62 @@ def init_catalogs(
         say(f"{project.display(target)}: {len(po.entries)} messages to translate")
 
 
+def renamed_po(po: catalog.PoFile, old: str, new: str) -> catalog.PoFile:
+    """``po`` with the episode ``old`` renamed ``new`` in every turn's context (and the
+    ``Project-Id-Version`` header), so its translations match the renamed episode's turns."""
+    prefix = f"{old}/"
+
+    def moved(context: str | None) -> str | None:
+        return f"{new}/{context[len(prefix):]}" if context and context.startswith(prefix) else context
+
+    for entry in (*po.entries, *po.obsolete):
+        entry.msgctxt = moved(entry.msgctxt)
+        entry.previous_msgctxt = moved(entry.previous_msgctxt)
+    if po.header("Project-Id-Version") == old:
+        po.set_header("Project-Id-Version", new)
+    return po
+
+
+def _orphaned_messages(project: Project, episodes: set[str]) -> dict[str, set[str]]:
+    """Each orphaned episode (catalogs, no transcript) and the message texts of its template or a catalog."""
+    messages: dict[str, set[str]] = {}
+    for episode, path in project.templates():
+        if episode not in episodes:
+            messages[episode] = {turn.text for turn in catalog.read_known_turns(files.read_bytes(path))}
+    for found in project.catalogs():
+        if found.episode not in episodes and found.episode not in messages:
+            turns = catalog.read_known_turns(files.read_bytes(found.path))
+            messages[found.episode] = {turn.text for turn in turns}
+    return messages
+
+
+def move_renamed_episode(project: Project, loaded: Loaded, say: Callable[[str], None]) -> None:
+    """When ``loaded``'s episode has no catalogs yet but an orphaned episode's catalogs hold most of
+    its turns, the episode was renamed: move those catalogs to the new name, saying so."""
+    episode = loaded.episode
+    if files.modified_ns(project.template_path(episode)) is not None or project.catalogs(episodes=[episode]):
+        return
+    episodes = set(episode_languages(project_transcripts(project)))
+    orphaned = _orphaned_messages(project, episodes)
+    old = renamed_from([turn.text for turn in loaded.transcript.turns], orphaned)
+    if old is None:
+        return
+    moves = [(path, project.template_path(episode)) for name, path in project.templates() if name == old]
+    moves += [
+        (found.path, project.catalog_path(found.language, episode))
+        for found in project.catalogs(episodes=[old])
+    ]
+    for source, target in moves:
+        po = renamed_po(catalog.parse_po(files.read_bytes(source), project.display(source)), old, new=episode)
+        files.write_bytes_atomic(target, catalog.write_po(po))
+        files.remove(source)
+        stale_mo = source.with_suffix(".mo")
+        if files.modified_ns(stale_mo) is not None:
+            files.remove(stale_mo)  # its contexts name the old episode: `catalog compile` makes the new one
+        say(f"{project.display(source)}: moved to {project.display(target)} "
+            f"(episode {old!r} renamed {episode!r} in {loaded.source})")  # fmt: skip
+
+
 def update_catalogs(
     project: Project, loaded: list[Loaded], languages: Sequence[str], say: Callable[[str], None]
 ) -> None:
@@ -118,6 +183,7 @@ def update_catalogs(
         while loaded:
             one = loaded.pop()
             episode = one.episode
+            move_renamed_episode(project, one, say)
             extracted = extract_one(project, one)
             del one
             say(extracted.summary)
