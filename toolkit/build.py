@@ -17,7 +17,7 @@ from pathlib import Path
 from toolkit import files
 from toolkit.align.sidecar import timings_path
 from toolkit.config import with_rate
-from toolkit.decoding import DecodedText
+from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import RefusedTranscript, ToolkitError
 from toolkit.formats import get_writer
 from toolkit.limits import base_language
@@ -64,21 +64,29 @@ class Loaded:
         return self.transcript.language or "en"
 
 
-def load_transcript(path: Path, source: str, on_read: OnRead = _ignore_read) -> Loaded:
+#: The path of a transcript read from standard input (``redbox subtitles -``).
+STDIN = Path("-")
+
+
+def load_transcript(
+    path: Path, source: str, on_read: OnRead = _ignore_read, *, data: bytes | None = None
+) -> Loaded:
     """Read and check a transcript with the same rules as ``redbox check``.
 
+    ``data``, when given, is the transcript's bytes (standard input), and ``path`` is not read.
     A label outside the cast would otherwise reach the viewer as a wrong name, so callers
     refuse a transcript with errors as they would a parse error.
     """
-    decoded = files.read_text(path)
+    decoded = files.read_text(path) if data is None else decode_text(data, source)
     on_read(decoded, source)
     transcript, problems = check_transcript_text(decoded.text, source)
     return Loaded(path, source, transcript, problems, decoded.newline)
 
 
 def add_project_problems(project: Project, loaded: Sequence[Loaded]) -> None:
-    """Add to each of ``loaded`` the errors that need the project's other transcripts (TRN014:
-    an episode with two transcripts), so every command refuses what ``redbox check`` rejects."""
+    """Add to each of ``loaded`` in the project's transcripts folder the errors that need the
+    project's other transcripts (TRN014: an episode with two transcripts), so every command
+    refuses what ``redbox check`` rejects."""
     seen = {os.path.realpath(one.path) for one in loaded}
     others: list[Transcript] = []
     for path in project.transcript_files():
@@ -88,8 +96,11 @@ def add_project_problems(project: Project, loaded: Sequence[Loaded]) -> None:
             others.append(load_transcript(path, project.display(path)).transcript)
         except ToolkitError:
             continue  # unreadable: `redbox check` reports it; it cannot clash with anything
-    across = check_across_transcripts([one.transcript for one in loaded] + others)
-    for one in loaded:
+    # Only the project's own transcripts clash: a copy piped in or kept elsewhere is a draft.
+    folder = os.path.realpath(project.transcripts) + os.sep
+    members = [one for one in loaded if one.path != STDIN and os.path.realpath(one.path).startswith(folder)]
+    across = check_across_transcripts([one.transcript for one in members] + others)
+    for one in members:
         mine = [problem for problem in across if problem.source == one.source and problem.severity == "error"]
         if mine:
             one.problems = sorted(one.problems + mine, key=Problem.sort_key)
@@ -111,9 +122,10 @@ def project_transcripts(project: Project) -> list[Loaded]:
     return loaded
 
 
-def load_checked(project: Project, path: Path, on_read: OnRead = _ignore_read) -> Loaded:
+def load_checked(project: Project, path: Path, on_read: OnRead = _ignore_read, *, data: bytes | None = None,
+                 source: str | None = None) -> Loaded:  # fmt: skip
     """One transcript with every error ``redbox check`` would find in it, the project's included."""
-    loaded = load_transcript(path, project.display(path), on_read)
+    loaded = load_transcript(path, source or project.display(path), on_read, data=data)
     add_project_problems(project, [loaded])
     return loaded
 
@@ -157,7 +169,7 @@ def render(
         text_from, catalog_problems = translate(project, loaded, language)
         warnings.extend(catalog_problems)
     timings = Path(timings_path(loaded.path))
-    if files.modified_ns(timings) is not None:
+    if loaded.path != STDIN and files.modified_ns(timings) is not None:
         # `redbox align` ran: cues start when their words are heard, in every language.
         from toolkit.align.rules import cues_from_timings_text
 

@@ -46,7 +46,7 @@ locales_option = click.option(
     help="Folder of the catalogs. Default: locales (or [tool.redbox] locales).",
 )
 transcripts_argument = click.argument(
-    "transcripts", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=True)
+    "transcripts", nargs=-1, type=click.Path(path_type=Path, dir_okay=True)
 )
 language_option = click.option(
     "--lang", "languages", multiple=True, metavar="LANG", help="Only this language (repeatable)."

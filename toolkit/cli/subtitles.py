@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from toolkit import files
-from toolkit.build import build_project, load_checked, refusal, render
+from toolkit.build import STDIN, build_project, load_checked, refusal, render
 from toolkit.cli import common
 from toolkit.config import merged_options, parse_clock
 from toolkit.report import format_text
@@ -72,9 +72,10 @@ Examples:
   redbox subtitles transcripts/episode.txt --format vtt -o subtitles/episode.en.vtt
   redbox subtitles transcripts/episode.txt --lang ko --labels none -o episode.ko.srt
   redbox subtitles transcripts/episode.txt --duration 00:12:30 --fps 25 --dialogue
+  cat episode.txt | redbox subtitles - --format vtt > episode.vtt
 """,
 )
-@click.argument("transcript", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("transcript", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
 @click.option(
     "--format",
     "format_id",
@@ -111,7 +112,11 @@ def subtitles_command(
     options = merged_options(where.config, given)
     if format_id is None:
         format_id = "vtt" if output.lower().endswith(".vtt") else "srt"
-    loaded = load_checked(where, transcript, common.note_encoding)
+    if transcript == STDIN:  # `redbox subtitles -`: the transcript comes from a pipe
+        piped = sys.stdin.buffer.read()
+        loaded = load_checked(where, STDIN, common.note_encoding, data=piped, source="<stdin>")
+    else:
+        loaded = load_checked(where, transcript, common.note_encoding)
     if loaded.problems:
         click.echo(format_text(loaded.problems), err=True)
     if loaded.errors:
@@ -125,7 +130,8 @@ def subtitles_command(
     if output == "-":
         click.echo(data, nl=False)  # bytes go out unchanged (CRLF, UTF-8)
         return
-    shown = common.write_output(Path(output), data, inputs=(transcript,))
+    inputs = () if transcript == STDIN else (transcript,)
+    shown = common.write_output(Path(output), data, inputs=inputs)
     click.echo(f"wrote {shown}", err=True)
 
 
