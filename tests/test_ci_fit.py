@@ -15,6 +15,11 @@ from tests.conftest import ROOT, SAMPLE_EPISODE, SAMPLE_TRANSCRIPT
 from toolkit.cli import cli
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a text file."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -47,7 +52,8 @@ def test_check_reads_standard_input_and_names_it(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["check", "-", "--stdin-name", "episode.txt"], input=broken.encode())
     assert result.exit_code == 1
     assert "episode.txt:" in result.stdout and "TRN001" in result.stdout
-    srt = runner.invoke(cli, ["check", "-", "--stdin-name", "x.en.srt"], input=b"1\n00:00:01,000 --> 00:00:02,000\nHi\n")
+    cue = b"1\n00:00:01,000 --> 00:00:02,000\nHi\n"
+    srt = runner.invoke(cli, ["check", "-", "--stdin-name", "x.en.srt"], input=cue)
     assert srt.exit_code == 0, srt.output
 
 
@@ -74,7 +80,8 @@ def test_default_check_covers_the_whole_project(runner: CliRunner, project: Path
 def test_check_lang_sets_the_language_of_a_subtitle_file(runner: CliRunner, tmp_path: Path) -> None:
     # 20 syllables on one line: within English's 42 columns, over Korean's 16.
     unnamed = tmp_path / "episode.srt"
-    unnamed.write_text("1\n00:00:01,000 --> 00:00:05,000\n가나다라마바사아자차카타파하가나다라마바\n", encoding="utf-8")
+    line = "가나다라마바사아자차카타파하가나다라마바"
+    unnamed.write_text(f"1\n00:00:01,000 --> 00:00:05,000\n{line}\n", encoding="utf-8")
     as_english = runner.invoke(cli, ["check", str(unnamed), "--strict"])
     as_korean = runner.invoke(cli, ["check", str(unnamed), "--strict", "--lang", "ko"])
     assert as_english.exit_code == 0, as_english.output
@@ -106,13 +113,13 @@ def test_the_hooks_pass_on_the_project_and_fail_on_a_broken_transcript(
     (project / "README.md").write_text("# project\n", encoding="utf-8")
     assert runner.invoke(cli, command + staged).exit_code == 0
     transcript = project / "transcripts" / f"{SAMPLE_EPISODE}.txt"
-    transcript.write_text(transcript.read_text(encoding="utf-8").replace("Welcome", "Hello"), encoding="utf-8")
+    _edit(transcript, "Welcome", "Hello")
     broken = runner.invoke(cli, command + staged)
     if hook == "redbox-build-check":
         assert broken.exit_code == 1 and "stale" in broken.stdout
     else:
         assert broken.exit_code == 0  # an edit is not an error; a wrong speaker is
-        transcript.write_text(transcript.read_text(encoding="utf-8").replace("Dasom:", "Dasmo:", 1))
+        _edit(transcript, "Dasom:", "Dasmo:")
         assert runner.invoke(cli, command + staged).exit_code == 1
 
 
@@ -128,16 +135,14 @@ def test_pre_commit_try_repo_runs_the_hooks(tmp_path: Path) -> None:
         shutil.copytree(ROOT / folder, work / folder)
     subprocess.run(["git", "init", "-q"], cwd=work, check=True)
     subprocess.run(["git", "add", "-A"], cwd=work, check=True)
-    ok = subprocess.run(
-        [pre_commit, "try-repo", str(ROOT), "--all-files"], cwd=work, capture_output=True, text=True, timeout=900
-    )
+    ok = subprocess.run([pre_commit, "try-repo", str(ROOT), "--all-files"],
+                        cwd=work, capture_output=True, text=True, timeout=900)  # fmt: skip
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "redbox check" in ok.stdout and "redbox build --check" in ok.stdout
     transcript = work / "transcripts" / f"{SAMPLE_EPISODE}.txt"
-    transcript.write_text(transcript.read_text(encoding="utf-8").replace("Dasom:", "Dasmo:", 1), encoding="utf-8")
+    _edit(transcript, "Dasom:", "Dasmo:")
     subprocess.run(["git", "add", "-A"], cwd=work, check=True)
-    broken = subprocess.run(
-        [pre_commit, "try-repo", str(ROOT), "redbox-check"], cwd=work, capture_output=True, text=True, timeout=900
-    )
+    broken = subprocess.run([pre_commit, "try-repo", str(ROOT), "redbox-check"],
+                            cwd=work, capture_output=True, text=True, timeout=900)  # fmt: skip
     assert broken.returncode == 1
     assert "error TRN001 speaker 'Dasmo' is not in the cast" in broken.stdout
