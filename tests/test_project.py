@@ -217,3 +217,32 @@ def test_subtitles_of_a_language_that_lost_its_catalog_are_orphaned(runner: CliR
         result.stdout
     )
     assert f"subtitles/{SAMPLE_EPISODE}.en.srt" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build"],
+        ["build", "--check"],
+        ["subtitles", f"transcripts/{SAMPLE_EPISODE}.txt"],
+        ["catalog", "update"],
+        ["catalog", "init", "en"],
+        ["align", f"transcripts/{SAMPLE_EPISODE}.txt", "episode.wav"],
+    ],
+    ids=" ".join,
+)
+def test_every_command_refuses_what_check_rejects_with_check_s_lines(
+    runner: CliRunner, project: Path, args: list[str]
+) -> None:
+    transcript = project / "transcripts" / f"{SAMPLE_EPISODE}.txt"
+    text = transcript.read_text(encoding="utf-8")
+    transcript.write_text(text.replace("Dasom:", "Dasmo:", 1).replace("language: en", "language: english"),
+                          encoding="utf-8")  # fmt: skip
+    (project / "episode.wav").write_bytes(b"RIFF")
+    check = runner.invoke(cli, ["check", "transcripts/"])
+    errors = [line for line in check.stdout.splitlines() if ": error " in line]
+    assert {line.split(" ")[2] for line in errors} == {"TRN001", "TRN007"}
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    for line in errors:
+        assert line in result.stderr
