@@ -1,6 +1,6 @@
 """Read written subtitle files back in every real client and compare them with the cues meant.
 
-Clients (see ``../shared/reference/clients.md``):
+Clients (why each, and what each does with broken files: ``docs/formats.md``):
 
 - ``pysrt``: pysrt with ``ERROR_RAISE`` (SRT). pysrt reads a bad timestamp as 0 even then,
   so its times are also checked against :func:`toolkit.formats.srt.parse_srt`.

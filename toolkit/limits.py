@@ -1,10 +1,11 @@
 """Per-language subtitle limits and how characters are counted against them.
 
-Sources (see ``../shared/reference/subtitle-standards.md``): Netflix timed-text style
-guides as encoded by Subtitle Edit's Netflix checker. English: 42 characters a line,
-20 characters a second. Korean: 16 a line and 12 a second, where a Hangul syllable (or
-any CJK character) counts 1 and Latin letters, digits, spaces and punctuation count 0.5.
-Both: at most 2 lines, 5/6 s to 7 s a cue, 2 frames between cues.
+Sources (listed with their URLs in ``docs/subtitles.md``, "Sources"): the Netflix Timed
+Text Style Guides (General Requirements, English (USA), Korean), with the reading speeds as
+encoded by Subtitle Edit's Netflix checker (``NetflixQualityController.cs``). English: 42
+characters a line, 20 characters a second. Korean: 16 a line and 12 a second, where a Hangul
+syllable (or any CJK character) counts 1 and Latin letters, digits, spaces and punctuation
+count 0.5. Both: at most 2 lines, 5/6 s to 7 s a cue, 2 frames between cues.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Cutting a turn's text into subtitle cues and breaking cues into lines.
 
-Pure text work, no timing. The rules (``../shared/reference/subtitle-standards.md``,
-Netflix general requirements and the BBC guidelines §3.4):
+Pure text work, no timing. The rules (Netflix Timed Text Style Guide: General
+Requirements, and the BBC Subtitle Guidelines §3.4; URLs in ``docs/subtitles.md``):
 
 * cut at sentence ends first, then at clause boundaries (commas, semicolons, colons,
   dashes, before a conjunction), then between words, never inside a word;

@@ -11,8 +11,8 @@ Two layers, so that other stages can reuse the first or replace it:
 2. **Cue times.** :func:`share_slot` shares a turn's slot between its cues in proportion
    to their width, and :func:`fit_cue_times` enforces the rules on the whole list:
    5/6 s to 7 s a cue, at least 2 frames between cues, gaps of 3 to 11 frames closed to
-   2 frames (Netflix Subtitle Timing Guidelines, see
-   ``../shared/reference/subtitle-standards.md``), no overlaps. Pinned cues (the first
+   2 frames (Netflix Subtitle Timing Guidelines, as Subtitle Edit's Netflix checker
+   implements them; URLs in ``docs/subtitles.md``), no overlaps. Pinned cues (the first
    cue of an anchored or aligned turn) keep their start when the text fits; when it
    does not, the minimum duration is given up before the anchor is.
 

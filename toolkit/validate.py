@@ -2,7 +2,7 @@
 
 Every check appends :class:`~toolkit.model.Problem` objects to a list; nothing
 raises and nothing stops at the first finding. The rule codes are stable and listed
-in :data:`RULES` (and in the README).
+in :data:`RULES` (and in ``docs/transcripts.md`` and ``docs/checks.md``).
 """
 
 from __future__ import annotations

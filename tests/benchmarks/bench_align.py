@@ -2,8 +2,12 @@
 
 Run on demand (not collected by pytest)::
 
-    .venv/bin/python tests/benchmarks/bench_align.py [--aeneas /tmp/aeneas-venv/bin/python]
+    .venv/bin/python tests/benchmarks/bench_align.py [--aeneas AENEAS_VENV/bin/python]
         [--long] [--hour] [--only NAME]
+
+``AENEAS_VENV`` is a virtual environment of its own with aeneas-ng installed (how:
+``docs/benchmarks.md``, "Installing aeneas-ng for the comparison"); without ``--aeneas``
+only redbox runs.
 
 Every episode is built by :mod:`toolkit.align.fixtures`: sentences spoken by espeak-ng
 voices unlike the aligner's, joined by known silences, optionally with white noise,

@@ -42,7 +42,7 @@ VOICES = {"en": "en", "ko": "ko"}
 
 @dataclass(frozen=True)
 class AlignOptions:
-    """How to align. Defaults come from the measurements in the README's alignment section."""
+    """How to align. Defaults come from the measurements in ``docs/benchmarks.md``."""
 
     #: espeak-ng voice; ``None`` picks one from the transcript's language.
     voice: str | None = None
