@@ -77,9 +77,11 @@ def test_chromium_reads_korean_voices_at_the_english_turn_starts() -> None:
     assert set(turn_starts(english).values()) <= ko_starts & en_starts
 
 
-def test_readme_shows_the_first_cues_of_the_shipped_files() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### The sample episode") :]
+def test_docs_show_the_first_cues_of_the_shipped_files() -> None:
+    page = (ROOT / "docs" / "subtitles.md").read_text(encoding="utf-8")
+    start = page.index("## The sample episode")
+    end = page.find("\n## ", start)
+    section = page[start : end if end != -1 else len(page)]
     blocks = re.findall(r"```(srt|vtt)\n(.*?)```", section, flags=re.S)
     shipped = {
         ("srt", "en"): SUBTITLES / f"{SAMPLE_EPISODE}.en.srt",
@@ -90,3 +92,14 @@ def test_readme_shows_the_first_cues_of_the_shipped_files() -> None:
     for (kind, excerpt), ((expected_kind, _), path) in zip(blocks, shipped.items(), strict=True):
         assert kind == expected_kind
         assert path.read_text(encoding="utf-8").startswith(excerpt), path
+
+
+def test_readme_excerpts_are_cut_from_the_shipped_files() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # Fenced blocks, also inside list items: the fence's indent is taken off every line.
+    blocks = re.findall(r"^( *)```(srt|vtt)\n(.*?)^\1```", readme, flags=re.S | re.M)
+    assert blocks, "the README shows no subtitle excerpt"
+    for indent, kind, block in blocks:
+        excerpt = "".join(line.removeprefix(indent) for line in block.splitlines(keepends=True))
+        shipped = [path.read_text(encoding="utf-8") for path in SUBTITLES.glob(f"*.{kind}")]
+        assert any(excerpt in text for text in shipped), excerpt
