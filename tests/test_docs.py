@@ -24,7 +24,7 @@ _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _LINK = re.compile(r"\[(?:[^\]\n]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_RULE_CODE = re.compile(r"\b(?:TRN|TIM|SUB|CAT|ALN)\d{3}\b")
+_RULE_CODE = re.compile(r"\b[A-Z]{3}\d{3}\b")
 
 
 def markdown_files() -> list[Path]:
@@ -135,7 +135,7 @@ def codes_in_source() -> dict[str, set[str]]:
     codes: dict[str, set[str]] = {}
     for path in (ROOT / "toolkit").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        for code in re.findall(r"\"((?:TRN|TIM|SUB|CAT|ALN)\d{3})\"", text):
+        for code in re.findall(r"\"([A-Z]{3}\d{3})\"", text):
             codes.setdefault(code, set())
         for severity, code in re.findall(r"\"(error|warning)\",\s*\"([A-Z]{3}\d{3})\"", text):
             codes.setdefault(code, set()).add(severity)
@@ -175,6 +175,7 @@ def test_every_rule_code_is_on_its_family_page() -> None:
         "SUB": "formats.md",
         "CAT": "catalogs.md",
         "ALN": "alignment.md",
+        "PRJ": "checks.md",
     }
     texts = {prefix: (DOCS / page).read_text(encoding="utf-8") for prefix, page in pages.items()}
     missing = [code for code in codes_in_source() if code not in texts[code[:3]]]
