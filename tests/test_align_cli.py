@@ -181,3 +181,41 @@ def test_skipping_the_whole_audio_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["align", str(transcript), str(audio), "--skip", "3600"])
     assert result.exit_code == 2
     assert "--skip" in result.output
+
+
+def test_an_english_transcript_aligns_to_korean_audio_through_its_korean_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit import catalog
+
+    episode = korean_episode()
+    korean_transcript, audio = write_project(tmp_path, episode)
+    direct_tsv = tmp_path / "direct.tsv"
+    direct = CliRunner().invoke(cli, ["align", str(korean_transcript), str(audio), "-o", str(direct_tsv)])
+    assert direct.exit_code == 0, direct.output
+    # The same episode as a project: an English transcript in transcripts/, the Korean in a catalog.
+    project = tmp_path / "project"
+    (project / "transcripts").mkdir(parents=True)
+    korean_turns = [truth.text for truth in episode.transcript_truths]
+    english = ["---", "title: Test", "episode: episode", "language: en", "speakers: Joy, Dasom", "---"]
+    english += [f"{('Joy', 'Dasom')[n % 2]}: English line {n + 1}." for n in range(len(korean_turns))]
+    (project / "transcripts" / "episode.txt").write_text("\n".join(english) + "\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert CliRunner().invoke(cli, ["catalog", "init", "ko"]).exit_code == 0
+    po_path = project / "locales" / "ko" / "LC_MESSAGES" / "episode.po"
+    po = catalog.parse_po(po_path.read_bytes())
+    names = {"Joy": "조이", "Dasom": "다솜"}
+    filled = {
+        entry.key: korean_turns[int(entry.msgid.split()[-1].rstrip(".")) - 1]
+        if catalog.is_turn_context(entry.msgctxt) else names.get(entry.msgid, "시험")
+        for entry in po.entries
+    }  # fmt: skip
+    po_path.write_bytes(catalog.write_po(catalog.fill_translations(po, filled)))
+    result = CliRunner().invoke(cli, ["align", "transcripts/episode.txt", str(audio), "--language", "ko"])
+    assert result.exit_code == 0, result.output
+    through_catalog = parse_timings((project / "transcripts" / "episode.timings.tsv").read_text(), "t")
+    reference = parse_timings(direct_tsv.read_text(), "d")
+    assert [turn.start_ms for turn in through_catalog.turns] == [turn.start_ms for turn in reference.turns]
+    without = CliRunner().invoke(cli, ["align", "transcripts/episode.txt", str(audio), "--language", "ja"])
+    assert without.exit_code == 1
+    assert "no catalog for language 'ja'" in without.stderr

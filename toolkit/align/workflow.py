@@ -20,8 +20,9 @@ from toolkit.align.checks import alignment_problems
 from toolkit.align.rules import with_anchors
 from toolkit.align.sidecar import format_time, format_timings, timings_path
 from toolkit.align.timings import Alignment, shifted
-from toolkit.build import OnRead, load_checked, refuse_errors
+from toolkit.build import OnRead, load_checked, refuse_errors, translate
 from toolkit.errors import ToolkitError
+from toolkit.limits import base_language
 from toolkit.model import Problem
 from toolkit.project import Project
 from toolkit.transcript import format_transcript
@@ -92,6 +93,11 @@ def align_episode(
     refuse_errors(loaded)
     parsed = loaded.transcript
     spoken = language or loaded.language
+    said = parsed
+    if base_language(spoken) != base_language(loaded.language):
+        # The Red Box is spoken in Korean and transcribed in English: the Korean text the
+        # voices say lives in the episode's catalog, turn for turn.
+        said, _ = translate(project, loaded, spoken)
     sound = load_audio(audio, project.display(audio))
     full_ms = sound.duration_ms
     skip_samples = round(skip_s * sound.sample_rate)
@@ -99,7 +105,7 @@ def align_episode(
         raise SkipTooLong(f"the audio lasts only {full_ms / 1000:.1f} s")
     if skip_samples:
         sound = dataclasses.replace(sound, samples=sound.samples[skip_samples:])
-    result = align_turns(parsed.turns, spoken, sound, options, progress(sound.duration_ms))
+    result = align_turns(said.turns, spoken, sound, options, progress(sound.duration_ms))
     if skip_samples:
         result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
     result = dataclasses.replace(

@@ -16,8 +16,12 @@ EPILOG = """\b
 Examples:
   redbox align transcripts/my-episode.txt episode.wav
       writes transcripts/my-episode.timings.tsv, which redbox subtitles and build use
-  redbox align transcripts/my-episode.ko.txt episode.mp4 -o transcripts/my-episode.timings.tsv
-      align the Korean transcript (the language spoken); its times serve every translation
+      for every language of the episode (the translations keep the aligned times)
+  redbox align transcripts/my-episode.txt episode.mp4 --language ko
+      the audio is Korean and the transcript English: align the Korean text of the
+      episode's catalog (locales/ko/LC_MESSAGES/my-episode.po), turn for turn
+  redbox align transcripts/my-episode.txt episode.mp4 --skip 45 --anchors
+      leave out a 45-second intro; write each turn's aligned start into the transcript
 """
 
 
@@ -50,7 +54,8 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
 )
 @click.option(
     "--language",
-    help="Language spoken (default: the transcript's language header).",
+    help="Language spoken (default: the transcript's language). Another language than the "
+    "transcript's is read from the episode's catalog for it.",
 )
 @click.option("--voice", help="espeak-ng voice to synthesize with (default: by language).")
 @click.option(
