@@ -93,11 +93,11 @@ def align_episode(
     refuse_errors(loaded)
     parsed = loaded.transcript
     spoken = language or loaded.language
-    said = parsed
+    said, catalog_problems = parsed, []
     if base_language(spoken) != base_language(loaded.language):
         # The Red Box is spoken in Korean and transcribed in English: the Korean text the
         # voices say lives in the episode's catalog, turn for turn.
-        said, _ = translate(project, loaded, spoken)
+        said, catalog_problems = translate(project, loaded, spoken)
     sound = load_audio(audio, project.display(audio))
     full_ms = sound.duration_ms
     skip_samples = round(skip_s * sound.sample_rate)
@@ -115,5 +115,5 @@ def align_episode(
     if anchors:
         anchored = format_transcript(with_anchors(parsed, result))
         files.write_text_atomic(transcript, anchored, newline=loaded.newline)
-    flagged = alignment_problems(parsed, result, timings_source=project.display(target))
+    flagged = catalog_problems + alignment_problems(parsed, result, timings_source=project.display(target))
     return AlignRun(result, target, flagged, time.monotonic() - started)
