@@ -93,7 +93,7 @@ def align_episode(
     refuse_errors(loaded)
     parsed = loaded.transcript
     spoken = language or loaded.language
-    said, catalog_problems = parsed, []
+    said, catalog_problems = parsed, list[Problem]()
     if base_language(spoken) != base_language(loaded.language):
         # The Red Box is spoken in Korean and transcribed in English: the Korean text the
         # voices say lives in the episode's catalog, turn for turn.
