@@ -47,7 +47,7 @@ def test_import_of_ugly_bytes_reads_the_same(runner: CliRunner, tmp_path: Path) 
 def test_import_of_korean_cp949_notes_the_encoding(runner: CliRunner, tmp_path: Path) -> None:
     raw = tmp_path / "raw.txt"
     raw.write_bytes("레드 박스: 오해\n\n설명입니다.\n조이: 안녕하세요\n다솜: 반가워요\n".encode("cp949"))
-    result = runner.invoke(cli, ["import", str(raw), "--episode", "ko-ep"])
+    result = runner.invoke(cli, ["import", str(raw), "--episode", "ko-ep", "--speakers", "조이, 다솜"])
     assert result.exit_code == 0, result.output
     assert "read as EUC-KR (legacy Korean encoding)" in result.stderr
     assert "language: ko\nspeakers: 조이, 다솜\ndescription: 설명입니다.\n" in result.stdout

@@ -1,21 +1,72 @@
 """Turning a transcript copied from a web page into the documented format.
 
-A raw Red Box transcript is a title line (which has a colon in it, so it is never
-taken for a speaker label), description paragraphs, then the turns. The title and
-description go into the header; the cast is given or proposed from the labels found.
+A copied page is the site's chrome, a title, description paragraphs, then the turns (and
+maybe a footer). :mod:`toolkit.page` reads each line; this module decides from the whole
+page which labels are speakers, where the turns start, what the title is, and writes the
+header. Every decision a user may want to undo is reported as a :class:`PageNote` on its
+line of the page; every error names its line too.
+
+Who speaks: a name-shaped label is a speaker when ``--speakers`` names it (then only
+those), or else when it starts two turns or more, counting ``--alias`` merges, a
+bracketed abbreviation (``Daily NK [DNK]:`` then ``DNK:``) and initials (``Hayes Brown:``
+then ``HB:``). A label met once is a speaker too when it sits among those turns, or just
+before them, and says something (a sentence, not ``PRODUCER: OLIVIA GAZIS``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from toolkit.errors import TranscriptError
 from toolkit.limits import is_hangul
-from toolkit.model import Transcript
-from toolkit.transcript import match_label, parse_transcript
+from toolkit.model import Transcript, Turn
+from toolkit.page import (
+    MARKERS,
+    PageLabel,
+    ends_sentence,
+    find_label,
+    is_chrome,
+    is_copyright,
+    looks_like_person,
+    says_something,
+    strip_html,
+)
+from toolkit.romanize import romanize_hangul
+from toolkit.transcript import format_transcript, match_label, parse_timestamp
+
+#: The longest first line taken as the title; a longer one is a paragraph.
+TITLE_MAX = 120
+#: How many lines of content the title is looked for in (after the page's masthead).
+_TITLE_SEARCH = 10
+#: A trailing line at most this long, not a sentence, after the last speech is page footer.
+_FOOTER_MAX = 40
+
+
+@dataclass(frozen=True)
+class PageNote:
+    """Something the import decided or could not do, at its line of the page (0: no line)."""
+
+    line: int
+    message: str
+
+
+class PageImportError(TranscriptError):
+    """The page cannot be imported as it is; ``problems`` holds every reason, each with its line."""
+
+    def __init__(self, source: str, problems: Sequence[PageNote]) -> None:
+        super().__init__(problems[0].message, source, problems[0].line)
+        self.problems = tuple(problems)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{located(self.source, p.line)}: {p.message}" for p in self.problems)
+
+
+def located(source: str, line: int) -> str:
+    """``source:line``, or ``source`` alone for line 0."""
+    return f"{source}:{line}" if line else source
 
 
 @dataclass(frozen=True)
@@ -25,16 +76,33 @@ class ImportResult:
     transcript: Transcript
     proposed_speakers: tuple[str, ...] | None
     guessed_language: str | None
+    notes: tuple[PageNote, ...] = ()
+    #: The transcript as written, and for each of its lines the page line it came from (0: none).
+    text: str = ""
+    page_lines: tuple[int, ...] = ()
 
 
 def slugify(title: str) -> str:
-    """A lowercase ASCII slug of ``title`` (empty when it has no Latin letters or digits).
+    """A lowercase ASCII slug of ``title``, Hangul romanized (empty when nothing is left).
 
     >>> slugify("The Red Box: Misunderstandings & Stereotypes")
     'the-red-box-misunderstandings-stereotypes'
+    >>> slugify("설특집, 남한생활정착기")
+    'seolteukjip-namhansaenghwaljeongchakgi'
     """
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    latin = unicodedata.normalize("NFKD", romanize_hangul(title))
+    ascii_text = latin.encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def unromanized_letters(title: str) -> str:
+    """The letters of ``title`` a slug cannot spell: neither Latin nor Hangul (``北``, ``Ж``)."""
+    found = ""
+    for char in title:
+        if (char.isalpha() and not is_hangul(char) and char not in found
+                and not unicodedata.normalize("NFKD", char).encode("ascii", "ignore")):
+            found += char
+    return found
 
 
 def guess_language(text: str) -> str:
@@ -48,6 +116,337 @@ def guess_language(text: str) -> str:
     return "ko" if letters and hangul / len(letters) > 0.5 else "en"
 
 
+@dataclass
+class _Line:
+    number: int
+    text: str  # without HTML, right-stripped
+    kind: str  # "blank", "chrome", "html" (nothing left once the markup is gone) or "text"
+    label: PageLabel | None = None
+    had_html: bool = False
+
+
+def _read_lines(text: str) -> list[_Line]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines: list[_Line] = []
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        cleaned, had_html = strip_html(raw)
+        bare = cleaned.strip().strip(MARKERS).strip()
+        if had_html and not bare:
+            lines.append(_Line(number, "", "html", had_html=True))
+        elif not cleaned.strip():
+            lines.append(_Line(number, "", "blank"))
+        elif is_chrome(cleaned) or not any(char.isalnum() for char in bare):
+            lines.append(_Line(number, cleaned, "chrome", had_html=had_html))
+        else:
+            lines.append(_Line(number, cleaned, "text", find_label(cleaned), had_html))
+    return lines
+
+
+@dataclass
+class _Cast:
+    """Who speaks: each speaker label's line and speaker, and every label key that names one."""
+
+    speaker_at: dict[int, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # a label as written -> its speaker
+    order: list[str] = field(default_factory=list)
+
+
+def _first_text(lines: list[_Line], index: int) -> str:
+    """A label's text: on its own line, or the next line with text (``NAME:`` alone on a line)."""
+    label = lines[index].label
+    if label is not None and label.text:
+        return label.text
+    for line in lines[index + 1 :]:
+        if line.kind == "text":
+            return "" if line.label is not None else line.text
+    return ""
+
+
+def _canonical_names(
+    candidates: list[int], lines: list[_Line], aliases: Mapping[str, str], notes: list[PageNote]
+) -> dict[int, str]:
+    """The speaker each candidate label stands for, once ``--alias``, bracketed abbreviations
+    and initials are applied."""
+    names = {index: _label(lines, index).name for index in candidates}
+    abbreviations: dict[str, str] = {}
+    for index in candidates:
+        abbreviation = _label(lines, index).abbreviation
+        if abbreviation and abbreviation not in abbreviations:
+            abbreviations[abbreviation] = names[index]
+    full_names = {name for name in names.values() if len(name.split()) > 1}
+    by_initials: dict[str, list[str]] = {}
+    for name in sorted(full_names):
+        initials = "".join(word[0] for word in name.split()).upper()
+        by_initials.setdefault(initials, []).append(name)
+    canonical: dict[int, str] = {}
+    reported: set[str] = set()
+    for index, name in names.items():
+        target = aliases.get(name)
+        if target is None and name in abbreviations and name not in full_names:
+            target = abbreviations[name]
+        if target is None and re.fullmatch(r"[A-Z]{2,4}", name) and len(by_initials.get(name, ())) == 1:
+            target = by_initials[name][0]
+            if name not in aliases and name not in reported:
+                notes.append(PageNote(lines[index].number, f"{name!r} taken as {target!r} (its initials); "
+                                      f"pass --alias '{name}={name}' to keep them apart"))
+        if target is not None and name not in reported and name in abbreviations and name not in aliases:
+            notes.append(PageNote(lines[index].number, f"{name!r} taken as {target!r} (the abbreviation "
+                                  "given after that name)"))
+        reported.add(name)
+        canonical[index] = aliases.get(target, target) if target is not None else name
+    return canonical
+
+
+def _label(lines: list[_Line], index: int) -> PageLabel:
+    label = lines[index].label
+    assert label is not None  # only candidates, which have a label, are asked for
+    return label
+
+
+def _decide_cast(
+    lines: list[_Line], given: Sequence[str] | None, aliases: Mapping[str, str],
+    notes: list[PageNote], errors: list[PageNote],
+) -> _Cast:
+    candidates = [
+        index for index, line in enumerate(lines)
+        if line.kind == "text" and line.label is not None
+        and (looks_like_person(line.label.name) or line.label.name in aliases)
+    ]
+    canonical = _canonical_names(candidates, lines, aliases, notes)
+    said: dict[str, set[str]] = {}
+    for index in candidates:  # a line repeated word for word is a heading shown twice, not two turns
+        text = f"{lines[index].text.strip()}\n{_first_text(lines, index)}"
+        said.setdefault(canonical[index], set()).add(text)
+    counts = {name: len(texts) for name, texts in said.items()}
+    accepted: set[int] = set()
+    if given is not None:
+        wanted = set(given)
+        accepted = {index for index in candidates if canonical[index] in wanted}
+        reported: set[str] = set()
+        for index in candidates:
+            name = canonical[index]
+            if name in wanted or name in reported:
+                continue
+            reported.add(name)
+            number = lines[index].number
+            if counts[name] > 1:
+                errors.append(PageNote(number, f"label {name!r} starts {counts[name]} turns but is not in "
+                                       f"--speakers: add it, or merge it with --alias '{name}=<speaker>'"))
+            else:
+                notes.append(PageNote(number, f"{name!r} looks like a speaker label but is not in --speakers;"
+                                      " kept as text"))
+    else:
+        accepted = {index for index in candidates if counts[canonical[index]] > 1}
+        if accepted:
+            accepted |= _once_only_speakers(lines, candidates, accepted, canonical)
+    cast = _Cast()
+    for index in sorted(accepted):
+        name = canonical[index]
+        cast.speaker_at[lines[index].number] = name
+        cast.keys[_label(lines, index).name] = name
+        abbreviation = _label(lines, index).abbreviation
+        if abbreviation:
+            cast.keys[abbreviation] = name
+        if name not in cast.order:
+            cast.order.append(name)
+    cast.keys.update({key: value for key, value in aliases.items() if value in cast.order})
+    cast.keys.update({name: name for name in given or ()})
+    if given is None:
+        for index in candidates:
+            if index not in accepted and lines[index].number > min(cast.speaker_at, default=0) > 0:
+                notes.append(PageNote(lines[index].number, f"{canonical[index]!r} looks like a speaker label "
+                                      "but is met once; kept as text (pass --speakers to make it one)"))
+        _propose_aliases(cast, lines, candidates, canonical, notes)
+    return cast
+
+
+def _once_only_speakers(
+    lines: list[_Line], candidates: list[int], accepted: set[int], canonical: dict[int, str]
+) -> set[int]:
+    """Labels met once that still start a turn: among the turns, saying something or written the
+    way the turns' labels are (``▷인터뷰:`` among ``▶앵커:``, NPR's capitals); or just before them,
+    saying something."""
+    first = min(accepted)
+    shouting = any(canonical[index].isupper() for index in accepted)
+    styles = {_label(lines, index).style for index in accepted} - {"colon"}
+    found: set[int] = set()
+    for index in candidates:
+        if index > first and index not in accepted and (
+            says_something(_first_text(lines, index)) or (shouting and canonical[index].isupper())
+            or _label(lines, index).style in styles
+        ):
+            found.add(index)
+    earlier = [index for index in candidates if index < first]
+    while earlier and says_something(_first_text(lines, earlier[-1])):
+        found.add(earlier.pop())  # (the lines between it and the turns are its own text)
+    return found
+
+
+def _propose_aliases(
+    cast: _Cast, lines: list[_Line], candidates: list[int], canonical: dict[int, str], notes: list[PageNote]
+) -> None:
+    """``KIM`` after ``KIM HYUN WOO``, ``FIFIELD`` after ``ANNA FIFIELD``: the same person, most likely."""
+    full = [name for name in cast.order if len(name.split()) > 1]
+    for name in cast.order:
+        if len(name.split()) != 1:
+            continue
+        matches = [other for other in full if name.casefold() in (other.split()[0].casefold(),
+                                                                  other.split()[-1].casefold())]
+        if len(matches) == 1:
+            line = next(lines[i].number for i in candidates if canonical[i] == name)
+            notes.append(PageNote(line, f"{name!r} may be {matches[0]!r}: pass --alias "
+                                  f"'{name}={matches[0]}' to merge them"))
+
+
+@dataclass
+class _TurnDraft:
+    speaker: str
+    line: int
+    column: int
+    anchor: int | None
+    pieces: list[tuple[str, int]] = field(default_factory=list)  # (text, page line); "" = paragraph break
+
+
+def _inline_label_re(keys: Mapping[str, str]) -> re.Pattern[str] | None:
+    """Known labels inside a line (``… FIFIELD: …``): after a sentence's end, or in capitals."""
+    if not keys:
+        return None
+    names = "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<=\s)(?P<key>{names})(?:[ \t]*\[[^\]]{{1,10}}\])?[ \t]*:(?=\s)")
+
+
+def _split_inline(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, str, str]]:
+    """``text`` cut at the labels inside it: (column, label key or "", text) for each part."""
+    parts: list[tuple[int, str, str]] = []
+    start, key = 0, ""
+    for match in pattern.finditer(text) if pattern else ():
+        before = text[start : match.start()].rstrip()
+        if not (before[-1:] in ".!?…\"”’)]" or match["key"].isupper()):
+            continue
+        parts.append((start, key, text[start : match.start()].strip()))
+        start, key = match.end(), match["key"]
+    parts.append((start, key, text[start:].strip()))
+    return [part for index, part in enumerate(parts) if index or part[2]]
+
+
+def _footer_start(lines: list[_Line], start: int, speakers: Mapping[int, str]) -> int:
+    """Where the page's footer begins: a copyright line, or a trailing run of short non-sentences
+    set apart by a blank line (``댓글 (총 0 개)``, ``0 / 1200 bytes``)."""
+    for index in range(start, len(lines)):
+        if lines[index].kind == "chrome" and is_copyright(lines[index].text):
+            return index
+    end = len(lines)
+    index = end - 1
+    while index > start and lines[index].kind != "text":
+        index -= 1
+    footer = end
+    while index > start:
+        line = lines[index]
+        if line.kind == "text":
+            text = line.text.strip()
+            if (line.number in speakers or len(text) > _FOOTER_MAX or says_something(text)
+                    or (text[:1] in "([<" and text[-1:] in ")]>")):
+                break
+            footer = index
+        index -= 1
+    if footer < end and any(lines[i].kind == "blank" for i in range(index + 1, footer)):
+        return footer
+    return end
+
+
+def _build_turns(
+    lines: list[_Line], start: int, end: int, cast: _Cast, notes: list[PageNote], errors: list[PageNote]
+) -> list[_TurnDraft]:
+    inline = _inline_label_re(cast.keys)
+    turns: list[_TurnDraft] = []
+    last_anchor: int | None = None
+    for line in lines[start:end]:
+        if line.kind in ("blank", "chrome", "html"):
+            if line.kind == "blank" and turns:
+                turns[-1].pieces.append(("", line.number))
+            continue
+        speaker = cast.speaker_at.get(line.number)
+        text = line.text.strip()
+        column = 1
+        if speaker is not None:
+            label = line.label
+            assert label is not None
+            anchor = parse_timestamp(label.stamp) if label.stamp else None
+            if label.stamp and (anchor is None or (last_anchor is not None and anchor <= last_anchor)):
+                notes.append(PageNote(line.number, f"timestamp [{label.stamp}] dropped: malformed, or not "
+                                      "after the one before"))
+                anchor = None
+            last_anchor = anchor if anchor is not None else last_anchor
+            turns.append(_TurnDraft(speaker, line.number, label.column, anchor))
+            text, column = label.text, label.column
+        elif not turns:
+            continue
+        for offset, key, part in _split_inline(text, inline):
+            if key:
+                turns.append(_TurnDraft(cast.keys[key], line.number, column + offset, None))
+            if part:
+                turns[-1].pieces.append((part, line.number))
+    for turn in turns:
+        if not any(text for text, _ in turn.pieces):
+            errors.append(PageNote(turn.line, f"turn by {turn.speaker} has no text"))
+    return turns
+
+
+def _turn_lines(draft: _TurnDraft, notes: list[PageNote]) -> tuple[str, list[int]]:
+    """A turn's text (paragraphs split by blank lines) and the page line of each of its lines.
+
+    A line that the transcript format would read as a new turn is joined to the line before."""
+    texts: list[str] = []
+    numbers: list[int] = []
+    for text, number in draft.pieces:
+        if not text:
+            if texts and texts[-1]:
+                texts.append("")
+                numbers.append(number)
+            continue
+        if texts and match_label(text) is not None:
+            while texts and not texts[-1]:
+                texts.pop()
+                numbers.pop()
+            texts[-1] = f"{texts[-1]} {text}"
+            notes.append(PageNote(number, "this line would read as a turn of its own; joined to the line "
+                                  "before it"))
+            continue
+        texts.append(text)
+        numbers.append(number)
+    while texts and not texts[-1]:
+        texts.pop()
+        numbers.pop()
+    return "\n".join(texts), numbers
+
+
+def _find_title(pre: list[_Line]) -> tuple[int | None, str]:
+    """The index in ``pre`` of the title line, or None and why not.
+
+    The title is the first short line of content that is not a masthead (a line followed by
+    page chrome); a paragraph or a sentence before it means the page has no title line."""
+    seen = 0
+    for index, line in enumerate(pre):
+        if line.kind != "text":
+            continue
+        seen += 1
+        text = line.text.strip()
+        if len(text) > TITLE_MAX:
+            return None, (f"the first line of content is {len(text)} characters long "
+                          f"(a title is at most {TITLE_MAX})")
+        if ends_sentence(text):
+            return None, "the first line of content is a sentence, not a title"
+        following = next((other for other in pre[index + 1 :] if other.kind != "blank"), None)
+        if following is None or following.kind not in ("chrome", "html"):
+            return index, ""
+        if seen >= _TITLE_SEARCH:
+            break
+    if not any(line.kind == "text" for line in pre):
+        return None, "the page starts with a turn"
+    return None, "no line before the turns looks like a title"
+
+
 def import_raw(
     text: str,
     source: str,
@@ -55,60 +454,116 @@ def import_raw(
     speakers: Sequence[str] | None = None,
     episode: str | None = None,
     language: str | None = None,
+    title: str | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Convert raw transcript text into a :class:`Transcript` with a full header.
+    """Convert the text of a copied web page into a :class:`Transcript` with a full header.
 
-    Raises :class:`~toolkit.errors.TranscriptError` when there is no title or no turn.
+    Raises :class:`PageImportError` with every reason the page cannot be imported as it is.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    non_blank = [index for index, line in enumerate(lines) if line.strip()]
-    if not non_blank:
-        raise TranscriptError("the file is empty", source, 1)
-    title_index = non_blank[0]
-    title = lines[title_index].strip()
+    lines = _read_lines(text)
+    aliases = dict(aliases or {})
+    notes: list[PageNote] = []
+    errors: list[PageNote] = []
+    if all(line.kind == "blank" for line in lines):
+        raise PageImportError(source, [PageNote(1, "the file is empty")])
+    cast = _decide_cast(lines, speakers, aliases, notes, errors)
+    first_content = next((line.number for line in lines if line.kind == "text"), 1)
+    if not cast.speaker_at:
+        errors.append(PageNote(first_content, _no_speaker_message(lines)))
+        raise PageImportError(source, errors)
+    body = next(index for index, line in enumerate(lines) if line.number in cast.speaker_at)
+    end = _footer_start(lines, body, cast.speaker_at)
+    if end < len(lines) and any(line.kind == "text" for line in lines[end:]):
+        last = max(line.number for line in lines[end:] if line.kind != "blank")
+        span = f"lines {lines[end].number}-{last}" if last > lines[end].number else f"line {last}"
+        notes.append(PageNote(lines[end].number, f"{span} dropped as the page's footer"))
+    drafts = _build_turns(lines, body, end, cast, notes, errors)
+    turn_texts = [_turn_lines(draft, notes) for draft in drafts]
 
-    first_turn = next(
-        (index for index in range(title_index + 1, len(lines)) if match_label(lines[index])), None
+    pre = lines[:body]
+    title_index, no_title_reason = _find_title(pre)
+    found_title = pre[title_index].text.strip() if title_index is not None else None
+    title_line = pre[title_index].number if title_index is not None else 0
+    description_from = title_index + 1 if title_index is not None else 0
+    if title_index and any(line.kind == "text" for line in pre[:title_index]):
+        notes.append(PageNote(1, f"lines 1-{pre[title_index].number - 1} before the title dropped as the "
+                              "page's masthead"))
+    if title is None and found_title is None:
+        if episode is None:
+            errors.append(PageNote(first_content, f"no title: {no_title_reason}; pass --title 'The title' "
+                                   "(the episode slug is made from it) or --episode"))
+        else:
+            notes.append(PageNote(first_content, f"no title ({no_title_reason}); the episode {episode!r} "
+                                  "is used: pass --title to set one"))
+    chosen_title = title if title is not None else found_title if found_title is not None else episode or ""
+    slug = episode if episode is not None else slugify(chosen_title)
+    if episode is None and chosen_title:
+        odd = unromanized_letters(chosen_title)
+        slug_line = title_line if title is None else 0
+        if odd:
+            errors.append(PageNote(slug_line, "cannot make an episode slug from a title in this script "
+                                   f"({odd}): pass --episode"))
+        elif not slug:
+            errors.append(PageNote(slug_line, "cannot make an episode slug from the title; pass --episode"))
+    _note_dropped(lines[:end], notes)
+    if errors:
+        raise PageImportError(source, sorted(errors, key=lambda note: note.line))
+
+    description: list[tuple[str, int]] = []
+    seen = {chosen_title.casefold()}
+    for line in pre[description_from:]:
+        value = line.text.strip()
+        if line.kind == "text" and value.casefold() not in seen:
+            seen.add(value.casefold())
+            description.append((value, line.number))
+
+    turns = tuple(
+        Turn(draft.speaker, turn_text, draft.line, numbers[-1] if numbers else draft.line, draft.anchor,
+             draft.column)
+        for draft, (turn_text, numbers) in zip(drafts, turn_texts, strict=True)
     )
-    if first_turn is None:
-        raise TranscriptError(
-            "no speaker label found: turns start with 'Name: text' or 'Name:' alone on a line",
-            source,
-            title_index + 1,
-        )
-    description = "\n".join(line.strip() for line in lines[title_index + 1 : first_turn] if line.strip())
-    body = "\n".join(lines[first_turn:])
-    body_only, _ = parse_transcript(body, source)
-
-    proposed: tuple[str, ...] | None = None
-    if speakers is None:
-        found: list[str] = []
-        for turn in body_only.turns:
-            if turn.speaker not in found:
-                found.append(turn.speaker)
-        proposed = tuple(found)
-        cast: Sequence[str] = proposed
-    else:
-        cast = speakers
-
-    guessed: str | None = None
-    if language is None:
-        guessed = guess_language(body)
-        language = guessed
-    slug = episode if episode is not None else slugify(title)
-    if not slug:
-        raise TranscriptError("cannot make an episode slug from the title; pass --episode", source,
-                              title_index + 1)
-
+    body_text = "\n".join(turn.text for turn in turns)
+    guessed = guess_language(body_text) if language is None else None
+    cast_names = list(speakers) if speakers is not None else cast.order
     header: list[tuple[str, str]] = [
-        ("title", title),
+        ("title", chosen_title),
         ("episode", slug),
-        ("language", language),
-        ("speakers", ", ".join(cast)),
+        ("language", language or guessed or "en"),
+        ("speakers", ", ".join(cast_names)),
     ]
+    header_lines = [title_line if title is None else 0, 0, 0, 0]
     if description:
-        header.append(("description", description))
-    transcript = Transcript(source=source, header=tuple(header), turns=body_only.turns)
-    return ImportResult(transcript, proposed, guessed)
+        header.append(("description", "\n".join(value for value, _ in description)))
+    transcript = Transcript(source=source, header=tuple(header), turns=turns)
+    written = format_transcript(transcript)
+    page_lines = [0, *header_lines, *(number for _, number in description), 0]
+    for turn, (_, numbers) in zip(turns, turn_texts, strict=True):
+        page_lines.extend([turn.line, *numbers[1:]] if numbers else [turn.line])
+    proposed = tuple(cast.order) if speakers is None else None
+    return ImportResult(transcript, proposed, guessed, tuple(sorted(notes, key=lambda n: n.line)), written,
+                        tuple(page_lines))
+
+
+def _no_speaker_message(lines: list[_Line]) -> str:
+    once = [(line.label.name, line.number) for line in lines
+            if line.kind == "text" and line.label is not None and looks_like_person(line.label.name)]
+    if not once:
+        return "no speaker label found: turns start with 'Name: text' or 'Name:' alone on a line"
+    found = ", ".join(f"{name} (line {number})" for name, number in once[:6])
+    names = ", ".join(dict.fromkeys(name for name, _ in once))
+    return (f"no label starts two turns, so none is taken as a speaker; labels met once: {found}. "
+            f"If they are the speakers, pass --speakers '{names}'")
+
+
+def _note_dropped(lines: list[_Line], notes: list[PageNote]) -> None:
+    chrome = [line for line in lines if line.kind == "chrome"]
+    if chrome:
+        shown = ", ".join(repr(line.text.strip()) for line in chrome[:4])
+        more = f" and {len(chrome) - 4} more" if len(chrome) > 4 else ""
+        notes.append(PageNote(chrome[0].number,
+                              f"{len(chrome)} line(s) of page chrome dropped: {shown}{more}"))
+    for line in lines:
+        if line.had_html:
+            what = "an HTML fragment dropped" if line.kind == "html" else "HTML markup removed from the line"
+            notes.append(PageNote(line.number, what))

@@ -11,9 +11,9 @@ from toolkit import files
 from toolkit.checking import Document, check_paths, document_of, is_checked
 from toolkit.cli import common
 from toolkit.cli.common import read_text
-from toolkit.importer import import_raw
+from toolkit.decoding import decode_text
+from toolkit.importer import import_raw, located
 from toolkit.report import FORMATS, format_github, format_json, format_text
-from toolkit.transcript import format_transcript
 from toolkit.validate import check_transcript_text
 
 
@@ -26,48 +26,76 @@ def _split_speakers(value: str | None) -> list[str] | None:
     return names
 
 
+def _split_aliases(values: tuple[str, ...]) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for value in values:
+        label, equals, speaker = value.partition("=")
+        if not equals or not label.strip() or not speaker.strip():
+            raise click.BadParameter(f"{value!r}: write it LABEL=SPEAKER, e.g. --alias 'KIM=KIM HYUN WOO'",
+                                     param_hint="--alias")
+        aliases[" ".join(label.split())] = " ".join(speaker.split())
+    return aliases
+
+
 @click.command(
     "import",
     epilog="""\b
 Examples:
   redbox import page.txt -o transcripts/misunderstandings.txt --episode misunderstandings
   redbox import page.txt --speakers "All, Jeongyol, Joy, Dasom, Ilhyeok"
+  redbox import page.txt --alias "KIM=KIM HYUN WOO" --title "A defector's view"
+  pbpaste | redbox import - -o transcripts/episode.txt
 """,
 )
-@click.argument("raw", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("raw", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the transcript here (default: standard output).")
 @click.option("--speakers", metavar="A,B,…", help="The cast, comma-separated. Default: the labels found.")
+@click.option("--alias", "aliases", metavar="LABEL=SPEAKER", multiple=True,
+              help="Read LABEL as SPEAKER (repeatable): --alias 'KIM=KIM HYUN WOO'.")
+@click.option("--title", metavar="TEXT", help="The title (default: the page's first short line).")
 @click.option("--episode", metavar="SLUG", help="Episode slug (default: made from the title).")
 @click.option("--language", metavar="TAG", help="BCP 47 language tag (default: guessed, 'en' or 'ko').")
 def import_command(
-    raw: Path, output: Path | None, speakers: str | None, episode: str | None, language: str | None
+    raw: Path, output: Path | None, speakers: str | None, aliases: tuple[str, ...], title: str | None,
+    episode: str | None, language: str | None,
 ) -> None:
     """Convert a transcript copied from a web page into redbox's transcript format.
 
-    The first line becomes the title, the paragraphs before the first speaker label the
-    description, and the labels the cast (proposed on stderr when --speakers is omitted).
+    RAW is the copied text ('-' reads standard input). Page chrome (players, share buttons,
+    HTML) is dropped; the first short line is the title; a label that starts two turns or
+    more is a speaker (the cast is proposed on stderr when --speakers is omitted). Every
+    note and error names its line of the page.
     """
-    decoded = read_text(raw)
-    result = import_raw(decoded.text, str(raw), speakers=_split_speakers(speakers),
-                        episode=episode, language=language)
+    if str(raw) == "-":
+        source = "<stdin>"
+        decoded = decode_text(sys.stdin.buffer.read(), source)
+        common.note_encoding(decoded, source)
+    else:
+        source = str(raw)
+        decoded = read_text(raw)
+    result = import_raw(decoded.text, source, speakers=_split_speakers(speakers), episode=episode,
+                        language=language, title=title, aliases=_split_aliases(aliases))
+    for note in result.notes:
+        click.echo(f"{located(source, note.line)}: note: {note.message}", err=True)
     if result.proposed_speakers is not None:
-        click.echo(f"{raw}: note: speakers proposed from the labels found: "
+        click.echo(f"{source}: note: speakers proposed from the labels found: "
                    f"{', '.join(result.proposed_speakers)} (pass --speakers to confirm or correct)", err=True)
     if result.guessed_language is not None:
-        click.echo(f"{raw}: note: language guessed as {result.guessed_language!r} "
+        click.echo(f"{source}: note: language guessed as {result.guessed_language!r} "
                    "(pass --language to set it)", err=True)
-    text = format_transcript(result.transcript)
-    # Check what was written, so the lines reported are the output's own.
-    _, problems = check_transcript_text(text, str(output) if output else "<stdout>")
+    # Check what is written, and report each problem at the page line it came from.
+    _, problems = check_transcript_text(result.text, source)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(result.text, nl=False)
     else:
-        files.refuse_overwriting_inputs(output, (raw,))
-        files.write_text_atomic(output, text)
+        if str(raw) != "-":
+            files.refuse_overwriting_inputs(output, (raw,))
+        files.write_text_atomic(output, result.text)
         click.echo(f"wrote {output} ({len(result.transcript.turns)} turns)", err=True)
-    if problems:
-        click.echo(format_text(problems), err=True)
+    for problem in problems:
+        line = result.page_lines[problem.line - 1] if 0 < problem.line <= len(result.page_lines) else 0
+        click.echo(f"{located(source, line)}: {problem.severity} {problem.code} {problem.message}", err=True)
     if any(problem.severity == "error" for problem in problems):
         sys.exit(1)
 
