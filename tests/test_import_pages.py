@@ -35,8 +35,8 @@ PAGES = [
      ("박", "한"), 7),
     ("rfa-upr-interview", ["--title", "RFA 제성호 교수 UPR 인터뷰"], "RFA 제성호 교수 UPR 인터뷰",
      "rfa-jeseongho-gyosu-upr-inteobyu", ("앵커", "기자", "제성호 교수"), 5),
-    ("ytn-lim-jihyun-reappears", ["--episode", "ytn-lim-jihyun"], "北 매체 등장한 탈북자 임지현...납치? 재월북?",
-     "ytn-lim-jihyun", ("앵커", "임지현", "인터뷰"), 4),
+    ("ytn-lim-jihyun-reappears", ["--episode", "ytn-lim-jihyun"],
+     "北 매체 등장한 탈북자 임지현...납치? 재월북?", "ytn-lim-jihyun", ("앵커", "임지현", "인터뷰"), 4),
 ]
 
 

@@ -24,6 +24,8 @@ from toolkit.errors import TranscriptError
 from toolkit.limits import is_hangul
 from toolkit.model import Transcript, Turn
 from toolkit.page import (
+    CODE_CLOSE_RE,
+    CODE_OPEN_RE,
     MARKERS,
     PageLabel,
     ends_sentence,
@@ -129,7 +131,12 @@ def _read_lines(text: str) -> list[_Line]:
     if text.startswith("\ufeff"):
         text = text[1:]
     lines: list[_Line] = []
+    in_code = False  # inside a <script> or <style> block: code, not text
     for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if in_code or CODE_OPEN_RE.search(raw):
+            in_code = not CODE_CLOSE_RE.search(raw)
+            lines.append(_Line(number, "", "html", had_html=True))
+            continue
         cleaned, had_html = strip_html(raw)
         bare = cleaned.strip().strip(MARKERS).strip()
         if had_html and not bare:
@@ -424,27 +431,34 @@ def _turn_lines(draft: _TurnDraft, notes: list[PageNote]) -> tuple[str, list[int
 def _find_title(pre: list[_Line]) -> tuple[int | None, str]:
     """The index in ``pre`` of the title line, or None and why not.
 
-    The title is the first short line of content that is not a masthead (a line followed by
-    page chrome); a paragraph or a sentence before it means the page has no title line."""
-    seen = 0
+    The title is the first short line of content; a short line followed by page chrome is a
+    site's masthead when a later short line is not (``Arizona Public Radio | …`` then the
+    player, then the story's title). A paragraph, or a sentence, followed by content ends the
+    search: what comes after it is the description."""
+    shaped: list[tuple[int, bool]] = []  # (index, followed by chrome)
+    reason = "no line before the turns looks like a title"
     for index, line in enumerate(pre):
         if line.kind != "text":
             continue
-        seen += 1
         text = line.text.strip()
-        if len(text) > TITLE_MAX:
-            return None, (f"the first line of content is {len(text)} characters long "
-                          f"(a title is at most {TITLE_MAX})")
-        if ends_sentence(text):
-            return None, "the first line of content is a sentence, not a title"
         following = next((other for other in pre[index + 1 :] if other.kind != "blank"), None)
-        if following is None or following.kind not in ("chrome", "html"):
-            return index, ""
-        if seen >= _TITLE_SEARCH:
+        before_chrome = following is not None and following.kind in ("chrome", "html")
+        if len(text) > TITLE_MAX or ends_sentence(text):
+            if not shaped:
+                reason = (f"the first line of content is {len(text)} characters long (a title is at most "
+                          f"{TITLE_MAX})" if len(text) > TITLE_MAX else
+                          "the first line of content is a sentence, not a title")
+            if not before_chrome:
+                break
+            continue
+        shaped.append((index, before_chrome))
+        if not before_chrome or len(shaped) >= _TITLE_SEARCH:
             break
     if not any(line.kind == "text" for line in pre):
         return None, "the page starts with a turn"
-    return None, "no line before the turns looks like a title"
+    if not shaped:
+        return None, reason
+    return next((index for index, chrome in shaped if not chrome), shaped[0][0]), ""
 
 
 def import_raw(

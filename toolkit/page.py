@@ -82,6 +82,10 @@ _BROWSER_MESSAGE_RE = re.compile(
     re.IGNORECASE,
 )
 _TAG_RE = re.compile(r"</?[A-Za-z!][^<>]*(?:>|$)")
+#: A script or style element on one line, contents and all; and one that opens or closes a block.
+_CODE_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE)
+CODE_OPEN_RE = re.compile(r"<(?:script|style)\b(?!.*</(?:script|style)\s*>)", re.IGNORECASE)
+CODE_CLOSE_RE = re.compile(r"</(?:script|style)\s*>", re.IGNORECASE)
 _ATTRIBUTES_RE = re.compile(r"""\b[\w:-]+=(?:"[^"]*"|'[^']*')""")
 _ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _SENTENCE_END = ".!?…。\"”’'"
@@ -148,10 +152,12 @@ def strip_html(line: str) -> tuple[str, bool]:
 
     >>> strip_html('  • <iframe src="x" title="NPR embedded audio player">')
     ('  •', True)
+    >>> strip_html("<script>var x = 1;</script>")
+    ('', True)
     >>> strip_html("Tom &amp; Jerry"), strip_html("<중략>")
     (('Tom & Jerry', True), ('<중략>', False))
     """
-    cleaned = _TAG_RE.sub("", line)
+    cleaned = _TAG_RE.sub("", _CODE_RE.sub("", line))
     if cleaned.rstrip().endswith(">") and _ATTRIBUTES_RE.search(cleaned):  # the tail of a tag begun above
         cleaned = ""
     had_markup = cleaned != line
