@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from toolkit.errors import TranscriptError
-from toolkit.limits import is_hangul
+from toolkit.limits import HANGUL_RE, is_hangul
 from toolkit.model import Transcript, Turn
 from toolkit.page import (
     CODE_CLOSE_RE,
@@ -113,9 +113,9 @@ def guess_language(text: str) -> str:
     >>> guess_language("조이: 처음 왔을 때"), guess_language("Joy: When I first came")
     ('ko', 'en')
     """
-    letters = [char for char in text if char.isalpha()]
-    hangul = sum(1 for char in letters if is_hangul(char))
-    return "ko" if letters and hangul / len(letters) > 0.5 else "en"
+    letters = sum(map(str.isalpha, text))
+    hangul = len(HANGUL_RE.findall(text))  # (every Hangul character is a letter)
+    return "ko" if letters and hangul / letters > 0.5 else "en"
 
 
 @dataclass
