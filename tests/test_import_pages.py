@@ -87,6 +87,7 @@ def test_page_chrome_never_becomes_a_speaker_and_the_masthead_is_not_the_title(r
     assert result.exit_code == 0, result.output
     assert "title: North Korean defector shares his views on relations with the U.S.\n" in result.stdout
     assert "Next Up" not in result.stdout and "0:00" not in result.stdout and "Arizona" not in result.stdout
+    assert f"{path}:1: note: 'Arizona Public Radio | Your Source for NPR News': before the" in result.stderr
     assert f"{path}:2: note: 4 line(s) of page chrome dropped: 'Play Live Radio', 'Next Up:'" in result.stderr
     assert f"{path}:16: note: 'KIM' may be 'KIM HYUN WOO': pass --alias 'KIM=KIM HYUN WOO'" in result.stderr
     assert "speakers proposed from the labels found: KIM HYUN WOO, KELLY, KIM" in result.stderr

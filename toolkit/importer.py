@@ -500,9 +500,11 @@ def import_raw(
     found_title = pre[title_index].text.strip() if title_index is not None else None
     title_line = pre[title_index].number if title_index is not None else 0
     description_from = title_index + 1 if title_index is not None else 0
-    if title_index and any(line.kind == "text" for line in pre[:title_index]):
-        notes.append(PageNote(1, f"lines 1-{pre[title_index].number - 1} before the title dropped as the "
-                              "page's masthead"))
+    masthead = [line for line in pre[: title_index or 0] if line.kind == "text"]
+    if masthead:
+        shown = ", ".join(repr(line.text.strip()) for line in masthead[:3])
+        notes.append(PageNote(masthead[0].number, f"{shown}: before the title, dropped as the page's "
+                              "masthead"))
     if title is None and found_title is None:
         if episode is None:
             errors.append(PageNote(first_content, f"no title: {no_title_reason}; pass --title 'The title' "
