@@ -157,6 +157,20 @@ def test_what_is_not_a_label(line: str) -> None:
     assert find_label(line) is None
 
 
+def test_sounds_and_page_fields_are_never_speakers() -> None:
+    page = ("Title\nA: Hello there.\n[LAUGHTER]\nB: Hi.\nPhoto: Reuters\n[LAUGHTER]\nA: How are you?\n"
+            "Photo: AP\nB: Fine.\n")
+    turns, header, _ = _import(page)
+    assert header["speakers"] == "A, B"
+    assert turns[0] == ("A", "Hello there.\n[LAUGHTER]")
+
+
+def test_a_name_the_transcript_cannot_hold_is_refused() -> None:
+    assert _error("Title\n" + INTERVIEW, aliases={"B": "bea"}) == (
+        "page.txt: 'bea' cannot be a speaker's name in a transcript (one to three capitalised words, or "
+        "Hangul words)")
+
+
 def test_a_space_before_the_colon_still_makes_a_label() -> None:
     page = "제목\n진행자 : 안녕하세요.\n김 : 반갑습니다.\n진행자 : 어디서 오셨어요?\n김 : 평양이요.\n"
     turns, header, _ = _import(page)

@@ -481,6 +481,11 @@ def import_raw(
     errors: list[PageNote] = []
     if all(line.kind == "blank" for line in lines):
         raise PageImportError(source, [PageNote(1, "the file is empty")])
+    for name in [*(speakers or ()), *aliases.values()]:
+        as_label = match_label(f"{name}: x")
+        if as_label is None or as_label.name != name:
+            errors.append(PageNote(0, f"{name!r} cannot be a speaker's name in a transcript (one to three "
+                                   "capitalised words, or Hangul words)"))
     cast = _decide_cast(lines, speakers, aliases, notes, errors)
     first_content = next((line.number for line in lines if line.kind == "text"), 1)
     if not cast.speaker_at:

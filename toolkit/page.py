@@ -49,14 +49,17 @@ _BRACKET_LABEL_RE = re.compile(
 _PARENTHESIS_RE = re.compile(r"\s*\([^()]*\)")
 
 #: The last word of a label that names a field of the page, not a person (``Photo:``,
-#: ``Image source:``, ``Episode Date:``, ``이미지출처:``, YTN's credits ``진행 :`` and ``출연 :``).
+#: ``Image source:``, ``Episode Date:``, ``이미지출처:``, YTN's credits ``진행 :`` and ``출연 :``),
+#: or a sound, not a speaker (``[LAUGHTER]``, ``[박수]``).
 FIELD_WORDS = _word_set(
     "photo photos image images picture source sources credit credits caption note notes update updated "
     "related tags tag topics topic category categories posted published date time email e-mail tel phone "
     "fax address website url link links copyright transcript subscribe producer producers editor editors "
     "director writer writers byline photographer "
     "사진 이미지 출처 이미지출처 사진출처 자료 자료사진 관련기사 등록일 입력 수정 진행 출연 "
-    "제작 연출 작가 편집 저작권 영상 방송"
+    "제작 연출 작가 편집 저작권 영상 방송 "
+    "laughter laughs laughing applause music crosstalk inaudible unintelligible silence cheering cheers "
+    "sighs 웃음 박수 음악 침묵 중략"
 )
 #: Words of page interface: player, sharing, navigation, text size, comments. A short line of
 #: nothing but these (and at least one of them) is chrome.
