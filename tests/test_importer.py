@@ -293,3 +293,26 @@ def test_whatever_a_page_says_the_import_reads_back_without_errors(
         for turn, t in zip(result.transcript.turns, parse_transcript(result.text)[0].turns, strict=True)
     )
     assert len(result.page_lines) == result.text.count("\n")
+
+
+_PAGE_LINE = st.one_of(
+    _LINE,
+    st.builds(lambda name, text: f"{name}: {text}",
+              st.sampled_from([*_NAMES, "Next Up", "Photo", "Q", "DNK"]), _LINE),
+    st.builds(lambda name, text: f"[{name}] {text}", st.sampled_from(["앵커", "LAUGHTER", "Joy"]), _LINE),
+    st.sampled_from(["", "0:00 / 0:00", "Share", "<iframe src=\"x\">", "Daily NK [DNK]: Hi.", "©2024 NPR",
+                     "A: x. B: y.", "KIM: Yes. FIFIELD: No.", "---", "    ▶앵커: 네."]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PAGE_LINE, min_size=1, max_size=25))
+def test_any_page_that_imports_writes_a_transcript_that_checks_clean(lines: list[str]) -> None:
+    try:
+        result = import_raw("\n".join(lines), "page.txt", episode="ep")
+    except PageImportError:
+        return
+    _, problems = check_transcript_text(result.text, "out.txt")
+    assert [p for p in problems if p.severity == "error"] == []
+    assert len(result.page_lines) == result.text.count("\n")
+    assert all(0 <= line <= len(lines) for line in result.page_lines)

@@ -403,28 +403,31 @@ def _build_turns(
 def _turn_lines(draft: _TurnDraft, notes: list[PageNote]) -> tuple[str, list[int]]:
     """A turn's text (paragraphs split by blank lines) and the page line of each of its lines.
 
-    A line that the transcript format would read as a new turn is joined to the line before."""
+    A line that the transcript format would read as a new turn is joined to the line before
+    (and that one to its own, while the join still reads as a turn); the first line is safe,
+    as it follows the turn's own label."""
     texts: list[str] = []
     numbers: list[int] = []
     for text, number in draft.pieces:
-        if not text:
-            if texts and texts[-1]:
-                texts.append("")
-                numbers.append(number)
-            continue
-        if texts and match_label(text) is not None:
-            while texts and not texts[-1]:
-                texts.pop()
-                numbers.pop()
-            texts[-1] = f"{texts[-1]} {text}"
-            notes.append(PageNote(number, "this line would read as a turn of its own; joined to the line "
-                                  "before it"))
-            continue
-        texts.append(text)
-        numbers.append(number)
+        if text or (texts and texts[-1]):
+            texts.append(text)
+            numbers.append(number)
     while texts and not texts[-1]:
         texts.pop()
         numbers.pop()
+    index = 1
+    while index < len(texts):
+        if not texts[index] or match_label(texts[index]) is None:
+            index += 1
+            continue
+        before = index - 1
+        while before > 0 and not texts[before]:
+            before -= 1
+        texts[before] = f"{texts[before]} {texts[index]}"
+        notes.append(PageNote(numbers[index], "this line would read as a turn of its own; joined to the "
+                              "line before it"))
+        del texts[before + 1 : index + 1], numbers[before + 1 : index + 1]
+        index = max(before, 1)
     return "\n".join(texts), numbers
 
 
