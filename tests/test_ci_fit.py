@@ -24,6 +24,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     "args",
     [
         ["check", "missing.txt"],
+        ["import", "missing.txt"],
         ["subtitles", "missing.txt"],
         ["catalog", "update", "missing.txt"],
         ["catalog", "extract", "missing.txt"],

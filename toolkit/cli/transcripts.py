@@ -47,7 +47,7 @@ Examples:
   pbpaste | redbox import - -o transcripts/episode.txt
 """,
 )
-@click.argument("raw", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
+@click.argument("raw", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the transcript here (default: standard output).")
 @click.option("--speakers", metavar="A,B,…", help="The cast, comma-separated. Default: the labels found.")
