@@ -1,4 +1,4 @@
-"""Reading the files users really have: BOM, CRLF, CR, UTF-16, CP949, EUC-KR, binary."""
+"""Reading the files users really have: BOM, CRLF, CR, UTF-16, CP949, EUC-KR, Windows-1252, binary."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_old_mac_cr_line_ends(sample_text: str) -> None:
 def test_utf16_with_bom(sample_text: str, codec: str) -> None:
     bom = {"utf-16": b"", "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}[codec]
     decoded = decode_text(bom + sample_text.encode(codec))
-    assert decoded.encoding == "utf-16"
+    assert decoded.encoding.startswith("utf-16") and decoded.had_bom and not decoded.legacy
     assert turns_of(decoded.text) == turns_of(sample_text)
 
 
@@ -60,11 +60,20 @@ def test_binary_is_refused() -> None:
         decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.png")
 
 
-def test_latin1_is_refused_with_the_line() -> None:
+def test_latin1_is_read_as_windows_1252() -> None:
+    decoded = decode_text("Joy: hi\nJoy: café crème brûlée\n".encode("latin-1"), "notes.txt")
+    assert (decoded.text, decoded.encoding, decoded.legacy) == ("Joy: hi\nJoy: café crème brûlée\n",
+                                                                 "windows-1252", True)
+
+
+def test_mixed_encodings_are_refused_with_the_line() -> None:
+    # UTF-8 Korean with one Windows-1252 apostrophe pasted in: no single encoding reads it.
+    data = "조이: 안녕\n".encode() + "Joy: It’s\n".encode("cp1252")
     with pytest.raises(DecodeError) as raised:
-        decode_text("Joy: hi\nJoy: café crème brûlée\n".encode("latin-1"), "notes.txt")
+        decode_text(data, "notes.txt")
     assert raised.value.line == 2
     assert "notes.txt:2:" in str(raised.value)
+    assert "save the file as UTF-8" in str(raised.value)
 
 
 @given(st.binary(max_size=400))

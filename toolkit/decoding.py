@@ -1,19 +1,78 @@
 """Turning the bytes users really have into text.
 
-Accepted: UTF-8 with or without a BOM, UTF-16 with a BOM, and legacy Korean
-(EUC-KR and its superset CP949, still what older Windows editors save). Line ends
-CRLF and CR become LF. Anything else, binary data included, is refused with a
+Accepted:
+
+* UTF-8, with or without a BOM (bytes that are valid UTF-8 are read as UTF-8: legacy
+  text almost never forms valid multi-byte UTF-8 sequences by accident);
+* UTF-32 and UTF-16 with a BOM (UTF-32 LE's BOM starts like UTF-16 LE's, so it is
+  tested first), or without one when the zero bytes of ASCII characters show which;
+* two legacy encodings, chosen by evidence rather than by the first that decodes:
+  Korean CP949 (and its subset EUC-KR), what older Korean Windows editors save, and
+  Windows-1252 (a superset of ISO-8859-1's printable characters), what Western ones
+  save. The same bytes often decode in both: English ``It’s`` saved as Windows-1252 is
+  also valid CP949 (``It뭩``). Each reading is scored by how natural its non-ASCII
+  characters are (:func:`_korean_reading`, :func:`_western_reading`), with the file's
+  declared language (the ``language:`` header of a transcript or PO file, sniffed from
+  its ASCII bytes, or given by the caller) as a tie-breaker, and the best reading wins.
+
+Line ends CRLF and CR become LF, and the text is put in Unicode normalization form C
+(NFC) so that a file saved in decomposed form (NFD, as macOS tools may: Hangul as
+separate jamo, ``e`` + combining accent) reads exactly like the same text saved
+anywhere else. Anything else, binary data included, is refused with a
 :class:`~toolkit.errors.DecodeError` that says why.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from toolkit.errors import DecodeError
-from toolkit.limits import is_hangul
+from toolkit.limits import base_language
+
+#: Byte order marks, longest first: UTF-32 LE's (FF FE 00 00) begins with UTF-16 LE's (FF FE).
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+#: How each guessed encoding is described to the user.
+_GUESSED: dict[str, str] = {
+    "euc-kr": "legacy Korean encoding",
+    "cp949": "legacy Korean encoding",
+    "windows-1252": "legacy Western encoding",
+    "utf-16-le": "no byte order mark; told by its zero bytes",
+    "utf-16-be": "no byte order mark; told by its zero bytes",
+    "utf-32-le": "no byte order mark; told by its zero bytes",
+    "utf-32-be": "no byte order mark; told by its zero bytes",
+}
+
+#: A legacy reading is only believed when at least this share of its non-ASCII
+#: characters is natural (see :func:`_korean_reading` and :func:`_western_reading`).
+MIN_NATURAL_SHARE = 0.8
+#: What agreeing with the declared language adds to a reading's share when two compete.
+LANGUAGE_FIT_BONUS = 0.1
+
+#: The 2,350 Hangul syllables of KS X 1001 (EUC-KR rows 0xB0-0xC8): nearly every syllable
+#: real Korean text uses. CP949 adds the other 8,822, which turn up mostly when Western
+#: bytes such as Windows-1252's ’ (0x92) are read as the lead byte of a Korean character.
+_COMMON_SYLLABLES = frozenset(
+    bytes((lead, trail)).decode("euc-kr") for lead in range(0xB0, 0xC9) for trail in range(0xA1, 0xFF)
+)
+
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+#: Runs of adjacent non-ASCII characters, spaces (NBSP included) excepted.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
+_LANGUAGE_LINE = re.compile(rb'^"?[Ll]anguage:[ \t]*([A-Za-z]{2,3})(?![A-Za-z])', re.MULTILINE)
+#: How far into a file a ``language:`` header is looked for.
+_SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -28,7 +87,166 @@ class DecodedText:
     @property
     def legacy(self) -> bool:
         """True when the encoding was guessed rather than certain (worth telling the user)."""
-        return self.encoding in ("euc-kr", "cp949")
+        return self.encoding in _GUESSED and not self.had_bom
+
+    @property
+    def description(self) -> str:
+        """Why the encoding is worth a note (empty when it is not)."""
+        return _GUESSED.get(self.encoding, "") if self.legacy else ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One legacy decoding of some bytes and the evidence for it."""
+
+    encoding: str
+    text: str
+    #: Non-ASCII characters that look like what people write in this encoding's language.
+    natural: int
+    #: Non-ASCII characters that look like a misreading (mojibake).
+    unnatural: int
+    #: Hangul syllables in the text.
+    hangul: int
+
+    @property
+    def share(self) -> float:
+        """The share of non-ASCII characters that are natural (1.0 when there are none)."""
+        total = self.natural + self.unnatural
+        return self.natural / total if total else 1.0
+
+
+def sniff_language(data: bytes) -> str | None:
+    """The base language a transcript (``language: ko``) or PO header (``"Language: ko\\n"``) declares.
+
+    Read from the raw bytes, so it works before the encoding is known (the header is ASCII).
+
+    >>> sniff_language(b"---\\ntitle: x\\nlanguage: ko-KR\\n---\\n"), sniff_language(b"no header")
+    ('ko', None)
+    """
+    match = _LANGUAGE_LINE.search(data, 0, _SNIFF_BYTES)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _korean_reading(encoding: str, text: str) -> Reading:
+    """Score a CP949/EUC-KR reading.
+
+    Natural: the common KS X 1001 syllables, Hangul jamo, accented Latin letters (names),
+    and any punctuation, symbol, number or space. Unnatural: every other letter, that is
+    the rare CP949-only syllables (what Windows-1252 ’s, —m, “A become), Hanja, kana,
+    Greek and Cyrillic.
+    """
+    natural = unnatural = hangul = 0
+    for char, count in Counter(_NON_ASCII.findall(text)).items():
+        if "\uac00" <= char <= "\ud7a3":
+            hangul += count
+            if char in _COMMON_SYLLABLES:
+                natural += count
+            else:
+                unnatural += count
+        elif (
+            "\u3131" <= char <= "\u318e"  # compatibility jamo (ㅋㅋ)
+            or "\u00c0" <= char <= "\u024f"  # Latin letters with accents, in names
+            or not unicodedata.category(char).startswith("L")
+        ):
+            natural += count
+        else:
+            unnatural += count
+    return Reading(encoding, text, natural, unnatural, hangul)
+
+
+def _western_reading(encoding: str, text: str) -> Reading:
+    """Score a Windows-1252 reading.
+
+    Western text has its non-ASCII characters mostly alone between ASCII ones (``It’s``,
+    ``café``, ``— ``) or in pairs (``l’été``, ``”—``). Korean bytes read as Windows-1252
+    come two per syllable, so a Korean word becomes a run of three or more Latin-1
+    letters and symbols (``¾È³ç``); those runs, and pairs holding a symbol or number
+    (``°¡``), are unnatural.
+    """
+    total = len(_NON_ASCII.findall(text))
+    unnatural = 0
+    for match in _NON_ASCII_RUN.finditer(text):
+        run = match.group()
+        if len(run) >= 3 or any(unicodedata.category(char)[0] in "SN" for char in run):
+            unnatural += len(run)
+    return Reading(encoding, text, total - unnatural, unnatural, 0)
+
+
+def legacy_readings(data: bytes) -> list[Reading]:
+    """Every legacy encoding ``data`` decodes in, each with its evidence (for tests and benchmarks)."""
+    readings: list[Reading] = []
+    try:
+        text = data.decode("euc-kr")
+    except UnicodeDecodeError:
+        with contextlib.suppress(UnicodeDecodeError):
+            readings.append(_korean_reading("cp949", data.decode("cp949")))
+    else:  # EUC-KR is a subset of CP949: the same text, named for what the file needs
+        readings.append(_korean_reading("euc-kr", text))
+    with contextlib.suppress(UnicodeDecodeError):
+        readings.append(_western_reading("windows-1252", data.decode("cp1252")))
+    return readings
+
+
+def choose_reading(readings: list[Reading], language: str | None) -> Reading | None:
+    """The most natural reading, the declared language breaking near-ties; ``None`` if none is believable.
+
+    ``language`` is a BCP 47 tag or ``None``. A Korean transcript is expected to have
+    Hangul, anything else not: the reading that agrees gets :data:`LANGUAGE_FIT_BONUS`.
+    """
+    believable = [reading for reading in readings if reading.share >= MIN_NATURAL_SHARE]
+    if not believable:
+        return None
+    korean = language is not None and base_language(language) == "ko"
+
+    def score(reading: Reading) -> float:
+        fits = language is not None and (reading.hangul > 0) == korean
+        return reading.share + (LANGUAGE_FIT_BONUS if fits else 0.0)
+
+    return max(believable, key=score)  # the first (Korean) wins a tie, as before
+
+
+def _plain_share(text: str) -> float:
+    """The share of characters that are ordinary text: ASCII, Latin, Hangul, CJK, common punctuation.
+
+    ASCII read in the wrong byte order lands in U+2000-U+7EFF with a zero low byte
+    (``a`` becomes U+6100), so such characters never count.
+    """
+    if not text:
+        return 0.0
+    plain = 0
+    for char in text:
+        code = ord(char)
+        if 0x2000 <= code <= 0x7EFF and not code & 0xFF:
+            continue
+        if (
+            (0x20 <= code < 0x7F or char in "\t\n\r\f")
+            or 0xA0 <= code <= 0x24F  # Latin-1 and Latin Extended
+            or 0x2010 <= code <= 0x205E  # dashes, quotes, ellipsis
+            or 0x3000 <= code <= 0x9FFF  # CJK punctuation, kana, compatibility jamo, CJK ideographs
+            or 0xAC00 <= code <= 0xD7A3  # Hangul syllables
+            or 0xFF01 <= code <= 0xFF5E  # full-width forms
+        ):
+            plain += 1
+    return plain / len(text)
+
+
+def _unicode_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 or UTF-16 text without a BOM, told by its zero bytes: ``(encoding, text)`` or ``None``."""
+    if b"\x00" not in data[:_SNIFF_BYTES] or len(data) % 2:
+        return None
+    best: tuple[float, str, str] | None = None
+    for encoding, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % width:
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # The wrong width or byte order turns ASCII into NULs or rare CJK (0x6100 for "a").
+        share = _plain_share(text[:2048])
+        if share >= 0.95 and (best is None or share > best[0]):
+            best = (share, encoding, text)
+    return (best[1], best[2]) if best else None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -39,20 +257,6 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
-def _plausible_korean(text: str) -> bool:
-    """A legacy decoding is only believed when its non-ASCII characters are mostly Hangul.
-
-    Latin-1 or Windows-1252 bytes often decode as CP949 too, into rare Hanja and
-    symbols; requiring Hangul keeps those files refused instead of garbled.
-    """
-    wide = [char for char in text if ord(char) > 0x7F]
-    if not wide:
-        return False
-    hangul = sum(1 for char in wide if is_hangul(char))
-    punctuation = sum(1 for char in wide if unicodedata.category(char).startswith(("P", "Z")))
-    return (hangul + punctuation) / len(wide) >= 0.9 and hangul > 0
-
-
 def _newlines(text: str) -> tuple[str, str]:
     if "\r" not in text:  # the usual file, told by the quickest scan
         return text, "\n"
@@ -60,29 +264,38 @@ def _newlines(text: str) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), newline
 
 
-def decode_text(data: bytes, source: str = "<bytes>") -> DecodedText:
+def _finish(text: str, encoding: str, had_bom: bool) -> DecodedText:
+    """LF line ends and NFC, the one place every decoded text goes through."""
+    text, newline = _newlines(text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return DecodedText(text, encoding, had_bom, newline)
+
+
+def decode_text(data: bytes, source: str = "<bytes>", *, language: str | None = None) -> DecodedText:
     """Decode ``data`` as described in the module docstring.
+
+    ``language`` (a BCP 47 tag) is the language the text should be in; when it is not
+    given, a ``language:`` header in the first bytes is used, if there is one.
 
     >>> decode_text("\\ufeffJoy: hi\\r\\n".encode("utf-8")).text
     'Joy: hi\\n'
     >>> decode_text("조이: 안녕".encode("cp949")).encoding
     'euc-kr'
+    >>> decode_text("Joy: It’s mine.".encode("cp1252"), language="en").text
+    'Joy: It’s mine.'
     """
-    if data.startswith(codecs.BOM_UTF8):
-        encoding, body, had_bom = "utf-8", data[3:], True
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, body, had_bom = "utf-16", data, True
-    else:
-        encoding, body, had_bom = "utf-8", data, False
-
-    if encoding == "utf-16":
+    mark, bom = next(((mark, encoding) for mark, encoding in _BOMS if data.startswith(mark)), (b"", ""))
+    body = data[len(mark):]
+    if bom and bom != "utf-8":
         try:
-            text = body.decode("utf-16")
+            return _finish(body.decode(bom), bom, True)
         except UnicodeDecodeError as error:
-            message = f"not valid UTF-16 despite its byte order mark ({error.reason})"
+            message = f"not valid {bom[:6].upper()} despite its byte order mark ({error.reason})"
             raise DecodeError(message, source) from None
-        text, newline = _newlines(text)
-        return DecodedText(text, "utf-16", had_bom, newline)
+    had_bom = bom == "utf-8"
+    if not had_bom and (found := _unicode_without_bom(body)) is not None:
+        return _finish(found[1], found[0], False)
 
     if _looks_binary(body):
         raise DecodeError("looks like a binary file, not text", source)
@@ -91,21 +304,17 @@ def decode_text(data: bytes, source: str = "<bytes>") -> DecodedText:
     except UnicodeDecodeError as error:
         utf8_error = error
     else:
-        text, newline = _newlines(text)
-        return DecodedText(text, "utf-8", had_bom, newline)
+        return _finish(text, "utf-8", had_bom)
 
-    for legacy in ("euc-kr", "cp949"):
-        try:
-            text = body.decode(legacy)
-        except UnicodeDecodeError:
-            continue
-        if _plausible_korean(text):
-            text, newline = _newlines(text)
-            return DecodedText(text, legacy, False, newline)
+    declared = language if language is not None else sniff_language(body)
+    reading = choose_reading(legacy_readings(body), declared)
+    if reading is not None:
+        return _finish(reading.text, reading.encoding, False)
     line = body[: utf8_error.start].count(b"\n") + 1
     raise DecodeError(
-        f"not UTF-8, UTF-16 or Korean EUC-KR/CP949 text (byte 0x{body[utf8_error.start]:02x} "
-        "cannot be decoded); save the file as UTF-8",
+        f"not UTF-8, UTF-16, UTF-32, Korean CP949/EUC-KR or Windows-1252 text (byte "
+        f"0x{body[utf8_error.start]:02x} cannot be decoded as UTF-8, and no legacy reading looks "
+        "like real text); save the file as UTF-8",
         source,
         line,
     )

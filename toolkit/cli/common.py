@@ -26,7 +26,7 @@ def note_encoding(decoded: DecodedText, source: str) -> None:
     """Tell the user when a legacy encoding was guessed, so a wrong guess does not go unnoticed."""
     if decoded.legacy:
         click.echo(
-            f"{source}: note: read as {decoded.encoding.upper()} (legacy Korean encoding); "
+            f"{source}: note: read as {decoded.encoding.upper()} ({decoded.description}); "
             "redbox writes UTF-8",
             err=True,
         )
