@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import ROOT
 from toolkit.checking import Document, check_documents
 from toolkit.transcript import parse_transcript
 from toolkit.validate import RULES, check_across_transcripts, check_transcript_text, names_are_close
@@ -26,6 +27,7 @@ FAILING_EXAMPLES = {
     "TRN013": GOOD_HEADER.replace("language: en\n", "language: en\nlanguage: ko\n") + "Joy: a\nDasom: b\n",
     "TRN016": GOOD_HEADER.replace("Joy, Dasom", "Joy, Dasom, Joy") + "Joy: a\nDasom: b\n",
     "TRN017": GOOD_HEADER,
+    "TRN019": GOOD_HEADER + "Joy: 처음 한국에 왔을 때 아르바이트를 했어요.\nDasom: 저는 어렸어요.\n",
 }
 
 
@@ -103,3 +105,41 @@ def test_collects_every_problem_in_every_file() -> None:
     problems = check_documents(documents)
     assert {p.source for p in problems} == {"a.txt", "b.txt", "c.txt"}
     assert problems == sorted(problems, key=lambda p: (p.source, p.line, p.column, p.code))
+
+
+def test_korean_declared_but_latin_text_is_questioned() -> None:
+    header = GOOD_HEADER.replace("language: en", "language: ko")
+    body = "Joy: When I first came to South Korea\nDasom: yo\n"
+    _, problems = check_transcript_text(header + body, "ko.txt")
+    (problem,) = [p for p in problems if p.code == "TRN019"]
+    assert (problem.line, problem.severity) == (4, "warning")
+    assert problem.message.startswith("declared language 'ko' but the text looks like Latin-script text")
+    assert "(0% of its 28 letters are Hangul)" in problem.message
+
+
+def test_english_declared_but_korean_text_names_the_share() -> None:
+    _, problems = check_transcript_text(FAILING_EXAMPLES["TRN019"], "en.txt")
+    (problem,) = [p for p in problems if p.code == "TRN019"]
+    assert problem.message.startswith("declared language 'en' but the text looks like Korean (100% of its")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Joy: 짜장면 (jjajangmyun) is what they asked about, every time.\nDasom: yo\n",  # a Korean word
+        "Joy: 네\nDasom: 응\n",  # too short to say
+        "Joy: LiNK 펠로우들이 질문에 답합니다.\nDasom: 네, TV에서 봤어요.\n",  # Korean with English, as ko
+    ],
+)
+def test_language_is_only_questioned_on_clear_evidence(body: str) -> None:
+    language = "ko" if "펠로우" in body else "en"
+    header = GOOD_HEADER.replace("language: en", f"language: {language}")
+    _, problems = check_transcript_text(header + body, "t.txt")
+    assert "TRN019" not in {problem.code for problem in problems}
+
+
+def test_the_shipped_transcripts_match_their_language() -> None:
+    for path in [ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt",
+                 ROOT / "tests" / "data" / "transcripts" / "korean-sample.txt"]:
+        _, problems = check_transcript_text(path.read_text(encoding="utf-8"), str(path))
+        assert "TRN019" not in {problem.code for problem in problems}

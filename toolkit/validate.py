@@ -7,10 +7,11 @@ in :data:`RULES` (and in ``docs/transcripts.md`` and ``docs/checks.md``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from toolkit.limits import is_hangul
+from toolkit.limits import HANGUL_RE, base_language, is_hangul
 from toolkit.model import Problem, Transcript
 from toolkit.naming import language_problem, slug_problem
 from toolkit.transcript import parse_transcript
@@ -35,9 +36,25 @@ RULES: dict[str, tuple[str, str]] = {
     "TRN016": ("warning", "duplicate-cast-name"),
     "TRN017": ("error", "no-turns"),
     "TRN018": ("error", "unreadable-file"),
+    "TRN019": ("warning", "language-does-not-match-text"),
 }
 
 REQUIRED_KEYS = ("title", "episode", "language", "speakers")
+#: Below this many letters a text says too little about its language to be questioned.
+MIN_LETTERS_FOR_LANGUAGE = 20
+#: A Korean transcript with fewer Hangul letters than this share is not Korean text (English
+#: words inside Korean keep well above it: a word is about 2 syllables against 5 Latin letters).
+MIN_HANGUL_SHARE_KO = 0.1
+#: Any other transcript with more Hangul letters than this share is Korean text.
+MAX_HANGUL_SHARE_OTHER = 0.5
+_LETTER_RE = re.compile(r"[^\W\d_]")
+#: Scripts a transcript that is not Korean may turn out to be in, for the message.
+_SCRIPT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("Latin-script text", re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")),
+    ("Chinese characters (Han)", re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")),
+    ("Japanese kana", re.compile("[\u3040-\u30ff]")),
+    ("Cyrillic text", re.compile("[\u0400-\u04ff]")),
+)
 
 
 def _edit_distance(left: str, right: str) -> int:
@@ -122,10 +139,50 @@ def _check_header(transcript: Transcript, problems: list[Problem]) -> None:
         seen.add(name)
 
 
+def _check_language_of_text(transcript: Transcript, problems: list[Problem]) -> None:
+    """TRN019: a ``ko`` transcript should be mostly Hangul, any other language should not.
+
+    Catches a wrong ``language:`` header, and a file decoded in the wrong legacy encoding
+    (English Windows-1252 read as Korean CP949 turns ``It’s`` into ``It뭩``).
+    """
+    language = transcript.language
+    if not language or language_problem(language):
+        return  # no language, or one TRN004/TRN007 already reports
+    text = "\n".join(turn.text for turn in transcript.turns)
+    korean = base_language(language) == "ko"
+    # The usual cases are settled without counting letters (a regex pass over the text):
+    # no Hangul at all outside Korean, or Hangul above the threshold even of all characters.
+    if not korean and HANGUL_RE.search(text) is None:
+        return
+    hangul = len(HANGUL_RE.findall(text)) if korean else 0
+    if korean and hangul >= MIN_HANGUL_SHARE_KO * len(text):
+        return
+    letters = len(_LETTER_RE.findall(text))
+    if letters < MIN_LETTERS_FOR_LANGUAGE:
+        return
+    share = (hangul if korean else len(HANGUL_RE.findall(text))) / letters
+    if korean:
+        if share >= MIN_HANGUL_SHARE_KO:
+            return
+        counts = [(len(pattern.findall(text)), name) for name, pattern in _SCRIPT_RES]
+        looks_like = max(counts)[1] if max(counts)[0] else "text in another script"
+    elif share > MAX_HANGUL_SHARE_OTHER:
+        looks_like = "Korean"
+    else:
+        return
+    problems.append(Problem(
+        transcript.source, transcript.header_lines.get("language", 1), 1, "warning", "TRN019",
+        f"declared language {language!r} but the text looks like {looks_like} ({share:.0%} of its "
+        f"{letters} letters are Hangul); fix the language header, or save the file as UTF-8 if it "
+        "was read in the wrong encoding",
+    ))
+
+
 def check_transcript(transcript: Transcript) -> list[Problem]:
     """The header and cast checks of one parsed transcript."""
     problems: list[Problem] = []
     _check_header(transcript, problems)
+    _check_language_of_text(transcript, problems)
     cast = transcript.speakers
     if not transcript.turns:
         problems.append(Problem(transcript.source, 1, 1, "error", "TRN017", "the transcript has no turns"))
