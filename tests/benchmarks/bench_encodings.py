@@ -19,7 +19,8 @@ to save as UTF-8) and the wrong one is other text. Each approach then decodes th
 * ``redbox+lang``: the same, told the document's language as a transcript header would;
 * ``main``: the decoder before evidence-based choice (``git show main:toolkit/decoding.py``,
   or ``--baseline FILE``), when it can be found;
-* ``charset-normalizer``: ``from_bytes(data).best()`` (when the package is installed).
+* ``charset-normalizer``: ``from_bytes(data).best()`` (when the package is installed);
+* ``redbox, else c-n``: redbox, and charset-normalizer's answer where redbox refuses.
 
 A result is right when its text, with LF line ends and in NFC, equals the original's;
 wrong when it is other text; refused when there is none. A file whose original encoding is
@@ -235,6 +236,12 @@ def approaches(baseline: ModuleType | None) -> dict[str, Decoder]:
             return None if best is None else str(best)
 
         found["charset-normalizer"] = charset_normalizer
+
+        def combined(case: Case) -> str | None:
+            text = redbox(case)
+            return charset_normalizer(case) if text is None else text
+
+        found["redbox, else c-n"] = combined
     return found
 
 
