@@ -20,6 +20,12 @@ CP1252_ENGLISH = (
 )
 
 
+@pytest.fixture(autouse=True)
+def outside_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in ``tmp_path``: copies of the sample are not a second transcript of its episode."""
+    monkeypatch.chdir(tmp_path)
+
+
 def subtitles(runner: CliRunner, path: Path, format_id: str) -> bytes:
     result = runner.invoke(cli, ["subtitles", str(path), "--format", format_id])
     assert result.exit_code == 0, result.output
@@ -34,7 +40,7 @@ def test_check_strict_fails_on_a_transcript_not_in_its_declared_language(
     path.write_text(korean, encoding="utf-8")
     result = runner.invoke(cli, ["check", str(path)])
     assert result.exit_code == 0  # a warning
-    expected = f"{path}:4:1: warning TRN019 declared language 'en' but the text looks like Korean"
+    expected = "mislabelled.txt:4:1: warning TRN019 declared language 'en' but the text looks like Korean"
     assert expected in result.stdout
     result = runner.invoke(cli, ["check", "--strict", str(path)])
     assert result.exit_code == 1
@@ -55,7 +61,7 @@ def test_a_windows_1252_transcript_is_read_as_english(runner: CliRunner, tmp_pat
     path.write_bytes(CP1252_ENGLISH.replace("\n", "\r\n").encode("cp1252"))
     result = runner.invoke(cli, ["check", "--strict", str(path)])
     assert result.exit_code == 0, result.output
-    note = f"{path}: note: read as WINDOWS-1252 (legacy Western encoding); redbox writes UTF-8"
+    note = "cp1252.txt: note: read as WINDOWS-1252 (legacy Western encoding); redbox writes UTF-8"
     assert note in result.stderr
     srt = subtitles(runner, path, "srt").decode("utf-8")
     assert "It’s fine—mostly." in srt and "Joy’s café" in srt
@@ -65,7 +71,8 @@ def test_a_windows_1252_transcript_is_read_as_english(runner: CliRunner, tmp_pat
 def test_a_utf32_transcript_is_read(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "utf32.txt"
     path.write_bytes(SAMPLE_TRANSCRIPT.read_text(encoding="utf-8").encode("utf-32"))
-    assert subtitles(runner, path, "vtt") == subtitles(runner, SAMPLE_TRANSCRIPT, "vtt")
+    golden = ROOT / "subtitles" / "misunderstandings-and-stereotypes.en.vtt"
+    assert subtitles(runner, path, "vtt") == golden.read_bytes()
 
 
 def nfd_copy(text: str, folder: Path, name: str) -> Path:
@@ -119,3 +126,15 @@ def test_a_transcript_half_nfd_still_matches_its_cast(runner: CliRunner, tmp_pat
     path.write_text(header + "\n---\n" + unicodedata.normalize("NFD", body), encoding="utf-8")
     result = runner.invoke(cli, ["check", "--strict", str(path)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.xfail(strict=True, reason="msgstr is not NFC-normalised yet (toolkit/catalog, not this branch)")
+def test_an_nfd_catalog_gives_the_same_translated_subtitles(runner: CliRunner, project: Path) -> None:
+    # A PO file saved in NFD: today the Korean cues double (790 SRT lines instead of 383).
+    po = project / "locales" / "ko" / "LC_MESSAGES" / "misunderstandings-and-stereotypes.po"
+    po.write_text(unicodedata.normalize("NFD", po.read_text(encoding="utf-8")), encoding="utf-8")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    for suffix in ("ko.srt", "ko.vtt"):
+        name = f"misunderstandings-and-stereotypes.{suffix}"
+        assert (project / "subtitles" / name).read_bytes() == (ROOT / "subtitles" / name).read_bytes()
