@@ -17,7 +17,7 @@ to save as UTF-8) and the wrong one is other text. Each approach then decodes th
 * ``redbox``: :func:`toolkit.decoding.decode_text` (the ``language:`` header it sniffs is
   the only hint; lines have none);
 * ``redbox+lang``: the same, told the document's language as a transcript header would;
-* ``main``: the decoder before evidence-based choice (``git show main:toolkit/decoding.py``,
+* ``before``: the decoder before evidence-based choice (``git show main:toolkit/decoding.py``,
   or ``--baseline FILE``), when it can be found;
 * ``charset-normalizer``: ``from_bytes(data).best()`` (when the package is installed);
 * ``redbox, else c-n``: redbox, and charset-normalizer's answer where redbox refuses.
@@ -225,7 +225,7 @@ def approaches(baseline: ModuleType | None) -> dict[str, Decoder]:
                     return None
                 raise
 
-        found["main"] = main
+        found["before"] = main
     try:
         from charset_normalizer import from_bytes
     except ImportError:
