@@ -131,9 +131,9 @@ def _korean_reading(encoding: str, text: str) -> Reading:
     """Score a CP949/EUC-KR reading.
 
     Natural: the common KS X 1001 syllables, Hangul jamo, accented Latin letters (names),
-    and any punctuation, symbol, number or space. Unnatural: every other letter, that is
-    the rare CP949-only syllables (what Windows-1252 ’s, —m, “A become), Hanja, kana,
-    Greek and Cyrillic.
+    Greek and Cyrillic, and any punctuation, symbol, number or space. Unnatural: every
+    other letter, that is what Windows-1252 bytes become when read as CP949: the rare
+    CP949-only syllables (’s, —m, “A), Hanja (``éè``, ``ß»``) and kana (``«É``).
     """
     natural = unnatural = hangul = 0
     for char, count in Counter(_NON_ASCII.findall(text)).items():
@@ -146,6 +146,7 @@ def _korean_reading(encoding: str, text: str) -> Reading:
         elif (
             "\u3131" <= char <= "\u318e"  # compatibility jamo (ㅋㅋ)
             or "\u00c0" <= char <= "\u024f"  # Latin letters with accents, in names
+            or "\u0370" <= char <= "\u04ff"  # Greek and Cyrillic (rows that ¥ and ¬ would lead)
             or not unicodedata.category(char).startswith("L")
         ):
             natural += count
