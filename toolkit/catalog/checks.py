@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping
 
 from toolkit.catalog.identity import normalize_text
-from toolkit.catalog.po import SPEAKER_CONTEXT, PoEntry, PoFile, is_turn_context
+from toolkit.catalog.po import SPEAKER_CONTEXT, PoEntry, PoFile, is_turn_context, on_screen
 from toolkit.catalog.po_read import parse_po
 from toolkit.catalog.translate import match_turns
 from toolkit.errors import CatalogError
@@ -93,7 +93,8 @@ def _check_entry(
     if entry.fuzzy:
         add("warning", "CAT002", f"{what} is fuzzy: review it, then clear the fuzzy flag")
     original = entry.msgid
-    targets = entry.msgstr_plural if entry.msgid_plural is not None else [entry.msgstr]
+    written = entry.msgstr_plural if entry.msgid_plural is not None else [entry.msgstr]
+    targets = [on_screen(target) for target in written]
     for target in targets:
         source_brackets, target_brackets = _BRACKETS.findall(original), _BRACKETS.findall(target)
         if len(target_brackets) < len(source_brackets):
@@ -254,7 +255,7 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
     language = base_language(po.language) if po.language else ""
     source_language = base_language(po.header("X-Source-Language") or "en")
     names = {
-        entry.msgid: entry.msgstr
+        entry.msgid: on_screen(entry.msgstr)
         for entry in po.entries
         if entry.msgctxt == SPEAKER_CONTEXT and entry.translated and not entry.fuzzy
     }

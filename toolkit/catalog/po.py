@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -201,3 +202,18 @@ def escape(text: str) -> str:
 def _has_escape(strings: str) -> bool:
     """True when PO string contents hold a quote or a backslash (see ``po_read._LINE_STRING``)."""
     return '"' in strings or "\\" in strings
+
+
+def on_screen(translation: str) -> str:
+    """A translation as subtitles show it and checks measure it: NFC.
+
+    A PO file saved by a macOS tool may hold decomposed Hangul (one jamo per character),
+    which would double every length. The file itself is left as the translator wrote it:
+    NFC would also rewrite characters a catalog may hold on purpose (the Kelvin sign).
+
+    >>> len(on_screen("\u1112\u1161\u11ab"))
+    1
+    """
+    if unicodedata.is_normalized("NFC", translation):
+        return translation
+    return unicodedata.normalize("NFC", translation)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from toolkit.catalog.identity import assign_turn_ids, known_turns, normalize_text
-from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile
+from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile, on_screen
 from toolkit.catalog.po_read import parse_po
 from toolkit.model import Problem, Transcript, Turn
 
@@ -49,7 +49,7 @@ def translate_transcript(
     names: dict[str, str] = {}
     for name, entry in speaker_names(po).items():
         if entry.translated and not entry.fuzzy:
-            names[name] = entry.msgstr
+            names[name] = on_screen(entry.msgstr)
     for name in sorted({turn.speaker for turn in transcript.turns} - set(names)):
         speaker_entry = speaker_names(po).get(name)
         if speaker_entry is None:
@@ -105,7 +105,7 @@ def translate_transcript(
                 )
             )
         else:
-            text = turn_entry.msgstr
+            text = on_screen(turn_entry.msgstr)
         turns.append(replace(turn, speaker=names.get(turn.speaker, turn.speaker), text=text))
     title_entry = next((e for e in po.entries if e.msgctxt == TITLE_CONTEXT), None)
     header: list[tuple[str, str]] = []
@@ -121,7 +121,7 @@ def translate_transcript(
             and not title_entry.fuzzy
             and normalize_text(title_entry.msgid) == normalize_text(value)
         ):
-            value = title_entry.msgstr
+            value = on_screen(title_entry.msgstr)
         header.append((key, value))
     if "language" not in {key for key, _ in header}:
         header.append(("language", language))
