@@ -201,3 +201,25 @@ def test_no_tracked_file_points_outside_the_repository() -> None:
         if needle in path.read_bytes()
     ]
     assert offenders == []
+
+
+def test_no_module_outgrows_its_job() -> None:
+    """docs/architecture.md promises modules stay split by job: none over 800 lines, no CLI
+    module over 300 (the CLI only parses, calls the core and prints)."""
+    too_long = []
+    for module in sorted((ROOT / "toolkit").rglob("*.py")):
+        limit = 300 if module.parent.name == "cli" else 800
+        lines = len(module.read_text(encoding="utf-8").splitlines())
+        if lines > limit:
+            too_long.append(f"{module.relative_to(ROOT)}: {lines} lines (limit {limit})")
+    assert not too_long, too_long
+
+
+def test_the_core_never_imports_click() -> None:
+    offenders = [
+        str(module.relative_to(ROOT))
+        for module in sorted((ROOT / "toolkit").rglob("*.py"))
+        if module.parent.name != "cli"
+        and re.search(r"^\s*(import click|from click)", module.read_text(encoding="utf-8"), re.M)
+    ]
+    assert not offenders
