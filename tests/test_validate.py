@@ -28,6 +28,15 @@ FAILING_EXAMPLES = {
     "TRN016": GOOD_HEADER.replace("Joy, Dasom", "Joy, Dasom, Joy") + "Joy: a\nDasom: b\n",
     "TRN017": GOOD_HEADER,
     "TRN019": GOOD_HEADER + "Joy: 처음 한국에 왔을 때 아르바이트를 했어요.\nDasom: 저는 어렸어요.\n",
+    # The prose checks (toolkit.text_checks); tests/test_text_checks.py has the details.
+    "TRN030": GOOD_HEADER + "Joy: I think the the answer is no.\nDasom: Yes.\n",
+    "TRN031": GOOD_HEADER + "Joy: They say, ”But why?” every time.\nDasom: Yes.\n",
+    "TRN032": GOOD_HEADER + "Joy: We went there (in 2019.\nDasom: Yes.\n",
+    "TRN033": GOOD_HEADER + "Joy: It made me feel very uncomfortable\nDasom: Yes.\n",
+    "TRN034": GOOD_HEADER + "Joy: It was  fun.\nDasom: Yes.\n",
+    "TRN035": GOOD_HEADER + "Joy: It was fun , really.\nDasom: Yes.\n",
+    "TRN036": GOOD_HEADER + "Joy: It was fun - really fun.\nDasom: Yes.\n",
+    "TRN037": GOOD_HEADER + "Joy: It was <i>fun</i> &amp; games.\nDasom: Yes.\n",
 }
 
 

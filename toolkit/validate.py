@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from toolkit.limits import HANGUL_RE, base_language, is_hangul
 from toolkit.model import Problem, Transcript
 from toolkit.naming import language_problem, slug_problem
+from toolkit.text_checks import TEXT_RULES, text_problems
 from toolkit.transcript import parse_transcript
 
 #: code -> (severity, short name). Severity is the default; ``--strict`` fails on warnings too.
@@ -37,6 +38,8 @@ RULES: dict[str, tuple[str, str]] = {
     "TRN017": ("error", "no-turns"),
     "TRN018": ("error", "unreadable-file"),
     "TRN019": ("warning", "language-does-not-match-text"),
+    # The prose of turns and header values: doubled words, quotes, punctuation, spacing, markup.
+    **TEXT_RULES,
 }
 
 REQUIRED_KEYS = ("title", "episode", "language", "speakers")
@@ -203,9 +206,10 @@ def check_transcript(transcript: Transcript) -> list[Problem]:
 
 
 def check_transcript_text(text: str, source: str) -> tuple[Transcript, list[Problem]]:
-    """Parse and check one transcript: every problem, structural and cast."""
+    """Parse and check one transcript: every problem, structural, cast and prose."""
     transcript, problems = parse_transcript(text, source)
-    return transcript, sorted(problems + check_transcript(transcript), key=Problem.sort_key)
+    problems += check_transcript(transcript) + text_problems(transcript, text)
+    return transcript, sorted(problems, key=Problem.sort_key)
 
 
 def check_across_transcripts(transcripts: Sequence[Transcript]) -> list[Problem]:
