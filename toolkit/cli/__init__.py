@@ -25,6 +25,7 @@ from toolkit.errors import ToolkitError
 COMMAND_MODULES = {
     "import": "toolkit.cli.transcripts",
     "check": "toolkit.cli.transcripts",
+    "fix": "toolkit.cli.fix",
     "subtitles": "toolkit.cli.subtitles",
     "build": "toolkit.cli.subtitles",
     "catalog": "toolkit.cli.catalog",
