@@ -225,11 +225,15 @@ def test_a_file_that_is_not_a_transcript_is_refused(runner: CliRunner, tmp_path:
     assert path.read_text(encoding="utf-8").endswith("Hi  there\n")
 
 
-def test_default_is_the_transcripts_folder(runner: CliRunner, project: Path) -> None:
-    result = runner.invoke(cli, ["fix", "--diff"])
-    assert result.exit_code == 1
-    assert "+++ transcripts/misunderstandings-and-stereotypes.txt" in result.stdout
-    assert result.stdout.count("\n+") - result.stdout.count("\n+++") == 3
+def test_default_is_the_projects_transcripts_folder_from_any_subfolder(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for where in (project, project / "locales"):
+        monkeypatch.chdir(where)
+        result = runner.invoke(cli, ["fix", "--diff"])
+        assert result.exit_code == 1
+        assert "+++ transcripts/misunderstandings-and-stereotypes.txt" in result.stdout
+        assert result.stdout.count("\n+") - result.stdout.count("\n+++") == 3
 
 
 def test_no_transcripts_folder_is_a_usage_error(
@@ -237,7 +241,12 @@ def test_no_transcripts_folder_is_a_usage_error(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["fix"])
-    assert result.exit_code == 2 and "no transcripts/ folder" in result.stderr
+    assert result.exit_code == 2 and "has no transcripts/ folder" in result.stderr
+
+
+def test_a_missing_path_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["fix", str(tmp_path / "nowhere.txt")])
+    assert result.exit_code == 1 and "nowhere.txt: no such file" in result.stderr
 
 
 def test_help_has_examples(runner: CliRunner) -> None:

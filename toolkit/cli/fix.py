@@ -10,7 +10,7 @@ import click
 
 from toolkit import files
 from toolkit.checking import TRANSCRIPT_SUFFIXES
-from toolkit.cli.common import note_encoding
+from toolkit.cli import common
 from toolkit.decoding import decode_text
 from toolkit.errors import ToolkitError
 from toolkit.fixer import fix_transcript_text, unified_diff
@@ -25,7 +25,7 @@ Examples:
   redbox fix transcripts/episode.txt && redbox build
 """,
 )
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--diff", is_flag=True,
               help="Print the changes as a unified diff and write nothing; exit 1 if there are any.")
 def fix_command(paths: tuple[Path, ...], diff: bool) -> None:
@@ -38,19 +38,24 @@ def fix_command(paths: tuple[Path, ...], diff: bool) -> None:
     Files are rewritten atomically as UTF-8 with their own line ends. Run 'redbox check' for
     what is left.
 
-    A folder means every .txt file below it; no path means transcripts/. Exit 0 when done
-    (or, with --diff, when nothing would change), 1 when --diff shows changes or a file
-    could not be read or fixed, 2 on usage errors.
+    A folder means every .txt file below it; no path means the project's transcripts folder
+    (found from any subfolder). Exit 0 when done (or, with --diff, when nothing would
+    change), 1 when --diff shows changes or a file could not be read or fixed, 2 on usage
+    errors.
     """
+    where = common.project()
     if not paths:
-        default = Path("transcripts")
-        if not default.is_dir():
-            raise click.UsageError("no path given and there is no transcripts/ folder here")
-        paths = (default,)
+        if not where.transcripts.is_dir():
+            message = f"no path given and the project at {where.root} has no transcripts/ folder"
+            raise click.UsageError(message)
+        paths = (where.transcripts,)
+    for path in paths:
+        if files.modified_ns(path) is None:
+            raise ToolkitError("no such file", str(path))
     failed = False
     changed_files = fixes_made = checked = 0
     for path in files.find_files(paths, TRANSCRIPT_SUFFIXES):
-        source = str(path)
+        source = where.display(path)
         if not path.name.endswith(TRANSCRIPT_SUFFIXES):
             click.echo(f"{source}: not a transcript (.txt): not fixed", err=True)
             failed = True
@@ -58,11 +63,11 @@ def fix_command(paths: tuple[Path, ...], diff: bool) -> None:
         try:
             decoded = decode_text(files.read_bytes(path), source)
         except ToolkitError as error:
-            click.echo(str(error), err=True)
+            click.echo(f"{source}: {error.message}", err=True)
             failed = True
             continue
         checked += 1
-        note_encoding(decoded, source)
+        common.note_encoding(decoded, source)
         result = fix_transcript_text(decoded.text, source)
         if result.refused:
             click.echo(f"{source}: {result.refused}", err=True)
