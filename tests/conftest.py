@@ -17,6 +17,15 @@ SAMPLE_RAW = ROOT / "tests" / "data" / "raw" / f"{SAMPLE_EPISODE}.raw.txt"
 SAMPLE_NOT_YET_FIXED = "the shipped sample still has its TRN030-TRN033 warnings"
 
 
+def sample_as_imported() -> str:
+    """The sample transcript as ``redbox import`` makes it from the raw page, before ``redbox fix``."""
+    from toolkit.importer import import_raw
+    from toolkit.transcript import format_transcript
+
+    result = import_raw(SAMPLE_RAW.read_text(encoding="utf-8"), str(SAMPLE_RAW), episode=SAMPLE_EPISODE)
+    return format_transcript(result.transcript)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SAMPLE_TRANSCRIPT
+from tests.conftest import sample_as_imported
 from toolkit import fixer
 from toolkit.cli import cli
 from toolkit.fixer import fix_transcript_text, unified_diff
@@ -32,7 +32,7 @@ def shape(text: str) -> tuple[object, ...]:
 
 
 def test_the_sample_loses_its_doubled_word_and_wrong_quotes_and_nothing_else() -> None:
-    text = SAMPLE_TRANSCRIPT.read_text(encoding="utf-8")
+    text = sample_as_imported()
     result = fix_transcript_text(text, "sample.txt")
     assert [(fix.line, fix.column, fix.code) for fix in result.fixes] == [
         (7, 124, "TRN030"), (25, 28, "TRN031"), (34, 127, "TRN031"),
@@ -228,12 +228,12 @@ def test_a_file_that_is_not_a_transcript_is_refused(runner: CliRunner, tmp_path:
 def test_default_is_the_projects_transcripts_folder_from_any_subfolder(
     runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    write(project / "transcripts" / "extra.txt", HEADER + "Joy: It was  fun.\n")
     for where in (project, project / "locales"):
         monkeypatch.chdir(where)
         result = runner.invoke(cli, ["fix", "--diff"])
         assert result.exit_code == 1
-        assert "+++ transcripts/misunderstandings-and-stereotypes.txt" in result.stdout
-        assert result.stdout.count("\n+") - result.stdout.count("\n+++") == 3
+        assert "+++ transcripts/extra.txt\n" in result.stdout and "+Joy: It was fun.\n" in result.stdout
 
 
 def test_no_transcripts_folder_is_a_usage_error(

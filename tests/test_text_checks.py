@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_TRANSCRIPT
+from tests.conftest import ROOT, sample_as_imported
 from toolkit.text_checks import Finding, text_findings
 from toolkit.transcript import parse_transcript
 from toolkit.validate import RULES, check_transcript_text
@@ -53,8 +53,8 @@ def test_every_prose_rule_is_a_warning_with_a_name() -> None:
 # ------------------------------------------------------------------------------ the sample
 
 
-def test_the_shipped_sample_has_its_three_known_problems_at_their_places() -> None:
-    text = SAMPLE_TRANSCRIPT.read_text(encoding="utf-8")
+def test_the_imported_sample_has_its_three_known_problems_at_their_places() -> None:
+    text = sample_as_imported()  # (the shipped transcript, until `redbox fix` and two full stops)
     _, problems = check_transcript_text(text, "sample.txt")
     assert [(p.line, p.column, p.code) for p in problems] == [
         (7, 124, "TRN030"),  # "the struggle of of facing" (description, second line)
