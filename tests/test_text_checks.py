@@ -173,6 +173,7 @@ def test_unbalanced_quotes_are_reported_without_a_fix() -> None:
         "Joy: He is 5'10\" tall.\n",  # inches
         "Joy: And you're like \"well hang on,-\nDasom: No.\nJoy: -are you all just-\" and so on.\n",
         "Joy: Sie sagte: „so geht das“ und ging.\n",
+        "Joy: 이른바 ‘3대 악법’이라는 것이 “안녕”이라고 했어요.\n",  # Korean particles after the mark
     ],
 )
 def test_balanced_quotations_are_clean(body: str) -> None:
@@ -273,6 +274,7 @@ def test_a_space_before_punctuation_is_removed() -> None:
         "Joy: And then ... nothing.\n",
         "Joy: It grew by .5 percent.\n",
         "Joy: That was fun :) really.\n",
+        "Joy: 진행 : 윤보리 앵커.\n",  # a colon spaced on both sides: a separator style
         "Joy: Well … fine.\n",
     ],
 )

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from toolkit.limits import HANGUL_RE
+from toolkit.limits import HANGUL_RE, is_hangul
 from toolkit.model import Problem, Severity, Transcript
 from toolkit.text_units import TextUnit, text_units
 
@@ -212,7 +212,8 @@ def _flanks(text: str, index: int) -> tuple[bool, bool]:
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     opens = (before.isspace() or before in _BEFORE_OPENING) and not after.isspace()
-    closes = not before.isspace() and (after.isspace() or after in _AFTER_CLOSING)
+    # Korean particles follow a closing mark directly: “안녕”이라고, ‘3대 악법’이라는.
+    closes = not before.isspace() and (after.isspace() or after in _AFTER_CLOSING or is_hangul(after))
     return opens, closes
 
 
@@ -298,7 +299,7 @@ def _check_single_opener(report: _Reporter, text: str, index: int, opens: bool, 
         position = index + 1 + match.start()
         left = text[position - 1]
         right = text[position + 1] if position + 1 < len(text) else " "
-        if not (left.isalnum() and right.isalnum()):  # not an apostrophe inside a word
+        if not (left.isalnum() and right.isalnum()) or is_hangul(right):  # not an apostrophe in a word
             return
     report.add(index, "TRN031", "quotation opened with ‘ is never closed")
 
@@ -403,6 +404,8 @@ def check_spacing(report: _Reporter, language: str) -> None:
             continue
         if french and mark in "!?;:":
             continue
+        if mark in ";:" and text[match.end(1) : match.end(1) + 1].isspace():
+            continue  # "진행 : 윤보리", "Note : …": a colon spaced on both sides is a separator style
         report.add(match.start(), "TRN035", f"space before {mark!r}", (match.start(), match.start(1), ""))
 
 
