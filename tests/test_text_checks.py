@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,7 @@ def test_grammatical_or_deliberate_doubles_are_allowed(sentence: str) -> None:
 
 def test_korean_doubles_are_allowed_or_reported_without_a_fix() -> None:
     assert found("Joy: 정말 정말 고마워요.\n", "TRN030", "ko") == []
+    assert found(unicodedata.normalize("NFD", "Joy: 정말 정말 고마워요.\n"), "TRN030", "ko") == []
     assert found("Joy: 하나 하나 다 기억나요.\n", "TRN030", "ko") == []
     (finding,) = [f for f in findings("Joy: 그리고 그리고 왔어요.\n", "ko") if f.problem.code == "TRN030"]
     assert finding.edit is None and "Korean" in finding.problem.message
@@ -225,6 +227,7 @@ def test_each_paragraph_of_a_turn_ends_with_punctuation() -> None:
 
 def test_korean_turns_end_with_punctuation_too() -> None:
     assert found("Joy: 정말 불편했어요\n", "TRN033", "ko") == [(1, 14)]
+    assert found(unicodedata.normalize("NFD", "Joy: It was Chŏngyŏl\n"), "TRN033") == [(1, 23)]
     assert found("Joy: 정말 불편했어요.\n", "TRN033", "ko") == []
 
 

@@ -136,7 +136,7 @@ _WORD_AFTER_RE = re.compile(r"\s+(\w+(?:['’-]\w+)*)(?![\w'’-])")
 
 def _double_is_allowed(text: str, double: re.Match[str]) -> bool:
     left, right = double.group(1), double.group(3)
-    folded = left.casefold()
+    folded = unicodedata.normalize("NFC", left.casefold())  # (text pasted from macOS may be NFD)
     if not any(char.isalpha() for char in left) or "_" in left:
         return True  # numbers, code (LOAD_FAST)
     if folded in ALLOWED_DOUBLES or folded in ALLOWED_KOREAN_DOUBLES:
@@ -367,8 +367,10 @@ def check_final_punctuation(report: _Reporter) -> None:
     if len(text.split()) < 2:
         return
     for end in _paragraph_ends(text):
-        last = text[end - 1]
-        if unicodedata.category(last)[0] not in "LN":
+        last = end - 1
+        while last > 0 and unicodedata.category(text[last]).startswith("M"):
+            last -= 1  # a combining mark (NFD text) belongs to the letter before it
+        if unicodedata.category(text[last])[0] not in "LN":
             continue
         word_start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1
         if "://" in text[word_start:end] or text.startswith("www.", word_start):
