@@ -12,9 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EPISODE = "misunderstandings-and-stereotypes"
 SAMPLE_TRANSCRIPT = ROOT / "transcripts" / f"{SAMPLE_EPISODE}.txt"
 SAMPLE_RAW = ROOT / "tests" / "data" / "raw" / f"{SAMPLE_EPISODE}.raw.txt"
-#: The sample has 5 TRN030-TRN033 warnings until it is fixed (`redbox fix transcripts/`, two
-#: hand-added full stops, catalog update, rebuild: see docs/checks.md). Remove the markers then.
-SAMPLE_NOT_YET_FIXED = "the shipped sample still has its TRN030-TRN033 warnings"
 
 
 def sample_as_imported() -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ROOT, SAMPLE_EPISODE, SAMPLE_NOT_YET_FIXED, SAMPLE_TRANSCRIPT
+from tests.conftest import ROOT, SAMPLE_EPISODE, SAMPLE_TRANSCRIPT
 from toolkit.cli import cli
 
 
@@ -102,11 +102,7 @@ def test_the_pre_commit_hooks_run_the_commands_the_docs_show() -> None:
     assert hooks["redbox-build-check"]["pass_filenames"] is False
 
 
-@pytest.mark.parametrize(
-    "hook",
-    [pytest.param("redbox-check", marks=pytest.mark.xfail(strict=True, reason=SAMPLE_NOT_YET_FIXED)),
-     "redbox-build-check"],
-)
+@pytest.mark.parametrize("hook", ["redbox-check", "redbox-build-check"])
 def test_the_hooks_pass_on_the_project_and_fail_on_a_broken_transcript(
     runner: CliRunner, project: Path, hook: str
 ) -> None:
@@ -128,7 +124,6 @@ def test_the_hooks_pass_on_the_project_and_fail_on_a_broken_transcript(
         assert runner.invoke(cli, command + staged).exit_code == 1
 
 
-@pytest.mark.xfail(strict=True, reason=SAMPLE_NOT_YET_FIXED)
 def test_pre_commit_try_repo_runs_the_hooks(tmp_path: Path) -> None:
     beside_python = Path(sys.executable).parent / "pre-commit"
     pre_commit = str(beside_python) if beside_python.exists() else shutil.which("pre-commit")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ROOT, SAMPLE_NOT_YET_FIXED, SAMPLE_TRANSCRIPT
+from tests.conftest import ROOT, SAMPLE_TRANSCRIPT
 from toolkit.cli import cli
 
 KOREAN_SAMPLE = ROOT / "tests" / "data" / "transcripts" / "korean-sample.txt"
@@ -119,7 +119,6 @@ def test_an_nfd_english_transcript_gives_the_same_subtitles(
     assert "Chŏngyŏl".encode() in output
 
 
-@pytest.mark.xfail(strict=True, reason=SAMPLE_NOT_YET_FIXED)
 def test_a_transcript_half_nfd_still_matches_its_cast(runner: CliRunner, tmp_path: Path) -> None:
     # The header typed by hand (NFC), the turns pasted from a macOS app (NFD).
     header, body = ACCENTED.split("\n---\n", 1)

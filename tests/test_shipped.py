@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from tests.clients import assert_clients_agree, read_with_all_clients, read_with_chromium
-from tests.conftest import ROOT, SAMPLE_EPISODE, SAMPLE_NOT_YET_FIXED, SAMPLE_TRANSCRIPT
+from tests.conftest import ROOT, SAMPLE_EPISODE, SAMPLE_TRANSCRIPT
 from toolkit.catalog import translate_transcript
 from toolkit.cli import cli
 from toolkit.model import Cue
@@ -46,7 +45,6 @@ def test_shipped_subtitles_are_up_to_date(runner: CliRunner, project: Path) -> N
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=SAMPLE_NOT_YET_FIXED)
 def test_shipped_files_pass_redbox_check_strictly(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["check", "transcripts", "subtitles", "locales", "--strict"])
     assert result.exit_code == 0, result.output
