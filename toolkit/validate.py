@@ -8,14 +8,19 @@ in :data:`RULES` (and in ``docs/transcripts.md`` and ``docs/checks.md``).
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from toolkit.limits import HANGUL_RE, base_language, is_hangul
+from toolkit.limits import HANGUL_RE, base_language
 from toolkit.model import Problem, Transcript
 from toolkit.naming import language_problem, slug_problem
+from toolkit.speaker_names import name_key, names_are_close, suggest_name
 from toolkit.text_checks import TEXT_RULES, text_problems
 from toolkit.transcript import parse_transcript
+
+__all__ = [
+    "RULES", "check_across_transcripts", "check_transcript", "check_transcript_text", "names_are_close",
+    "suggest_name",
+]
 
 #: code -> (severity, short name). Severity is the default; ``--strict`` fails on warnings too.
 RULES: dict[str, tuple[str, str]] = {
@@ -38,6 +43,10 @@ RULES: dict[str, tuple[str, str]] = {
     "TRN017": ("error", "no-turns"),
     "TRN018": ("error", "unreadable-file"),
     "TRN019": ("warning", "language-does-not-match-text"),
+    # Reported by the parser (toolkit.transcript), which reads labels against the header's cast.
+    "TRN021": ("error", "label-not-a-cast-spelling"),
+    "TRN022": ("error", "label-ends-with-semicolon"),
+    "TRN023": ("error", "label-holds-a-note"),
     # The prose of turns and header values: doubled words, quotes, punctuation, spacing, markup.
     **TEXT_RULES,
 }
@@ -58,60 +67,6 @@ _SCRIPT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Japanese kana", re.compile("[\u3040-\u30ff]")),
     ("Cyrillic text", re.compile("[\u0400-\u04ff]")),
 )
-
-
-def _edit_distance(left: str, right: str) -> int:
-    """Optimal-string-alignment distance: a swap of two neighbours (``Dasmo``) counts as one edit."""
-    rows = [[0] * (len(right) + 1) for _ in range(len(left) + 1)]
-    for i in range(len(left) + 1):
-        rows[i][0] = i
-    for j in range(len(right) + 1):
-        rows[0][j] = j
-    for i in range(1, len(left) + 1):
-        for j in range(1, len(right) + 1):
-            cost = left[i - 1] != right[j - 1]
-            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and left[i - 1] == right[j - 2] and left[i - 2] == right[j - 1]:
-                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
-    return rows[-1][-1]
-
-
-def _fold(name: str) -> str:
-    return "".join(name.casefold().split())
-
-
-def names_are_close(left: str, right: str) -> bool:
-    """True when two speaker names are probably the same person spelt differently.
-
-    Case and spacing never matter; Latin names may differ by one edit (two for names of
-    seven letters or more); Hangul names of the same length may differ in one syllable.
-
-    >>> names_are_close("Minjy", "Minji"), names_are_close("jeong yol", "Jeongyol")
-    (True, True)
-    >>> names_are_close("정열", "정훈"), names_are_close("Joy", "Dasom")
-    (True, False)
-    """
-    if left == right:
-        return False
-    a, b = _fold(left), _fold(right)
-    if a == b:
-        return True
-    if any(is_hangul(char) for char in a + b):
-        if len(a) == len(b) and len(a) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
-            return True
-        jamo_a = unicodedata.normalize("NFD", a)
-        jamo_b = unicodedata.normalize("NFD", b)
-        return _edit_distance(jamo_a, jamo_b) <= 1
-    allowed = 2 if min(len(a), len(b)) >= 7 else 1
-    return min(len(a), len(b)) >= 3 and _edit_distance(a, b) <= allowed
-
-
-def suggest_name(name: str, cast: Iterable[str]) -> str | None:
-    """The cast member ``name`` is closest to, when it is close enough to suggest."""
-    candidates = [member for member in cast if names_are_close(name, member)]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda member: _edit_distance(_fold(name), _fold(member)))
 
 
 def _check_header(transcript: Transcript, problems: list[Problem]) -> None:
@@ -136,10 +91,11 @@ def _check_header(transcript: Transcript, problems: list[Problem]) -> None:
         problems.append(Problem(source, lines.get("language", 1), 1, "error", "TRN007", language_wrong))
     seen: set[str] = set()
     for name in transcript.speakers:
-        if name in seen:
+        key = name_key(name)  # the same name in two Unicode forms is listed twice
+        if key in seen:
             problems.append(Problem(source, lines.get("speakers", 1), 1, "warning", "TRN016",
                                     f"cast lists {name!r} twice"))
-        seen.add(name)
+        seen.add(key)
 
 
 def _check_language_of_text(transcript: Transcript, problems: list[Problem]) -> None:
@@ -190,16 +146,17 @@ def check_transcript(transcript: Transcript) -> list[Problem]:
     if not transcript.turns:
         problems.append(Problem(transcript.source, 1, 1, "error", "TRN017", "the transcript has no turns"))
     if cast:
+        in_cast = {name_key(name) for name in cast}
         for turn in transcript.turns:
-            if turn.speaker in cast:
+            if turn.speaker in cast or name_key(turn.speaker) in in_cast:
                 continue
             suggestion = suggest_name(turn.speaker, cast)
             hint = f"; did you mean {suggestion!r}?" if suggestion else f" (cast: {', '.join(cast)})"
             problems.append(Problem(transcript.source, turn.line, turn.label_column, "error", "TRN001",
                                     f"speaker {turn.speaker!r} is not in the cast{hint}"))
-        spoken = {turn.speaker for turn in transcript.turns}
+        spoken = {name_key(turn.speaker) for turn in transcript.turns}
         for name in cast:
-            if name not in spoken:
+            if name_key(name) not in spoken:
                 problems.append(Problem(transcript.source, transcript.header_lines.get("speakers", 1), 1,
                                         "warning", "TRN002", f"cast member {name!r} never speaks"))
     return problems

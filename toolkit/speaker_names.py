@@ -1,0 +1,98 @@
+"""Speaker names: how two spellings are compared, and which cast member a near miss meant.
+
+Names are compared in Unicode NFC, so a name typed on a system that writes decomposed
+text (``다솜`` as jamo, ``Ü`` as ``U`` and a combining diaeresis) is the same name. Both
+the transcript parser (to tell a mistyped label from text) and the checks (to suggest
+the name meant) use these; they live apart from both so that neither imports the other.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from toolkit.limits import is_hangul
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC (ASCII text as it is, without a copy).
+
+    >>> nfc("U\\u0308nal") == "\\u00dcnal"
+    True
+    """
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+def name_key(name: str) -> str:
+    """What makes two spellings the very same name: NFC, words separated by one space.
+
+    >>> name_key("Kim  Jeong") == name_key("Kim Jeong")
+    True
+    """
+    return nfc(" ".join(name.split()))
+
+
+def _edit_distance(left: str, right: str) -> int:
+    """Optimal-string-alignment distance: a swap of two neighbours (``Dasmo``) counts as one edit."""
+    rows = [[0] * (len(right) + 1) for _ in range(len(left) + 1)]
+    for i in range(len(left) + 1):
+        rows[i][0] = i
+    for j in range(len(right) + 1):
+        rows[0][j] = j
+    for i in range(1, len(left) + 1):
+        for j in range(1, len(right) + 1):
+            cost = left[i - 1] != right[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and left[i - 1] == right[j - 2] and left[i - 2] == right[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
+def fold(name: str) -> str:
+    """A name without what never tells two names apart: case, spacing, Unicode normal form.
+
+    >>> fold("Da som"), fold("DASOM")
+    ('dasom', 'dasom')
+    """
+    return "".join(nfc(name).casefold().split())
+
+
+def names_are_close(left: str, right: str) -> bool:
+    """True when two different spellings are probably the same person's name.
+
+    Case and spacing never matter; Latin names may differ by one edit (two for names of
+    seven letters or more); Hangul names of the same length may differ in one syllable.
+    The same name in two Unicode normal forms is one spelling, not two.
+
+    >>> names_are_close("Minjy", "Minji"), names_are_close("jeong yol", "Jeongyol")
+    (True, True)
+    >>> names_are_close("정열", "정훈"), names_are_close("Joy", "Dasom")
+    (True, False)
+    """
+    if left == right or nfc(left) == nfc(right):
+        return False
+    a, b = fold(left), fold(right)
+    if a == b:
+        return True
+    if any(is_hangul(char) for char in a + b):
+        if len(a) == len(b) and len(a) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+            return True
+        jamo_a = unicodedata.normalize("NFD", a)
+        jamo_b = unicodedata.normalize("NFD", b)
+        return _edit_distance(jamo_a, jamo_b) <= 1
+    allowed = 2 if min(len(a), len(b)) >= 7 else 1
+    return min(len(a), len(b)) >= 3 and _edit_distance(a, b) <= allowed
+
+
+def suggest_name(name: str, cast: Iterable[str]) -> str | None:
+    """The cast member ``name`` is closest to, when it is close enough to suggest.
+
+    >>> suggest_name("dasom", ["Joy", "Dasom"]), suggest_name("Note", ["Joy", "Dasom"])
+    ('Dasom', None)
+    """
+    candidates = [member for member in cast if names_are_close(name, member)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda member: _edit_distance(fold(name), fold(member)))
