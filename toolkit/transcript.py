@@ -26,55 +26,70 @@ plus every :class:`~toolkit.model.Problem` it met, each with its line.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.limits import HANGUL_RE
 from toolkit.model import Problem, Severity, Transcript, Turn, new_turn
+from toolkit.speaker_names import name_key, suggest_name
 from toolkit.timecode import format_clock
 
 HEADER_FENCE = "---"
+#: What a body line starts with to be text whatever follows (``\Note: …``); the parser drops it.
+ESCAPE = "\\"
 
-#: One word of a speaker name: a letter (any script) then letters, digits, ``'``, ``’``, ``.`` or ``-``.
-_NAME_WORD = r"[^\W\d_][\w'’.\-]*"
-#: A line that may start a turn: optional ``[timestamp]``, a name of up to three words, a colon
-#: followed by a space or the end of the line (so ``10:30`` and ``http://`` never match).
-LABEL_RE = re.compile(
-    r"^(?P<indent>\s*)"
-    r"(?:\[(?P<stamp>[^\]\n]*)\]\s*)?"
-    rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
-    r"[ \t]*:(?:[ \t]+(?P<text>.*?))?[ \t]*$"
-)
-#: What :data:`LABEL_RE` matches up to the colon. The colon's place is fixed (a name cannot
-#: hold one), so a line matches :data:`LABEL_RE` exactly when this matches and the rest of the
-#: line is empty or starts with a space or tab; the label's text is then that rest, stripped.
-#: Much faster than :data:`LABEL_RE`'s lazy text group on long lines.
+#: One word of a speaker name as a line is cut: a letter (any script), then anything up to white
+#: space, a separator, a bracket or a parenthesis. :func:`_name_chars_ok` then asks for letters,
+#: digits, combining marks (a decomposed ``Ü`` or ``다``), ``_``, ``'``, ``’``, ``.`` or ``-``.
+_NAME_WORD = r"[^\W\d_][^\s:：;()\[\]]*"
+#: The start of a line that may be a label: optional ``[timestamp]``, a name of up to three words,
+#: an optional ``(note)``, then a separator: ``:``, the fullwidth ``：`` of CJK input methods, or
+#: ``;`` (only ever an error). A name holds no separator, so without a ``[`` or ``(`` before it
+#: the separator is the line's first.
 _LABEL_PREFIX_RE = re.compile(
     r"(?P<indent>\s*)"
     r"(?:\[(?P<stamp>[^\]\n]*)\]\s*)?"
     rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
-    r"[ \t]*:"
+    r"(?P<note>[ \t]*\([^()\n]*\))?"
+    r"[ \t]*(?P<sep>[:：;])"
 )
+_NAME_PUNCTUATION = frozenset("_'’.- \t")
 #: A lone ``[timestamp]`` before a label, used to report malformed stamps on lines that
 #: otherwise look like turns.
 _STAMP_RE = re.compile(r"^(?:(?P<h>\d{1,3}):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,3}))?$")
 _HEADER_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+#: The longest word of a caseless script (Han, Arabic, Thai …) that may be a name outside the cast.
+_CASELESS_WORD_MAX = 8
 
 
 def looks_like_name(name: str) -> bool:
     """True when a label-shaped prefix is plausibly a speaker name, not a clause with a colon.
 
     Latin names are capitalised word by word (``Joy``, ``Kim Jeong``); Hangul names are
-    at most two words of at most five syllables (``조이``, ``김 정열``). ``So he said:``
-    stays text.
+    at most two words of at most five syllables (``조이``, ``김 정열``); a word of a script
+    without case (``金正日``, ``سارة``) is at most eight letters. ``So he said:`` stays text.
+    A cast member's name is a label whatever its shape: this only judges other names.
 
     >>> looks_like_name("Jeongyol"), looks_like_name("So he said"), looks_like_name("조이")
     (True, False, True)
+    >>> looks_like_name("金正日"), looks_like_name("dasom")
+    (True, False)
     """
     words = name.split()
     # (HANGUL_RE finds what is_hangul accepts; an ASCII name has none.)
     if not name.isascii() and all(HANGUL_RE.search(word) for word in words):
         return len(words) <= 2 and all(len(word) <= 5 for word in words)
-    return all(word[0].isupper() for word in words)
+    return all(
+        word[0].isupper() or (not word[0].islower() and len(word) <= _CASELESS_WORD_MAX) for word in words
+    )
+
+
+def _name_chars_ok(name: str) -> bool:
+    """True when every character of a name as cut by :data:`_NAME_WORD` may be in a name."""
+    return all(
+        char.isalnum() or char in _NAME_PUNCTUATION or unicodedata.category(char)[0] == "M" for char in name
+    )
 
 
 def parse_timestamp(stamp: str) -> int | None:
@@ -105,86 +120,174 @@ def format_timestamp(ms: int) -> str:
     return format_clock(ms, millis_when_needed=True)
 
 
+class Cast:
+    """The speakers a transcript's header names, looked up the way labels are read."""
+
+    __slots__ = ("members", "spellings")
+
+    def __init__(self, speakers: Sequence[str] = ()) -> None:
+        self.members = tuple(speakers)
+        #: name_key -> the header's own spelling (the first, if the header lists one twice)
+        self.spellings: dict[str, str] = {}
+        for member in self.members:
+            self.spellings.setdefault(name_key(member), member)
+
+    def member(self, name: str) -> str | None:
+        """The cast member a label's name is (``name`` as :func:`~toolkit.speaker_names.name_key`
+        gives it), if any."""
+        return self.spellings.get(name)
+
+    def nearest(self, name: str) -> str | None:
+        """The cast member a name not in the cast is a near miss of, if any."""
+        return suggest_name(name, self.members) if self.members else None
+
+
+def cast_of(header: Sequence[tuple[str, str]]) -> Cast:
+    """The cast a transcript header names (as :attr:`Transcript.speakers` reads it)."""
+    value = next((value for key, value in header if key == "speakers"), "")
+    return Cast(tuple(name.strip() for name in value.split(",") if name.strip()))
+
+
 @dataclass(frozen=True)
 class Label:
-    """A label found at the start of a body line."""
+    """A label found at the start of a body line.
+
+    ``name`` is the speaker the line starts a turn of. ``code`` is the rule a mis-written
+    label breaks (``TRN021``-``TRN023``), ``None`` for a well-formed one.
+    """
 
     name: str
     text: str
     stamp: str | None
     name_column: int
     stamp_column: int
+    code: str | None = None
 
 
-def match_label(line: str) -> Label | None:
-    """The speaker label at the start of ``line``, if it has one that looks like a name.
+def match_label(line: str, cast: Sequence[str] = ()) -> Label | None:
+    """The speaker label at the start of one ``line``, read against ``cast`` (may be empty).
 
     >>> match_label("[01:02] Joy: Hi").name
     'Joy'
     >>> match_label("They said: no") is None
     True
+    >>> match_label("dasom:Hi", ["Dasom"]).code
+    'TRN021'
     """
-    if "\n" in line:  # never in a transcript's lines; LABEL_RE's rules for line breaks apply
-        match = LABEL_RE.match(line)
-        if match is None or not looks_like_name(match["name"]):
-            return None
-        name, text = " ".join(match["name"].split()), (match["text"] or "").strip()
-        return Label(name, text, match["stamp"], match.start("name") + 1, match.start("stamp"))
-    found = _line_label(line, {})
+    found = _line_label(line, Cast(cast), {})
     if found is None:
         return None
-    name, name_column, text_start, stamp, stamp_column = found
-    return Label(name, line[text_start:].strip(), stamp, name_column, stamp_column)
+    name, name_column, text_start, stamp, stamp_column, flag = found
+    return Label(
+        name, line[text_start:].strip(), stamp, name_column, stamp_column, flag[0] if flag else None
+    )
 
 
+#: A mis-written label: its rule code, the column at fault and the message.
+_Flag = tuple[str, int, str]
 #: What decides a body line's label: its speaker, the name's column, where the label's text
-#: starts, and the stamp (or None) with its column (the ``"["`` sits just before the stamp).
-_Found = tuple[str, int, int, str | None, int]
-#: :func:`_key_label`'s answer for a line that may have a stamp: ask :func:`_line_label`.
-_STAMPED: _Found = ("", 0, 0, None, 0)
+#: starts, the stamp (or None) with its column (the ``"["`` sits just before the stamp), and the
+#: flag of a mis-written label (None when well formed).
+_Found = tuple[str, int, int, str | None, int, _Flag | None]
+#: :func:`_key_label`'s answer for a line whose label must be read whole: ask :func:`_line_label`.
+_WHOLE_LINE: _Found = ("", 0, 0, None, 0, None)
+#: :func:`_judge`'s answer: the speaker, and the rule code and message of a mis-written label.
+_Judged = tuple[str, str | None, str]
+#: What a parse has judged, by (name as cut, note, separator, separator followed by a space).
+_Judgements = dict[tuple[str, str | None, str, bool], _Judged | None]
+_TEXT_HINT = "if the line is text, start it with '\\'"
 
 
-def _name_of(matched: str, names: dict[str, str | None]) -> str | None:
-    """The speaker for a name as :data:`LABEL_RE` matched it, or None when it does not
-    :func:`looks_like_name`; remembered in ``names`` (a parse meets few distinct names)."""
-    try:
-        return names[matched]
-    except KeyError:
-        name = names[matched] = " ".join(matched.split()) if looks_like_name(matched) else None
-        return name
+def _judge(cut: str, note: str | None, separator: str, spaced: bool, cast: Cast) -> _Judged | None:
+    """What a line starting ``cut`` ``note`` ``separator`` is: a turn (of whom, and whether its
+    label is mis-written) or text (None). The rules are those of transcripts/README.md, "Labels".
+    ``spaced``: the separator is ``：`` or is followed by a space, a tab or the end of the line."""
+    name = name_key(cut)
+    if not _name_chars_ok(name):
+        return None
+    member = cast.member(name)
+    written = " ".join(cut.split())
+    if note is None and separator != ";":
+        if member is not None:
+            return member, None, ""
+        if spaced and looks_like_name(name):
+            return name, None, ""  # a name outside the cast: the cast checks report it (TRN001)
+        near = cast.nearest(name)
+        if near is None:
+            return None
+        return near, "TRN021", (f"{written + separator!r} starts the line like a label but is not "
+                                f"a cast name: did you mean '{near}:'? ({_TEXT_HINT})")
+    if note is None:
+        near = member or cast.nearest(name)
+        if near is None:
+            return None
+        return near, "TRN022", (f"label {written + separator!r} ends with ';': "
+                                f"did you mean '{near}:'? ({_TEXT_HINT})")
+    labelled = separator != ";" and spaced and looks_like_name(name)
+    speaker = member or cast.nearest(name) or (name if labelled else None)
+    if speaker is None:
+        return None
+    as_written = f"{written} {note.strip()}{separator}"
+    return speaker, "TRN023", (f"label {as_written!r} holds a note: a label is a name and a colon; "
+                               f"write '{speaker}:' and put the note in the text or drop it ({_TEXT_HINT})")
 
 
-def _line_label(line: str, names: dict[str, str | None]) -> _Found | None:
-    """The label at the start of a line (without line breaks), or None: what :data:`LABEL_RE`
-    and :func:`looks_like_name` decide.
-
-    :data:`_LABEL_PREFIX_RE` reads the line up to the label's colon; :data:`LABEL_RE` then only
-    asks that the colon end the line or be followed by a space or tab.
-    """
+def _line_label(line: str, cast: Cast, judgements: _Judgements) -> _Found | None:
+    """The label at the start of a line (without line breaks), or None when the line is text."""
     match = _LABEL_PREFIX_RE.match(line)
     if match is None:
         return None
     end = match.end()
-    if line[end : end + 1] not in ("", " ", "\t"):
+    separator = match["sep"]
+    note = match["note"]
+    cut = match["name"]
+    spaced = separator == "：" or line[end : end + 1] in ("", " ", "\t")
+    key = (cut, note, separator, spaced)
+    try:
+        judged = judgements[key]
+    except KeyError:
+        judged = judgements[key] = _judge(cut, note, separator, spaced, cast)
+    if judged is None:
         return None
-    name = _name_of(match["name"], names)
-    if name is None:
-        return None
-    return name, match.start("name") + 1, end, match["stamp"], match.start("stamp")
+    speaker, code, message = judged
+    name_column = match.start("name") + 1
+    flag: _Flag | None = None
+    if code == "TRN021":
+        flag = (code, name_column, message)
+    elif code == "TRN022":
+        flag = (code, end, message)
+    elif code == "TRN023":
+        flag = (code, line.index("(", match.start("note")) + 1, message)
+    return speaker, name_column, end, match["stamp"], match.start("stamp"), flag
 
 
-def _key_label(key: str, names: dict[str, str | None]) -> _Found | None:
-    """The label of any line that starts with ``key``: the line up to its first colon and the
-    character after it (if any). :data:`_STAMPED` when ``key`` holds a ``"["`` before its colon.
+def _key_label(key: str, separator_at: int, cast: Cast, judgements: _Judgements) -> _Found | None:
+    """The label of any line that starts with ``key``: the line up to its first separator and the
+    character after it (if any). :data:`_WHOLE_LINE` when a ``"["`` or ``"("`` comes before the
+    separator.
 
-    Without a stamp a label's colon is the line's first (neither an indent nor a name holds
-    one), and :func:`_line_label` reads nothing after the character that follows it. So the
-    key decides, and a parse computes this once per distinct key (one per speaker, typically)
-    instead of once per line.
+    Without a stamp or a note a label's separator is the line's first (neither an indent nor a
+    name holds one), and :func:`_line_label` reads nothing after the character that follows it.
+    So the key decides, and a parse computes this once per distinct key (one per speaker,
+    typically) instead of once per line.
     """
-    if "[" in key[: key.index(":")]:
-        return _STAMPED  # a stamp may hold colons: the first one need not be the label's
-    return _line_label(key, names)
+    head = key[:separator_at]
+    if "[" in head or "(" in head:
+        return _WHOLE_LINE  # a stamp or a note may hold separators: the first need not be the label's
+    return _line_label(key, cast, judgements)
+
+
+def _first_separator(line: str) -> int:
+    """Where the first ``:``, ``;`` or ``：`` of ``line`` is, or -1 (three quick scans)."""
+    at = line.find(":")
+    semicolon = line.find(";", 0, at) if at >= 0 else line.find(";")
+    if semicolon >= 0:
+        at = semicolon
+    if not line.isascii():  # (O(1) for a str)
+        wide = line.find("：", 0, at) if at >= 0 else line.find("：")
+        if wide >= 0:
+            at = wide
+    return at
 
 
 def _turn_text(lines: list[str]) -> str:
@@ -279,23 +382,34 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
     stray_reported = False
     last_anchor: tuple[int, int] | None = None  # (ms, line)
     key_labels: dict[str, _Found | None] = {}
-    names: dict[str, str | None] = {}  # a name as matched -> the speaker, or None if no name
+    judgements: _Judgements = {}
+    cast = cast_of(header)
 
     for number, raw in enumerate(lines[body_start:], body_start + 1):
-        colon = raw.find(":")
-        if colon < 0:
-            found = None  # the common continuation line: every label has its colon
+        # The line's first separator (as _first_separator finds it, inlined: this runs per line).
+        at = raw.find(":")
+        semicolon = raw.find(";", 0, at) if at >= 0 else raw.find(";")
+        if semicolon >= 0:
+            at = semicolon
+        if not raw.isascii():
+            wide = raw.find("：", 0, at) if at >= 0 else raw.find("：")
+            if wide >= 0:
+                at = wide
+        if at < 0:
+            found = None  # the common continuation line: every label has its separator
         else:
-            key = raw[: colon + 2]
+            key = raw[: at + 2]
             try:
                 found = key_labels[key]
             except KeyError:
-                found = key_labels[key] = _key_label(key, names)
-            if found is _STAMPED:
-                found = _line_label(raw, names)
+                found = key_labels[key] = _key_label(key, at, cast, judgements)
+            if found is _WHOLE_LINE:
+                found = _line_label(raw, cast, judgements)
         if found is None:
             stripped = raw.strip()
             if speaker:
+                if stripped[:1] == ESCAPE:
+                    stripped = stripped[1:].lstrip()
                 if more is None:
                     more = [label_text] if label_text else []
                 more.append(stripped)
@@ -316,7 +430,9 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
                              f"turn by {speaker} has no text")
                 )
             append_turn(new_turn(speaker, text, turn_line, end_line or turn_line, turn_anchor, label_column))
-        speaker, label_column, text_start, stamp, stamp_column = found
+        speaker, label_column, text_start, stamp, stamp_column, flag = found
+        if flag is not None:
+            problems.append(_problem(source, number, flag[1], "error", flag[0], flag[2]))
         turn_anchor = None
         if stamp is not None:
             turn_anchor = parse_timestamp(stamp)
@@ -357,11 +473,13 @@ def format_transcript(transcript: Transcript) -> str:
     """Write a transcript in the documented format (the inverse of :func:`parse_transcript`).
 
     Each turn is written ``Name: first line``; later lines follow unlabelled and a
-    paragraph break is a blank line. Multi-line header values continue on lines
-    indented by two spaces.
+    paragraph break is a blank line. A later line that would read as a label (or that
+    starts with the escape ``\\``) is escaped with a ``\\``. Multi-line header values
+    continue on lines indented by two spaces.
 
-    >>> print(format_transcript(parse_transcript("Joy:\\nHi")[0]), end="")
+    >>> print(format_transcript(parse_transcript("Joy:\\nHi\\n\\\\Note: x")[0]), end="")
     Joy: Hi
+    \\Note: x
     """
     out: list[str] = []
     if transcript.header:
@@ -371,9 +489,31 @@ def format_transcript(transcript: Transcript) -> str:
             out.append(f"{key}: {first}".rstrip())
             out.extend(f"  {line}" for line in rest if line.strip())
         out.append(HEADER_FENCE)
+    cast = cast_of(transcript.header)
+    judgements: _Judgements = {}
     for turn in transcript.turns:
         stamp = f"[{format_timestamp(turn.anchor_ms)}] " if turn.anchor_ms is not None else ""
         first, *rest = turn.text.split("\n")
         out.append(f"{stamp}{turn.speaker}: {first}".rstrip())
-        out.extend(rest)
+        for line in rest:
+            if needs_escape(line, cast, judgements):
+                line = ESCAPE + line
+            out.append(line)
     return "\n".join(out) + "\n"
+
+
+def needs_escape(line: str, cast: Cast, judgements: _Judgements | None = None) -> bool:
+    """True when a text line must be written ``\\line`` to be read back as text: it would
+    start a turn (well formed or not), or it starts with the escape itself.
+
+    >>> needs_escape("Note: x", Cast()), needs_escape("dasom:x", Cast(["Dasom"]))
+    (True, True)
+    >>> needs_escape("10:30", Cast()), needs_escape("So he said: go", Cast())
+    (False, False)
+    """
+    stripped = line.lstrip()
+    if stripped[:1] == ESCAPE:
+        return True
+    if _first_separator(line) < 0:
+        return False
+    return _line_label(line, cast, {} if judgements is None else judgements) is not None
