@@ -12,6 +12,9 @@ from toolkit.validate import RULES, check_across_transcripts, check_transcript_t
 GOOD_HEADER = "---\ntitle: T\nepisode: ep-1\nlanguage: en\nspeakers: Joy, Dasom\n---\n"
 
 FAILING_EXAMPLES = {
+    "TRN021": GOOD_HEADER + "Joy: hi\ndasom: yo\n",
+    "TRN022": GOOD_HEADER + "Joy: hi\nDasom; yo\n",
+    "TRN023": GOOD_HEADER + "Joy: hi\nDasom (translated): yo\n",
     "TRN001": GOOD_HEADER + "Joy: hi\nDasom: yo\nMinji: hey\n",
     "TRN002": GOOD_HEADER + "Joy: hi\n",
     "TRN003": "---\ntitle: T\nepisode: ep-1\nlanguage: en\n---\nJoy: hi\n",
