@@ -440,20 +440,23 @@ def test_a_line_start_decides_its_label_as_the_whole_line_does(line: str, cast: 
     if at < 0:
         assert expected is None
         return
-    found = _key_label(line[: at + 2], at, Cast(cast), {})
-    if found is _WHOLE_LINE:  # the line is decided as a whole
-        found = _line_label(line, Cast(cast), {})
-    if expected is None:
-        assert found is None
-    else:
-        speaker, name_column, text, stamp, stamp_column, flag = expected
-        assert found is not None
-        assert found[:2] == (speaker, name_column)
-        assert line[found[2] :].strip() == text
-        assert found[3] == stamp
-        if stamp is not None:
-            assert found[4] == stamp_column
-        assert found[5] == flag
+    colon = line.find(":")
+    # The parser's key (up to the first colon, else the first separator) and the shortest one.
+    for key_end in {colon if colon >= 0 else at, at}:
+        found = _key_label(line[: key_end + 2], Cast(cast), {})
+        if found is _WHOLE_LINE:  # the line is decided as a whole
+            found = _line_label(line, Cast(cast), {})
+        if expected is None:
+            assert found is None
+        else:
+            speaker, name_column, text, stamp, stamp_column, flag = expected
+            assert found is not None
+            assert found[:2] == (speaker, name_column)
+            assert line[found[2] :].strip() == text
+            assert found[3] == stamp
+            if stamp is not None:
+                assert found[4] == stamp_column
+            assert found[5] == flag
 
 
 def test_a_long_transcript_is_parsed_as_by_the_reference() -> None:

@@ -261,17 +261,17 @@ def _line_label(line: str, cast: Cast, judgements: _Judgements) -> _Found | None
     return speaker, name_column, end, match["stamp"], match.start("stamp"), flag
 
 
-def _key_label(key: str, separator_at: int, cast: Cast, judgements: _Judgements) -> _Found | None:
-    """The label of any line that starts with ``key``: the line up to its first separator and the
+def _key_label(key: str, cast: Cast, judgements: _Judgements) -> _Found | None:
+    """The label of any line that starts with ``key``: the line up to a separator and the
     character after it (if any). :data:`_WHOLE_LINE` when a ``"["`` or ``"("`` comes before the
-    separator.
+    key's first separator.
 
     Without a stamp or a note a label's separator is the line's first (neither an indent nor a
     name holds one), and :func:`_line_label` reads nothing after the character that follows it.
     So the key decides, and a parse computes this once per distinct key (one per speaker,
     typically) instead of once per line.
     """
-    head = key[:separator_at]
+    head = key[: _first_separator(key)]
     if "[" in head or "(" in head:
         return _WHOLE_LINE  # a stamp or a note may hold separators: the first need not be the label's
     return _line_label(key, cast, judgements)
@@ -384,17 +384,24 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
     key_labels: dict[str, _Found | None] = {}
     judgements: _Judgements = {}
     cast = cast_of(header)
+    # Most transcripts have no fullwidth colon, and many no semicolon or backslash: then no line
+    # is searched for one.
+    any_semicolon = ";" in text
+    any_wide = "：" in text
+    any_escape = ESCAPE in text
 
     for number, raw in enumerate(lines[body_start:], body_start + 1):
-        # The line's first separator (as _first_separator finds it, inlined: this runs per line).
+        # The key: the line up to its first colon and one character more (a ";" or "：" before the
+        # colon is found in the key, once per distinct key). A line without a colon is cut after
+        # its first ";" or "：" instead; a line without any of them is text.
         at = raw.find(":")
-        semicolon = raw.find(";", 0, at) if at >= 0 else raw.find(";")
-        if semicolon >= 0:
-            at = semicolon
-        if not raw.isascii():
-            wide = raw.find("：", 0, at) if at >= 0 else raw.find("：")
-            if wide >= 0:
-                at = wide
+        if at < 0:
+            if any_semicolon:
+                at = raw.find(";")
+            if any_wide and not raw.isascii():
+                wide = raw.find("：", 0, at) if at >= 0 else raw.find("：")
+                if wide >= 0:
+                    at = wide
         if at < 0:
             found = None  # the common continuation line: every label has its separator
         else:
@@ -402,13 +409,13 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
             try:
                 found = key_labels[key]
             except KeyError:
-                found = key_labels[key] = _key_label(key, at, cast, judgements)
+                found = key_labels[key] = _key_label(key, cast, judgements)
             if found is _WHOLE_LINE:
                 found = _line_label(raw, cast, judgements)
         if found is None:
             stripped = raw.strip()
             if speaker:
-                if stripped[:1] == ESCAPE:
+                if any_escape and stripped[:1] == ESCAPE:
                     stripped = stripped[1:].lstrip()
                 if more is None:
                     more = [label_text] if label_text else []
