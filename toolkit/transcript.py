@@ -16,8 +16,10 @@ starts with whitespace continues the previous value), then the body of speaker t
 
 ``Name: text`` or ``Name:`` alone on its line starts a turn; an unlabelled line
 continues it; a blank line inside a turn is a paragraph break. ``[hh:mm:ss]`` or
-``[mm:ss.f]`` before a label anchors the turn in time. The full description lives in
-``transcripts/README.md``.
+``[mm:ss.f]`` before a label anchors the turn in time. Labels are read against the
+header's cast: a line that starts like a label is a turn of a cast member, or a turn with
+a problem (TRN021-TRN023) naming the member meant, never silently text; ``\\`` at the
+start of a line keeps it as text. The full description lives in ``transcripts/README.md``.
 
 Parsing never raises for content problems: it returns the transcript it could read
 plus every :class:`~toolkit.model.Problem` it met, each with its line.
@@ -41,7 +43,7 @@ ESCAPE = "\\"
 
 #: One word of a speaker name as a line is cut: a letter (any script), then anything up to white
 #: space, a separator, a bracket or a parenthesis. :func:`_name_chars_ok` then asks for letters,
-#: digits, combining marks (a decomposed ``Ü`` or ``다``), ``_``, ``'``, ``’``, ``.`` or ``-``.
+#: digits, combining marks (a decomposed ``Ü``), ``_``, ``'``, ``’``, ``.`` or ``-``.
 _NAME_WORD = r"[^\W\d_][^\s:：;()\[\]]*"
 #: The start of a line that may be a label: optional ``[timestamp]``, a name of up to three words,
 #: an optional ``(note)``, then a separator: ``:``, the fullwidth ``：`` of CJK input methods, or
@@ -54,6 +56,7 @@ _LABEL_PREFIX_RE = re.compile(
     r"(?P<note>[ \t]*\([^()\n]*\))?"
     r"[ \t]*(?P<sep>[:：;])"
 )
+#: What a name may hold besides letters, digits and marks (the spaces and tabs between its words too).
 _NAME_PUNCTUATION = frozenset("_'’.- \t")
 #: A lone ``[timestamp]`` before a label, used to report malformed stamps on lines that
 #: otherwise look like turns.
