@@ -199,6 +199,8 @@ _Judged = tuple[str, str | None, str]
 #: What a parse has judged, by (name as cut, note, separator, separator followed by a space).
 _Judgements = dict[tuple[str, str | None, str, bool], _Judged | None]
 _TEXT_HINT = "if the line is text, start it with '\\'"
+#: What may follow a ``:`` for a name outside the cast to be a label: a space, a tab, nothing.
+_SPACES = ("", " ", "\t")
 
 
 def _judge(cut: str, note: str | None, separator: str, spaced: bool, cast: Cast) -> _Judged | None:
@@ -241,10 +243,8 @@ def _line_label(line: str, cast: Cast, judgements: _Judgements) -> _Found | None
     if match is None:
         return None
     end = match.end()
-    separator = match["sep"]
-    note = match["note"]
-    cut = match["name"]
-    spaced = separator == "：" or line[end : end + 1] in ("", " ", "\t")
+    stamp, cut, note, separator = match.group("stamp", "name", "note", "sep")
+    spaced = separator == "：" or line[end : end + 1] in _SPACES
     key = (cut, note, separator, spaced)
     try:
         judged = judgements[key]
@@ -254,14 +254,15 @@ def _line_label(line: str, cast: Cast, judgements: _Judgements) -> _Found | None
         return None
     speaker, code, message = judged
     name_column = match.start("name") + 1
-    flag: _Flag | None = None
+    if code is None:
+        return speaker, name_column, end, stamp, match.start("stamp"), None
     if code == "TRN021":
-        flag = (code, name_column, message)
+        column = name_column
     elif code == "TRN022":
-        flag = (code, end, message)
-    elif code == "TRN023":
-        flag = (code, line.index("(", match.start("note")) + 1, message)
-    return speaker, name_column, end, match["stamp"], match.start("stamp"), flag
+        column = end
+    else:
+        column = line.index("(", match.start("note")) + 1
+    return speaker, name_column, end, stamp, match.start("stamp"), (code, column, message)
 
 
 def _key_label(key: str, cast: Cast, judgements: _Judgements) -> _Found | None:
