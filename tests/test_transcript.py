@@ -99,7 +99,9 @@ line_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff\x85"),
     min_size=1,
     max_size=40,
-).map(str.strip).filter(lambda text: bool(text) and match_label(text) is None)
+).map(str.strip).filter(  # lines that are text as they stand: no label, no escape (see test_labels.py)
+    lambda text: bool(text) and match_label(text) is None and not text.startswith("\\")
+)
 
 
 random_turns = st.lists(

@@ -44,15 +44,17 @@ ESCAPE = "\\"
 #: One word of a speaker name as a line is cut: a letter (any script), then anything up to white
 #: space, a separator, a bracket or a parenthesis. :func:`_name_chars_ok` then asks for letters,
 #: digits, combining marks (a decomposed ``Ü``), ``_``, ``'``, ``’``, ``.`` or ``-``.
-_NAME_WORD = r"[^\W\d_][^\s:：;()\[\]]*"
+_NAME_WORD = r"[^\W\d_][^\s:：;()\[\]]*+"
 #: The start of a line that may be a label: optional ``[timestamp]``, a name of up to three words,
 #: an optional ``(note)``, then a separator: ``:``, the fullwidth ``：`` of CJK input methods, or
 #: ``;`` (only ever an error). A name holds no separator, so without a ``[`` or ``(`` before it
-#: the separator is the line's first.
+#: the separator is the line's first. The words and the spaces between them are possessive
+#: (``*+``, ``++``): what may follow either is never part of it, so giving characters back could
+#: never make a match, and a long line that is not a label fails at once.
 _LABEL_PREFIX_RE = re.compile(
     r"(?P<indent>\s*)"
     r"(?:\[(?P<stamp>[^\]\n]*)\]\s*)?"
-    rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+    rf"(?P<name>{_NAME_WORD}(?:[ \t]++{_NAME_WORD}){{0,2}})"
     r"(?P<note>[ \t]*\([^()\n]*\))?"
     r"[ \t]*(?P<sep>[:：;])"
 )
