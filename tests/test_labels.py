@@ -196,17 +196,18 @@ PROSE = [
 @pytest.mark.parametrize("line", PROSE)
 def test_prose_with_a_colon_stays_text(line: str) -> None:
     header = "---\ntitle: T\nepisode: ep\nlanguage: en\nspeakers: Joy, Dasom, All\n---\n"
-    text = f"{header}Joy: first\n{line}\nDasom: hi\nAll: bye\n"
+    text = f"{header}Joy: First.\n{line}\nThat was all.\nDasom: Hi.\nAll: Bye.\n"
     transcript, problems = check_transcript_text(text, "t.txt")
-    assert problems == []
+    assert problems == []  # (the prose checks too: the turns end with full stops)
     assert [(turn.speaker, turn.text) for turn in transcript.turns] == [
-        ("Joy", f"first\n{line}"), ("Dasom", "hi"), ("All", "bye"),
+        ("Joy", f"First.\n{line}\nThat was all."), ("Dasom", "Hi."), ("All", "Bye."),
     ]
 
 
 def test_a_capitalised_word_and_colon_outside_the_cast_is_reported_not_hidden() -> None:
     header = "---\ntitle: T\nepisode: ep\nlanguage: en\nspeakers: Joy, Dasom\n---\n"
-    _, problems = check_transcript_text(f"{header}Joy: first\nNote: recorded in 2019\nDasom: hi\n", "t.txt")
+    body = "Joy: First.\nNote: recorded in 2019.\nDasom: Hi.\n"
+    _, problems = check_transcript_text(header + body, "t.txt")
     assert [(p.line, p.column, p.code) for p in problems] == [(8, 1, "TRN001")]
 
 
@@ -224,12 +225,12 @@ def test_a_transcript_without_cast_keeps_todays_reading() -> None:
 
 def test_a_backslash_keeps_a_label_like_line_as_text() -> None:
     header = "---\ntitle: T\nepisode: ep\nlanguage: en\nspeakers: Joy, Dasom\n---\n"
-    body = "Joy: first\n\\Note: recorded in 2019\n  \\dasom: not a label\n\\\\server\\share\nDasom: hi\n"
+    body = "Joy: First.\n\\Note: recorded in 2019.\n  \\dasom: not a label.\n\\\\server\\share.\nDasom: Hi.\n"
     transcript, problems = check_transcript_text(header + body, "t.txt")
     assert problems == []
     assert [(turn.speaker, turn.text) for turn in transcript.turns] == [
-        ("Joy", "first\nNote: recorded in 2019\ndasom: not a label\n\\server\\share"),
-        ("Dasom", "hi"),
+        ("Joy", "First.\nNote: recorded in 2019.\ndasom: not a label.\n\\server\\share."),
+        ("Dasom", "Hi."),
     ]
     assert format_transcript(transcript) == header + body.replace("  \\dasom", "\\dasom")
 
