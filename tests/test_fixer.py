@@ -253,3 +253,15 @@ def test_help_has_examples(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["fix", "--help"])
     assert result.exit_code == 0 and "redbox fix --diff" in result.stdout
     assert "fix" in runner.invoke(cli, ["--help"]).stdout
+
+
+def test_a_label_only_the_cast_makes_is_read_as_a_label_by_checks_and_fixes() -> None:
+    from toolkit.fixer import fix_transcript_text
+    from toolkit.validate import check_transcript_text
+
+    header = "---\ntitle: T\nepisode: e\nlanguage: en\nspeakers: 金正日, Joy\n---\n"
+    text = header + "金正日:the the end.\nJoy: ok.\n"
+    _, problems = check_transcript_text(text, "t.txt")
+    doubled = [problem for problem in problems if problem.code == "TRN030"]
+    assert [(problem.line, problem.column) for problem in doubled] == [(7, 9)]
+    assert fix_transcript_text(text).text.splitlines()[6] == "金正日:the end."

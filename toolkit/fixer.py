@@ -51,11 +51,11 @@ class FixResult:
     refused: str = ""
 
 
-def _line_shape(line: str) -> tuple[object, ...]:
+def _line_shape(line: str, cast: Sequence[str]) -> tuple[object, ...]:
     """What a line means to the parser besides its words: the label it starts (speaker, anchor,
-    whether text follows it), whether it is blank, a header fence, or indented (a header
-    continuation)."""
-    label = match_label(line)
+    whether text follows it, read against the ``cast`` as the parser reads it), whether it is
+    blank, a header fence, or indented (a header continuation)."""
+    label = match_label(line, cast)
     stripped = line.strip()
     return (
         None if label is None else (label.name, label.stamp, bool(label.text)),
@@ -108,7 +108,7 @@ def _choose(findings: Sequence[Finding], skipped: set[tuple[int, int, str]]) -> 
 
 
 def _apply_pass(
-    lines: list[str], findings: list[Finding], skipped: set[tuple[int, int, str]]
+    lines: list[str], findings: list[Finding], skipped: set[tuple[int, int, str]], cast: Sequence[str]
 ) -> list[AppliedFix]:
     """Apply ``findings`` (non-overlapping) to ``lines`` in place, line by line."""
     by_line: dict[int, list[Finding]] = {}
@@ -127,7 +127,7 @@ def _apply_pass(
             described.append(AppliedFix(problem.line, problem.column, problem.code,
                                         _describe(finding, old[edit.start : edit.end])))
             new = new[: edit.start] + edit.replacement + new[edit.end :]
-        if _line_shape(new) != _line_shape(old):
+        if _line_shape(new, cast) != _line_shape(old, cast):
             # e.g. "The the end: yes" would become a label "The end:": leave the line to a person.
             skipped.update((number, f.edit.start, f.problem.code) for f in on_line if f.edit)
             continue
@@ -167,7 +167,7 @@ def fix_transcript_text(text: str, source: str = "<string>") -> FixResult:
         chosen = _choose(text_findings(transcript, "\n".join(lines)), skipped)
         if not chosen:
             break
-        made = _apply_pass(lines, chosen, skipped)
+        made = _apply_pass(lines, chosen, skipped, original.speakers)
         applied.extend(made)
         if made:
             transcript, _ = parse_transcript("\n".join(lines), source)

@@ -14,6 +14,7 @@ Pure: works on the text and the parsed :class:`~toolkit.model.Transcript`, reads
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -92,9 +93,10 @@ def _segment(line_number: int, raw: str, start: int) -> Segment:
     return Segment(line_number, start, raw[start:end])
 
 
-def _label_text_start(raw: str) -> int:
-    """Where the text after a turn's label begins in its line (the line's end when none)."""
-    label = match_label(raw)
+def _label_text_start(raw: str, cast: Sequence[str]) -> int:
+    """Where the text after a turn's label begins in its line (the line's end when none); the
+    label is read against the ``cast``, as the parser read it."""
+    label = match_label(raw, cast)
     if label is None:  # (the parser said this line starts a turn; keep going if it changes its mind)
         colon = raw.find(":")
         return len(raw) if colon < 0 else colon + 1
@@ -110,7 +112,7 @@ def turn_units(transcript: Transcript, lines: list[str]) -> list[TextUnit]:
         if not 1 <= turn.line <= len(lines):
             continue
         first = lines[turn.line - 1]
-        segments = [_segment(turn.line, first, _label_text_start(first))]
+        segments = [_segment(turn.line, first, _label_text_start(first, transcript.speakers))]
         for number in range(turn.line + 1, max(turn.end_line, turn.line) + 1):
             segments.append(_segment(number, lines[number - 1], 0))
         while segments and not segments[0].text:  # a label alone on its line
