@@ -316,3 +316,28 @@ def test_any_page_that_imports_writes_a_transcript_that_checks_clean(lines: list
     assert [p for p in problems if p.severity == "error"] == []
     assert len(result.page_lines) == result.text.count("\n")
     assert all(0 <= line <= len(lines) for line in result.page_lines)
+
+
+MISSPELT_PAGE = (
+    "Talking about home\nJoy: Hello there, everyone.\nDasom: Hi Joy, how are you?\nJoy: Good, thanks.\n"
+    "{line}\nDasom: Me too.\nJoy: Bye.\n"
+)
+
+
+@pytest.mark.parametrize("written", ["dasom:", "DA SOM:", "Dasom;", "Dasom (translated):", "Dasom："])
+def test_a_cast_label_written_another_way_is_that_speaker_s_turn_never_text(written: str) -> None:
+    turns, _, notes = _import(MISSPELT_PAGE.format(line=f"{written} I missed home a lot."), episode="talk")
+    assert ("Dasom", "I missed home a lot.") in turns
+    assert len(turns) == 6
+    if written in ("dasom:", "DA SOM:", "Dasom;"):  # (the others are labels the page reader knows)
+        assert [note for note in notes if note.startswith("5: ")] == [
+            f"5: {written!r} read as a turn of 'Dasom' (the label is written another way there)"
+        ]
+
+
+def test_a_near_miss_of_a_speaker_is_an_error_asking_for_an_alias() -> None:
+    page = MISSPELT_PAGE.format(line="Dasmo: I missed home a lot.")
+    message = _error(page, episode="talk")
+    assert "page.txt:5: 'Dasmo' is close to the speaker 'Dasom': pass --alias 'Dasmo=Dasom'" in message
+    turns, _, _ = _import(page, episode="talk", aliases={"Dasmo": "Dasom"})
+    assert ("Dasom", "I missed home a lot.") in turns

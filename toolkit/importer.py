@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from toolkit.errors import TranscriptError
 from toolkit.limits import HANGUL_RE, is_hangul
@@ -37,6 +37,7 @@ from toolkit.page import (
     strip_html,
 )
 from toolkit.romanize import romanize_hangul
+from toolkit.speaker_names import fold, names_are_close, suggest_name
 from toolkit.transcript import format_transcript, match_label, parse_timestamp
 
 #: The longest first line taken as the title; a longer one is a paragraph.
@@ -268,6 +269,51 @@ def _decide_cast(
     return cast
 
 
+def _claim_misspelt_labels(
+    lines: list[_Line], cast: _Cast, notes: list[PageNote], errors: list[PageNote]
+) -> None:
+    """Lines among the turns that start like a cast member's label written another way.
+
+    ``dasom:``, ``DA SOM:``, ``Dasom;`` or ``Dasom (translated):`` on a page whose turns are
+    ``Dasom:`` are that speaker's turns (with a note), never text of the turn before; a near
+    miss that is another spelling (``Dasmo:``) is an error asking for ``--alias``, since it
+    may be another person.
+    """
+    if not cast.speaker_at:
+        return
+    first = min(cast.speaker_at)
+    for index, line in enumerate(lines):
+        if line.kind != "text" or line.number <= first or line.number in cast.speaker_at:
+            continue
+        label = match_label(line.text, cast.order)
+        if label is None:
+            continue
+        written = re.split(r"[:;：(]", line.text[label.name_column - 1 :], maxsplit=1)[0].strip()
+        if label.code is None:
+            if label.name in cast.order:
+                continue
+            same = [member for member in cast.order if fold(member) == fold(label.name)]
+            if same:  # ``DASOM:`` among ``Dasom:`` turns: the same name in capitals
+                label = replace(label, name=same[0], code="TRN021")
+        if label.code is None:
+            meant = suggest_name(label.name, cast.order)
+            if meant is not None:
+                errors.append(PageNote(line.number, f"{written!r} is close to the speaker {meant!r}: pass "
+                                       f"--alias '{written}={meant}' if it is that speaker, or --speakers "
+                                       "to name every speaker"))
+            continue
+        if label.code == "TRN021" and fold(written) != fold(label.name):
+            errors.append(PageNote(line.number, f"{written!r} looks like a mistyped {label.name!r}: fix the "
+                                   f"page, or pass --alias '{written}={label.name}' if it is that speaker"))
+            continue
+        cast.speaker_at[line.number] = label.name
+        lines[index].label = PageLabel(label.name, label.text, label.name_column, stamp=label.stamp)
+        as_written = line.text[: len(line.text) - len(label.text)].strip()
+        notes[:] = [note for note in notes if note.line != line.number or "is met once" not in note.message]
+        notes.append(PageNote(line.number, f"{as_written!r} read as a turn of {label.name!r} (the label is "
+                              "written another way there)"))
+
+
 def _once_only_speakers(
     lines: list[_Line], candidates: list[int], accepted: set[int], canonical: dict[int, str]
 ) -> set[int]:
@@ -278,7 +324,10 @@ def _once_only_speakers(
     shouting = any(canonical[index].isupper() for index in accepted)
     styles = {_label(lines, index).style for index in accepted} - {"colon"}
     found: set[int] = set()
+    recurring = {canonical[index] for index in accepted}
     for index in candidates:
+        if any(names_are_close(canonical[index], name) for name in recurring - {canonical[index]}):
+            continue  # ``Dasmo:`` once among ``Dasom:`` turns: a typo or another person, the user says
         if index > first and index not in accepted and (
             says_something(_first_text(lines, index)) or (shouting and canonical[index].isupper())
             or _label(lines, index).style in styles
@@ -490,6 +539,7 @@ def import_raw(
             errors.append(PageNote(0, f"{name!r} cannot be a speaker's name in a transcript (one to three "
                                    "capitalised words, or Hangul words)"))
     cast = _decide_cast(lines, speakers, aliases, notes, errors)
+    _claim_misspelt_labels(lines, cast, notes, errors)
     first_content = next((line.number for line in lines if line.kind == "text"), 1)
     if not cast.speaker_at:
         errors.append(PageNote(first_content, _no_speaker_message(lines)))
