@@ -196,7 +196,7 @@ class BuildResult:
     stale: list[tuple[Path, str]] = field(default_factory=list)
     #: One line each, ``file[:line]: message``: transcripts refused, catalogs missing, writes failed.
     failures: list[str] = field(default_factory=list)
-    #: Subtitle files of episodes (or languages) the project no longer has.
+    #: Catalogs and subtitle files of episodes (or languages) the project no longer has.
     orphaned: list[Orphan] = field(default_factory=list)
 
 
@@ -241,9 +241,7 @@ def build_project(
             continue
         _build_episode(project, loaded, _build_languages(project, loaded, catalogs), format_ids, options,
                        check=check, report=report, result=result)  # fmt: skip
-    result.orphaned = [
-        orphan for orphan in find_orphans(project, episode_languages(loaded_all)) if orphan.code == "PRJ002"
-    ]
+    result.orphaned = find_orphans(project, episode_languages(loaded_all))
     return result
 
 

@@ -38,6 +38,13 @@ class Orphan:
     episode: str
     reason: str
 
+    @property
+    def advice(self) -> str:
+        """The command (or act) that settles it."""
+        if self.code == "PRJ001":
+            return "run `redbox catalog update` to move it to a renamed episode, or delete it"
+        return "delete it (redbox build makes the files the project has)"
+
 
 def find_orphans(project: Project, episodes: Mapping[str, str]) -> list[Orphan]:
     """The templates, catalogs and subtitle files of episodes not in ``episodes``.
@@ -72,15 +79,11 @@ def find_orphans(project: Project, episodes: Mapping[str, str]) -> list[Orphan]:
 
 def orphan_problems(project: Project, orphans: Sequence[Orphan]) -> list[Problem]:
     """One problem per orphaned file, with the command that settles it."""
-    problems = []
-    for orphan in orphans:
-        if orphan.code == "PRJ001":
-            advice = "run `redbox catalog update` to move it to a renamed episode, or delete it"
-        else:
-            advice = "delete it (redbox build makes the files the project has)"
-        problems.append(Problem(project.display(orphan.path), 1, 1, RULES[orphan.code][0], orphan.code,
-                                f"{orphan.reason}; {advice}"))  # fmt: skip
-    return problems
+    return [
+        Problem(project.display(orphan.path), 1, 1, RULES[orphan.code][0], orphan.code,
+                f"{orphan.reason}; {orphan.advice}")
+        for orphan in orphans
+    ]  # fmt: skip
 
 
 def renamed_from(turn_texts: Sequence[str], candidates: Mapping[str, set[str]]) -> str | None:

@@ -222,7 +222,8 @@ def build_command(
     for path, state in result.stale:
         click.echo(f"{where.display(path)}: {state}")
     for orphan in result.orphaned:
-        click.echo(f"{where.display(orphan.path)}: orphaned ({orphan.reason}; delete it)", err=not check)
+        shown = where.display(orphan.path)
+        click.echo(f"{shown}: orphaned ({orphan.reason}; {orphan.advice})", err=not check)
     for failure in result.failures:
         click.echo(failure, err=True)
     if check:
