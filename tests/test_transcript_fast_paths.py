@@ -485,3 +485,21 @@ def test_new_turn_is_the_constructor_field_for_field() -> None:
     assert not hasattr(Turn, "__post_init__")  # new_turn would skip it
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.text = "changed"  # type: ignore[misc]
+
+
+_HEADER_LINES = st.sampled_from([
+    "---", "title: The Red Box: Stereotypes", "episode: ep-1", "language: ko", "speakers: Joy, Dasom",
+    "  a continuation", "", "bad line", "episode: twice", "description:", "Joy: Hi", "\ufeffx: y", "---x",
+])
+
+
+@given(st.lists(_HEADER_LINES, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+def test_parse_header_reads_the_header_parse_transcript_reads(
+    lines: list[str], newline: str, bom: bool
+) -> None:
+    from toolkit.transcript import parse_header
+
+    text = ("\ufeff" if bom else "") + newline.join(lines) + newline + "Joy: a turn\n"
+    full, _ = parse_transcript(text, "t.txt")
+    header = parse_header(text, "t.txt")
+    assert (header.header, dict(header.header_lines)) == (full.header, dict(full.header_lines))

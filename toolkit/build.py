@@ -28,6 +28,7 @@ from toolkit.project import Project
 from toolkit.report import format_text
 from toolkit.subtitles import SubtitleOptions, build_cues
 from toolkit.timing import plan_turn_slots, timing_problems
+from toolkit.transcript import parse_header
 from toolkit.validate import check_across_transcripts, check_transcript_text
 
 #: Called with each file's decoded text and its display name (the CLI notes legacy encodings).
@@ -87,15 +88,7 @@ def add_project_problems(project: Project, loaded: Sequence[Loaded]) -> None:
     """Add to each of ``loaded`` in the project's transcripts folder the errors that need the
     project's other transcripts (TRN014: an episode with two transcripts), so every command
     refuses what ``redbox check`` rejects."""
-    seen = {os.path.realpath(one.path) for one in loaded}
-    others: list[Transcript] = []
-    for path in project.transcript_files():
-        if os.path.realpath(path) in seen:
-            continue
-        try:
-            others.append(load_transcript(path, project.display(path)).transcript)
-        except ToolkitError:
-            continue  # unreadable: `redbox check` reports it; it cannot clash with anything
+    others = project_headers(project, skip=[one.path for one in loaded if one.path != STDIN])
     # Only the project's own transcripts clash: a copy piped in or kept elsewhere is a draft.
     folder = os.path.realpath(project.transcripts) + os.sep
     members = [one for one in loaded if one.path != STDIN and os.path.realpath(one.path).startswith(folder)]
@@ -106,20 +99,25 @@ def add_project_problems(project: Project, loaded: Sequence[Loaded]) -> None:
             one.problems = sorted(one.problems + mine, key=Problem.sort_key)
 
 
-def episode_languages(loaded: Sequence[Loaded]) -> dict[str, str]:
+def episode_languages(transcripts: Iterable[Transcript]) -> dict[str, str]:
     """Episode slug -> language of its transcript, for the transcripts that name an episode."""
-    return {one.transcript.episode: one.language for one in loaded if one.transcript.episode}
+    return {one.episode: one.language or "en" for one in transcripts if one.episode}
 
 
-def project_transcripts(project: Project) -> list[Loaded]:
-    """Every transcript of the project that can be read (unreadable ones are ``check``'s to report)."""
-    loaded = []
+def project_headers(project: Project, skip: Iterable[Path] = ()) -> list[Transcript]:
+    """The header of every transcript of the project that can be read (unreadable ones are
+    ``check``'s to report), without its turns: what project-wide checks need, at a fraction
+    of the cost of parsing a large archive once per command."""
+    skipped = {os.path.realpath(path) for path in skip}
+    headers = []
     for path in project.transcript_files():
+        if os.path.realpath(path) in skipped:
+            continue
         try:
-            loaded.append(load_transcript(path, project.display(path)))
+            headers.append(parse_header(files.read_text(path).text, project.display(path)))
         except ToolkitError:
             continue
-    return loaded
+    return headers
 
 
 def load_checked(project: Project, path: Path, on_read: OnRead = _ignore_read, *, data: bytes | None = None,
@@ -241,7 +239,7 @@ def build_project(
             continue
         _build_episode(project, loaded, _build_languages(project, loaded, catalogs), format_ids, options,
                        check=check, report=report, result=result)  # fmt: skip
-    result.orphaned = find_orphans(project, episode_languages(loaded_all))
+    result.orphaned = find_orphans(project, episode_languages(one.transcript for one in loaded_all))
     return result
 
 

@@ -107,11 +107,11 @@ def read_documents(
 def project_problems(project: Project, documents: Sequence[Document]) -> list[Problem]:
     """Problems only the whole project shows, for the documents checked: orphaned catalogs and
     subtitle files (PRJ001, PRJ002)."""
-    from toolkit.build import episode_languages, project_transcripts
+    from toolkit.build import episode_languages, project_headers
     from toolkit.orphans import find_orphans, orphan_problems
 
     checked = {document.source for document in documents}
-    orphans = find_orphans(project, episode_languages(project_transcripts(project)))
+    orphans = find_orphans(project, episode_languages(project_headers(project)))
     return [problem for problem in orphan_problems(project, orphans) if problem.source in checked]
 
 

@@ -357,6 +357,22 @@ def _parse_header(
     return pairs, key_lines, len(lines)
 
 
+def parse_header(text: str, source: str = "<string>") -> Transcript:
+    """Only the header of a transcript (no turns, no problems): enough to know its episode,
+    language and cast when a whole project's transcripts are looked over.
+
+    >>> parse_header("---\\nepisode: ep-1\\nlanguage: ko\\n---\\nJoy: Hi\\n").episode
+    'ep-1'
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")  # (the header parser stops at its closing fence)
+    header, header_lines, _ = _parse_header(lines, source, [])
+    return Transcript(source, tuple(header), (), header_lines)
+
+
 def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, list[Problem]]:
     """Parse transcript text into a :class:`~toolkit.model.Transcript` and the problems met.
 

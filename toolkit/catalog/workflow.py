@@ -21,7 +21,7 @@ from toolkit.build import (
     add_project_problems,
     episode_languages,
     load_transcript,
-    project_transcripts,
+    project_headers,
     refuse_errors,
 )
 from toolkit.errors import ToolkitError
@@ -150,7 +150,7 @@ def move_renamed_episode(project: Project, loaded: Loaded, say: Callable[[str], 
     episode = loaded.episode
     if files.modified_ns(project.template_path(episode)) is not None or project.catalogs(episodes=[episode]):
         return
-    episodes = set(episode_languages(project_transcripts(project)))
+    episodes = set(episode_languages(project_headers(project)))
     orphaned = _orphaned_messages(project, episodes)
     old = renamed_from([turn.text for turn in loaded.transcript.turns], orphaned)
     if old is None:
