@@ -211,7 +211,8 @@ def test_files_that_cannot_be_fixed_are_reported_and_exit_1(runner: CliRunner, t
     good = write(tmp_path / "c.txt", HEADER + "Joy: It was  fun.\n")
     result = runner.invoke(cli, ["fix", str(tmp_path)])
     assert result.exit_code == 1
-    assert f"{broken}: not fixed: the transcript has 1 error(s)" in result.stderr
+    assert f"{broken}:1:1: error TRN003 the header names no cast" in result.stderr  # check's own lines
+    assert f"{broken}: not fixed: 5 error(s) in the transcript; mend them first" in result.stderr
     assert f"{binary}: looks like a binary file" in result.stderr
     assert broken.read_text(encoding="utf-8") == "---\ntitle: T\nJoy: the the end.\n"
     assert good.read_text(encoding="utf-8").endswith("Joy: It was fun.\n")  # the others are still fixed

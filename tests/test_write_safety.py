@@ -41,6 +41,7 @@ WRITING_COMMANDS = [
     ["catalog", "init", "ko", "--force"],
     ["subtitles", str(TRANSCRIPT), "-o", "out.srt"],
     ["subtitles", str(TRANSCRIPT), "--lang", "ko", "-o", "out.ko.srt"],
+    ["fix"],
 ]
 
 

@@ -8,12 +8,8 @@ from pathlib import Path
 
 import click
 
-from toolkit import files
-from toolkit.checking import TRANSCRIPT_SUFFIXES
 from toolkit.cli import common
-from toolkit.decoding import decode_text
-from toolkit.errors import ToolkitError
-from toolkit.fixer import fix_transcript_text, unified_diff
+from toolkit.fixing import fix_files
 
 
 @click.command(
@@ -44,55 +40,27 @@ def fix_command(paths: tuple[Path, ...], diff: bool) -> None:
     errors.
     """
     where = common.project()
-    if not paths:
-        if not where.transcripts.is_dir():
-            message = f"no path given and the project at {where.root} has no transcripts/ folder"
-            raise click.UsageError(message)
-        paths = (where.transcripts,)
-    for path in paths:
-        if files.modified_ns(path) is None:
-            raise ToolkitError("no such file", str(path))
-    failed = False
-    changed_files = fixes_made = checked = 0
-    for path in files.find_files(paths, TRANSCRIPT_SUFFIXES):
-        source = where.display(path)
-        if not path.name.endswith(TRANSCRIPT_SUFFIXES):
-            click.echo(f"{source}: not a transcript (.txt): not fixed", err=True)
-            failed = True
+    if not paths and not where.transcripts.is_dir():
+        raise click.UsageError(f"no path given and the project at {where.root} has no transcripts/ folder")
+    run = fix_files(where, paths, write=not diff, on_read=common.note_encoding)
+    for one in run.files:
+        if one.details:
+            click.echo(one.details, err=True)
+        if one.refused:
+            click.echo(f"{one.source}: {one.refused}", err=True)
             continue
-        try:
-            decoded = decode_text(files.read_bytes(path), source)
-        except ToolkitError as error:
-            click.echo(f"{source}: {error.message}", err=True)
-            failed = True
-            continue
-        checked += 1
-        common.note_encoding(decoded, source)
-        result = fix_transcript_text(decoded.text, source)
-        if result.refused:
-            click.echo(f"{source}: {result.refused}", err=True)
-            failed = True
-            continue
-        if not result.fixes:
-            continue
-        changed_files += 1
-        fixes_made += len(result.fixes)
-        if decoded.encoding != "utf-8":
-            verb = "would be" if diff else "was"
-            read_as = decoded.encoding.upper()
-            click.echo(f"{source}: note: {verb} written as UTF-8 (read as {read_as})", err=True)
+        if one.note:
+            click.echo(f"{one.source}: note: {one.note}", err=True)
         if diff:
-            click.echo(unified_diff(decoded.text, result.text, source), nl=False)
+            click.echo(one.diff, nl=False)
             continue
-        # A UTF-8 file keeps its byte order mark; other encodings become UTF-8 without one.
-        bom = "\ufeff" if decoded.had_bom and decoded.encoding == "utf-8" else ""
-        files.write_text_atomic(path, bom + result.text, newline=decoded.newline)
-        for fix in result.fixes:
-            click.echo(f"{source}:{fix.line}:{fix.column}: fixed {fix.code} {fix.message}")
+        for fix in one.fixes:
+            click.echo(f"{one.source}:{fix.line}:{fix.column}: fixed {fix.code} {fix.message}")
     verb = "would fix" if diff else "fixed"
-    summary = f"{checked} file(s) checked: {verb} {fixes_made} problem(s) in {changed_files} file(s)"
-    click.echo(summary, err=True)
-    if failed or (diff and changed_files):
+    made = sum(len(one.fixes) for one in run.changed)
+    click.echo(f"{len(run.files)} file(s) checked: {verb} {made} problem(s) in {len(run.changed)} file(s)",
+               err=True)  # fmt: skip
+    if run.refused or (diff and run.changed):
         sys.exit(1)
 
 
