@@ -6,6 +6,7 @@ import gettext
 import io
 import itertools
 import subprocess
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.clients import require_binary
@@ -264,6 +265,29 @@ def test_delete_one_insert_another_in_its_place_suggests_nothing() -> None:
     assert [e.msgid for e in po.obsolete] == [BASE[5][1]]
 
 
+def test_a_teaser_repeating_later_lines_does_not_cost_an_edited_turn_its_translation() -> None:
+    # A cold open: the question and the answer after the greeting, said first as a
+    # teaser; the greeting reworded and a line added after the answer. The diff may match
+    # the teaser's copies rather than the lines by the greeting; a repeated line is no
+    # evidence of where the greeting was, so it still keeps its translation.
+    template, po = korean_catalog(BASE)
+    greeting = ("All", "Welcome to the Red Box, everyone!")
+    turns = [BASE[1], BASE[2], greeting, BASE[1], BASE[2], ("Joy", "A new line."), *BASE[3:]]
+    _, updated = refresh(po, template, turns)
+    entry = entry_for(updated, *greeting)
+    assert entry.fuzzy and entry.previous_msgid == BASE[0][1]
+    assert entry.msgstr == fake_korean(BASE[0][1])
+    assert [e.msgstr for e in updated.turn_entries()] == [
+        fake_korean(BASE[1][1]),
+        fake_korean(BASE[2][1]),
+        fake_korean(BASE[0][1]),
+        fake_korean(BASE[1][1]),
+        fake_korean(BASE[2][1]),
+        "",
+        *(fake_korean(text) for _, text in BASE[3:]),
+    ]
+
+
 def test_update_twice_changes_nothing() -> None:
     template, po = korean_catalog(BASE)
     template, po = refresh(po, template, [("Joy", "New first line."), *BASE[1:]])
@@ -318,6 +342,20 @@ _edit = st.one_of(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(_edit, max_size=6), size=st.integers(3, 12))
+# Copies of lines (the same speaker and words) that the diff matched instead of the
+# originals, which stand by the edited turn: once each side of it, all before it, with a
+# line moved (copied, original deleted) — the edited turn kept its translation only since
+# the fix. The last is a move the files cannot tell from the edited turn moved: new.
+@example(edits=[("repeat", 0, 8), ("edit", 1), ("repeat", 0, 2), ("insert", 5)], size=3)
+@example(edits=[("edit", 2), ("repeat", 5, 1), ("repeat", 2, 4), ("repeat", 2, 4)], size=7)
+@example(
+    edits=[("delete", 1), ("repeat", 4, 1), ("delete", 1), ("edit", 4), ("repeat", 4, 1), ("edit", 2)], size=5
+)
+@example(
+    edits=[("edit", 4), ("edit", 2), ("repeat", 5, 8), ("repeat", 5, 1), ("repeat", 3, 0), ("delete", 1)],
+    size=5,
+)
+@example(edits=[("repeat", 0, 1), ("repeat", 1, 3), ("delete", 3), ("delete", 3), ("edit", 2)], size=4)
 def test_random_edit_sequences_never_lose_or_misplace_a_translation(
     tmp_path: Path, edits: list[tuple[object, ...]], size: int
 ) -> None:
@@ -356,12 +394,12 @@ def test_random_edit_sequences_never_lose_or_misplace_a_translation(
 
     active = updated.turn_entries()
     assert [e.msgid for e in active] == [t for _, t, _, _ in turns]
-    edited_by_origin: dict[int, list[PoEntry]] = {}
-    for entry, (_, text, origin, was_edited) in zip(active, turns, strict=True):
+    edited_by_origin: dict[int, list[tuple[int, PoEntry]]] = {}
+    for place, (entry, (_, text, origin, was_edited)) in enumerate(zip(active, turns, strict=True)):
         if origin is None:
             assert entry.msgstr == "", "an unrelated translation was suggested for a new line"
         elif was_edited:
-            edited_by_origin.setdefault(origin, []).append(entry)
+            edited_by_origin.setdefault(origin, []).append((place, entry))
         else:
             assert entry.msgstr == fake_korean(text)
     texts_now = {text for _, text, _, _ in turns}
@@ -369,12 +407,14 @@ def test_random_edit_sequences_never_lose_or_misplace_a_translation(
         # The old translation goes to exactly one edited version of its turn, fuzzy, with
         # the old text as previous msgid; the others (edited copies) are new lines. When
         # an unedited copy of the old text is still there, that copy is the turn as far as
-        # anyone can tell, and either of them may keep the translation.
-        carriers = [entry for entry in versions if entry.msgstr]
-        if base[origin][1] in texts_now:
+        # anyone can tell, and either of them may keep the translation. So may a turn
+        # that moved, as the files tell it (_moved_past_two).
+        carriers = [entry for _, entry in versions if entry.msgstr]
+        moved = any(_moved_past_two(turns, origin, place) for place, _ in versions)
+        if base[origin][1] in texts_now or moved:
             assert len(carriers) <= 1
             if not carriers:
-                continue
+                continue  # its translation is in the obsolete section (checked below)
         else:
             assert len(carriers) == 1
         assert carriers[0].fuzzy and carriers[0].previous_msgid == base[origin][1]
@@ -383,6 +423,30 @@ def test_random_edit_sequences_never_lose_or_misplace_a_translation(
     assert {fake_korean(text) for _, text in base} <= survivors
     assert catalog.stats(updated).total == len(updated.entries)
     assert_tools_accept(updated, tmp_path)
+
+
+def _moved_past_two(turns: Sequence[tuple[str, str, int | None, bool]], origin: int, place: int) -> bool:
+    """Whether, as the files tell it, the edited turn at ``place`` moved past two unchanged lines.
+
+    Only the texts reach the catalog, not how they came about: a repeat pasted above a
+    turn and then its original deleted is the same text as that turn moved below the
+    line, and a turn moved and edited is new by design (locales/README.md, turn
+    identity). The lines that place a turn are the unchanged ones said once before and
+    once now; two of them that came after the turn now standing before it (or the
+    reverse) are the move. The translation then goes to the obsolete section.
+    """
+    said = Counter(text for _, text, _, _ in turns)
+    now_before = sum(
+        1
+        for other_place, (_, text, other, edited) in enumerate(turns)
+        if other is not None and not edited and said[text] == 1 and other_place < place and other > origin
+    )
+    now_after = sum(
+        1
+        for other_place, (_, text, other, edited) in enumerate(turns)
+        if other is not None and not edited and said[text] == 1 and other_place > place and other < origin
+    )
+    return now_before >= 2 or now_after >= 2
 
 
 # ----------------------------------------------------------------------------------- MO

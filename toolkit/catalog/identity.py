@@ -98,8 +98,8 @@ class KnownTurn(NamedTuple):
 def _pair_edits(
     previous: Sequence[KnownTurn],
     turns: Sequence[tuple[str, str]],
-    anchors_old: Sequence[int],
-    anchors_new: Sequence[int],
+    anchors: tuple[Sequence[int], Sequence[int]],
+    unique_anchors: tuple[Sequence[int], Sequence[int]],
     unmatched_new: Sequence[int],
 ) -> list[tuple[int, int]]:
     """Pair unmatched new turns with unmatched old turns that are the same turn, edited.
@@ -109,17 +109,44 @@ def _pair_edits(
     hide its origin), at most :data:`EDIT_CANDIDATES` of them, nearest first; the most
     similar of the same speaker at or above :data:`EDIT_SIMILARITY` wins (another
     speaker's only at :data:`RELABEL_SIMILARITY`).
+
+    ``anchors`` are the unchanged turns as ``(old indexes, new indexes)``; ``unique_anchors``
+    those of them whose text occurs once on each side. A line said more than once (the
+    same speaker and words: "Right", a repeated question) is matched to *one* of its
+    occurrences, and the diff's choice is arbitrary: pasted copies of a neighbour can
+    take the old line's place while the edited turn sits by the original. So a new turn
+    left unpaired is tried once more, between the nearest *unique* unchanged turns: a
+    repeated line is no evidence of where a turn was. (The second try only adds pairs:
+    every pair the first finds is kept.)
     """
-    matched_old = set(anchors_old)
-    free_old = [index for index in range(len(previous)) if index not in matched_old]
     taken: set[int] = set()
     old_words: dict[int, list[str]] = {}
+    pairs = _pair_within(previous, turns, anchors, unmatched_new, taken, old_words)
+    if len(unique_anchors[0]) < len(anchors[0]) and len(pairs) < len(unmatched_new):
+        paired = {new_index for _, new_index in pairs}
+        left = [index for index in unmatched_new if index not in paired]
+        pairs += _pair_within(previous, turns, unique_anchors, left, taken, old_words, narrower=anchors)
+    return pairs
+
+
+def _pair_within(
+    previous: Sequence[KnownTurn],
+    turns: Sequence[tuple[str, str]],
+    anchors: tuple[Sequence[int], Sequence[int]],
+    unmatched_new: Sequence[int],
+    taken: set[int],
+    old_words: dict[int, list[str]],
+    narrower: tuple[Sequence[int], Sequence[int]] | None = None,
+) -> list[tuple[int, int]]:
+    """:func:`_pair_edits` with one set of anchors; skips a turn whose window equals its ``narrower`` one."""
+    anchors_old, anchors_new = anchors
+    matched_old = set(anchors_old if narrower is None else narrower[0])
+    free_old = [index for index in range(len(previous)) if index not in matched_old]
     pairs: list[tuple[int, int]] = []
     for new_index in unmatched_new:
-        k = bisect.bisect_left(anchors_new, new_index)
-        low = anchors_old[k - 2] if k >= 2 else -1
-        high = anchors_old[k + 1] if k + 1 < len(anchors_old) else len(previous)
-        estimate = anchors_old[k - 1] + new_index - anchors_new[k - 1] if k >= 1 else new_index
+        low, high, estimate = _window(anchors_old, anchors_new, new_index, len(previous))
+        if narrower is not None and _window(*narrower, new_index, len(previous))[:2] == (low, high):
+            continue  # the same old turns as the first try: nothing new to find
         first = bisect.bisect_right(free_old, low)
         last = bisect.bisect_left(free_old, high)
         if last - first > EDIT_CANDIDATES:
@@ -145,6 +172,17 @@ def _pair_edits(
             taken.add(best)
             pairs.append((best, new_index))
     return pairs
+
+
+def _window(
+    anchors_old: Sequence[int], anchors_new: Sequence[int], new_index: int, old_size: int
+) -> tuple[int, int, int]:
+    """The old places a new turn's old self may lie strictly between, and where it is expected."""
+    k = bisect.bisect_left(anchors_new, new_index)
+    low = anchors_old[k - 2] if k >= 2 else -1
+    high = anchors_old[k + 1] if k + 1 < len(anchors_old) else old_size
+    estimate = anchors_old[k - 1] + new_index - anchors_new[k - 1] if k >= 1 else new_index
+    return low, high, estimate
 
 
 def _word_similarity(old_words: list[str], new_words: list[str], old: str, new: str) -> float:
@@ -335,8 +373,11 @@ def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTu
         anchors_old.append(old_index)
         anchors_new.append(new_index)
     unmatched = [index for index, turn_id in enumerate(ids) if turn_id is None]
-    for old_index, new_index in _pair_edits(previous, turns, anchors_old, anchors_new, unmatched):
-        ids[new_index] = previous[old_index].id
+    if unmatched:
+        anchors = (anchors_old, anchors_new)
+        unique_anchors = _said_once(anchors, old_keys, new_keys)
+        for old_index, new_index in _pair_edits(previous, turns, anchors, unique_anchors, unmatched):
+            ids[new_index] = previous[old_index].id
     used = {turn_id for turn_id in ids if turn_id is not None}
     result: list[str] = []
     for index, turn_id in enumerate(ids):
@@ -348,6 +389,21 @@ def assign_turn_ids(turns: Sequence[tuple[str, str]], previous: Sequence[KnownTu
             used.add(turn_id)
         result.append(turn_id)
     return result
+
+
+def _said_once(
+    anchors: tuple[list[int], list[int]], old_keys: Sequence[str], new_keys: Sequence[str]
+) -> tuple[list[int], list[int]]:
+    """The ``anchors`` (old indexes, new indexes) of turns said once before and once now."""
+    if len(set(old_keys)) == len(old_keys) and len(set(new_keys)) == len(new_keys):
+        return anchors  # no line said twice
+    old_count, new_count = Counter(old_keys), Counter(new_keys)
+    unique = [
+        (old_index, new_index)
+        for old_index, new_index in zip(*anchors, strict=True)
+        if old_count[old_keys[old_index]] == 1 and new_count[new_keys[new_index]] == 1
+    ]
+    return [old_index for old_index, _ in unique], [new_index for _, new_index in unique]
 
 
 def known_turns(po: PoFile) -> list[KnownTurn]:
