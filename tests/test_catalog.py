@@ -449,6 +449,70 @@ def _moved_past_two(turns: Sequence[tuple[str, str, int | None, bool]], origin: 
     return now_before >= 2 or now_after >= 2
 
 
+_SAID_AGAIN = [("Dasom", "Right."), ("Joy", "Yes, yes."), ("Ilhyeok", "Really?")]
+
+
+def _occurrence_translations(po: PoFile, said: Sequence[tuple[str, str]]) -> PoFile:
+    """Each turn translated as its own occurrence: the same words said twice translated apart."""
+    keys = [entry.key for entry in po.turn_entries()]
+    return catalog.fill_translations(
+        po,
+        {
+            key: f"{fake_korean(text)} #{index}"
+            for index, (key, (_, text)) in enumerate(zip(keys, said, strict=True))
+        },
+    )
+
+
+def test_lines_said_again_keep_their_own_translations_when_lines_come_between() -> None:
+    # Three "Right." translated apart; lines inserted before the first, after it and after
+    # the third. (A diff that matched a block of two left the first to find the third's id.)
+    said = [_SAID_AGAIN[0], _SAID_AGAIN[0], _SAID_AGAIN[0], _SAID_AGAIN[1]]
+    template = catalog.extract(make_transcript(said), creation_date=DATE)
+    po = _occurrence_translations(catalog.init(template, "ko", revision_date=DATE), said)
+    first, second, third, fourth = [("Joy", f"New line {number}.") for number in range(4)]
+    _, updated = refresh(po, template, [first, said[0], second, third, said[1], said[2], fourth, said[3]])
+    translated = [entry for entry in updated.turn_entries() if entry.msgstr]
+    assert [entry.msgstr.rpartition(" #")[2] for entry in translated] == ["0", "1", "2", "3"]
+    assert not any(entry.fuzzy for entry in translated)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    said=st.lists(st.sampled_from(_SAID_AGAIN), min_size=1, max_size=10),
+    edits=st.lists(st.tuples(st.sampled_from(["insert", "delete"]), st.integers(0, 20)), max_size=8),
+)
+@example(
+    said=[_SAID_AGAIN[0]] * 3 + [_SAID_AGAIN[1]],
+    edits=[("insert", 0), ("insert", 2), ("insert", 2), ("insert", 6)],
+)
+def test_lines_said_again_keep_their_own_translations_in_order(
+    said: list[tuple[str, str]], edits: list[tuple[str, int]]
+) -> None:
+    # Lines inserted and deleted, none moved: every line still there keeps the translation
+    # of an occurrence of its own words, and the occurrences stay in their order. (Which
+    # of two identical neighbours was deleted cannot be told; their order can.)
+    template = catalog.extract(make_transcript(said), creation_date=DATE)
+    po = _occurrence_translations(catalog.init(template, "ko", revision_date=DATE), said)
+    turns = list(said)
+    for number, (kind, position) in enumerate(edits):
+        if kind == "insert":
+            turns.insert(position % (len(turns) + 1), ("Joy", f"New line {number}."))
+        elif turns:
+            del turns[position % len(turns)]
+    _, updated = refresh(po, template, turns)
+    occurrences = []
+    for entry, (_, text) in zip(updated.turn_entries(), turns, strict=True):
+        if text.startswith("New line"):
+            assert entry.msgstr == ""
+            continue
+        translation, _, occurrence = entry.msgstr.rpartition(" #")
+        assert translation == fake_korean(text)
+        if not entry.fuzzy:  # (a pre-filled copy of another occurrence's translation is fuzzy)
+            occurrences.append(int(occurrence))
+    assert occurrences == sorted(set(occurrences))
+
+
 # ----------------------------------------------------------------------------------- MO
 
 

@@ -9,14 +9,15 @@ contexts, duplicates, obsolete entries, a missing header, CRLF line ends.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from unittest import mock
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from toolkit import catalog
-from toolkit.catalog import po_fast, po_read, po_write
+from toolkit.catalog import identity, po_fast, po_read, po_write
 from toolkit.errors import CatalogError
 
 HEADER = 'msgid ""\nmsgstr ""\n"Language: ko\\n"\n"POT-Creation-Date: 2026-11-26 12:00+0000\\n"\n'
@@ -161,6 +162,39 @@ def test_diff_ratio_is_difflibs(old: list[str], new: list[str], similar: bool) -
         new = old[: len(new) // 2] + new[len(new) // 2 : len(new) // 2 + 2] + old[len(new) // 2 :]
     expected = difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()
     assert catalog.diff_ratio(old, new) == expected
+
+
+@given(st.sampled_from("abc"), st.lists(st.sampled_from("abcd"), max_size=9), st.booleans())
+def test_one_item_left_on_a_side_is_matched_as_the_general_step_would(
+    item: str, others: list[str], item_is_old: bool
+) -> None:
+    # match_sequences pairs a lone item (left between ends that differ) with its first
+    # equal at once; the patience step and the common subsequence (the general code,
+    # _match_middle) must agree.
+    assume(others[:1] != [item] and others[-1:] != [item])
+    old, new = ([item], others) if item_is_old else (others, [item])
+    general: list[tuple[int, int]] = []
+    stack = [(0, len(old), 0, len(new))] if old and new else []
+    while stack:
+        stack += identity._match_middle(old, new, *stack.pop(), general)
+    assert catalog.match_sequences(old, new) == sorted(general)
+
+
+def _longest_length(old: list[str], new: list[str]) -> int:
+    """The length of a longest common subsequence, by the textbook table."""
+    table = [[0] * (len(new) + 1) for _ in range(len(old) + 1)]
+    for i, a in enumerate(old):
+        for j, b in enumerate(new):
+            table[i + 1][j + 1] = table[i][j] + 1 if a == b else max(table[i][j + 1], table[i + 1][j])
+    return table[-1][-1]
+
+
+@given(st.lists(st.sampled_from("abc"), max_size=12), st.lists(st.sampled_from("abcd"), max_size=12))
+def test_common_subsequence_is_a_longest_one(old: list[str], new: list[str]) -> None:
+    pairs = identity._common_subsequence(old, new)
+    assert all(old[i] == new[j] for i, j in pairs)
+    assert all(a[0] < b[0] and a[1] < b[1] for a, b in itertools.pairwise(pairs))
+    assert len(pairs) == _longest_length(old, new)
 
 
 def test_template_unchanged_but_for_its_date_keeps_the_date() -> None:

@@ -27,6 +27,10 @@ EDIT_SIMILARITY = 0.6
 RELABEL_SIMILARITY = 0.9
 #: At most this many vanished old turns, nearest first, are compared with one unmatched new turn.
 EDIT_CANDIDATES = 16
+#: A stretch of the diff without a line said once on each side is matched by a longest
+#: common subsequence when its lines found on both sides make at most this many pairs to
+#: compare (about 30 ms), by :mod:`difflib`'s longest blocks first above it.
+SUBSEQUENCE_CELLS = 250_000
 
 
 def normalize_text(text: str) -> str:
@@ -243,7 +247,8 @@ def match_sequences(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tu
 
     Common ends first; then the items that occur once on each side and keep their order
     (the longest increasing run) anchor the match, and the stretches between them are
-    matched the same way; a stretch with no such item falls back to :mod:`difflib`.
+    matched the same way; a stretch with no such item is matched by a longest common
+    subsequence (:func:`_common_subsequence`; :mod:`difflib` for a huge one).
     Linear-ish for transcripts, whose lines are nearly all distinct.
 
     >>> match_sequences("abcde", "xabde")
@@ -262,8 +267,8 @@ def match_sequences(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tu
             old_end, new_end = old_end - 1, new_end - 1
             pairs.append((old_end, new_end))
         if old_start + 1 == old_end:
-            # One item left on a side (the usual edited turn): the patience step and difflib
-            # would both pair it with its first equal on the other side, if any.
+            # One item left on a side (the usual edited turn): the patience step and the
+            # common subsequence would both pair it with its first equal on the other side.
             item = old[old_start]
             for index in range(new_start, new_end):
                 if new[index] == item:
@@ -303,9 +308,23 @@ def _match_middle(
     ]
     anchors = _longest_increasing(candidates)
     if not anchors:
-        matcher = difflib.SequenceMatcher(None, old_part, new_part, autojunk=False)
-        for block_old, block_new, size in matcher.get_matching_blocks():
-            pairs.extend((old_start + block_old + k, new_start + block_new + k) for k in range(size))
+        # Only lines said more than once are on both sides. difflib's longest block first
+        # would match some of them and leave the rest to cross it (three "Right." before,
+        # three after lines inserted between them: a block of two matched, the third left
+        # to find its old id out of order); a longest common subsequence matches them all,
+        # in order.
+        shared = old_count.keys() & new_count.keys()
+        old_shared = [index for index, item in enumerate(old_part, old_start) if item in shared]
+        new_shared = [index for index, item in enumerate(new_part, new_start) if item in shared]
+        if len(old_shared) * len(new_shared) <= SUBSEQUENCE_CELLS:
+            pairs.extend(
+                (old_shared[i], new_shared[j])
+                for i, j in _common_subsequence([old[k] for k in old_shared], [new[k] for k in new_shared])
+            )
+        else:
+            matcher = difflib.SequenceMatcher(None, old_part, new_part, autojunk=False)
+            for block_old, block_new, size in matcher.get_matching_blocks():
+                pairs.extend((old_start + block_old + k, new_start + block_new + k) for k in range(size))
         return []
     pairs += anchors
     stretches: list[tuple[int, int, int, int]] = []
@@ -317,6 +336,36 @@ def _match_middle(
     if previous_old < old_end and previous_new < new_end:
         stretches.append((previous_old, old_end, previous_new, new_end))
     return stretches
+
+
+def _common_subsequence(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """A longest common subsequence of ``old`` and ``new`` as index pairs, equal items matched earliest.
+
+    >>> _common_subsequence("rxrr", "rrzr")
+    [(0, 0), (2, 1), (3, 3)]
+    """
+    old_size, new_size = len(old), len(new)
+    # longest[i][j]: the length of a longest common subsequence of old[i:] and new[j:]
+    longest = [[0] * (new_size + 1) for _ in range(old_size + 1)]
+    for i in range(old_size - 1, -1, -1):
+        item, row, below = old[i], longest[i], longest[i + 1]
+        for j in range(new_size - 1, -1, -1):
+            if new[j] == item:
+                row[j] = below[j + 1] + 1
+            else:
+                skip_old, skip_new = below[j], row[j + 1]
+                row[j] = skip_old if skip_old >= skip_new else skip_new
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < old_size and j < new_size:
+        if old[i] == new[j]:  # two equal heads are always part of some longest one
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif longest[i + 1][j] >= longest[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
 
 
 def _longest_increasing(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
