@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -24,21 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.bench_build import sample_sentences  # noqa: E402  (one source of sample text)
 from toolkit.transcript import parse_transcript  # noqa: E402
 
 TURNS = 40_000
 CAST = ("Joy", "Dasom", "Jeongyol", "Ilhyeok", "All")
 KOREAN_CAST = ("정열", "조이", "다 같이")
-
-
-def sample_sentences() -> list[str]:
-    text = (ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt").read_text(encoding="utf-8")
-    body = text.split("\n---\n", 1)[1]
-    sentences: list[str] = []
-    for line in body.splitlines():
-        line = re.sub(r"^\w+:\s*", "", line.strip())
-        sentences.extend(part for part in re.split(r"(?<=[.?!])\s+", line) if part)
-    return sentences
 
 
 def english(chooser: random.Random, sentences: list[str], *, stamps: bool, tail: str) -> str:
