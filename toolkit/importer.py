@@ -1,16 +1,10 @@
 """Turning a transcript copied from a web page into the documented format.
 
 A copied page is the site's chrome, a title, description paragraphs, then the turns (and
-maybe a footer). :mod:`toolkit.page` reads each line; this module decides from the whole
-page which labels are speakers, where the turns start, what the title is, and writes the
-header. Every decision a user may want to undo is reported as a :class:`PageNote` on its
-line of the page; every error names its line too.
-
-Who speaks: a name-shaped label is a speaker when ``--speakers`` names it (then only
-those), or else when it starts two turns or more, counting ``--alias`` merges, a
-bracketed abbreviation (``Daily NK [DNK]:`` then ``DNK:``) and initials (``Hayes Brown:``
-then ``HB:``). A label met once is a speaker too when it sits among those turns, or just
-before them, and says something (a sentence, not ``PRODUCER: OLIVIA GAZIS``).
+maybe a footer). :mod:`toolkit.page` reads each line, :mod:`toolkit.page_cast` decides who
+speaks; this module finds where the turns start and end, what the title is, and writes the
+header. Every decision a user may want to undo is reported as a
+:class:`~toolkit.page.PageNote` on its line of the page; every error names its line too.
 """
 
 from __future__ import annotations
@@ -18,26 +12,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from toolkit.errors import TranscriptError
 from toolkit.limits import HANGUL_RE, is_hangul
 from toolkit.model import Transcript, Turn
 from toolkit.page import (
-    CODE_CLOSE_RE,
-    CODE_OPEN_RE,
-    MARKERS,
-    PageLabel,
+    PageLine,
+    PageNote,
     ends_sentence,
-    find_label,
-    is_chrome,
     is_copyright,
     looks_like_person,
+    read_page_lines,
     says_something,
-    strip_html,
 )
+from toolkit.page_cast import Cast, claim_misspelt_labels, decide_cast
 from toolkit.romanize import romanize_hangul
-from toolkit.speaker_names import fold, names_are_close, suggest_name
 from toolkit.transcript import format_transcript, match_label, parse_timestamp
 
 #: The longest first line taken as the title; a longer one is a paragraph.
@@ -46,14 +36,6 @@ TITLE_MAX = 120
 _TITLE_SEARCH = 10
 #: A trailing line at most this long, not a sentence, after the last speech is page footer.
 _FOOTER_MAX = 40
-
-
-@dataclass(frozen=True)
-class PageNote:
-    """Something the import decided or could not do, at its line of the page (0: no line)."""
-
-    line: int
-    message: str
 
 
 class PageImportError(TranscriptError):
@@ -120,242 +102,6 @@ def guess_language(text: str) -> str:
 
 
 @dataclass
-class _Line:
-    number: int
-    text: str  # without HTML, right-stripped
-    kind: str  # "blank", "chrome", "html" (nothing left once the markup is gone) or "text"
-    label: PageLabel | None = None
-    had_html: bool = False
-
-
-def _read_lines(text: str) -> list[_Line]:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines: list[_Line] = []
-    in_code = False  # inside a <script> or <style> block: code, not text
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        if in_code or CODE_OPEN_RE.search(raw):
-            in_code = not CODE_CLOSE_RE.search(raw)
-            lines.append(_Line(number, "", "html", had_html=True))
-            continue
-        cleaned, had_html = strip_html(raw)
-        bare = cleaned.strip().strip(MARKERS).strip()
-        if had_html and not bare:
-            lines.append(_Line(number, "", "html", had_html=True))
-        elif not cleaned.strip():
-            lines.append(_Line(number, "", "blank"))
-        elif is_chrome(cleaned) or not any(char.isalnum() for char in bare):
-            lines.append(_Line(number, cleaned, "chrome", had_html=had_html))
-        else:
-            lines.append(_Line(number, cleaned, "text", find_label(cleaned), had_html))
-    return lines
-
-
-@dataclass
-class _Cast:
-    """Who speaks: each speaker label's line and speaker, and every label key that names one."""
-
-    speaker_at: dict[int, str] = field(default_factory=dict)
-    keys: dict[str, str] = field(default_factory=dict)  # a label as written -> its speaker
-    order: list[str] = field(default_factory=list)
-
-
-def _first_text(lines: list[_Line], index: int) -> str:
-    """A label's text: on its own line, or the next line with text (``NAME:`` alone on a line)."""
-    label = lines[index].label
-    if label is not None and label.text:
-        return label.text
-    for line in lines[index + 1 :]:
-        if line.kind == "text":
-            return "" if line.label is not None else line.text
-    return ""
-
-
-def _canonical_names(
-    candidates: list[int], lines: list[_Line], aliases: Mapping[str, str], notes: list[PageNote]
-) -> dict[int, str]:
-    """The speaker each candidate label stands for, once ``--alias``, bracketed abbreviations
-    and initials are applied."""
-    names = {index: _label(lines, index).name for index in candidates}
-    abbreviations: dict[str, str] = {}
-    for index in candidates:
-        abbreviation = _label(lines, index).abbreviation
-        if abbreviation and abbreviation not in abbreviations:
-            abbreviations[abbreviation] = names[index]
-    full_names = {name for name in names.values() if len(name.split()) > 1}
-    by_initials: dict[str, list[str]] = {}
-    for name in sorted(full_names):
-        initials = "".join(word[0] for word in name.split()).upper()
-        by_initials.setdefault(initials, []).append(name)
-    canonical: dict[int, str] = {}
-    reported: set[str] = set()
-    for index, name in names.items():
-        target = aliases.get(name)
-        if target is None and name in abbreviations and name not in full_names:
-            target = abbreviations[name]
-        if target is None and re.fullmatch(r"[A-Z]{2,4}", name) and len(by_initials.get(name, ())) == 1:
-            target = by_initials[name][0]
-            if name not in aliases and name not in reported:
-                notes.append(PageNote(lines[index].number, f"{name!r} taken as {target!r} (its initials); "
-                                      f"pass --alias '{name}={name}' to keep them apart"))
-        if target is not None and name not in reported and name in abbreviations and name not in aliases:
-            notes.append(PageNote(lines[index].number, f"{name!r} taken as {target!r} (the abbreviation "
-                                  "given after that name)"))
-        reported.add(name)
-        canonical[index] = aliases.get(target, target) if target is not None else name
-    return canonical
-
-
-def _label(lines: list[_Line], index: int) -> PageLabel:
-    label = lines[index].label
-    assert label is not None  # only candidates, which have a label, are asked for
-    return label
-
-
-def _decide_cast(
-    lines: list[_Line], given: Sequence[str] | None, aliases: Mapping[str, str],
-    notes: list[PageNote], errors: list[PageNote],
-) -> _Cast:
-    candidates = [
-        index for index, line in enumerate(lines)
-        if line.kind == "text" and line.label is not None
-        and (looks_like_person(line.label.name) or line.label.name in aliases)
-    ]
-    canonical = _canonical_names(candidates, lines, aliases, notes)
-    said: dict[str, set[str]] = {}
-    for index in candidates:  # a line repeated word for word is a heading shown twice, not two turns
-        text = f"{lines[index].text.strip()}\n{_first_text(lines, index)}"
-        said.setdefault(canonical[index], set()).add(text)
-    counts = {name: len(texts) for name, texts in said.items()}
-    accepted: set[int] = set()
-    if given is not None:
-        wanted = set(given)
-        accepted = {index for index in candidates if canonical[index] in wanted}
-        reported: set[str] = set()
-        for index in candidates:
-            name = canonical[index]
-            if name in wanted or name in reported:
-                continue
-            reported.add(name)
-            number = lines[index].number
-            if counts[name] > 1:
-                errors.append(PageNote(number, f"label {name!r} starts {counts[name]} turns but is not in "
-                                       f"--speakers: add it, or merge it with --alias '{name}=<speaker>'"))
-            else:
-                notes.append(PageNote(number, f"{name!r} looks like a speaker label but is not in --speakers;"
-                                      " kept as text"))
-    else:
-        accepted = {index for index in candidates if counts[canonical[index]] > 1}
-        if accepted:
-            accepted |= _once_only_speakers(lines, candidates, accepted, canonical)
-    cast = _Cast()
-    for index in sorted(accepted):
-        name = canonical[index]
-        cast.speaker_at[lines[index].number] = name
-        cast.keys[_label(lines, index).name] = name
-        abbreviation = _label(lines, index).abbreviation
-        if abbreviation:
-            cast.keys[abbreviation] = name
-        if name not in cast.order:
-            cast.order.append(name)
-    cast.keys.update({key: value for key, value in aliases.items() if value in cast.order})
-    cast.keys.update({name: name for name in given or ()})
-    if given is None:
-        for index in candidates:
-            if index not in accepted and lines[index].number > min(cast.speaker_at, default=0) > 0:
-                notes.append(PageNote(lines[index].number, f"{canonical[index]!r} looks like a speaker label "
-                                      "but is met once; kept as text (pass --speakers to make it one)"))
-        _propose_aliases(cast, lines, candidates, canonical, notes)
-    return cast
-
-
-def _claim_misspelt_labels(
-    lines: list[_Line], cast: _Cast, notes: list[PageNote], errors: list[PageNote]
-) -> None:
-    """Lines among the turns that start like a cast member's label written another way.
-
-    ``dasom:``, ``DA SOM:``, ``Dasom;`` or ``Dasom (translated):`` on a page whose turns are
-    ``Dasom:`` are that speaker's turns (with a note), never text of the turn before; a near
-    miss that is another spelling (``Dasmo:``) is an error asking for ``--alias``, since it
-    may be another person.
-    """
-    if not cast.speaker_at:
-        return
-    first = min(cast.speaker_at)
-    for index, line in enumerate(lines):
-        if line.kind != "text" or line.number <= first or line.number in cast.speaker_at:
-            continue
-        label = match_label(line.text, cast.order)
-        if label is None:
-            continue
-        written = re.split(r"[:;：(]", line.text[label.name_column - 1 :], maxsplit=1)[0].strip()
-        if label.code is None:
-            if label.name in cast.order:
-                continue
-            same = [member for member in cast.order if fold(member) == fold(label.name)]
-            if same:  # ``DASOM:`` among ``Dasom:`` turns: the same name in capitals
-                label = replace(label, name=same[0], code="TRN021")
-        if label.code is None:
-            meant = suggest_name(label.name, cast.order)
-            if meant is not None:
-                errors.append(PageNote(line.number, f"{written!r} is close to the speaker {meant!r}: pass "
-                                       f"--alias '{written}={meant}' if it is that speaker, or --speakers "
-                                       "to name every speaker"))
-            continue
-        if label.code == "TRN021" and fold(written) != fold(label.name):
-            errors.append(PageNote(line.number, f"{written!r} looks like a mistyped {label.name!r}: fix the "
-                                   f"page, or pass --alias '{written}={label.name}' if it is that speaker"))
-            continue
-        cast.speaker_at[line.number] = label.name
-        lines[index].label = PageLabel(label.name, label.text, label.name_column, stamp=label.stamp)
-        as_written = line.text[: len(line.text) - len(label.text)].strip()
-        notes[:] = [note for note in notes if note.line != line.number or "is met once" not in note.message]
-        notes.append(PageNote(line.number, f"{as_written!r} read as a turn of {label.name!r} (the label is "
-                              "written another way there)"))
-
-
-def _once_only_speakers(
-    lines: list[_Line], candidates: list[int], accepted: set[int], canonical: dict[int, str]
-) -> set[int]:
-    """Labels met once that still start a turn: among the turns, saying something or written the
-    way the turns' labels are (``▷인터뷰:`` among ``▶앵커:``, NPR's capitals); or just before them,
-    saying something."""
-    first = min(accepted)
-    shouting = any(canonical[index].isupper() for index in accepted)
-    styles = {_label(lines, index).style for index in accepted} - {"colon"}
-    found: set[int] = set()
-    recurring = {canonical[index] for index in accepted}
-    for index in candidates:
-        if any(names_are_close(canonical[index], name) for name in recurring - {canonical[index]}):
-            continue  # ``Dasmo:`` once among ``Dasom:`` turns: a typo or another person, the user says
-        if index > first and index not in accepted and (
-            says_something(_first_text(lines, index)) or (shouting and canonical[index].isupper())
-            or _label(lines, index).style in styles
-        ):
-            found.add(index)
-    earlier = [index for index in candidates if index < first]
-    while earlier and says_something(_first_text(lines, earlier[-1])):
-        found.add(earlier.pop())  # (the lines between it and the turns are its own text)
-    return found
-
-
-def _propose_aliases(
-    cast: _Cast, lines: list[_Line], candidates: list[int], canonical: dict[int, str], notes: list[PageNote]
-) -> None:
-    """``KIM`` after ``KIM HYUN WOO``, ``FIFIELD`` after ``ANNA FIFIELD``: the same person, most likely."""
-    full = [name for name in cast.order if len(name.split()) > 1]
-    for name in cast.order:
-        if len(name.split()) != 1:
-            continue
-        matches = [other for other in full if name.casefold() in (other.split()[0].casefold(),
-                                                                  other.split()[-1].casefold())]
-        if len(matches) == 1:
-            line = next(lines[i].number for i in candidates if canonical[i] == name)
-            notes.append(PageNote(line, f"{name!r} may be {matches[0]!r}: pass --alias "
-                                  f"'{name}={matches[0]}' to merge them"))
-
-
-@dataclass
 class _TurnDraft:
     speaker: str
     line: int
@@ -386,7 +132,7 @@ def _split_inline(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int,
     return [part for index, part in enumerate(parts) if index or part[2]]
 
 
-def _footer_start(lines: list[_Line], start: int, speakers: Mapping[int, str]) -> int:
+def _footer_start(lines: list[PageLine], start: int, speakers: Mapping[int, str]) -> int:
     """Where the page's footer begins: a copyright line, or a trailing run of short non-sentences
     set apart by a blank line (``댓글 (총 0 개)``, ``0 / 1200 bytes``)."""
     for index in range(start, len(lines)):
@@ -412,7 +158,7 @@ def _footer_start(lines: list[_Line], start: int, speakers: Mapping[int, str]) -
 
 
 def _build_turns(
-    lines: list[_Line], start: int, end: int, cast: _Cast, notes: list[PageNote], errors: list[PageNote]
+    lines: list[PageLine], start: int, end: int, cast: Cast, notes: list[PageNote], errors: list[PageNote]
 ) -> list[_TurnDraft]:
     inline = _inline_label_re(cast.keys)
     turns: list[_TurnDraft] = []
@@ -480,7 +226,7 @@ def _turn_lines(draft: _TurnDraft, notes: list[PageNote]) -> tuple[str, list[int
     return "\n".join(texts), numbers
 
 
-def _find_title(pre: list[_Line]) -> tuple[int | None, str]:
+def _find_title(pre: list[PageLine]) -> tuple[int | None, str]:
     """The index in ``pre`` of the title line, or None and why not.
 
     The title is the first short line of content; a short line followed by page chrome is a
@@ -527,7 +273,7 @@ def import_raw(
 
     Raises :class:`PageImportError` with every reason the page cannot be imported as it is.
     """
-    lines = _read_lines(text)
+    lines = read_page_lines(text)
     aliases = dict(aliases or {})
     notes: list[PageNote] = []
     errors: list[PageNote] = []
@@ -538,8 +284,8 @@ def import_raw(
         if as_label is None or as_label.name != name:
             errors.append(PageNote(0, f"{name!r} cannot be a speaker's name in a transcript (one to three "
                                    "capitalised words, or Hangul words)"))
-    cast = _decide_cast(lines, speakers, aliases, notes, errors)
-    _claim_misspelt_labels(lines, cast, notes, errors)
+    cast = decide_cast(lines, speakers, aliases, notes, errors)
+    claim_misspelt_labels(lines, cast, notes, errors)
     first_content = next((line.number for line in lines if line.kind == "text"), 1)
     if not cast.speaker_at:
         errors.append(PageNote(first_content, _no_speaker_message(lines)))
@@ -619,7 +365,7 @@ def import_raw(
                         tuple(page_lines))
 
 
-def _no_speaker_message(lines: list[_Line]) -> str:
+def _no_speaker_message(lines: list[PageLine]) -> str:
     once = [(line.label.name, line.number) for line in lines
             if line.kind == "text" and line.label is not None and looks_like_person(line.label.name)]
     if not once:
@@ -630,7 +376,7 @@ def _no_speaker_message(lines: list[_Line]) -> str:
             f"If they are the speakers, pass --speakers '{names}'")
 
 
-def _note_dropped(lines: list[_Line], notes: list[PageNote]) -> None:
+def _note_dropped(lines: list[PageLine], notes: list[PageNote]) -> None:
     chrome = [line for line in lines if line.kind == "chrome"]
     if chrome:
         shown = ", ".join(repr(line.text.strip()) for line in chrome[:4])

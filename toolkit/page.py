@@ -260,3 +260,43 @@ def _name_shaped(name: str) -> bool:
     if all(HANGUL_RE.search(word) for word in words):
         return len(words) <= 2 and all(len(word) <= 6 for word in words)
     return all(word[0].isupper() for word in words)
+
+
+@dataclass(frozen=True)
+class PageNote:
+    """Something the import decided or could not do, at its line of the page (0: no line)."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class PageLine:
+    number: int
+    text: str  # without HTML, right-stripped
+    kind: str  # "blank", "chrome", "html" (nothing left once the markup is gone) or "text"
+    label: PageLabel | None = None
+    had_html: bool = False
+
+
+def read_page_lines(text: str) -> list[PageLine]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines: list[PageLine] = []
+    in_code = False  # inside a <script> or <style> block: code, not text
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if in_code or CODE_OPEN_RE.search(raw):
+            in_code = not CODE_CLOSE_RE.search(raw)
+            lines.append(PageLine(number, "", "html", had_html=True))
+            continue
+        cleaned, had_html = strip_html(raw)
+        bare = cleaned.strip().strip(MARKERS).strip()
+        if had_html and not bare:
+            lines.append(PageLine(number, "", "html", had_html=True))
+        elif not cleaned.strip():
+            lines.append(PageLine(number, "", "blank"))
+        elif is_chrome(cleaned) or not any(char.isalnum() for char in bare):
+            lines.append(PageLine(number, cleaned, "chrome", had_html=had_html))
+        else:
+            lines.append(PageLine(number, cleaned, "text", find_label(cleaned), had_html))
+    return lines
