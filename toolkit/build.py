@@ -49,8 +49,8 @@ class Loaded:
     source: str
     transcript: Transcript
     problems: list[Problem]
-    #: The file's line ends, so a rewrite of it (``redbox align --anchors``) keeps them.
-    newline: str = "\n"
+    #: The text as read (its encoding, BOM and line ends), so a rewrite of the file keeps them.
+    decoded: DecodedText
 
     @property
     def errors(self) -> list[Problem]:
@@ -81,7 +81,7 @@ def load_transcript(
     decoded = files.read_text(path) if data is None else decode_text(data, source)
     on_read(decoded, source)
     transcript, problems = check_transcript_text(decoded.text, source)
-    return Loaded(path, source, transcript, problems, decoded.newline)
+    return Loaded(path, source, transcript, problems, decoded)
 
 
 def add_project_problems(project: Project, loaded: Sequence[Loaded]) -> None:
@@ -128,19 +128,21 @@ def load_checked(project: Project, path: Path, on_read: OnRead = _ignore_read, *
     return loaded
 
 
-def refusal(loaded: Loaded, action: str = "fix them first (redbox check)") -> str:
-    """The one-line reason a transcript with errors is refused."""
-    return f"{loaded.source}: {len(loaded.errors)} error(s) in the transcript; {action}"
+def errors_summary(loaded: Loaded, action: str) -> str:
+    """``N error(s) in the transcript; <action>``: why a transcript is refused."""
+    return f"{len(loaded.errors)} error(s) in the transcript; {action}"
+
+
+def refusal(loaded: Loaded, action: str) -> str:
+    """The one-line reason a transcript with errors is refused, with its file."""
+    return f"{loaded.source}: {errors_summary(loaded, action)}"
 
 
 def refuse_errors(loaded: Loaded) -> None:
     """:class:`RefusedTranscript` listing every problem when the transcript has errors."""
     if loaded.errors:
-        raise RefusedTranscript(
-            f"{len(loaded.errors)} error(s) in the transcript; fix them first (redbox check)",
-            loaded.source,
-            details=format_text(loaded.problems),
-        )
+        raise RefusedTranscript(errors_summary(loaded, "fix them first (redbox check)"), loaded.source,
+                                details=format_text(loaded.problems))  # fmt: skip
 
 
 def translate(project: Project, loaded: Loaded, language: str) -> tuple[Transcript, list[Problem]]:

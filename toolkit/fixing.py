@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit import files
-from toolkit.build import OnRead, add_project_problems, load_transcript
+from toolkit.build import OnRead, add_project_problems, errors_summary, load_transcript
 from toolkit.errors import ToolkitError
 from toolkit.fixer import AppliedFix, fix_transcript_text, unified_diff
 from toolkit.project import TRANSCRIPT_SUFFIX, Project
@@ -70,10 +70,10 @@ def fix_files(project: Project, paths: Sequence[Path], *, write: bool, on_read: 
             continue
         add_project_problems(project, [loaded])
         if loaded.errors:
-            refused = f"not fixed: {len(loaded.errors)} error(s) in the transcript; mend them first"
+            refused = f"not fixed: {errors_summary(loaded, 'mend them first')}"
             run.files.append(FileFix(source, refused=refused, details=format_text(loaded.problems)))
             continue
-        decoded = files.read_text(path)
+        decoded = loaded.decoded
         result = fix_transcript_text(decoded.text, source)
         if result.refused:
             run.files.append(FileFix(source, refused=result.refused))

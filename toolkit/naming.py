@@ -92,10 +92,11 @@ def canonical_language(tag: str, source: str = "", line: int = 0) -> str:
     return canonical
 
 
-def catalog_folder(tag: str) -> str:
-    """The gettext folder name of a language (``ko-KR`` -> ``ko_KR``).
+def catalog_folder(tag: str, source: str = "", line: int = 0) -> str:
+    """The gettext folder name of a language (``ko-KR`` -> ``ko_KR``); :class:`~toolkit.errors.NamingError`
+    (at ``source:line``) if Babel does not know it.
 
     >>> catalog_folder("ko-kr")
     'ko_KR'
     """
-    return canonical_language(tag).replace("-", "_")
+    return canonical_language(tag, source, line).replace("-", "_")

@@ -57,8 +57,9 @@ def find_orphans(project: Project, episodes: Mapping[str, str]) -> list[Orphan]:
     for episode, path in project.templates():
         if episode not in episodes:
             orphans.append(Orphan(path, "PRJ001", episode, gone))
-    catalog_languages = project.catalog_languages()
-    for found in project.catalogs():
+    catalogs = project.catalogs()
+    catalog_languages = project.catalog_languages(catalogs)
+    for found in catalogs:
         if found.episode not in episodes:
             orphans.append(Orphan(found.path, "PRJ001", found.episode, gone))
     for subtitles in project.subtitle_files():

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from toolkit import files
 from toolkit.config import RedboxConfig, parse_config
-from toolkit.errors import NamingError, OutputError
+from toolkit.errors import OutputError
 from toolkit.formats import get_format
 from toolkit.naming import canonical_language, catalog_folder, checked_slug, language_problem, slug_problem
 
@@ -114,7 +114,7 @@ class Project:
     def catalog_path(self, language: str, episode: str, source: str = "", line: int = 0) -> Path:
         """``<locales>/<language as gettext folder>/LC_MESSAGES/<episode>.po``."""
         slug = checked_slug(episode, source, line)
-        folder = self.locales / catalog_folder_of(language, source, line) / "LC_MESSAGES"
+        folder = self.locales / catalog_folder(language, source, line) / "LC_MESSAGES"
         return self._inside(self.locales, folder / f"{slug}.po", source, line)
 
     def subtitle_path(
@@ -176,20 +176,12 @@ class Project:
                 found.append(FoundSubtitles(parsed[1], parsed[0], path))
         return found
 
-    def catalog_languages(self) -> dict[str, list[str]]:
-        """Episode slug -> the languages it has a catalog for."""
+    def catalog_languages(self, found: Iterable[FoundCatalog] | None = None) -> dict[str, list[str]]:
+        """Episode slug -> the languages it has a catalog for (among ``found``, default: all)."""
         languages: dict[str, list[str]] = {}
-        for catalog in self.catalogs():
+        for catalog in self.catalogs() if found is None else found:
             languages.setdefault(catalog.episode, []).append(catalog.language)
         return {episode: sorted(set(found)) for episode, found in languages.items()}
-
-
-def catalog_folder_of(language: str, source: str = "", line: int = 0) -> str:
-    """The gettext folder of ``language``, raising :class:`NamingError` at ``source:line``."""
-    try:
-        return catalog_folder(language)
-    except NamingError as error:
-        raise NamingError(error.message, source, line) from None
 
 
 def find_project(start: Path | None = None) -> Project:

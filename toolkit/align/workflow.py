@@ -114,6 +114,6 @@ def align_episode(
     files.write_text_atomic(target, format_timings(result))
     if anchors:
         anchored = format_transcript(with_anchors(parsed, result))
-        files.write_text_atomic(transcript, anchored, newline=loaded.newline)
+        files.write_text_atomic(transcript, anchored, newline=loaded.decoded.newline)
     flagged = catalog_problems + alignment_problems(parsed, result, timings_source=project.display(target))
     return AlignRun(result, target, flagged, time.monotonic() - started)

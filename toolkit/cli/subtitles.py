@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from toolkit import files
-from toolkit.build import STDIN, build_project, load_checked, refusal, render
+from toolkit.build import STDIN, build_project, load_checked, refuse_errors, render
 from toolkit.cli import common
 from toolkit.config import merged_options, parse_clock
 from toolkit.report import format_text
@@ -117,10 +117,9 @@ def subtitles_command(
         loaded = load_checked(where, STDIN, common.note_encoding, data=piped, source="<stdin>")
     else:
         loaded = load_checked(where, transcript, common.note_encoding)
+    refuse_errors(loaded)
     if loaded.problems:
         click.echo(format_text(loaded.problems), err=True)
-    if loaded.errors:
-        raise click.ClickException(refusal(loaded))
     outputs, warnings = render(where, loaded, language or loaded.language, [format_id], options)
     if warnings:
         click.echo(format_text(warnings), err=True)
