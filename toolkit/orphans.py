@@ -10,13 +10,13 @@ of a renamed episode to its new name (see :func:`renamed_from`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.limits import base_language
 from toolkit.model import Problem, Severity
-from toolkit.project import Project
+from toolkit.project import FoundCatalog, Project
 
 #: code -> (severity, short name), as in :data:`toolkit.validate.RULES`.
 RULES: dict[str, tuple[Severity, str]] = {
@@ -46,26 +46,34 @@ class Orphan:
         return "delete it (redbox build makes the files the project has)"
 
 
+_GONE = "its episode has no transcript (renamed or deleted?)"
+
+
+def orphaned_catalogs(
+    project: Project, episodes: Collection[str], catalogs: Sequence[FoundCatalog] | None = None
+) -> list[Orphan]:
+    """The templates, then the catalogs (``catalogs``, default: all), of episodes not in ``episodes``."""
+    orphans = [Orphan(path, "PRJ001", episode, _GONE) for episode, path in project.templates()
+               if episode not in episodes]  # fmt: skip
+    for found in project.catalogs() if catalogs is None else catalogs:
+        if found.episode not in episodes:
+            orphans.append(Orphan(found.path, "PRJ001", found.episode, _GONE))
+    return orphans
+
+
 def find_orphans(project: Project, episodes: Mapping[str, str]) -> list[Orphan]:
     """The templates, catalogs and subtitle files of episodes not in ``episodes``.
 
     ``episodes`` maps each transcript's episode slug to its language. A subtitle file is
     also orphaned when its language is neither the transcript's nor one with a catalog.
     """
-    orphans: list[Orphan] = []
-    gone = "its episode has no transcript (renamed or deleted?)"
-    for episode, path in project.templates():
-        if episode not in episodes:
-            orphans.append(Orphan(path, "PRJ001", episode, gone))
     catalogs = project.catalogs()
+    orphans = orphaned_catalogs(project, episodes, catalogs)
     catalog_languages = project.catalog_languages(catalogs)
-    for found in catalogs:
-        if found.episode not in episodes:
-            orphans.append(Orphan(found.path, "PRJ001", found.episode, gone))
     for subtitles in project.subtitle_files():
         own = episodes.get(subtitles.episode)
         if own is None:
-            orphans.append(Orphan(subtitles.path, "PRJ002", subtitles.episode, gone))
+            orphans.append(Orphan(subtitles.path, "PRJ002", subtitles.episode, _GONE))
             continue
         built = {base_language(own)} | {
             base_language(language) for language in catalog_languages.get(subtitles.episode, [])

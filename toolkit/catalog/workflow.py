@@ -27,7 +27,7 @@ from toolkit.build import (
 from toolkit.errors import ToolkitError
 from toolkit.model import Transcript
 from toolkit.naming import canonical_language
-from toolkit.orphans import renamed_from
+from toolkit.orphans import orphaned_catalogs, renamed_from
 from toolkit.project import Project
 
 
@@ -132,15 +132,13 @@ def renamed_po(po: catalog.PoFile, old: str, new: str) -> catalog.PoFile:
 
 
 def _orphaned_messages(project: Project, episodes: set[str]) -> dict[str, set[str]]:
-    """Each orphaned episode (catalogs, no transcript) and the message texts of its template or a catalog."""
+    """Each orphaned episode (catalogs, no transcript) and the message texts of its template
+    (found first) or of one of its catalogs."""
     messages: dict[str, set[str]] = {}
-    for episode, path in project.templates():
-        if episode not in episodes:
-            messages[episode] = {turn.text for turn in catalog.read_known_turns(files.read_bytes(path))}
-    for found in project.catalogs():
-        if found.episode not in episodes and found.episode not in messages:
-            turns = catalog.read_known_turns(files.read_bytes(found.path))
-            messages[found.episode] = {turn.text for turn in turns}
+    for orphan in orphaned_catalogs(project, episodes):
+        if orphan.episode not in messages:
+            turns = catalog.read_known_turns(files.read_bytes(orphan.path))
+            messages[orphan.episode] = {turn.text for turn in turns}
     return messages
 
 
