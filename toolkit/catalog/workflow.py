@@ -96,12 +96,19 @@ def extract_one(project: Project, loaded: Loaded) -> Extracted:
     return Extracted(template, texts, f"{shown}: {len(template.entries)} messages")
 
 
+def catalog_language(language: str) -> str:
+    """``language`` in canonical form, once Babel has given its plural forms (an unknown language
+    fails here, before anything is written)."""
+    tag = canonical_language(language)
+    catalog.plural_forms(tag)
+    return tag
+
+
 def init_catalogs(
     project: Project, language: str, loaded: Sequence[Loaded], *, force: bool, say: Callable[[str], None]
 ) -> None:
     """Start a ``language`` catalog for each transcript, from a fresh template."""
-    tag = canonical_language(language)
-    catalog.plural_forms(tag)  # an unknown language fails before anything is written
+    tag = catalog_language(language)
     for one in loaded:
         extracted = extract_one(project, one)
         target = project.catalog_path(tag, one.episode, one.source, _episode_line(one))

@@ -12,10 +12,9 @@ from pathlib import Path
 import click
 
 from toolkit.build import Loaded
-from toolkit.catalog import plural_forms, workflow
+from toolkit.catalog import workflow
 from toolkit.cli import common
 from toolkit.errors import ToolkitError
-from toolkit.naming import canonical_language
 from toolkit.project import Project
 
 
@@ -105,8 +104,7 @@ Examples:
 def init_command(language: str, transcripts: tuple[Path, ...], locales: Path | None, force: bool) -> None:
     """Start a LANGUAGE catalog (e.g. ko, en) for each transcript, from a fresh template."""
     try:
-        language = canonical_language(language)
-        plural_forms(language)
+        workflow.catalog_language(language)
     except ToolkitError as error:
         raise click.BadParameter(error.message, param_hint="LANGUAGE") from None
     where = _project(locales)
