@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pysrt
 import pytest
 import srt
 from hypothesis import given, settings
@@ -95,10 +96,11 @@ def test_reader_reads_our_golden_file() -> None:
     ("timing", "reason"),
     [
         ("00:00:01,000 --> 00:00:0a,000", "not HH:MM:SS,mmm"),
-        ("00:00:01,5000 --> 00:00:02,000", "milliseconds 3"),
-        ("00:61:01,000 --> 00:62:02,000", "00 to 59"),
         ("00:00:01,000 -> 00:00:02,000", "cannot read"),
         ("00:00:01,000 --> 00:00:02,000 junk", "unexpected text"),
+        ("00:01:39 --> 00:01:41,000", "pysrt drops such a cue and ffmpeg shows its lines"),
+        ("00:00:01:500 --> 00:00:02,000", "ffmpeg cannot read it"),
+        ("1" * 5000 + ":00:01,000 --> 00:00:02,000", "more than 9 digits"),
     ],
 )
 def test_malformed_timestamp_is_a_problem_never_time_zero(timing: str, reason: str) -> None:
@@ -107,6 +109,41 @@ def test_malformed_timestamp_is_a_problem_never_time_zero(timing: str, reason: s
     assert [(c.start_ms, c.text) for c in cues] == [(3000, "Fine")]
     assert [(p.code, p.line) for p in problems] == [("SUB201", 2)]
     assert reason in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["00:00:013,567", "00:00:01,08", "00:00:01.16", "0:0:7,560", "00:00:01,5", "00:00:01,1234",
+     "1:02:03,4", "00:60:00,000", "00:00:75,000", "000:00:01,500", "00:00:01.500000"],
+)
+def test_lenient_timestamps_are_read_as_pysrt_and_srt_read_them(stamp: str) -> None:
+    """pysrt, srt and ffmpeg agree on these (docs/formats.md); redbox reads them alike, with a warning."""
+    text = f"1\n{stamp} --> 99:00:00,000\nHi\n\n2\n99:00:01,000 --> 99:00:02,000\nBye\n"
+    cues, problems = parse_srt(text, "x.srt")
+    theirs = pysrt.from_string(text)
+    assert [(c.start_ms, c.end_ms, c.text) for c in cues] == [
+        (item.start.ordinal, item.end.ordinal, item.text) for item in theirs
+    ]
+    one_ms = timedelta(milliseconds=1)
+    assert [c.start_ms for c in cues] == [sub.start // one_ms for sub in srt.parse(text)]
+    assert {p.code for p in problems} <= {"SUB202"}
+    assert all(p.severity == "warning" for p in problems)
+
+
+def test_a_text_line_with_an_arrow_and_a_clock_stays_text() -> None:
+    """``10:30 -> then we left.`` is text to pysrt, srt and ffmpeg; so it is to redbox."""
+    cue = Cue(1000, 3000, (CuePart(None, "10:30 -> then we left.\n12:00 --> lunch"),))
+    cues, problems = parse_srt(compose_srt([cue]), "x.srt")
+    assert problems == []
+    assert cues[0].text.replace(WORD_JOINER, "") == "10:30 -> then we left.\n12:00 --> lunch"
+
+
+def test_a_huge_index_is_a_problem_not_a_traceback() -> None:
+    text = "1" * 5000 + "\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n"
+    cues, problems = parse_srt(text, "x.srt")
+    assert [c.text for c in cues] == ["Hi", "Bye"]
+    assert [p.code for p in problems] == ["SUB205"]
+    assert len(problems[0].message) < 200
 
 
 def test_dot_separator_is_read_with_a_warning() -> None:

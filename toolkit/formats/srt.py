@@ -34,12 +34,12 @@ WORD_JOINER = "\u2060"
 _TAG_START = re.compile(r"<(?=[A-Za-z/])")
 _OVERRIDE_START = re.compile(r"\{(?=\\)")
 _FORMATTING_TAG = re.compile(r"</?(?:b|i|u|s)>|<font(?:\s[^>]*)?>|</font>|\{\\[^}]*\}", re.IGNORECASE)
-_TIMING = re.compile(
-    r"^\s*(?P<start>\S+?)\s*-->\s*(?P<end>\S+)(?P<rest>.*)$",
-)
-#: A timing line with a broken arrow (``->``, ``-->>``): still meant as one, so reported as such.
-_ARROWISH = re.compile(r"^\s*\d+:\d+[:.,\d]*\s*-+>+", re.ASCII)
-_TIMESTAMP = re.compile(r"^(\d+):(\d+):(\d+)([,.])(\d+)$", re.ASCII)
+#: A timing line with a broken arrow (``->``, ``-->>``) at the start of a block: still meant as
+#: one, so reported as a bad timing line. Bounded digit runs keep the match linear.
+_ARROWISH = re.compile(r"\s*\d{1,20}:\d{1,20}[:.,\d]{0,40}\s{0,20}-{1,5}>", re.ASCII)
+#: More digits than this in one field of a timestamp or an index is no time anyone meant (and
+#: ``int`` of an unbounded digit run is slow, or refused past 4,300 digits).
+MAX_FIELD_DIGITS = 9
 
 
 def srt_safe_text(text: str) -> str:
@@ -97,23 +97,66 @@ def plain_text(text: str) -> str:
     return _FORMATTING_TAG.sub("", text)
 
 
-def _parse_timestamp(text: str) -> tuple[int, str | None]:
-    """(milliseconds, warning) for an SRT timestamp; ``ValueError`` when unreadable."""
-    match = _TIMESTAMP.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not HH:MM:SS,mmm")
-    hours, minutes, seconds, separator, millis = match.groups()
-    if len(minutes) != 2 or len(seconds) != 2 or len(millis) != 3:
-        raise ValueError(f"{text!r}: minutes and seconds need 2 digits, milliseconds 3")
-    if int(minutes) > 59 or int(seconds) > 59:
-        raise ValueError(f"{text!r}: minutes and seconds must be 00 to 59")
-    value = ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(millis)
-    warning = None
-    if separator != ",":
-        warning = f"{text!r} uses '.' before the milliseconds; SRT uses ','"
-    elif len(hours) < 2:
-        warning = f"{text!r} has a one-digit hour; SRT uses two"
-    return value, warning
+def _digit_run(text: str, position: int) -> int:
+    """The end of the run of ASCII digits starting at ``position``."""
+    end = position
+    while end < len(text) and "0" <= text[end] <= "9":
+        end += 1
+    return end
+
+
+def _parse_timestamp(text: str) -> tuple[int, list[str]]:
+    """(milliseconds, warnings) for an SRT timestamp, read as pysrt, srt and ffmpeg read it.
+
+    The three agree on ``H:M:S,F`` and ``H:M:S.F`` with any number of digits in each field,
+    the digits after the separator being whole milliseconds (``,5`` is 5 ms, ``,1234`` is
+    1.234 s); anything but ``HH:MM:SS,mmm`` is a warning. ``ValueError`` (with the reason,
+    and what players do) for what they do not agree on.
+    """
+    shown = _shorten(text)
+    fields: list[str] = []
+    separators: list[str] = []
+    position = 0
+    while True:
+        end = _digit_run(text, position)
+        if end == position:
+            break
+        fields.append(text[position:end])
+        position = end
+        if position < len(text) and text[position] in ":,." and len(fields) < 4:
+            separators.append(text[position])
+            position += 1
+            continue
+        break
+    if position != len(text) or len(fields) < 3 or separators[:2] != [":", ":"]:
+        raise ValueError(f"{shown!r} is not HH:MM:SS,mmm")
+    if any(len(field) > MAX_FIELD_DIGITS for field in fields):
+        raise ValueError(f"{shown!r} has a number of more than {MAX_FIELD_DIGITS} digits")
+    if len(fields) == 3:
+        raise ValueError(
+            f"{shown!r} has no milliseconds; pysrt drops such a cue and ffmpeg shows its lines "
+            "as text of the cue above"
+        )
+    if separators[2] == ":":
+        raise ValueError(f"{shown!r} has ':' before the milliseconds; ffmpeg cannot read it")
+    hours, minutes, seconds, millis = (int(field) for field in fields)
+    value = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+    warnings = []
+    if separators[2] != ",":
+        warnings.append(f"{shown!r} uses '.' before the milliseconds; SRT uses ','")
+    if len(fields[0]) < 2:
+        warnings.append(f"{shown!r} has a one-digit hour; SRT uses two")
+    if len(fields[1]) != 2 or len(fields[2]) != 2 or minutes > 59 or seconds > 59:
+        warnings.append(
+            f"{shown!r}: minutes and seconds should be two digits, 00 to 59; players read "
+            f"{minutes} min {seconds} s"
+        )
+    if len(fields[3]) != 3:
+        warnings.append(
+            f"{shown!r} has {len(fields[3])} digits of milliseconds; players (pysrt, srt, ffmpeg) "
+            f"read them as {millis} ms, not as a fraction of a second"
+        )
+    return value, warnings
 
 
 def _is_timing_line(line: str) -> bool:
@@ -185,7 +228,7 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
                 block_start + 1,
                 "warning",
                 "SUB205",
-                f"srt-index: cue index {identifier} where {expected_number} was expected",
+                f"srt-index: cue index {_shorten(identifier)} where {expected_number} was expected",
             )
         timing_index = index
         timing = lines[index]
@@ -193,7 +236,7 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
         text_lines: list[str] = []
         while index < len(lines) and lines[index].strip():
             line = lines[index]
-            if _ARROWISH.match(line):
+            if "-->" in line and not isinstance(_read_timing(line), str):
                 if text_lines and _is_index(text_lines[-1]):
                     text_lines.pop()
                     index -= 1
@@ -202,7 +245,7 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
                     "error",
                     "SUB203",
                     "srt-missing-blank-line: a new cue starts without a blank line before it; "
-                    "pysrt glues it to the cue above as text",
+                    "ffmpeg and srt read two cues, pysrt glues it to the cue above as text",
                 )
                 break
             text_lines.append(line)
@@ -213,8 +256,7 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
                 timing_index + 1,
                 "error",
                 "SUB201",
-                f"srt-bad-timing: {start_end}; the cue is skipped (pysrt and srt read such "
-                "times as 0)",
+                f"srt-bad-timing: {start_end}; redbox skips the cue",
             )
             expected_number += 1
             continue
@@ -235,23 +277,37 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
                 timing_line=timing_index + 1,
             )
         )
-        expected_number = int(identifier) + 1 if identifier else expected_number + 1
+        expected_number = _next_number(identifier, expected_number)
     return cues, problems
+
+
+def _next_number(identifier: str, expected_number: int) -> int:
+    """The index the next cue should have: one more than this one's (bounded: no ``int`` of
+    thousands of digits)."""
+    if identifier and len(identifier) <= MAX_FIELD_DIGITS:
+        return int(identifier) + 1
+    return expected_number + 1
 
 
 def _read_timing(line: str) -> tuple[int, int, list[str]] | str:
     """(start, end, warnings) of a timing line, or the reason it cannot be read."""
-    match = _TIMING.match(line)
-    if not match:
-        return f"cannot read the timing line {line.strip()!r}"
-    rest = match.group("rest").strip()
-    warnings = []
-    if rest and not re.fullmatch(r"([XY][12]:\d+\s*)+", rest):
-        return f"unexpected text {rest!r} after the end time"
+    before, arrow, after = line.partition("-->")
+    start_text = before.strip()
+    after = after.lstrip()
+    split_at = next((at for at, char in enumerate(after) if char.isspace()), len(after))
+    end_text, rest = after[:split_at], after[split_at:].strip()
+    if not arrow or not start_text or not end_text:
+        return f"cannot read the timing line {_shorten(line.strip())!r}"
+    if rest and not re.fullmatch(r"(?:[XY][12]:\d{1,9}\s*){1,4}", rest, re.ASCII):
+        return f"unexpected text {_shorten(rest)!r} after the end time"
     try:
-        start, start_warning = _parse_timestamp(match.group("start"))
-        end, end_warning = _parse_timestamp(match.group("end"))
+        start, start_warnings = _parse_timestamp(start_text)
+        end, end_warnings = _parse_timestamp(end_text)
     except ValueError as error:
         return str(error)
-    warnings = [warning for warning in (start_warning, end_warning) if warning]
-    return start, end, warnings
+    return start, end, start_warnings + end_warnings
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a message (a 1 MB line is not repeated whole)."""
+    return text if len(text) <= limit else text[:limit] + "…"
