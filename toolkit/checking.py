@@ -15,6 +15,8 @@ from toolkit.align.checks import sidecar_problems
 from toolkit.catalog.checks import check_catalog_bytes
 from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import ToolkitError
+from toolkit.formats import format_for_name, sniff_format
+from toolkit.formats.decoding import decode_subtitle
 from toolkit.model import Problem, Transcript
 from toolkit.project import Project
 from toolkit.subtitle_check import check_subtitle_text
@@ -66,7 +68,12 @@ def document_of(data: bytes, source: str, *, timings: tuple[str, str] | None = N
                 ) -> tuple[Document, DecodedText | None]:  # fmt: skip
     """The document for a file's bytes (unreadable when they do not decode), and their decoding."""
     try:
-        decoded = decode_text(data, source)
+        subtitle_format = format_for_name(source) or (sniff_format(data[:64].decode("utf-8", "replace"))
+                                                      if kind == "subtitle" else None)  # fmt: skip
+        if subtitle_format:  # decoded as the players of its format decode it
+            decoded = decode_subtitle(data, source, subtitle_format)
+        else:
+            decoded = decode_text(data, source)
     except ToolkitError as error:  # undecodable: reported with the others
         return Document(source, None, unreadable=error.message), None
     document = Document(source, decoded.text, data, encoding=decoded.encoding, timings=timings,

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 
 from toolkit.formats import ParsedCue, format_for_name, sniff_format
+from toolkit.formats.decoding import UNKNOWN_ENCODING
 from toolkit.formats.srt import parse_srt
 from toolkit.formats.vtt import parse_vtt
 from toolkit.limits import LanguageLimits, limits_for, text_width
@@ -72,33 +73,33 @@ def check_subtitle_text(
     """
     kind = format_for_name(source) or sniff_format(text)
     cues, problems = parse_vtt(text, source) if kind == "vtt" else parse_srt(text, source)
-    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        if kind == "vtt":
-            problems.append(
-                Problem(
-                    source,
-                    0,
-                    0,
-                    "error",
-                    "SUB110",
-                    f"vtt-not-utf8: the file is {encoding}; WebVTT is UTF-8 only and "
-                    "browsers show other encodings as garbage",
-                )
-            )
-        else:
-            problems.append(
-                Problem(
-                    source,
-                    0,
-                    0,
-                    "warning",
-                    "SUB206",
-                    f"srt-not-utf8: the file is {encoding}; players and YouTube expect UTF-8",
-                )
-            )
+    problems.extend(encoding_problems(kind, encoding, source))
     limits = limits_for(language or language_from_name(source))
     problems.extend(check_cues(cues, source, limits, fps=fps))
     return sorted(problems, key=Problem.sort_key)
+
+
+def encoding_problems(kind: str, encoding: str, source: str) -> list[Problem]:
+    """SUB110 for a WebVTT file that is not UTF-8, SUB206 for such an SRT file."""
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        return []
+    if encoding == UNKNOWN_ENCODING:
+        found = "not UTF-8 and no encoding fits it; its undecodable bytes are read as U+FFFD (�)"
+    else:
+        found = f"{encoding}, not UTF-8"
+    if kind == "vtt":
+        shown = (
+            "Chromium reads UTF-16 with a byte order mark, but other players and tools may not"
+            if encoding.startswith(("utf-16", "utf-32"))
+            else "browsers show its non-ASCII text as U+FFFD (�)"
+        )
+        message = f"vtt-not-utf8: the file is {found}; WebVTT is UTF-8 only, and {shown}"
+        return [Problem(source, 0, 0, "error", "SUB110", message)]
+    message = (
+        f"srt-not-utf8: the file is {found}; ffmpeg and pysrt read UTF-8 unless told otherwise, and "
+        "YouTube requires it; save it as UTF-8 (redbox convert does)"
+    )
+    return [Problem(source, 0, 0, "warning", "SUB206", message)]
 
 
 def check_cues(

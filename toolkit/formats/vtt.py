@@ -31,6 +31,9 @@ SIGNATURE = "WEBVTT"
 _WHITESPACE = " \t\x0c"
 _KNOWN_TAGS = frozenset({"c", "i", "b", "u", "ruby", "rt", "v", "lang"})
 _TIMESTAMP_TAG = re.compile(r"^(\d+:)?\d{2}:\d{2}\.\d{3}$")
+#: Hours longer than this are refused (``int`` of an unbounded digit run is slow, or refused past
+#: 4,300 digits); 9 digits is over 100,000 years.
+MAX_HOUR_DIGITS = 9
 
 
 # ---------------------------------------------------------------- writing
@@ -184,6 +187,9 @@ def _collect_timestamp(line: str, position: int) -> tuple[int, int]:
     if position >= len(line) or not ("0" <= line[position] <= "9"):
         raise TimecodeError("a timestamp must start with a digit")
     first, position = digits(position)
+    if len(first) > MAX_HOUR_DIGITS:
+        # Chromium keeps such a cue with an infinite start time: it is never shown.
+        raise TimecodeError(f"an hour of {len(first)} digits (more than {MAX_HOUR_DIGITS}) is never reached")
     hours_first = len(first) != 2 or int(first) > 59
     if position >= len(line) or line[position] != ":":
         raise TimecodeError(f"expected ':' after {first!r}")
@@ -318,10 +324,13 @@ class _Reader:
             self.position += 1
             seen_eof = self.position >= len(self.lines)
             if "-->" in line:
-                if not in_header and (line_count == 1 or (line_count == 2 and not seen_arrow)):
+                # Chromium makes a cue of a header line followed by a timing line too.
+                if line_count == 1 or (line_count == 2 and not seen_arrow):
                     seen_arrow = True
                     previous_position = self.position
                     identifier = "\n".join(buffer_lines)
+                    if not self.seen_cue and re.fullmatch(r"STYLE[ \t]*", identifier):
+                        identifier = ""  # Chromium has started a style block: no id
                     try:
                         start, end, settings = parse_timing_line(line)
                     except TimecodeError as error:
@@ -345,7 +354,7 @@ class _Reader:
                         buffer_lines = []
                         self.seen_cue = True
                 else:
-                    if not in_header and seen_arrow:
+                    if seen_arrow:
                         self.problem(
                             line_index + 1,
                             "error",
@@ -396,8 +405,11 @@ def parse_vtt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
     >>> cues[0].start_ms, cues[0].plain, cues[0].voices, problems
     (1000, 'Hi', ('Joy',), [])
     """
-    reader = _Reader(text.removeprefix("\ufeff"), source)
+    without_bom = text.removeprefix("\ufeff")
+    reader = _Reader(without_bom, source)
     lines = reader.lines
+    if not without_bom and text:
+        return [], reader.problems  # a BOM alone: Chromium loads it, with no cues
     signature = lines[0]
     if not signature.startswith(SIGNATURE) or (
         len(signature) > len(SIGNATURE) and signature[len(SIGNATURE)] not in " \t"
@@ -414,14 +426,14 @@ def parse_vtt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
     reader.position = 1
     if reader.position >= len(lines):
         return cues, reader.problems
-    if lines[reader.position] != "":
-        reader.collect_block(in_header=True)
-    else:
+    in_header = lines[reader.position] != ""
+    if not in_header:
         reader.position += 1
-    reader.skip_blank_lines()
+        reader.skip_blank_lines()
     identifiers: dict[str, int] = {}
     while reader.position < len(lines):
-        block = reader.collect_block(in_header=False)
+        block = reader.collect_block(in_header=in_header)
+        in_header = False
         if block.kind == "cue":
             shown = parse_cue_text(block.text)
             number = len(cues) + 1
