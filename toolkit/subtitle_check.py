@@ -22,14 +22,15 @@ SUB012  end-not-after-start    error     ends at or before its start
 The readers add what they cannot read: SUB101-SUB109 for WebVTT (see
 :mod:`toolkit.formats.vtt`) and SUB201-SUB205 for SRT (see :mod:`toolkit.formats.srt`);
 a malformed timestamp is SUB102 (WebVTT) or SUB201 (SRT). SUB110 (WebVTT) and SUB206
-(SRT) report a file that was not UTF-8.
+(SRT) report a file that was not UTF-8, SUB111 (WebVTT) and SUB207 (SRT) a cue holding a
+Unicode noncharacter (U+FFFE, U+FDD0, ...).
 """
 
 from __future__ import annotations
 
 import re
 
-from toolkit.formats import ParsedCue, format_for_name, sniff_format
+from toolkit.formats import ParsedCue, format_for_name, noncharacters, sniff_format
 from toolkit.formats.decoding import UNKNOWN_ENCODING
 from toolkit.formats.srt import parse_srt
 from toolkit.formats.vtt import parse_vtt
@@ -74,9 +75,25 @@ def check_subtitle_text(
     kind = format_for_name(source) or sniff_format(text)
     cues, problems = parse_vtt(text, source) if kind == "vtt" else parse_srt(text, source)
     problems.extend(encoding_problems(kind, encoding, source))
+    problems.extend(noncharacter_problems(kind, cues, source))
     limits = limits_for(language or language_from_name(source))
     problems.extend(check_cues(cues, source, limits, fps=fps))
     return sorted(problems, key=Problem.sort_key)
+
+
+def noncharacter_problems(kind: str, cues: list[ParsedCue], source: str) -> list[Problem]:
+    """SUB111 (WebVTT) or SUB207 (SRT): a cue holding a Unicode noncharacter."""
+    code, name = ("SUB111", "vtt-noncharacter") if kind == "vtt" else ("SUB207", "srt-noncharacter")
+    problems = []
+    for cue in cues:
+        found = noncharacters(cue.text)
+        if found:
+            problems.append(Problem(
+                source, cue.timing_line + 1, 0, "error", code,
+                f"{name}: cue {cue.number} holds {', '.join(dict.fromkeys(found))}, a noncharacter "
+                "(not for interchange): ffmpeg drops a cue holding U+FFFE, and no font draws them",
+            ))  # fmt: skip
+    return problems
 
 
 def encoding_problems(kind: str, encoding: str, source: str) -> list[Problem]:

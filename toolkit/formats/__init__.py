@@ -12,6 +12,7 @@ real player would drop, reject or misread. Nothing here touches the filesystem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -22,6 +23,23 @@ from toolkit.model import Cue, Problem
 #: Characters some reader takes as a line break (Python's ``str.splitlines`` and players
 #: that follow it); neither format can carry them inside a cue line.
 LINE_BREAKING_CHARACTERS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+#: Unicode's 66 noncharacters (U+FDD0-U+FDEF and the last two code points of every plane):
+#: not for interchange. ffmpeg drops a cue holding U+FFFE ("Invalid UTF-8"), fonts have no
+#: glyph for any of them; redbox reports them (SUB111, SUB207) and never writes them.
+NONCHARACTER = re.compile(
+    "[\ufdd0-\ufdef" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+                               for plane in range(17)) + "]"
+)
+
+
+def noncharacters(text: str) -> list[str]:
+    """The noncharacters in ``text``, in order, as ``U+XXXX``.
+
+    >>> noncharacters("a\ufffeb\U0010ffff\ufdd0")
+    ['U+FFFE', 'U+10FFFF', 'U+FDD0']
+    """
+    return [f"U+{ord(match.group()):04X}" for match in NONCHARACTER.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -131,7 +149,7 @@ def validate_cues(cues: Sequence[Cue], *, source: str = "", format_name: str = "
     """Refuse cues that no file can carry faithfully (raises :class:`SubtitleError` at the cue's line).
 
     Checked: start >= 0, end > start, non-empty text, no blank (or whitespace-only) line,
-    no NUL or line-breaking control character, and cues in order without overlaps.
+    no NUL, line-breaking control character or noncharacter, and cues in order without overlaps.
 
     >>> from toolkit.model import CuePart
     >>> validate_cues([Cue(0, 0, (CuePart(None, "Hi"),), line=3)], source="a.txt")
@@ -167,6 +185,14 @@ def validate_cues(cues: Sequence[Cue], *, source: str = "", format_name: str = "
                     source,
                     cue.line,
                 )
+        found = noncharacters(cue.text)
+        if found:
+            raise SubtitleError(
+                f"{where} holds the noncharacter {found[0]}, which is not for interchange "
+                "(ffmpeg drops a cue holding U+FFFE)",
+                source,
+                cue.line,
+            )
         for char in cue.text:
             if char == "\x00" or char in LINE_BREAKING_CHARACTERS:
                 raise SubtitleError(

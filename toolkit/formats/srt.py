@@ -7,9 +7,11 @@ text line safe with :func:`srt_safe_text`:
 - ``-->`` becomes ``--⁠>`` (U+2060 WORD JOINER between ``--`` and ``>``): ffmpeg takes a
   number line followed by a line with a timing arrow as a new cue even without a blank
   line, and no reader sees an arrow any more. The joiner is invisible.
-- ``<`` before a letter or ``/`` becomes ``<⁠`` and ``{\\`` becomes ``{⁠\\``: players read
-  ``<b>``, ``<i>``, ``<font>`` and ``{\\an8}`` as formatting and hide them; with the joiner
-  they show the text as typed.
+- What ffmpeg and libass (mpv, ffmpeg burn-in) would read as markup is escaped as
+  :mod:`toolkit.formats.libass` says: ``<`` that could start a tag (``<b>``, ``< b>``,
+  ``<1>``) becomes ``<⁠``; ``\\N``, ``\\n``, ``\\h``, ``\\{``, ``\\}`` get a joiner after the
+  backslash; a ``{`` with a ``}`` after it in the cue (an override block, ``{\\an8}``)
+  becomes libass's ``\\{`` and a joiner, the one escape other readers show (as ``\\{``).
 - Whitespace at either end of a line (spaces, tabs, no-break and ideographic spaces) is
   dropped: pysrt drops it at the end of a cue, ffmpeg at the start of every line, so no
   SRT file can promise it.
@@ -27,12 +29,15 @@ from collections.abc import Sequence
 import pysrt
 
 from toolkit.formats import ParsedCue, validate_cues
+from toolkit.formats.libass import (
+    WORD_JOINER,
+    break_backslash_escapes,
+    break_tag_starts,
+    escape_srt_braces,
+)
 from toolkit.model import Cue, Problem, Severity
 from toolkit.timecode import format_clock
 
-WORD_JOINER = "\u2060"
-_TAG_START = re.compile(r"<(?=[A-Za-z/])")
-_OVERRIDE_START = re.compile(r"\{(?=\\)")
 _FORMATTING_TAG = re.compile(r"</?(?:b|i|u|s)>|<font(?:\s[^>]*)?>|</font>|\{\\[^}]*\}", re.IGNORECASE)
 #: A timing line with a broken arrow (``->``, ``-->>``) at the start of a block: still meant as
 #: one, so reported as a bad timing line. Bounded digit runs keep the match linear.
@@ -47,14 +52,14 @@ def srt_safe_text(text: str) -> str:
 
     >>> srt_safe_text(" a --> b \\n<b>&</b>") == "a --\\u2060> b\\n<\\u2060b>&<\\u2060/b>"
     True
+    >>> srt_safe_text("{\\\\an8}C:\\\\New") == "\\\\{\\u2060\\\\an8}C:\\\\\\u2060New"
+    True
     """
     lines = []
     for line in text.split("\n"):
-        line = line.strip().replace("-->", "--" + WORD_JOINER + ">")
-        line = _TAG_START.sub("<" + WORD_JOINER, line)
-        line = _OVERRIDE_START.sub("{" + WORD_JOINER, line)
-        lines.append(line)
-    return "\n".join(lines)
+        line = break_backslash_escapes(line.strip()).replace("-->", "--" + WORD_JOINER + ">")
+        lines.append(break_tag_starts(line))
+    return escape_srt_braces("\n".join(lines))
 
 
 def format_timestamp(ms: int) -> str:

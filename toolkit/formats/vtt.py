@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from toolkit.errors import TimecodeError
 from toolkit.formats import ParsedCue, validate_cues
+from toolkit.formats.libass import break_backslash_escapes
 from toolkit.model import Cue, Problem, Severity
 from toolkit.timecode import format_clock
 
@@ -49,12 +50,18 @@ def format_timestamp(ms: int) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Escape cue text: ``&``, ``<`` and ``>`` become character references.
+    """Escape cue text: ``&``, ``<`` and ``>`` become character references, and ``\\N``,
+    ``\\n``, ``\\h``, ``\\{``, ``\\}`` get an invisible word joiner after the backslash, which
+    libass (mpv, ffmpeg burn-in) would read as a line break, a space or a brace
+    (:mod:`toolkit.formats.libass`; ffmpeg escapes braces in WebVTT itself).
 
     >>> escape_text("a --> <b> & c")
     'a --&gt; &lt;b&gt; &amp; c'
+    >>> escape_text("C:\\\\New") == "C:\\\\\\u2060New"
+    True
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return break_backslash_escapes(escaped)
 
 
 def escape_voice(name: str) -> str:
