@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from tests.clients import golden_cues
 from toolkit.errors import SubtitleError
 from toolkit.formats import get_reader, get_writer
-from toolkit.formats.srt import WORD_JOINER, compose_srt, parse_srt, srt_safe_text
+from toolkit.formats.libass import WORD_JOINER
+from toolkit.formats.srt import compose_srt, parse_srt, srt_safe_text
 from toolkit.model import Cue, CuePart
 
 DATA = Path(__file__).parent / "data" / "formats"
@@ -108,8 +109,9 @@ def test_malformed_timestamp_is_a_problem_never_time_zero(timing: str, reason: s
     text = f"1\n{timing}\nBroken\n\n2\n00:00:03,000 --> 00:00:04,000\nFine\n"
     cues, problems = parse_srt(text, "x.srt")
     assert [(c.start_ms, c.text) for c in cues] == [(3000, "Fine")]
-    assert [(p.code, p.line) for p in problems] == [("SUB201", 2)]
-    assert reason in problems[0].message
+    # SUB208 too: a first timing line ffmpeg cannot read makes it refuse the whole file
+    assert [(p.code, p.line) for p in problems if p.code != "SUB208"] == [("SUB201", 2)]
+    assert reason in next(p.message for p in problems if p.code == "SUB201")
 
 
 @pytest.mark.parametrize(
@@ -147,6 +149,17 @@ def test_a_huge_index_is_a_problem_not_a_traceback() -> None:
     assert len(problems[0].message) < 200
 
 
+def test_a_file_ffmpeg_does_not_recognise_as_srt_is_an_error() -> None:
+    """ffmpeg's probe wants a number line, then a timing line with milliseconds (pysrt's
+    no-indexes.srt: pysrt reads it, ffmpeg and mpv refuse it)."""
+    text = "00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n"
+    cues, problems = parse_srt(text, "x.srt")
+    assert len(cues) == 2
+    assert ("SUB208", 1, "error") in [(p.code, p.line, p.severity) for p in problems]
+    _, problems = parse_srt("\n\n7 junk\n" + text, "x.srt")
+    assert "SUB208" not in [p.code for p in problems]
+
+
 def test_dot_separator_is_read_with_a_warning() -> None:
     cues, problems = parse_srt("1\n00:00:01.000 --> 00:00:02,000\nHi\n", "x.srt")
     assert cues[0].start_ms == 1000
@@ -164,7 +177,8 @@ def test_text_outside_any_cue_and_bad_indexes_are_reported() -> None:
     text = "stray words\n\n5\n00:00:01,000 --> 00:00:02,000\nOne\n\n00:00:03,000 --> 00:00:04,000\nTwo\n"
     cues, problems = parse_srt(text, "x.srt")
     assert [c.text for c in cues] == ["One", "Two"]
-    assert [(p.code, p.line) for p in problems] == [("SUB204", 1), ("SUB205", 3), ("SUB205", 7)]
+    found = [(p.code, p.line) for p in problems]
+    assert found == [("SUB204", 1), ("SUB205", 3), ("SUB205", 7), ("SUB208", 1)]
 
 
 def test_crlf_bom_and_formatting_tags_are_read() -> None:

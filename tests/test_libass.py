@@ -45,7 +45,7 @@ def ass_events(path: Path) -> list[str]:
 
 
 def cues_of(texts: list[str]) -> list[Cue]:
-    return [Cue(number * 2000, number * 2000 + 1500, (CuePart(None, text),)) for number, text in enumerate(texts)]
+    return [Cue(at * 2000, at * 2000 + 1500, (CuePart(None, text),)) for at, text in enumerate(texts)]
 
 
 @pytest.mark.parametrize("kind", ["srt", "vtt"])
@@ -74,7 +74,7 @@ def test_pysrt_reads_the_same_text_but_for_the_brace_escape(tmp_path: Path) -> N
     cues = cues_of(LIBASS_TEXTS)
     path = tmp_path / "x.srt"
     path.write_text(compose_srt(cues), encoding="utf-8")
-    read = [cue.text for cue in read_pysrt(path)]
+    read = [cue.text or "" for cue in read_pysrt(path)]
     assert read == [srt_safe_text(text) for text in LIBASS_TEXTS]
     visible = [text.replace(WORD_JOINER, "") for text in read]
     assert visible == [escape_srt_braces(text).replace(WORD_JOINER, "") for text in LIBASS_TEXTS]

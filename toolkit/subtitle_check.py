@@ -112,9 +112,13 @@ def encoding_problems(kind: str, encoding: str, source: str) -> list[Problem]:
         )
         message = f"vtt-not-utf8: the file is {found}; WebVTT is UTF-8 only, and {shown}"
         return [Problem(source, 0, 0, "error", "SUB110", message)]
+    if encoding.startswith(("utf-16", "utf-32")):
+        read = "players read it by its byte order mark, but ffmpeg cannot read UTF-32"
+    else:
+        read = "ffmpeg and pysrt read UTF-8 unless told otherwise"
     message = (
-        f"srt-not-utf8: the file is {found}; ffmpeg and pysrt read UTF-8 unless told otherwise, and "
-        "YouTube requires it; save it as UTF-8 (redbox convert does)"
+        f"srt-not-utf8: the file is {found}; {read}, and YouTube asks for UTF-8; save it as UTF-8 "
+        "(redbox convert does)"
     )
     return [Problem(source, 0, 0, "warning", "SUB206", message)]
 

@@ -30,6 +30,7 @@ COMMAND_MODULES = {
     "build": "toolkit.cli.subtitles",
     "catalog": "toolkit.cli.catalog",
     "align": "toolkit.cli.align",
+    "convert": "toolkit.cli.convert",
 }
 
 EPILOG = """\b

@@ -145,11 +145,15 @@ def get_reader(format_id: str) -> Reader:
     raise KeyError(format_id)
 
 
-def validate_cues(cues: Sequence[Cue], *, source: str = "", format_name: str = "subtitle") -> None:
+def validate_cues(
+    cues: Sequence[Cue], *, source: str = "", format_name: str = "subtitle", lenient: bool = False
+) -> None:
     """Refuse cues that no file can carry faithfully (raises :class:`SubtitleError` at the cue's line).
 
     Checked: start >= 0, end > start, non-empty text, no blank (or whitespace-only) line,
     no NUL, line-breaking control character or noncharacter, and cues in order without overlaps.
+    ``lenient`` (``redbox convert``: cues players already accepted) keeps only what the file
+    itself could not carry: a negative time, a blank line inside a text, the characters.
 
     >>> from toolkit.model import CuePart
     >>> validate_cues([Cue(0, 0, (CuePart(None, "Hi"),), line=3)], source="a.txt")
@@ -160,31 +164,17 @@ def validate_cues(cues: Sequence[Cue], *, source: str = "", format_name: str = "
     previous_end = 0
     for number, cue in enumerate(cues, start=1):
         where = f"cue {number}"
-        if cue.start_ms < 0:
+        if cue.start_ms < 0 or cue.end_ms < 0:
             raise SubtitleError(f"{where} starts before zero ({cue.start_ms} ms)", source, cue.line)
-        if cue.end_ms <= cue.start_ms:
-            raise SubtitleError(
-                f"{where} ends at {cue.end_ms} ms, not after its start ({cue.start_ms} ms)",
-                source,
-                cue.line,
-            )
-        if cue.start_ms < previous_end:
-            raise SubtitleError(
-                f"{where} starts at {cue.start_ms} ms, before the previous cue ends "
-                f"({previous_end} ms): cues must be in order without overlaps",
-                source,
-                cue.line,
-            )
+        if not lenient:
+            _check_times_and_text(cue, where, previous_end, source)
         previous_end = cue.end_ms
-        if not cue.parts or not cue.text.strip():
-            raise SubtitleError(f"{where} has no text", source, cue.line)
-        for line in cue.text.split("\n"):
-            if not line.strip():
-                raise SubtitleError(
-                    f"{where} has a blank line, which would end the cue in a {format_name} file",
-                    source,
-                    cue.line,
-                )
+        if cue.text and any(not line.strip() for line in cue.text.split("\n")):
+            raise SubtitleError(
+                f"{where} has a blank line, which would end the cue in a {format_name} file",
+                source,
+                cue.line,
+            )
         found = noncharacters(cue.text)
         if found:
             raise SubtitleError(
@@ -201,3 +191,22 @@ def validate_cues(cues: Sequence[Cue], *, source: str = "", format_name: str = "
                     source,
                     cue.line,
                 )
+
+
+def _check_times_and_text(cue: Cue, where: str, previous_end: int, source: str) -> None:
+    """What redbox's own files promise beyond the format: positive durations, order, text."""
+    if cue.end_ms <= cue.start_ms:
+        raise SubtitleError(
+            f"{where} ends at {cue.end_ms} ms, not after its start ({cue.start_ms} ms)",
+            source,
+            cue.line,
+        )
+    if cue.start_ms < previous_end:
+        raise SubtitleError(
+            f"{where} starts at {cue.start_ms} ms, before the previous cue ends "
+            f"({previous_end} ms): cues must be in order without overlaps",
+            source,
+            cue.line,
+        )
+    if not cue.parts or not cue.text.strip():
+        raise SubtitleError(f"{where} has no text", source, cue.line)

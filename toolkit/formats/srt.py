@@ -71,14 +71,14 @@ def format_timestamp(ms: int) -> str:
     return format_clock(ms, separator=",")
 
 
-def compose_srt(cues: Sequence[Cue], *, crlf: bool = False, source: str = "") -> str:
+def compose_srt(cues: Sequence[Cue], *, crlf: bool = False, source: str = "", lenient: bool = False) -> str:
     """The text of an SRT file holding ``cues``, numbered from 1, written by pysrt.
 
     >>> from toolkit.model import CuePart
     >>> compose_srt([Cue(1000, 2500, (CuePart("Joy", "Joy: Hi"),))])
     '1\\n00:00:01,000 --> 00:00:02,500\\nJoy: Hi\\n\\n'
     """
-    validate_cues(cues, source=source, format_name="SRT")
+    validate_cues(cues, source=source, format_name="SRT", lenient=lenient)
     items = [
         pysrt.SubRipItem(
             index,
@@ -94,12 +94,14 @@ def compose_srt(cues: Sequence[Cue], *, crlf: bool = False, source: str = "") ->
 
 
 def plain_text(text: str) -> str:
-    """What a player shows for SRT text: formatting tags and ``{\\…}`` overrides removed.
+    """What a player shows for SRT text: formatting tags and ``{\\…}`` overrides removed, and the
+    brace escape redbox writes (``\\{`` + word joiner, see :mod:`toolkit.formats.libass`) read
+    as the brace libass shows.
 
-    >>> plain_text("<i>Hi</i> {\\\\an8}there")
-    'Hi there'
+    >>> plain_text("<i>Hi</i> {\\\\an8}there \\\\{\\u2060x}")
+    'Hi there {x}'
     """
-    return _FORMATTING_TAG.sub("", text)
+    return _FORMATTING_TAG.sub("", text).replace("\\{" + WORD_JOINER, "{")
 
 
 def _digit_run(text: str, position: int) -> int:
@@ -186,10 +188,10 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
 
     Unlike pysrt, a malformed timestamp is a problem (the cue is skipped), never time 0.
 
-    >>> bad = "1\\n00:00:01,000 --> 00:00:0a,000\\nHi\\n\\n"
-    >>> cues, problems = parse_srt(bad + "2\\n00:00:03,000 --> 00:00:04,000\\nBye\\n")
+    >>> bad = "2\\n00:00:03,000 --> 00:00:0a,000\\nBye\\n"
+    >>> cues, problems = parse_srt("1\\n00:00:01,000 --> 00:00:02,000\\nHi\\n\\n" + bad)
     >>> [(cue.number, cue.start_ms, cue.text) for cue in cues], [p.code for p in problems]
-    ([(1, 3000, 'Bye')], ['SUB201'])
+    ([(1, 1000, 'Hi')], ['SUB201'])
     """
     problems: list[Problem] = []
 
@@ -283,7 +285,37 @@ def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], lis
             )
         )
         expected_number = _next_number(identifier, expected_number)
+    if cues and not _ffmpeg_recognises(lines):
+        problem(
+            1,
+            "error",
+            "SUB208",
+            "srt-not-recognised: ffmpeg (and so mpv and ffmpeg burn-in) does not load this file as "
+            "SRT: its first lines must be a cue number and a timing line 'HH:MM:SS,mmm --> "
+            "HH:MM:SS,mmm'",
+        )
     return cues, problems
+
+
+#: The timing line ffmpeg's SRT probe (``srt_probe`` in libavformat/srtdec.c) looks for on
+#: the second line of a file: bounded digit runs keep it linear.
+_FFMPEG_PROBE_TIMING = re.compile(
+    r"-?\d{1,20}:\d{1,20}:\d{1,20}[,.]\d{1,20} --> \s*-?\d{1,20}:\d{1,20}:\d{1,20}[,.]\d", re.ASCII
+)
+
+
+def _ffmpeg_recognises(lines: list[str]) -> bool:
+    """Whether ffmpeg's probe takes these lines for SRT: the first non-blank line starts with a
+    number (anything may follow it), the next one with a timing line."""
+    index = 0
+    while index < len(lines) and not lines[index]:
+        index += 1
+    if index + 1 >= len(lines):
+        return False
+    number = lines[index].lstrip(" \t")
+    if not number[:1].isascii() or not number[:1].isdigit():
+        return False
+    return bool(_FFMPEG_PROBE_TIMING.match(lines[index + 1]))
 
 
 def _next_number(identifier: str, expected_number: int) -> int:

@@ -92,7 +92,7 @@ def cue_payload(cue: Cue) -> str:
     return "\n".join(lines)
 
 
-def compose_vtt(cues: Sequence[Cue], *, source: str = "") -> str:
+def compose_vtt(cues: Sequence[Cue], *, source: str = "", lenient: bool = False) -> str:
     """The text of a WebVTT file holding ``cues`` (validated first, see :func:`validate_cues`).
 
     >>> from toolkit.model import CuePart
@@ -102,7 +102,7 @@ def compose_vtt(cues: Sequence[Cue], *, source: str = "") -> str:
     00:00:01.000 --> 00:00:02.500
     <v Joy>a &lt; b</v>
     """
-    validate_cues(cues, source=source, format_name="WebVTT")
+    validate_cues(cues, source=source, format_name="WebVTT", lenient=lenient)
     blocks = [SIGNATURE]
     for cue in cues:
         timing = f"{format_timestamp(cue.start_ms)} --> {format_timestamp(cue.end_ms)}"
