@@ -180,3 +180,51 @@ def test_reader_never_raises_and_every_problem_points_into_the_file(text: str) -
     line_count = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     assert all(1 <= problem.line <= line_count for problem in problems)
     assert all(1 <= cue.line <= cue.timing_line <= line_count for cue in cues)
+
+
+#: Files where redbox's reader once differed from Chromium, with the cues (id, start ms, text)
+#: Chromium 156 gave for each (re-checked live by the chromium test below).
+CHROMIUM_CASES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
+    "header-line-id": ("WEBVTT\nfoo\n00:00:01.000 --> 00:00:02.000\nA\n", [("foo", 1000, "A")]),
+    "two-header-lines": ("WEBVTT\nfoo\nbar\n00:00:01.000 --> 00:00:02.000\nA\n", [("", 1000, "A")]),
+    "whitespace-header-id": (
+        "WEBVTT header\n \t\n00:00:01.000 --> 00:00:02.000\nA\n", [(" \t", 1000, "A")]
+    ),
+    "style-above-timing": ("WEBVTT\n\nSTYLE\n00:00:01.000 --> 00:00:02.000\nA\n", [("", 1000, "A")]),
+    "style-space-above-timing": (
+        "WEBVTT\n\nSTYLE \n00:00:01.000 --> 00:00:02.000\nA\n", [("", 1000, "A")]
+    ),
+    "style-in-header": ("WEBVTT\nSTYLE\n00:00:01.000 --> 00:00:02.000\nA\n", [("", 1000, "A")]),
+    "style-after-a-cue": (
+        "WEBVTT\n\n00:00:00.100 --> 00:00:00.200\nQ\n\nSTYLE\n00:00:01.000 --> 00:00:02.000\nA\n",
+        [("", 100, "Q"), ("STYLE", 1000, "A")],
+    ),
+    "region-above-timing": (
+        "WEBVTT\n\nREGION \n00:00:01.000 --> 00:00:02.000\nA\n", [("REGION ", 1000, "A")]
+    ),
+    "bom-only": ("\ufeff", []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHROMIUM_CASES))
+def test_reader_matches_chromium_on_ids_and_edge_files(name: str) -> None:
+    text, expected = CHROMIUM_CASES[name]
+    cues, problems = parse_vtt(text, name)
+    assert [(cue.identifier, cue.start_ms, cue.text) for cue in cues] == expected
+    assert "SUB101" not in [problem.code for problem in problems]
+
+
+@pytest.mark.chromium
+def test_chromium_still_reads_the_edge_files_so(tmp_path: Path) -> None:
+    from tests.clients import read_with_chromium
+
+    paths = []
+    for name, (text, _) in sorted(CHROMIUM_CASES.items()):
+        paths.append(tmp_path / f"{name}.vtt")
+        paths[-1].write_text(text, encoding="utf-8")
+    tracks = read_with_chromium(paths)
+    for path in paths:
+        expected = CHROMIUM_CASES[path.stem][1]
+        track = tracks[path]
+        assert track.status == "load", path.stem
+        assert [(i, cue.start_ms, cue.raw) for i, cue in zip(track.ids, track.cues, strict=True)] == expected

@@ -97,7 +97,8 @@ def noncharacter_problems(kind: str, cues: list[ParsedCue], source: str) -> list
 
 
 def encoding_problems(kind: str, encoding: str, source: str) -> list[Problem]:
-    """SUB110 for a WebVTT file that is not UTF-8, SUB206 for such an SRT file."""
+    """SUB110 for a WebVTT file that is not UTF-8, SUB206 for such an SRT file (and SUB208 for
+    UTF-32, which ffmpeg does not read)."""
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         return []
     if encoding == UNKNOWN_ENCODING:
@@ -120,7 +121,11 @@ def encoding_problems(kind: str, encoding: str, source: str) -> list[Problem]:
         f"srt-not-utf8: the file is {found}; {read}, and YouTube asks for UTF-8; save it as UTF-8 "
         "(redbox convert does)"
     )
-    return [Problem(source, 0, 0, "warning", "SUB206", message)]
+    problems = [Problem(source, 0, 0, "warning", "SUB206", message)]
+    if encoding.startswith("utf-32"):
+        problems.append(Problem(source, 1, 0, "error", "SUB208", "srt-not-recognised: ffmpeg (and so "
+                                "mpv and ffmpeg burn-in) does not load a UTF-32 file as SRT"))  # fmt: skip
+    return problems
 
 
 def check_cues(

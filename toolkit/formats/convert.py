@@ -12,7 +12,8 @@ positions and styles are not carried), and the WebVTT voices.
 
 What a clean file cannot carry is mended, never refused (the input was already accepted by
 players): Unicode noncharacters are removed (SUB111/SUB207), line-breaking control characters
-(vertical tab, form feed, U+2028, ...) become spaces, and whitespace-only lines are dropped.
+(vertical tab, form feed, U+2028, ...) become spaces, whitespace at the ends of a line and
+whitespace-only lines are dropped.
 Overlapping, out-of-order, empty and zero-length cues are written as they are.
 
 The JSON schema (version 1, documented in docs/formats.md)::
@@ -161,16 +162,16 @@ def converted_cue(cue: ParsedCue) -> ConvertedCue:
 
 def mend_text(text: str) -> str:
     """Text any format can carry: noncharacters removed, line-breaking controls as spaces,
-    whitespace-only lines dropped.
+    whitespace at the ends of lines (which SRT cannot promise) and whitespace-only lines dropped.
 
-    >>> mend_text("a\\ufffe\\x0bb\\n  \\nc")
+    >>> mend_text("a\\ufffe\\x0bb \\n  \\nc")
     'a b\\nc'
     """
     text = NONCHARACTER.sub("", text)
     for char in LINE_BREAKING_CHARACTERS:
         text = text.replace(char, " ")
     text = text.replace("\x00", "\ufffd")
-    return "\n".join(line for line in text.split("\n") if line.strip())
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def _model_cues(cues: Sequence[ConvertedCue]) -> list[Cue]:
