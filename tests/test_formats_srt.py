@@ -231,3 +231,30 @@ def test_reader_never_raises_and_every_problem_points_into_the_file(text: str) -
     line_count = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     assert all(1 <= problem.line <= line_count for problem in problems)
     assert all(1 <= cue.line <= cue.timing_line <= line_count for cue in cues)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789:,.-> \n\t\r{}\\<b/WEBVT\ufeff\x00\ufffeé한"), max_size=200))
+def test_any_text_is_read_without_an_exception(text: str) -> None:
+    """The readers and checks report problems; they never raise, whatever the text."""
+    from toolkit.formats.vtt import parse_vtt
+    from toolkit.subtitle_check import check_subtitle_text
+
+    for name in ("x.srt", "x.vtt"):
+        problems = check_subtitle_text(text, name)
+        assert all(problem.source == name for problem in problems)
+    parse_srt(text, "x.srt")
+    parse_vtt("WEBVTT\n\n" + text, "x.vtt")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_are_decoded_or_refused_with_a_reason(data: bytes) -> None:
+    from toolkit.errors import DecodeError
+    from toolkit.formats.decoding import decode_subtitle
+
+    for kind in ("srt", "vtt"):
+        try:
+            decode_subtitle(data, "x", kind)
+        except DecodeError as error:
+            assert error.message

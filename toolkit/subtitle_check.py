@@ -113,8 +113,10 @@ def encoding_problems(kind: str, encoding: str, source: str) -> list[Problem]:
         )
         message = f"vtt-not-utf8: the file is {found}; WebVTT is UTF-8 only, and {shown}"
         return [Problem(source, 0, 0, "error", "SUB110", message)]
-    if encoding.startswith(("utf-16", "utf-32")):
-        read = "players read it by its byte order mark, but ffmpeg cannot read UTF-32"
+    if encoding.startswith("utf-32"):
+        read = "ffmpeg cannot read UTF-32 at all"
+    elif encoding.startswith("utf-16"):
+        read = "pysrt and ffmpeg read UTF-16 only when it starts with a byte order mark"
     else:
         read = "ffmpeg and pysrt read UTF-8 unless told otherwise"
     message = (
