@@ -234,7 +234,8 @@ def test_reader_never_raises_and_every_problem_points_into_the_file(text: str) -
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("0123456789:,.-> \n\t\r{}\\<b/WEBVT\ufeff\x00\ufffeé한"), max_size=200))
+@given(st.text(alphabet=st.sampled_from("0123456789:,.-> \n\t\r{}\\<b/WEBVT\ufeff\x00\ufffeé한"),
+               max_size=200))
 def test_any_text_is_read_without_an_exception(text: str) -> None:
     """The readers and checks report problems; they never raise, whatever the text."""
     from toolkit.formats.vtt import parse_vtt
