@@ -1,6 +1,7 @@
 """What viewers see through ffmpeg and libass (mpv, ffmpeg burn-in) is exactly the text redbox wrote.
 
-ffmpeg converts each file to ASS (``ffmpeg -i x.srt -f ass -``, the events its ``subtitles``
+Two ways: frames burnt in with ffmpeg's ``subtitles`` filter (a moved, hidden or broken line
+shows in the pixels), and the ASS events for every hostile text: ffmpeg converts each file to ASS (``ffmpeg -i x.srt -f ass -``, the events its ``subtitles``
 filter hands to libass); :func:`toolkit.formats.libass.libass_shows` then applies libass's
 own reading of the event text (override blocks hidden, ``\\N``/``\\n``/``\\h``/``\\{``/``\\}``).
 """
@@ -78,3 +79,53 @@ def test_pysrt_reads_the_same_text_but_for_the_brace_escape(tmp_path: Path) -> N
     assert read == [srt_safe_text(text) for text in LIBASS_TEXTS]
     visible = [text.replace(WORD_JOINER, "") for text in read]
     assert visible == [escape_srt_braces(text).replace(WORD_JOINER, "") for text in LIBASS_TEXTS]
+
+
+# ---------------------------------------------------------------- frames, as viewers see them
+
+WIDTH, HEIGHT = 320, 240
+
+
+def lit_rows(subtitle: Path) -> tuple[int, int] | None:
+    """The first and last pixel rows with text in a frame burnt in by ffmpeg's ``subtitles`` filter."""
+    ffmpeg = require_binary("ffmpeg")
+    frame = subtitle.with_suffix(".gray")
+    subprocess.run(
+        [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", f"color=black:s={WIDTH}x{HEIGHT}:d=1",
+         "-vf", f"subtitles={subtitle.name}", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray",
+         frame.name],
+        cwd=subtitle.parent, capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    pixels = frame.read_bytes()
+    rows = [y for y in range(HEIGHT) if max(pixels[y * WIDTH : (y + 1) * WIDTH]) > 128]
+    return (rows[0], rows[-1]) if rows else None
+
+
+def burn(tmp_path: Path, name: str, text: str, *, escaped: bool) -> tuple[int, int] | None:
+    path = tmp_path / f"{name}.srt"
+    if escaped:
+        path.write_text(compose_srt([Cue(0, 2000, (CuePart(None, text),))]), encoding="utf-8")
+    else:
+        path.write_text(f"1\n00:00:00,000 --> 00:00:02,000\n{text}\n", encoding="utf-8")
+    return lit_rows(path)
+
+
+def test_burnt_in_an_override_does_not_move_the_cue(tmp_path: Path) -> None:
+    raw = burn(tmp_path, "raw", "{\\an8}top", escaped=False)
+    written = burn(tmp_path, "written", "{\\an8}top", escaped=True)
+    assert raw is not None and raw[1] < HEIGHT // 2  # moved to the top of the picture
+    assert written is not None and written[0] > HEIGHT // 2  # redbox's stays at the bottom
+
+
+def test_burnt_in_braced_text_is_shown(tmp_path: Path) -> None:
+    assert burn(tmp_path, "raw", "{aside}", escaped=False) is None  # hidden: nothing drawn
+    assert burn(tmp_path, "written", "{aside}", escaped=True) is not None
+
+
+def test_burnt_in_a_backslash_n_is_no_line_break(tmp_path: Path) -> None:
+    raw = burn(tmp_path, "raw", "C:\\New", escaped=False)
+    written = burn(tmp_path, "written", "C:\\New", escaped=True)
+    one_line = burn(tmp_path, "one", "C:/New", escaped=True)
+    assert raw is not None and written is not None and one_line is not None
+    assert raw[1] - raw[0] > 1.5 * (one_line[1] - one_line[0])  # two lines
+    assert written[1] - written[0] <= one_line[1] - one_line[0] + 2  # one line, as written
