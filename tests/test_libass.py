@@ -3,7 +3,8 @@
 Two ways: frames burnt in with ffmpeg's ``subtitles`` filter (a moved, hidden or broken line
 shows in the pixels), and the ASS events for every hostile text: ffmpeg converts each file to
 ASS (``ffmpeg -i x.srt -f ass -``, the events its ``subtitles`` filter hands to libass);
-:func:`toolkit.formats.libass.libass_shows` then applies libass's own reading of the event text (override blocks hidden, ``\\N``/``\\n``/``\\h``/``\\{``/``\\}``).
+:func:`toolkit.formats.libass.libass_shows` then applies libass's own reading of the event
+text (override blocks hidden, ``\\N``/``\\n``/``\\h``/``\\{``/``\\}``).
 """
 
 from __future__ import annotations
