@@ -15,6 +15,7 @@ longer exists fails too, so the list stays true. ``redbox convert`` round-trips 
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def corpus_name(path: Path) -> str:
     return path.relative_to(CORPUS).as_posix()
 
 
+@functools.cache
 def recorded(name: str) -> dict[str, Any]:
     result: dict[str, Any] = json.loads((REFERENCES / name).read_text(encoding="utf-8"))
     return result
