@@ -100,6 +100,8 @@ def test_another_writer_can_register_itself(tmp_path: Path, monkeypatch: pytest.
         # Chromium strips one BOM and rejects the second
         (b"\xef\xbb\xbf\xef\xbb\xbfWEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\n", {"SUB101"}),
         (b"\xef\xbb\xbf", set()),  # Chromium loads a BOM alone, with no cues
+        # Chromium takes UTF-32's BOM for UTF-16's and rejects the file
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\n".encode("utf-32"), {"SUB101", "SUB109"}),
         (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\x00B\n", {"SUB109"}),
         ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\ufffeB\n".encode(), {"SUB111"}),
         (b"WEBVTT\n\n" + b"1" * 5000 + b":00:01.000 --> 00:00:02.000\nA\n", {"SUB102"}),

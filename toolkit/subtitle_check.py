@@ -106,11 +106,12 @@ def encoding_problems(kind: str, encoding: str, source: str) -> list[Problem]:
     else:
         found = f"{encoding}, not UTF-8"
     if kind == "vtt":
-        shown = (
-            "Chromium reads UTF-16 with a byte order mark, but other players and tools may not"
-            if encoding.startswith(("utf-16", "utf-32"))
-            else "browsers show its non-ASCII text as U+FFFD (�)"
-        )
+        if encoding.startswith("utf-32"):
+            shown = "Chromium rejects UTF-32"
+        elif encoding.startswith("utf-16"):
+            shown = "Chromium reads UTF-16 with a byte order mark, but other players and tools may not"
+        else:
+            shown = "browsers show its non-ASCII text as U+FFFD (�)"
         message = f"vtt-not-utf8: the file is {found}; WebVTT is UTF-8 only, and {shown}"
         return [Problem(source, 0, 0, "error", "SUB110", message)]
     if encoding.startswith("utf-32"):

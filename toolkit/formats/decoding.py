@@ -4,8 +4,9 @@ WebVTT (Chromium's ``<track>`` loader): UTF-8, one BOM stripped, undecodable byt
 U+FFFD, and nothing else is touched: NUL and control characters reach the parser (which
 reads NUL as U+FFFD, SUB109), text is not normalised. So the text returned keeps its
 BOM for :func:`toolkit.formats.vtt.parse_vtt` to strip, exactly one, as Chromium does (a
-file starting with two BOMs is rejected). A UTF-16 or UTF-32 file with a BOM is decoded
-by it, as Chromium does. A file that is not UTF-8 is decoded as
+file starting with two BOMs is rejected). A UTF-16 file with a BOM is decoded by it, as
+Chromium does; a UTF-32 file is read as Chromium reads it (its BOM taken for UTF-16's, or
+none), so that it fails as it does there. A file that is not UTF-8 is decoded as
 :func:`toolkit.decoding.decode_text` decodes it (CP949, Windows-1252), so that
 ``redbox convert`` keeps its text; ``check`` reports it (SUB110, error): browsers show its
 non-ASCII text as U+FFFD.
@@ -26,7 +27,7 @@ from toolkit.errors import DecodeError
 
 #: The encoding recorded when no encoding fits and undecodable bytes were replaced by U+FFFD.
 UNKNOWN_ENCODING = "unknown"
-_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def decode_subtitle(data: bytes, source: str, format_id: str) -> DecodedText:
@@ -46,6 +47,10 @@ def decode_subtitle(data: bytes, source: str, format_id: str) -> DecodedText:
 
 
 def _decode_vtt(data: bytes, source: str) -> DecodedText:
+    if data.startswith(codecs.BOM_UTF32_LE):  # Chromium takes FF FE for UTF-16's BOM
+        return DecodedText(data[2:].decode("utf-16-le", "replace"), "utf-32-le", True)
+    if data.startswith(codecs.BOM_UTF32_BE):  # no BOM Chromium knows: read as UTF-8
+        return DecodedText(data.decode("utf-8", "replace"), "utf-32-be", True)
     if data.startswith(_WIDE_BOMS):
         return decode_text(data, source)
     try:
