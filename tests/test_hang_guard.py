@@ -38,6 +38,7 @@ HOSTILE_FILES: dict[str, str] = {
     "vtt-unclosed-tags.vtt": CUE_VTT + "<v " * (MEGABYTE // 3) + "\n",
     "vtt-entities.vtt": CUE_VTT + "&amp" * (MEGABYTE // 4) + "\n",
     "vtt-settings.vtt": "WEBVTT\n\n00:00:00.000 --> 00:00:01.000 " + "line:1 " * (MEGABYTE // 7) + "\nHi\n",
+    "vtt-huge-setting.vtt": "WEBVTT\n\n00:00:00.000 --> 00:00:01.000 position:" + "9" * MEGABYTE + "%\nHi\n",
     "vtt-header.vtt": "WEBVTT " + "x" * MEGABYTE + "\n\n00:00:00.000 --> 00:00:01.000\nHi\n",
     "vtt-nuls.vtt": CUE_VTT + "\x00" * MEGABYTE + "\n",
 }
