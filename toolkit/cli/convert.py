@@ -44,9 +44,7 @@ def convert_command(source: Path, output: Path, format_: str | None, input_forma
                                f"({', '.join(sorted(OUTPUT_FORMATS))})")  # fmt: skip
     name = "<stdin>" if str(source) == "-" else str(source)
     data = sys.stdin.buffer.read() if str(source) == "-" else files.read_bytes(source)
-    if input_format is not None:
-        name = f"{name}.{input_format}" if not name.lower().endswith(f".{input_format}") else name
-    result = convert(data, name, target)
+    result = convert(data, name, target, input_format)
     if result.problems:
         click.echo(format_text(result.problems), err=True)
     if str(output) == "-":

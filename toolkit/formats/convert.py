@@ -131,9 +131,12 @@ class Conversion:
     cues: list[ConvertedCue]
 
 
-def read_cues(data: bytes, source: str) -> tuple[list[ParsedCue], list[Problem], str]:
-    """The cues of a subtitle file's bytes as players read them, the reader's problems and the encoding."""
-    kind = format_for_name(source) or sniff_format(data[:64].decode("utf-8", "replace").lstrip("\ufeff"))
+def read_cues(
+    data: bytes, source: str, format_id: str | None = None
+) -> tuple[list[ParsedCue], list[Problem], str]:
+    """The cues of a subtitle file's bytes as players read them, the reader's problems and the
+    encoding; the format is ``format_id``, else the name's suffix, else the content's."""
+    kind = format_id or format_for_name(source) or sniff_format(data[:64].decode("utf-8", "replace"))
     decoded = decode_subtitle(data, source, kind)
     if kind == "vtt":
         from toolkit.formats.vtt import parse_vtt
@@ -148,9 +151,9 @@ def read_cues(data: bytes, source: str) -> tuple[list[ParsedCue], list[Problem],
     return cues, sorted(problems, key=Problem.sort_key), decoded.encoding
 
 
-def convert(data: bytes, source: str, output: OutputFormat) -> Conversion:
-    """Read a subtitle file's bytes and write its cues in ``output``'s format."""
-    parsed, problems, encoding = read_cues(data, source)
+def convert(data: bytes, source: str, output: OutputFormat, input_format: str | None = None) -> Conversion:
+    """Read a subtitle file's bytes (see :func:`read_cues`) and write its cues in ``output``'s format."""
+    parsed, problems, encoding = read_cues(data, source, input_format)
     cues = [converted_cue(cue) for cue in parsed]
     return Conversion(output.write(cues), problems, encoding, cues)
 
