@@ -26,7 +26,7 @@ from toolkit.naming import canonical_language
 from toolkit.orphans import Orphan, find_orphans
 from toolkit.project import Project
 from toolkit.report import format_text
-from toolkit.subtitles import SubtitleOptions, build_cues
+from toolkit.subtitles import SubtitleOptions, build_cues, within_reading_limits
 from toolkit.timing import plan_turn_slots, timing_problems
 from toolkit.transcript import parse_header
 from toolkit.validate import check_across_transcripts, check_transcript_text
@@ -179,6 +179,11 @@ def render(
         )  # fmt: skip
     else:
         cues = build_cues(loaded.transcript, options, text_from=text_from, turn_slots=slots, pin_slots=False)
+    # Whatever timed the cues, each gets 5/6 s and its reading time, or a warning (SUB013/14).
+    cues, limit_warnings = within_reading_limits(
+        cues, language, options, loaded.source, end_ms=options.duration_ms
+    )
+    warnings.extend(limit_warnings)
     outputs: dict[str, bytes] = {}
     for format_id in format_ids:
         writer = get_writer(format_id, crlf=options.crlf)

@@ -24,18 +24,28 @@ import itertools
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import regex
+
+from toolkit import english, korean
 from toolkit.limits import LanguageLimits, char_width, text_width
 
 # Whitespace that separates words; no-break spaces stay inside a word on purpose.
 _SEPARATOR_GROUP = re.compile(r"((?:(?![\u00a0\u2007\u202f])\s)+)")
 _CLOSERS = "\"')]}»”’」』》〉"
+_OPENING_QUOTES = "\"“‘«「『"
 _SENTENCE_ENDS = (".", "?", "!", "…", "。", "？", "！")
 _CLAUSE_ENDS = (",", ";", ":", "—", "–", "，", "、", "；", "：")
 _DASHES = ("—", "–", "-", "--")
-_ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "etc.", "e.g.", "i.e."})
+#: A hyphen used as a dash, with spaces around it: a cue or line starting with it reads as
+#: a second speaker (the dialogue dash), so it ends the text before it instead.
+_SPACED_HYPHENS = ("-", "--")
+#: User-perceived characters (Unicode extended grapheme clusters, UAX #29): a hard split
+#: never separates a base letter from its marks, a flag's two regional indicators, or the
+#: parts of an emoji ZWJ sequence.
+_GRAPHEME = regex.compile(r"\X")
 #: Words that open a clause: cutting before them reads naturally.
 _CONJUNCTIONS = frozenset(
     {
@@ -54,7 +64,7 @@ _CLINGERS = frozenset(
         "through", "during", "without", "after", "before", "against", "among", "my",
         "your", "his", "her", "its", "our", "their", "this", "these", "those", "i",
         "we", "they", "you", "he", "she", "not", "very", "no", "every", "some", "any",
-        "mr.", "mrs.", "ms.", "dr.", "even", "so", "and", "but", "or",
+        "even", "so", "and", "but", "or",
     }
 )  # fmt: skip
 #: Korean clause endings: a cut after a word ending this way falls between clauses.
@@ -80,6 +90,16 @@ _CUT_WORD = 10.0
 _CUT_CLINGER = 25.0
 _CUT_NAME = 25.0
 _CUT_HARD = 30.0
+#: A modifier before its noun (``a very difficult | relationship``): avoided, a little less
+#: firmly than an article, since the word list guesses the part of speech.
+_CUT_MODIFIER = 18.0
+#: A weak place in Korean: a subject or topic before its predicate (손님이 | 들어와도).
+_CUT_SUBJECT = 14.0
+#: Breaks the grammar forbids (inside an eojeol's parts, a quotation and its verb, a verb
+#: and its auxiliary, an adnominal and its noun, before a spaced dash): only when nothing
+#: else fits.
+_CUT_GRAMMAR = 200.0
+_BREAK_GRAMMAR = 60.0
 _CUT_FORBIDDEN = 1e6
 _PER_CUE = 3.0
 _ORPHAN = 15.0
@@ -87,6 +107,9 @@ _EVEN = 4.0
 _LINE_WEIGHT = 0.5
 #: A sentence that starts inside a line of a two-line cue (break-cost units).
 _MIDLINE_SENTENCE = 12.0
+#: A cue narrower than half a line that is only part of a sentence (a lead-in such as
+#: ``In South Korea,`` or a tail such as ``하고 인사했거든요.``): it flashes by.
+_FRAGMENT = 14.0
 
 
 @dataclass(frozen=True)
@@ -98,6 +121,7 @@ class _Token:
     glued: bool  # a hard-split piece: no space before it
     separator: str  # the whitespace before it in the source ("" for the first)
     in_label: bool  # part of the visible speaker label
+    offset: int = -1  # where it starts in the turn's text (-1 in the label)
 
 
 def _bare(word: str) -> str:
@@ -130,13 +154,13 @@ def _split_hard(word: str, limits: LanguageLimits, width: float) -> list[str]:
     pieces: list[str] = []
     current = ""
     current_width = 0.0
-    for char in word:
-        char_w = char_width(char, limits)
-        if current and char_w > 0 and current_width + char_w > width:
+    for cluster in _GRAPHEME.findall(word):
+        cluster_w = sum(char_width(char, limits) for char in cluster)
+        if current and cluster_w > 0 and current_width + cluster_w > width:
             pieces.append(current)
             current, current_width = "", 0.0
-        current += char
-        current_width += char_w
+        current += cluster
+        current_width += cluster_w
     if current:
         pieces.append(current)
     # A piece of no-break spaces alone would be a blank line; it is whitespace at a cut.
@@ -149,13 +173,16 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
         # re.split with a group alternates word, separator, word, …
         chunks = _SEPARATOR_GROUP.split(part)
         separator = ""
+        position = 0
         for index, chunk in enumerate(chunks):
+            start, position = position, position + len(chunk)
             if index % 2:
                 separator += chunk
                 continue
             if not chunk.strip():
                 # Only no-break spaces: a line of them would read as blank, so drop them.
                 continue
+            offset = -1 if in_label else start
             for piece_index, piece in enumerate(_split_hard(chunk, limits, limits.max_line_width)):
                 if piece_index:
                     lead = ""
@@ -163,7 +190,9 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
                     lead = separator or " "
                 else:
                     lead = ""
-                tokens.append(_Token(piece, fast_width(piece, limits), piece_index > 0, lead, in_label))
+                width = fast_width(piece, limits)
+                tokens.append(_Token(piece, width, piece_index > 0, lead, in_label, offset))
+                offset = -1
             separator = ""
     return tokens
 
@@ -183,22 +212,42 @@ def _name_pairs(names: Sequence[str]) -> set[tuple[str, str]]:
 
 
 def _strip_word(word: str) -> str:
-    return word.strip("\"'()[]{}“”‘’«»,.;:!?…").casefold()
+    """The word casefolded, without surrounding punctuation, with a straight apostrophe."""
+    return word.strip("\"'()[]{}“”‘’«»,.;:!?…").casefold().replace("’", "'")
 
 
 class _Boundaries:
-    """What kind of boundary lies before each token, as cue-cut and line-break costs."""
+    """What kind of boundary lies before each token, as cue-cut and line-break costs.
 
-    def __init__(self, tokens: Sequence[_Token], names: Sequence[str]) -> None:
+    ``grammar`` is the analyser's verdict on the spaces of a Korean text, keyed by the
+    offset of the word after the space (:func:`toolkit.korean.boundaries`); it forbids or
+    prefers a boundary, and the word rules below order the rest.
+    """
+
+    def __init__(
+        self, tokens: Sequence[_Token], names: Sequence[str], grammar: Mapping[int, str] | None = None
+    ) -> None:
         pairs = _name_pairs(names)
+        grammar = grammar or {}
         count = len(tokens)
+        # Casefolded words for the noun-phrase test; a word ending in punctuation closes a phrase.
+        words = [
+            "" if token.in_label or _bare(token.text)[-1:] in ",.;:!?…" else _strip_word(token.text)
+            for token in tokens
+        ]
         self.paragraph = [False] * (count + 1)
         self.cut_cost = [0.0] * (count + 1)
         self.break_cost = [0.0] * (count + 1)
         for index in range(1, count):
             before, after = tokens[index - 1], tokens[index]
             self.paragraph[index] = after.separator.count("\n") >= 2
-            self.cut_cost[index], self.break_cost[index] = self._costs(before, after, pairs)
+            costs = self._costs(before, after, pairs)
+            if costs[0] == _CUT_WORD and english.opens_noun_phrase(words, index - 1):
+                costs = (_CUT_MODIFIER, 8.0)
+            verdict = grammar.get(after.offset) if after.offset >= 0 else None
+            if verdict is not None and "\n" not in after.separator and not after.glued:
+                costs = _with_verdict(costs, verdict)
+            self.cut_cost[index], self.break_cost[index] = costs
         # Sentence ends (and source line ends) before each token, counted for the
         # two-line search: a new sentence should start a line, not sit inside one.
         self.sentence = [
@@ -219,20 +268,35 @@ class _Boundaries:
             return _CUT_FORBIDDEN, 2.0
         word = _bare(before.text)
         next_word = after.text
-        lowered = word.casefold()
         next_lowered = _strip_word(next_word)
         next_starts_lower = next_word[:1].islower()
+        if next_word in _SPACED_HYPHENS:
+            # `a - b`: a cue or line opening with "- " would read as a second speaker.
+            return _CUT_GRAMMAR, _BREAK_GRAMMAR
         if "\n" in after.separator:
             return (_CUT_SOURCE_LINE if not next_starts_lower else _CUT_CLAUSE), -3.0
-        if word.endswith(_SENTENCE_ENDS) and lowered not in _ABBREVIATIONS and not next_starts_lower:
+        abbreviation = english.abbreviation_kind(word, next_word) if word.endswith(".") else None
+        if abbreviation == "title":
+            return _CUT_CLINGER, 12.0  # Dr. | Kim, J. | Smith, No. | 5
+        if word.endswith(_SENTENCE_ENDS) and abbreviation is None and not next_starts_lower:
             return _CUT_SENTENCE, -4.0
-        if word.endswith(_CLAUSE_ENDS) or next_word in _DASHES or next_word.startswith(("—", "–")):
+        if word.endswith(_CLAUSE_ENDS) or before.text in _SPACED_HYPHENS:
             return _CUT_CLAUSE, -3.0
-        if word.endswith(_SENTENCE_ENDS):  # "U.S. but", "etc. and": a weak boundary
-            return _CUT_CLAUSE, -1.0
+        if next_word in _DASHES or next_word.startswith(("—", "–")):
+            return _CUT_CLAUSE + 1.0, -2.0
+        if word.endswith(_SENTENCE_ENDS) and not (abbreviation and next_starts_lower):
+            return _CUT_CLAUSE, -1.0  # "U.S. But", "…" before a capital: perhaps a sentence end
         bare_before = _strip_word(word)
         if bare_before in _CLINGERS or bare_before in _KOREAN_CLINGERS or bare_before.endswith("의"):
             return _CUT_CLINGER, 12.0
+        if bare_before in english.AUXILIARIES:
+            return _CUT_CLINGER, 12.0  # was | working, I'm | cheering
+        if next_lowered in english.OBJECT_PRONOUNS or (
+            bare_before in english.EXPLETIVES and next_lowered in english.AUXILIARIES
+        ):
+            return _CUT_CLINGER, 12.0  # made | me, there | were
+        if next_word[:1] in _OPENING_QUOTES:
+            return _CUT_CLAUSE, -3.0  # a quotation starts a line: like, | “It's because…”
         if (next_lowered in _CONJUNCTIONS and next_starts_lower) or next_word in _CONJUNCTIONS:
             return _CUT_CONJUNCTION, -2.0
         if (bare_before, next_lowered) in pairs or (_capitalised(word) and _capitalised(next_word)):
@@ -240,6 +304,18 @@ class _Boundaries:
         if bare_before.endswith(_KOREAN_CLAUSE_ENDINGS):
             return _CUT_KOREAN_CLAUSE, -1.0
         return _CUT_WORD, 0.0
+
+
+def _with_verdict(costs: tuple[float, float], verdict: str) -> tuple[float, float]:
+    """The word rules' costs, overruled by the Korean analyser's verdict on the space."""
+    cut, line_break = costs
+    if verdict in korean.FORBIDDEN:
+        return max(cut, _CUT_GRAMMAR), max(line_break, _BREAK_GRAMMAR)
+    if verdict == korean.CLAUSE:
+        return min(cut, _CUT_KOREAN_CLAUSE), min(line_break, -2.0)
+    if verdict in (korean.SUBJECT, korean.QUOTED):
+        return max(cut, _CUT_SUBJECT), max(line_break, 4.0)
+    return costs
 
 
 class _Layout:
@@ -332,7 +408,8 @@ def _cut_ranges(
         reach = min(reach, max(max_cue_width, limits.max_line_width))
     line = limits.max_line_width
     prefix, lead = layout.prefix, layout.lead
-    cut_cost, paragraph = boundaries.cut_cost, boundaries.paragraph
+    cut_cost, paragraph, sentence = boundaries.cut_cost, boundaries.paragraph, boundaries.sentence
+    half_line = line / 2
     # The lowest a line layout can cost: the best break bonus, weighted.
     least_line_cost = min(0.0, *boundaries.break_cost) * _LINE_WEIGHT
 
@@ -348,6 +425,10 @@ def _cut_ranges(
                 cost += _ORPHAN
             # Squared widths favour even cues when the cut kinds are equal.
             cost += _EVEN * (width / reach) ** 2
+            if width < half_line and 0 < end - start < count:
+                whole_sentence = (start == 0 or sentence[start]) and (end == count or sentence[end])
+                if not whole_sentence:
+                    cost += _FRAGMENT
             if cost + least_line_cost < best[end]:
                 if width > line and end - start > 1:
                     found = (
@@ -367,9 +448,19 @@ def _cut_ranges(
     return cuts
 
 
-def _layout_lines(tokens: Sequence[_Token], limits: LanguageLimits, names: Sequence[str]) -> str:
+def _layout_lines(
+    tokens: Sequence[_Token], limits: LanguageLimits, names: Sequence[str], grammar: Mapping[int, str]
+) -> str:
     layout = _Layout(tokens, limits)
-    return _lines(tokens, 0, len(tokens), layout, _Boundaries(tokens, names), limits)
+    return _lines(tokens, 0, len(tokens), layout, _Boundaries(tokens, names, grammar), limits)
+
+
+def _grammar(text: str, limits: LanguageLimits) -> Mapping[int, str]:
+    """The Korean analyser's verdicts on ``text``'s spaces; none for other languages, so
+    that the analyser is loaded only when Korean text is cut."""
+    if limits.cjk_counting and korean.has_hangul(text):
+        return korean.boundaries(text)
+    return {}
 
 
 def cut_text(
@@ -394,6 +485,7 @@ def cut_text(
     ...          "What's my identity? I am just who I am.", ENGLISH)
     ["Should I say I'm cheering\\nfor North Korea or South Korea?", "What's my identity? I am just who I am."]
     """
+    grammar = _grammar(text, limits)
     if label and label_every_cue:
         label_tokens = _tokenize("", label, limits)
         room = text_width(label + " ", limits)
@@ -403,17 +495,17 @@ def cut_text(
             return []
         cues: list[str] = []
         narrow_layout = _Layout(tokens, narrow)
-        narrow_boundaries = _Boundaries(tokens, names)
+        narrow_boundaries = _Boundaries(tokens, names, grammar)
         for start, end in _cut_ranges(tokens, narrow, narrow_layout, narrow_boundaries, max_cue_width):
             first = replace(tokens[start], separator=" ", glued=False)
             cue_tokens = [*label_tokens, first, *tokens[start + 1 : end]]
-            cues.append(_layout_lines(cue_tokens, limits, names))
+            cues.append(_layout_lines(cue_tokens, limits, names, grammar))
         return cues
     tokens = _tokenize(text, label, limits)
     if not tokens or all(token.in_label for token in tokens):
         return []
     layout = _Layout(tokens, limits)
-    boundaries = _Boundaries(tokens, names)
+    boundaries = _Boundaries(tokens, names, grammar)
     return [
         _lines(tokens, start, end, layout, boundaries, limits)
         for start, end in _cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
@@ -431,7 +523,7 @@ def break_lines(text: str, limits: LanguageLimits, *, names: Sequence[str] = ())
     if not tokens:
         return ""
     layout = _Layout(tokens, limits)
-    return _lines(tokens, 0, len(tokens), layout, _Boundaries(tokens, names), limits)
+    return _lines(tokens, 0, len(tokens), layout, _Boundaries(tokens, names, _grammar(text, limits)), limits)
 
 
 def visible_characters(text: str) -> str:

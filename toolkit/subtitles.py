@@ -8,13 +8,14 @@ turn slots handed in by forced alignment; the text, speaker names and limits com
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from toolkit.errors import SubtitleError
 from toolkit.limits import LanguageLimits, limits_for
-from toolkit.model import Cue, CuePart, Transcript, Turn
+from toolkit.model import Cue, CuePart, Problem, Transcript, Turn
 from toolkit.segment import cut_text, fast_width
 from toolkit.timing import (
     DEFAULT_FPS,
@@ -22,7 +23,9 @@ from toolkit.timing import (
     TimingOptions,
     TurnSlot,
     fit_cue_times,
+    keep_reading_limits,
     plan_turn_slots,
+    reading_limit_problems,
     share_slot,
 )
 
@@ -34,10 +37,13 @@ LABEL_CHOICES: tuple[Labels, ...] = ("none", "change", "always")
 class SubtitleOptions:
     """Everything that shapes the cues (the CLI options and ``[tool.redbox]`` keys).
 
-    ``labels``: ``none`` shows no names, ``change`` (default) names the speaker on the
-    first cue of a turn whose speaker differs from the previous cue's, ``always`` names
-    the speaker on every cue. ``dialogue`` lets two short turns by different speakers
-    share a cue, one per line, each opened by the language's dialogue dash.
+    ``labels``: ``none`` (default) shows no names (translated subtitles of an on-camera
+    interview: the viewer sees who speaks; WebVTT still carries each cue's voice),
+    ``change`` names the speaker on the first cue of a turn whose speaker differs from the
+    previous cue's, ``always`` names the speaker on every cue (both for SDH-style output).
+    ``dialogue`` lets two short turns by different speakers share a cue, one per line,
+    each opened by the language's dialogue dash (Netflix: ``-Text`` in English,
+    ``- 텍스트`` in Korean).
     """
 
     fps: float = DEFAULT_FPS
@@ -45,7 +51,7 @@ class SubtitleOptions:
     start_ms: int = 0
     duration_ms: int | None = None
     pause_ms: int = DEFAULT_PAUSE_MS
-    labels: Labels = "change"
+    labels: Labels = "none"
     dialogue: bool = False
     crlf: bool = False
     strict: bool = False
@@ -70,6 +76,33 @@ def label_for(speaker: str) -> str:
     return f"{speaker}:"
 
 
+#: An editorial note that stands alone at the start of a turn or paragraph:
+#: ``(Through interpreter)``, ``[inaudible]``.
+_LEADING_NOTE = re.compile(
+    r"(?m)^[ \t]*(?:\[[^\[\]\n]{1,80}\]|\([^()\n]{1,80}\))(?:[ \t]+|$)"
+)
+#: A translator's insertion inside a sentence: ``a wealthier life there [in North Korea]``.
+_INSERTION = re.compile(r"\[([^\[\]\n]+)\]")
+
+
+def on_screen_text(text: str) -> str:
+    """A turn's text as subtitles show it: editorial notes never look like sound labels.
+
+    Square brackets are how SDH subtitles mark sounds and speaker IDs (Netflix), so a
+    translator's note must not keep them. One convention: a note that stands alone at the
+    start of a turn or paragraph (``(Through interpreter)``, ``[inaudible]``) describes the
+    recording, not speech, and is dropped; a bracketed insertion inside a sentence
+    (``[in North Korea]``, ``[home]``) is words the translator added for sense, kept as
+    plain text without its brackets. Parentheses inside a sentence are ordinary punctuation.
+
+    >>> on_screen_text("(Through interpreter) I was born there [in North Korea].")
+    'I was born there in North Korea.'
+    """
+    if "[" not in text and "(" not in text:
+        return text
+    return _INSERTION.sub(r"\1", _LEADING_NOTE.sub("", text)).strip()
+
+
 @dataclass
 class _Planned:
     start_ms: int
@@ -81,7 +114,7 @@ class _Planned:
 
 def _dialogue_line(turn: Turn, limits: LanguageLimits, options: SubtitleOptions) -> str | None:
     """The turn as one dialogue line (``-Text``), or ``None`` when it does not fit one line."""
-    text = " ".join(turn.text.split())
+    text = " ".join(on_screen_text(turn.text).split())
     if not text:
         return None
     if options.labels == "always":
@@ -123,11 +156,12 @@ def cues_for_turns(
             options.labels == "change" and turn.speaker != previous_speaker
         )
         length = slot.end_ms - slot.start_ms
-        turn_width = fast_width(turn.text, limits)
+        shown = on_screen_text(turn.text)
+        turn_width = fast_width(shown, limits)
         # A cue longer than 7 s would be cut short: give it less text instead.
         max_cue_width = limits.max_duration_ms * turn_width / length if length > 0 else None
         texts = cut_text(
-            turn.text,
+            shown,
             limits,
             names=names,
             label=label_for(turn.speaker) if show_label else "",
@@ -154,7 +188,22 @@ def cues_for_turns(
             for cue in planned
         ],
     )
-    return [Cue(start, end, cue.parts, cue.line) for cue, (start, end) in zip(planned, times, strict=True)]
+    cues = [Cue(start, end, cue.parts, cue.line) for cue, (start, end) in zip(planned, times, strict=True)]
+    return keep_reading_limits(cues, limits, options.timing, end_ms=options.duration_ms, names=names)
+
+
+def within_reading_limits(
+    cues: Sequence[Cue], language: str, options: SubtitleOptions, source: str, *, end_ms: int | None = None
+) -> tuple[list[Cue], list[Problem]]:
+    """``cues`` (timed by any source) given their 5/6 s and reading time where the audio
+    leaves room, and a warning (SUB013, SUB014) for each cue that still lacks it.
+
+    ``redbox subtitles`` and ``build`` run every cue list through this last, so aligned
+    timings keep the limits too; ``--strict`` makes the warnings fail the command.
+    """
+    limits = limits_for(language or "en")
+    kept = keep_reading_limits(cues, limits, options.timing, end_ms=end_ms)
+    return kept, reading_limit_problems(kept, limits, source)
 
 
 def _try_dialogue(

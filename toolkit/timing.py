@@ -39,8 +39,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.limits import LanguageLimits, base_language, limits_for
-from toolkit.model import Problem, Transcript
-from toolkit.segment import fast_width
+from toolkit.model import Cue, CuePart, Problem, Transcript
+from toolkit.segment import break_lines, fast_width
+from toolkit.timecode import format_clock
 
 #: Default speech rates in width units a second (see the module docstring for sources).
 DEFAULT_RATES: dict[str, float] = {"en": 15.0, "ko": 6.5}
@@ -315,3 +316,115 @@ def timing_problems(
                         f"{speed} (limit {limits.max_cps:g})")
             )  # fmt: skip
     return sorted(problems, key=Problem.sort_key)
+
+
+#: Rule codes of :func:`keep_reading_limits`: a cue the audio leaves too little time.
+SHORT_CUE = "SUB013"
+FAST_CUE = "SUB014"
+
+
+def _reading_ms(cue: Cue, limits: LanguageLimits) -> int:
+    """The least a cue may last: 5/6 s, and the time to read it at the language's limit."""
+    width = sum(fast_width(part.text, limits) for part in cue.parts)
+    return min(limits.max_duration_ms, max(limits.min_duration_ms, math.ceil(width / limits.max_cps * 1000)))
+
+
+def _merged(first: Cue, second: Cue, limits: LanguageLimits, names: Sequence[str]) -> Cue | None:
+    """One cue for two consecutive cues of one turn, when the text still fits a cue."""
+    if len(first.parts) != 1 or len(second.parts) != 1 or first.line != second.line:
+        return None
+    speaker = first.parts[0].speaker
+    if speaker != second.parts[0].speaker:
+        return None
+    joined = " ".join((first.text + " " + second.text).split())
+    text = break_lines(joined, limits, names=names)
+    lines = text.split("\n")
+    too_wide = any(fast_width(line, limits) > limits.max_line_width for line in lines)
+    if len(lines) > limits.max_lines or too_wide:
+        return None
+    return Cue(first.start_ms, second.end_ms, (CuePart(speaker, text),), first.line)
+
+
+def keep_reading_limits(
+    cues: Sequence[Cue],
+    limits: LanguageLimits,
+    options: TimingOptions,
+    *,
+    end_ms: int | None = None,
+    names: Sequence[str] = (),
+) -> list[Cue]:
+    """Give every cue at least 5/6 s and the time to read it, whatever timed it.
+
+    Speech-rate slots, anchors and forced alignment can all leave a cue too short to read
+    (an aligned word run of 0.5 s). In order, until the cue has its time: extend it into
+    the gap after it, then before it (never closer than 2 frames to a neighbour, never past
+    ``end_ms``); borrow from a neighbour that has more than its own minimum; merge it with
+    the next or previous cue of the same turn when their text fits one cue and 7 s. What
+    is still short is left as it is, for :func:`reading_limit_problems` to report.
+
+    >>> from toolkit.limits import ENGLISH
+    >>> cues = [Cue(0, 500, (CuePart("Joy", "Hello there."),)), Cue(3000, 5000, (CuePart("Joy", "Hi."),))]
+    >>> [(cue.start_ms, cue.end_ms) for cue in keep_reading_limits(cues, ENGLISH, TimingOptions())]
+    [(0, 833), (3000, 5000)]
+    """
+    gap = options.min_gap_ms
+    items = list(cues)
+    index = 0
+    while index < len(items):
+        cue = items[index]
+        need = _reading_ms(cue, limits)
+        start, end = cue.start_ms, cue.end_ms
+        if end - start < need:
+            ceiling = items[index + 1].start_ms - gap if index + 1 < len(items) else end_ms
+            floor = items[index - 1].end_ms + gap if index else 0
+            end = max(end, min(start + need, ceiling) if ceiling is not None else start + need)
+            start = min(start, max(end - need, floor))
+            if end - start < need and index:  # borrow from the cue before: it ends earlier
+                previous = items[index - 1]
+                spare = previous.end_ms - previous.start_ms - _reading_ms(previous, limits)
+                shift = min(spare, need - (end - start))
+                if shift > 0:
+                    shorter = Cue(previous.start_ms, previous.end_ms - shift, previous.parts, previous.line)
+                    items[index - 1] = shorter
+                    start = min(start, max(end - need, items[index - 1].end_ms + gap))
+            if end - start < need and index + 1 < len(items):  # and from the cue after: it starts later
+                following = items[index + 1]
+                spare = following.end_ms - following.start_ms - _reading_ms(following, limits)
+                shift = min(spare, need - (end - start))
+                if shift > 0:
+                    items[index + 1] = Cue(following.start_ms + shift, following.end_ms, following.parts,
+                                           following.line)  # fmt: skip
+                    end = min(start + need, items[index + 1].start_ms - gap)
+            items[index] = Cue(start, end, cue.parts, cue.line)
+        if end - start < need:
+            for first, second in ((index, index + 1), (index - 1, index)):
+                if first < 0 or second >= len(items):
+                    continue
+                merged = _merged(items[first], items[second], limits, names)
+                if merged is not None and merged.duration_ms <= limits.max_duration_ms:
+                    items[first : second + 1] = [merged]
+                    index = first - 1
+                    break
+        index += 1
+    return items
+
+
+def reading_limit_problems(cues: Sequence[Cue], limits: LanguageLimits, source: str) -> list[Problem]:
+    """The cues :func:`keep_reading_limits` could not give their time (SUB013, SUB014),
+    at the line of the cue's turn in ``source``, naming the cue by its number, language and time."""
+    problems: list[Problem] = []
+    for number, cue in enumerate(cues, 1):
+        width = sum(fast_width(part.text, limits) for part in cue.parts)
+        duration = cue.duration_ms
+        where = f"{limits.language} cue {number} at {format_clock(cue.start_ms)}"
+        if duration < limits.min_duration_ms:
+            message = (f"cue-too-short-for-the-audio: {where} lasts {duration} ms "
+                       f"(minimum {limits.min_duration_ms}); its neighbours leave no room")  # fmt: skip
+            problems.append(Problem(source, cue.line, 1, "warning", "SUB013", message))
+        elif duration > 0 and width / (duration / 1000) > limits.max_cps + 1e-9:
+            speed = width / (duration / 1000)
+            message = (f"cue-reads-too-fast-for-the-audio: {where} reads at {speed:.1f} characters "
+                       f"a second (limit {limits.max_cps:g}); its neighbours leave no room")  # fmt: skip
+            problems.append(Problem(source, cue.line, 1, "warning", "SUB014", message))
+    return problems
+
