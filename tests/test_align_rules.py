@@ -53,7 +53,7 @@ def align(transcript: Transcript, *spans: tuple[int, int], audio_ms: int = 600_0
     )
 
 
-OPTIONS = SubtitleOptions()
+OPTIONS = SubtitleOptions(labels="change")
 
 
 def test_each_turn_starts_when_its_speech_starts_and_holds_after_it_ends() -> None:

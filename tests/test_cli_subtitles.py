@@ -114,7 +114,8 @@ def test_hostile_text_survives_intact(runner: CliRunner, tmp_path: Path) -> None
 
 def test_lang_reads_the_catalog_of_the_episode(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(
-        cli, ["subtitles", f"transcripts/{EPISODE}.txt", "--lang", "ko", "--format", "vtt"]
+        cli,
+        ["subtitles", f"transcripts/{EPISODE}.txt", "--lang", "ko", "--format", "vtt", "--labels", "change"],
     )
     assert result.exit_code == 0, result.output
     vtt = result.stdout_bytes.decode("utf-8")
@@ -372,7 +373,7 @@ def test_a_legacy_korean_transcript_is_read_and_noted(runner: CliRunner, tmp_pat
     path.write_bytes(text.encode("cp949"))
     result = runner.invoke(cli, ["subtitles", str(path), "--format", "vtt"])
     assert result.exit_code == 0, result.output
-    assert "<v 조이>조이: 안녕하세요.</v>" in result.stdout_bytes.decode("utf-8")
+    assert "<v 조이>안녕하세요.</v>" in result.stdout_bytes.decode("utf-8")
     assert "note: read as" in result.stderr
 
 

@@ -97,8 +97,8 @@ def test_translated_text_keeps_the_source_timing_and_uses_korean_limits() -> Non
         Turn("다솜", "맞아요.", 4),
         language="ko",
     )
-    english_cues = build_cues(source, SubtitleOptions())
-    korean_cues = build_cues(source, SubtitleOptions(), text_from=korean)
+    english_cues = build_cues(source, SubtitleOptions(labels="change"))
+    korean_cues = build_cues(source, SubtitleOptions(labels="change"), text_from=korean)
     assert korean_cues[0].text.startswith("조이: ")
     assert korean_cues[-1].text == "다솜: 맞아요."
     assert korean_cues[-1].parts[0].speaker == "다솜"
