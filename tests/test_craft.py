@@ -6,6 +6,7 @@ catalog, tests/data/transcripts/korean-sample.txt, and the interviews in tests/d
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.conftest import ROOT, SAMPLE_TRANSCRIPT
 from toolkit import korean
 from toolkit.catalog import translate_transcript
 from toolkit.cli import cli
+from toolkit.formats.srt import compose_srt
 from toolkit.formats.vtt import compose_vtt
 from toolkit.limits import ENGLISH, KOREAN, text_width
 from toolkit.model import Cue, CuePart, Transcript, Turn
@@ -258,3 +260,21 @@ def test_strict_fails_on_a_cue_the_anchors_leave_unreadable(runner: CliRunner, t
     assert result.exit_code == 0 and "SUB01" in result.stderr
     strict = runner.invoke(cli, ["subtitles", str(path), "--strict"])
     assert strict.exit_code == 1 and "SUB01" in strict.stderr
+
+
+# ---------------------------------------------------------------- goldens
+
+GOLDEN = ROOT / "tests" / "data" / "subtitles"
+
+
+@pytest.mark.parametrize("suffix", ["srt", "vtt"])
+def test_the_sample_s_korean_subtitles_match_their_golden_files(suffix: str) -> None:
+    """The English sample's golden files are in test_subtitles.py; these are its Korean ones."""
+    english, translated = sample()
+    cues = build_cues(english, SubtitleOptions(), text_from=translated)
+    text = compose_vtt(cues) if suffix == "vtt" else compose_srt(cues)
+    path = GOLDEN / f"misunderstandings-and-stereotypes.ko.{suffix}"
+    if os.environ.get("REDBOX_UPDATE_GOLDEN") == "1":
+        path.write_bytes(text.encode("utf-8"))
+    assert path.read_bytes().decode("utf-8") == text, f"{path.name} changed (REDBOX_UPDATE_GOLDEN=1 to accept)"
+    assert korean.forbidden_breaks([cue.text for cue in cues]) == []

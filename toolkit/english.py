@@ -52,6 +52,8 @@ AUXILIARIES: Final = frozenset(
         "he'd", "she'd", "there's", "that's", "what's",
     }
 )  # fmt: skip
+#: Forms of "be" that may end a clause ("those two holidays are | when I miss home").
+COPULAS: Final = frozenset({"am", "is", "are", "was", "were", "be", "been"})
 #: Object pronouns: a line or cue never starts with one (made | me).
 OBJECT_PRONOUNS: Final = frozenset({"me", "him", "us", "them"})
 #: Dummy subjects that belong with the verb after them (there | were, it | is).

@@ -289,8 +289,10 @@ class _Boundaries:
         bare_before = _strip_word(word)
         if bare_before in _CLINGERS or bare_before in _KOREAN_CLINGERS or bare_before.endswith("의"):
             return _CUT_CLINGER, 12.0
-        if bare_before in english.AUXILIARIES:
-            return _CUT_CLINGER, 12.0  # was | working, I'm | cheering
+        if bare_before in english.AUXILIARIES and not (
+            bare_before in english.COPULAS and next_lowered in _CONJUNCTIONS
+        ):
+            return _CUT_CLINGER, 12.0  # was | working, I'm | cheering; but: the holidays are | when
         if next_lowered in english.OBJECT_PRONOUNS or (
             bare_before in english.EXPLETIVES and next_lowered in english.AUXILIARIES
         ):

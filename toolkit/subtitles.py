@@ -247,7 +247,7 @@ def build_cues(
     >>> episode = Transcript("t.txt", (("language", "en"),),
     ...     (Turn("All", "Welcome to the Red Box!", 7), Turn("Joy", "Hi.", 8)))
     >>> [(cue.start_ms, cue.end_ms, cue.text) for cue in build_cues(episode, SubtitleOptions())]
-    [(0, 1749, 'All: Welcome to the Red Box!'), (1833, 2666, 'Joy: Hi.')]
+    [(0, 1749, 'Welcome to the Red Box!'), (1833, 2833, 'Hi.')]
     """
     source = text_from or transcript
     if len(source.turns) != len(transcript.turns):

@@ -323,10 +323,17 @@ SHORT_CUE = "SUB013"
 FAST_CUE = "SUB014"
 
 
+#: A cue of one word ("Right.") is given a full second where there is room: at 5/6 s it
+#: flashes by (issue 13); below 5/6 s is what is reported.
+ORPHAN_MS = 1000
+
+
 def _reading_ms(cue: Cue, limits: LanguageLimits) -> int:
-    """The least a cue may last: 5/6 s, and the time to read it at the language's limit."""
+    """The least a cue may last: 5/6 s (1 s for one word), and the time to read it at the
+    language's limit."""
     width = sum(fast_width(part.text, limits) for part in cue.parts)
-    return min(limits.max_duration_ms, max(limits.min_duration_ms, math.ceil(width / limits.max_cps * 1000)))
+    least = ORPHAN_MS if len(cue.parts) == 1 and len(cue.text.split()) == 1 else limits.min_duration_ms
+    return min(limits.max_duration_ms, max(least, math.ceil(width / limits.max_cps * 1000)))
 
 
 def _merged(first: Cue, second: Cue, limits: LanguageLimits, names: Sequence[str]) -> Cue | None:
@@ -378,7 +385,11 @@ def keep_reading_limits(
             ceiling = items[index + 1].start_ms - gap if index + 1 < len(items) else end_ms
             floor = items[index - 1].end_ms + gap if index else 0
             end = max(end, min(start + need, ceiling) if ceiling is not None else start + need)
+            if ceiling is not None and 0 < ceiling - end < options.close_below_ms - gap:
+                end = min(ceiling, start + limits.max_duration_ms)  # no gap of 3 to 11 frames
             start = min(start, max(end - need, floor))
+            if index and 0 < start - floor < options.close_below_ms - gap:
+                start = max(floor, end - limits.max_duration_ms)
             if end - start < need and index:  # borrow from the cue before: it ends earlier
                 previous = items[index - 1]
                 spare = previous.end_ms - previous.start_ms - _reading_ms(previous, limits)
