@@ -276,5 +276,5 @@ def test_the_sample_s_korean_subtitles_match_their_golden_files(suffix: str) -> 
     path = GOLDEN / f"misunderstandings-and-stereotypes.ko.{suffix}"
     if os.environ.get("REDBOX_UPDATE_GOLDEN") == "1":
         path.write_bytes(text.encode("utf-8"))
-    assert path.read_bytes().decode("utf-8") == text, f"{path.name} changed (REDBOX_UPDATE_GOLDEN=1 to accept)"
+    assert path.read_bytes().decode("utf-8") == text, f"{path.name} changed (REDBOX_UPDATE_GOLDEN=1 accepts)"
     assert korean.forbidden_breaks([cue.text for cue in cues]) == []
