@@ -169,7 +169,8 @@ def render(
         text_from, catalog_problems = translate(project, loaded, language)
         warnings.extend(catalog_problems)
     timings = Path(timings_path(loaded.path))
-    if loaded.path != STDIN and files.modified_ns(timings) is not None:
+    aligned = loaded.path != STDIN and files.modified_ns(timings) is not None
+    if aligned:
         # `redbox align` ran: cues start when their words are heard, in every language.
         from toolkit.align.rules import cues_from_timings_text
 
@@ -181,7 +182,7 @@ def render(
         cues = build_cues(loaded.transcript, options, text_from=text_from, turn_slots=slots, pin_slots=False)
     # Whatever timed the cues, each gets 5/6 s and its reading time, or a warning (SUB013/14).
     cues, limit_warnings = within_reading_limits(
-        cues, language, options, loaded.source, end_ms=options.duration_ms
+        cues, language, options, loaded.source, end_ms=options.duration_ms, adjust=aligned
     )
     warnings.extend(limit_warnings)
     outputs: dict[str, bytes] = {}

@@ -7,8 +7,8 @@ with its noun (``가난했냐는 식으로``, ``새로운 변화가``) and ``에
 about, and prefers to cut after a connective ending (``-는데``, ``-지만``, ``-고``) or
 before a conjunctive adverb, where a new clause starts.
 
-The morphological analyser `kiwipiepy <https://github.com/bab2min/kiwipiepy>`_ (LGPL-3.0
-code, its model ``kiwipiepy_model`` Apache-2.0 code / CC-BY data) tags each morpheme; the
+The morphological analyser `kiwipiepy <https://github.com/bab2min/kiwipiepy>`_ (Apache-2.0,
+its model in the ``kiwipiepy_model`` wheel, Apache-2.0, no download) tags each morpheme; the
 rules here turn the tags around each space into a verdict for that space. The analyser
 is only asked, never trusted to rewrite: the text is cut as written, and where its tags
 say nothing the segmenter's own rules decide.

@@ -193,16 +193,24 @@ def cues_for_turns(
 
 
 def within_reading_limits(
-    cues: Sequence[Cue], language: str, options: SubtitleOptions, source: str, *, end_ms: int | None = None
+    cues: Sequence[Cue],
+    language: str,
+    options: SubtitleOptions,
+    source: str,
+    *,
+    end_ms: int | None = None,
+    adjust: bool = True,
 ) -> tuple[list[Cue], list[Problem]]:
     """``cues`` (timed by any source) given their 5/6 s and reading time where the audio
     leaves room, and a warning (SUB013, SUB014) for each cue that still lacks it.
 
     ``redbox subtitles`` and ``build`` run every cue list through this last, so aligned
-    timings keep the limits too; ``--strict`` makes the warnings fail the command.
+    timings keep the limits too; ``--strict`` makes the warnings fail the command. Cues from
+    :func:`build_cues` have been adjusted already: ``adjust=False`` only reports (adjusting
+    twice could move a start earlier twice).
     """
     limits = limits_for(language or "en")
-    kept = keep_reading_limits(cues, limits, options.timing, end_ms=end_ms)
+    kept = keep_reading_limits(cues, limits, options.timing, end_ms=end_ms) if adjust else list(cues)
     return kept, reading_limit_problems(kept, limits, source)
 
 

@@ -323,6 +323,8 @@ SHORT_CUE = "SUB013"
 FAST_CUE = "SUB014"
 
 
+#: How much earlier than planned a cue may start to get its reading time (ms).
+EARLY_MS = 500
 #: A cue of one word ("Right.") is given a full second where there is room: at 5/6 s it
 #: flashes by (issue 13); below 5/6 s is what is reported.
 ORPHAN_MS = 1000
@@ -387,9 +389,13 @@ def keep_reading_limits(
             end = max(end, min(start + need, ceiling) if ceiling is not None else start + need)
             if ceiling is not None and 0 < ceiling - end < options.close_below_ms - gap:
                 end = min(ceiling, start + limits.max_duration_ms)  # no gap of 3 to 11 frames
-            start = min(start, max(end - need, floor))
-            if index and 0 < start - floor < options.close_below_ms - gap:
-                start = max(floor, end - limits.max_duration_ms)
+            # In-times stay near the words: at most half a second early (BBC §5.2 allows 1.5 s).
+            earliest = max(floor, start - EARLY_MS)
+            moved = max(end - need, earliest)
+            if index and 0 < moved - floor < options.close_below_ms - gap:
+                # No gap of 3 to 11 frames: close it, or leave the start where it was.
+                moved = floor if start - floor <= EARLY_MS + options.close_below_ms else start
+            start = min(start, moved)
             if end - start < need and index:  # borrow from the cue before: it ends earlier
                 previous = items[index - 1]
                 spare = previous.end_ms - previous.start_ms - _reading_ms(previous, limits)
