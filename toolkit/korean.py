@@ -31,7 +31,7 @@ from toolkit.limits import HANGUL_RE
 QUOTATION: Final = "quotation"  # "어서 오세요!" | 하고
 AUXILIARY: Final = "auxiliary"  # 잊지 | 말고, 먹어 | 봤냐고
 ADNOMINAL: Final = "adnominal"  # 가난했냐는 | 식으로, 새로운 | 변화가, 그런 | 질문
-BOUND: Final = "bound"  # 살았을 수 | 있다, 그런 건 | 아니에요: a dependent noun and its predicate
+BOUND: Final = "bound"  # 살았을 수도 | 있다, 오해 | 중에: a dependent noun and what it needs
 POSTPOSITION: Final = "postposition"  # 사람들에 | 대한: 대한/관한/위한/통해 lean on the word before
 PARTICLE: Final = "particle"  # a space before a particle, an ending or a suffix: inside an eojeol
 FORBIDDEN: Final = frozenset({QUOTATION, AUXILIARY, ADNOMINAL, BOUND, POSTPOSITION, PARTICLE})
@@ -39,6 +39,9 @@ FORBIDDEN: Final = frozenset({QUOTATION, AUXILIARY, ADNOMINAL, BOUND, POSTPOSITI
 #: or a space inside a quotation ("어서 | 오세요!").
 SUBJECT: Final = "subject"
 QUOTED: Final = "quoted"
+#: A word that leans on the next like an English conjunction at a line end (그런데 | 지금):
+#: avoided as firmly as an article.
+LEANING: Final = "leaning"
 #: Preferred: after a connective ending (-는데, -지만, -고, -면 …) or before a conjunctive adverb.
 CLAUSE: Final = "clause"
 
@@ -128,17 +131,20 @@ def _verdict(before: Sequence[_Morpheme], after: Sequence[_Morpheme], word_befor
         return ADNOMINAL
     if any(_tag(morpheme) == "NNB" for morpheme in before) and first_tag in _PREDICATE_TAGS:
         head = next(morpheme for morpheme in before if _tag(morpheme) == "NNB")
-        if head.form in ("수", "거", "것", "줄", "적", "리", "터", "만", "뻔", "법"):
-            return BOUND
+        if head.form in ("수", "줄", "리", "뻔", "법"):
+            return BOUND  # -ㄹ 수 있다, -ㄹ 줄 알다, -ㄹ 리가 없다: one predicate
+        return SUBJECT  # 판단하는 건 | 옳지 않다: a nominalised topic and its predicate
     if last_tag == "EC" and last.form in _CLAUSE_ENDINGS:
         return CLAUSE
     if first_tag == "MAJ":
         return CLAUSE
+    if last_tag == "MAJ" and len(before) == 1:
+        return LEANING  # 그런데 | 지금: a conjunctive adverb opens what follows
     if last_tag in ("JKS", "JX") and first_tag in ("VV", "VA"):
         return SUBJECT
     if last_tag == "EC" and last.form in _QUOTATIVE_ENDINGS and first_tag == "VV":
         return QUOTED  # 않다고 | 생각해요, 왔냐고 | 묻더라고요: reported speech and its verb
-    if last_tag.startswith("NN") and (first_tag.startswith("NN") or first_tag == "NR"):
+    if last_tag.startswith(("NN", "NP")) and (first_tag.startswith("NN") or first_tag == "NR"):
         return SUBJECT  # 북한 | 사람들: a compound noun
     return None
 
@@ -189,7 +195,8 @@ def boundaries(text: str) -> dict[int, str]:
         if quoting and word.rstrip(_TRAILING_PUNCTUATION).endswith(_CLOSING_QUOTES):
             quoting = False
         verdict = _verdict(owned[index - 1], owned[index], word)
-        if verdict is None and quoting:
+        ends_sentence = word.rstrip("".join(_CLOSING_QUOTES)).endswith((".", "?", "!", "…"))
+        if verdict is None and quoting and not ends_sentence:
             verdict = QUOTED
         if verdict is not None:
             verdicts[words[index][0]] = verdict

@@ -315,6 +315,8 @@ def _with_verdict(costs: tuple[float, float], verdict: str) -> tuple[float, floa
         return max(cut, _CUT_GRAMMAR), max(line_break, _BREAK_GRAMMAR)
     if verdict == korean.CLAUSE:
         return min(cut, _CUT_KOREAN_CLAUSE), min(line_break, -2.0)
+    if verdict == korean.LEANING:
+        return max(cut, _CUT_CLINGER), max(line_break, 12.0)
     if verdict in (korean.SUBJECT, korean.QUOTED):
         return max(cut, _CUT_SUBJECT), max(line_break, 4.0)
     return costs
