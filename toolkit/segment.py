@@ -230,10 +230,15 @@ class _Boundaries:
         pairs = _name_pairs(names)
         grammar = grammar or {}
         count = len(tokens)
-        # Casefolded words for the noun-phrase test; a word ending in punctuation closes a phrase.
+        # Each word casefolded without its punctuation, once: as the word before a boundary
+        # (closing quotes and brackets off first) and as the word after it.
+        bares = [_bare(token.text) for token in tokens]
+        befores = [_strip_word(bare) for bare in bares]
+        afters = [_strip_word(token.text) for token in tokens]
+        # For the noun-phrase test, a word ending in punctuation closes a phrase.
         words = [
-            "" if token.in_label or _bare(token.text)[-1:] in ",.;:!?…" else _strip_word(token.text)
-            for token in tokens
+            "" if token.in_label or bare[-1:] in ",.;:!?…" else word
+            for token, bare, word in zip(tokens, bares, befores, strict=True)
         ]
         self.paragraph = [False] * (count + 1)
         self.cut_cost = [0.0] * (count + 1)
@@ -241,7 +246,7 @@ class _Boundaries:
         for index in range(1, count):
             before, after = tokens[index - 1], tokens[index]
             self.paragraph[index] = after.separator.count("\n") >= 2
-            costs = self._costs(before, after, pairs)
+            costs = self._costs(before, after, pairs, befores[index - 1], afters[index])
             if costs[0] == _CUT_WORD and english.opens_noun_phrase(words, index - 1):
                 costs = (_CUT_MODIFIER, 8.0)
             verdict = grammar.get(after.offset) if after.offset >= 0 else None
@@ -258,7 +263,9 @@ class _Boundaries:
             self.sentences_before.append(self.sentences_before[-1] + flag)
 
     @staticmethod
-    def _costs(before: _Token, after: _Token, pairs: set[tuple[str, str]]) -> tuple[float, float]:
+    def _costs(
+        before: _Token, after: _Token, pairs: set[tuple[str, str]], bare_before: str, next_lowered: str
+    ) -> tuple[float, float]:
         if after.glued:
             return _CUT_HARD, 0.0
         if after.in_label:
@@ -268,7 +275,6 @@ class _Boundaries:
             return _CUT_FORBIDDEN, 2.0
         word = _bare(before.text)
         next_word = after.text
-        next_lowered = _strip_word(next_word)
         next_starts_lower = next_word[:1].islower()
         if next_word in _SPACED_HYPHENS:
             # `a - b`: a cue or line opening with "- " would read as a second speaker.
@@ -286,7 +292,6 @@ class _Boundaries:
             return _CUT_CLAUSE + 1.0, -2.0
         if word.endswith(_SENTENCE_ENDS) and not (abbreviation and next_starts_lower):
             return _CUT_CLAUSE, -1.0  # "U.S. But", "…" before a capital: perhaps a sentence end
-        bare_before = _strip_word(word)
         if bare_before in _CLINGERS or bare_before in _KOREAN_CLINGERS or bare_before.endswith("의"):
             return _CUT_CLINGER, 12.0
         if bare_before in english.AUXILIARIES and not (
