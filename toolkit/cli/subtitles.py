@@ -52,12 +52,14 @@ def timing_options(function: F) -> F:
         click.option("--duration", type=CLOCK,
                      help="Video length: with no anchors, stretch or squeeze the episode to it."),
         click.option("--labels", type=click.Choice(LABEL_CHOICES),
-                     help="Speaker names on screen: none, on a change of speaker (default), or always."),
+                     help="Speaker names in the text: none (default; WebVTT keeps <v> voices), "
+                          "on a change of speaker, or always (SDH style)."),
         click.option("--dialogue/--no-dialogue", default=None,
                      help="Let two short turns by different speakers share a cue, with dashes."),
         click.option("--crlf/--no-crlf", default=None, help="CRLF line ends in SRT files (WebVTT stays LF)."),
         click.option("--strict/--no-strict", default=None,
-                     help="Fail (exit 1) on warnings too: catalog problems and turns that read too fast."),
+                     help="Fail (exit 1) on warnings too: catalog problems, turns that read too fast, "
+                          "cues the timing leaves too short or too fast (SUB013, SUB014)."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
         function = decorator(function)
