@@ -278,3 +278,35 @@ def test_the_sample_s_korean_subtitles_match_their_golden_files(suffix: str) -> 
         path.write_bytes(text.encode("utf-8"))
     assert path.read_bytes().decode("utf-8") == text, f"{path.name} changed (REDBOX_UPDATE_GOLDEN=1 accepts)"
     assert korean.forbidden_breaks([cue.text for cue in cues]) == []
+
+
+def test_aligned_timings_keep_the_reading_limits(runner: CliRunner, tmp_path: Path) -> None:
+    """A fresh alignment that gives a long sentence 0.9 s: the cue takes the pause after it."""
+    transcript = tmp_path / "aligned.txt"
+    transcript.write_text(
+        "---\ntitle: T\nepisode: aligned\nlanguage: en\nspeakers: Joy, Dasom\n---\n"
+        "Joy: Welcome to the Red Box!\n"
+        "Dasom: I was still very young and had a very heavy accent.\n"
+        "Joy: Are there any misunderstandings?\n",
+        encoding="utf-8",
+    )
+    header = "turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\twords"
+    rows = [
+        "1\t7\tJoy\t00:00:00.500\t00:00:02.000\t1500\t0.9\t0\t",
+        "2\t8\tDasom\t00:00:02.100\t00:00:03.000\t900\t0.9\t0\t",
+        "3\t9\tJoy\t00:00:06.000\t00:00:08.000\t2000\t0.9\t0\t",
+    ]
+    (tmp_path / "aligned.timings.tsv").write_text(
+        "# redbox timings 1\n# language: en\n# audio: a.wav\n# audio_ms: 9000\n" + header + "\n"
+        + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    result = runner.invoke(cli, ["subtitles", str(transcript), "--strict"])
+    assert result.exit_code == 0, result.output
+    from toolkit.formats.srt import parse_srt
+
+    cues, _ = parse_srt(result.stdout, "out.srt")
+    assert cues[1].start_ms == 2100  # the in-time stays where the words are heard
+    for one in cues:
+        assert text_width(one.plain, ENGLISH) / (one.end_ms - one.start_ms) * 1000 <= 20, one
+        assert one.end_ms - one.start_ms >= 833
