@@ -18,7 +18,7 @@ from tests.conftest import ROOT, SAMPLE_TRANSCRIPT
 from toolkit import korean
 from toolkit.catalog import translate_transcript
 from toolkit.cli import cli
-from toolkit.formats.srt import compose_srt
+from toolkit.formats.srt import compose_srt, parse_srt
 from toolkit.formats.vtt import compose_vtt
 from toolkit.limits import ENGLISH, KOREAN, text_width
 from toolkit.model import Cue, CuePart, Transcript, Turn
@@ -303,8 +303,6 @@ def test_aligned_timings_keep_the_reading_limits(runner: CliRunner, tmp_path: Pa
     )  # fmt: skip
     result = runner.invoke(cli, ["subtitles", str(transcript), "--strict"])
     assert result.exit_code == 0, result.output
-    from toolkit.formats.srt import parse_srt
-
     cues, _ = parse_srt(result.stdout, "out.srt")
     assert cues[1].start_ms == 2100  # the in-time stays where the words are heard
     for one in cues:
