@@ -163,7 +163,8 @@ def test_non_utf8_po_is_refused_with_its_line() -> None:
     assert caught.value.line == 5
 
 
-@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40))
+# (NUL and EOT excepted: gettext cannot hold them in a string; the reader refuses them.)
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00\x04"), max_size=40))
 def test_any_text_survives_escape_and_unescape(text: str) -> None:
     assert catalog.unescape(catalog.escape(text)) == text
     po = PoFile(headers=[("Language", "ko")], entries=[PoEntry("x" + text, msgstr=text, msgctxt="c")])

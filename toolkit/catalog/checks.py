@@ -1,4 +1,4 @@
-"""Checks of translation catalogs (``.po``) for ``redbox check``: rule codes ``CAT000``–``CAT013``.
+"""Checks of translation catalogs (``.po``) for ``redbox check``: rule codes ``CAT000``–``CAT017``.
 
 Every finding is a :class:`~toolkit.model.Problem` at the file and line of the message's
 ``msgid``. Codes (severity in brackets; ``--strict`` in ``redbox check`` turns warnings
@@ -10,14 +10,25 @@ into errors):
 - ``CAT003`` [warning] ``[added words]`` brackets of the source missing from the translation.
 - ``CAT004`` [warning] a number of the source missing from the translation.
 - ``CAT005`` [warning] a question or exclamation mark of the source missing from the translation.
-- ``CAT006`` [error] wrong script: a Korean translation without Hangul, an English one with Hangul.
+- ``CAT006`` [error*] wrong script: a Korean translation without Hangul, an English one with Hangul.
 - ``CAT007`` [warning] a speaker name not translated as its speaker message says.
 - ``CAT008`` [warning] a doubled word (``the the``) the source does not have.
 - ``CAT009`` [warning] stray whitespace: leading, trailing or doubled spaces the source does not have.
 - ``CAT010`` [warning] too long to read in the turn's time (Korean 12, English 20 characters a second).
-- ``CAT011`` [error] header: no ``Language`` or ``Plural-Forms``, or not UTF-8.
-- ``CAT012`` [error] the translation does not begin/end with a newline like its source (``msgfmt -c``).
+- ``CAT011`` [error*] header: no ``Language`` or ``Plural-Forms``, or not UTF-8.
+- ``CAT012`` [error†] the translation does not begin/end with a newline like its source (``msgfmt -c``).
 - ``CAT013`` [warning] out of date with the transcript: run ``redbox catalog update``.
+- ``CAT014`` [error] a message defined twice: active and obsolete (``#~``), or twice obsolete.
+- ``CAT015`` [error†] a format string (``c-format``, ``python-format``, ``python-brace-format``)
+  whose translation asks for other arguments (:mod:`.po_formats`).
+- ``CAT016`` [error] plural forms: ``Plural-Forms`` missing, invalid, or not the number of
+  ``msgstr[N]`` the messages have.
+- ``CAT017`` [error] no header entry (``msgid ""``) with a translation.
+
+``*`` redbox's own rules: errors on redbox's catalogs, warnings on catalogs written by other
+tools (:func:`is_redbox_catalog`), which ``msgfmt -c`` accepts with them. ``†`` ``msgfmt -c``'s
+rules: errors, warnings on fuzzy messages (msgfmt leaves those out of the ``.mo``).
+A ``.po`` that ``msgfmt -c`` rejects gets an error; see docs/catalogs.md for the differences.
 """
 
 from __future__ import annotations
@@ -26,7 +37,9 @@ import re
 from collections.abc import Mapping
 
 from toolkit.catalog.identity import normalize_text
-from toolkit.catalog.po import SPEAKER_CONTEXT, PoEntry, PoFile, is_turn_context, on_screen
+from toolkit.catalog.msgfmt_checks import describe as _describe
+from toolkit.catalog.msgfmt_checks import msgfmt_duplicates, msgfmt_problems
+from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile, is_turn_context, on_screen
 from toolkit.catalog.po_read import parse_po
 from toolkit.catalog.translate import match_turns
 from toolkit.errors import CatalogError
@@ -73,12 +86,35 @@ def _word_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
 
 
+def is_redbox_catalog(po: PoFile) -> bool:
+    """True for a catalog redbox wrote (and a translator edited): redbox's own rules are errors there.
+
+    Told by its messages, which survive any editor: every message, active or obsolete, has
+    one of the contexts redbox gives (``title``, ``speaker``, a turn id ``<episode>/<id>``)
+    and there is at least one. Another project's catalog (Django, GNOME, the Python docs)
+    has messages without a context. A catalog with no messages yet counts as redbox's when
+    its header says ``X-Generator: redbox``.
+    """
+    messages = [*po.entries, *po.obsolete]
+    if not messages:
+        return po.header("X-Generator").lower().startswith("redbox")
+    return all(
+        entry.msgctxt in (TITLE_CONTEXT, SPEAKER_CONTEXT) or is_turn_context(entry.msgctxt)
+        for entry in messages
+    )
+
+
+#: Letters: a source without any (``0``, ````405````, ``%s``) has nothing to translate into Hangul.
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _check_entry(
     entry: PoEntry,
     source: str,
     language: str,
     source_language: str,
     names: Mapping[str, str],
+    own: Severity = "error",
 ) -> list[Problem]:
     problems: list[Problem] = []
     line = entry.line
@@ -115,14 +151,14 @@ def _check_entry(
             if mark in original and mark not in target and wide not in target:
                 add("warning", "CAT005", f"{what}: the source has {mark!r}, the translation does not")
         has_hangul = bool(HANGUL_RE.search(target))
-        if language == "ko" and not has_hangul:
+        if language == "ko" and not has_hangul and _LETTER.search(original):
             add(
-                "error",
+                own,
                 "CAT006",
                 f"{what}: a Korean translation with no Hangul (left in the source language?)",
             )
         elif language == "en" and has_hangul:
-            add("error", "CAT006", f"{what}: an English translation containing Hangul")
+            add(own, "CAT006", f"{what}: an English translation containing Hangul")
         for name, translated_name in names.items():
             if (
                 entry.msgctxt != SPEAKER_CONTEXT
@@ -142,13 +178,6 @@ def _check_entry(
         whitespace = _whitespace_problem(original, target)
         if whitespace:
             add("warning", "CAT009", f"{what}: {whitespace}")
-        for edge, test in (("begin", str.startswith), ("end", str.endswith)):
-            if test(original, "\n") != test(target, "\n"):
-                add(
-                    "error",
-                    "CAT012",
-                    f"{what}: the source and translation must both {edge} with a newline or both not",
-                )
         if is_turn_context(entry.msgctxt) and language in ("ko", "en"):
             speed = reading_speed(target, original, source_language, language)
             limit = (KOREAN if language == "ko" else ENGLISH).max_cps
@@ -160,15 +189,6 @@ def _check_entry(
                     f"source takes to say (limit {limit:g}); shorten it",
                 )
     return problems
-
-
-def _describe(entry: PoEntry) -> str:
-    if entry.msgctxt == SPEAKER_CONTEXT:
-        return f"speaker name {entry.msgid!r}"
-    if is_turn_context(entry.msgctxt):
-        turn = entry.comment("turn")
-        return f"turn {turn}" if turn else f"message {entry.msgctxt}"
-    return f"message {entry.msgctxt or entry.msgid[:30]!r}"
 
 
 _WHITESPACE_FAULTS = (
@@ -186,17 +206,30 @@ def _whitespace_problem(original: str, target: str) -> str:
     return ""
 
 
-def _header_problems(po: PoFile, source: str) -> list[Problem]:
-    problems = []
+def _header_problems(po: PoFile, source: str, own: Severity) -> list[Problem]:
+    """CAT011: what redbox needs of a header (msgfmt only warns: an error on redbox's catalogs)."""
+    problems: list[Problem] = []
     line = po.header_line or 1
+    if not po.headers:
+        return problems  # no header at all: CAT017
     for name in ("Language", "Plural-Forms"):
         if not po.header(name):
-            problems.append(_problem(source, line, "error", "CAT011", f"the header has no {name} field"))
+            problems.append(_problem(source, line, own, "CAT011", f"the header has no {name} field"))
     content_type = po.header("Content-Type").lower()
-    if content_type and "charset=utf-8" not in content_type.replace(" ", ""):
+    if po.encoding != "utf-8":
         problems.append(
-            _problem(source, line, "error", "CAT011", f"not UTF-8: Content-Type is {content_type}")
+            _problem(
+                source,
+                line,
+                own,
+                "CAT011",
+                f"not UTF-8: read as {po.encoding} ({content_type or 'no Content-Type'}); redbox "
+                "writes UTF-8 and its other commands refuse this file: convert it "
+                "(msgconv -t UTF-8)",
+            )
         )
+    elif content_type and "charset=utf-8" not in content_type.replace(" ", ""):
+        problems.append(_problem(source, line, own, "CAT011", f"not UTF-8: Content-Type is {content_type}"))
     return problems
 
 
@@ -250,8 +283,9 @@ def _staleness(po: PoFile, source: str, transcript: Transcript) -> list[Problem]
 def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcript]) -> list[Problem]:
     """Every translation problem of a parsed catalog, sorted by line."""
     if source.endswith(".pot"):
-        return []
-    problems = _header_problems(po, source)
+        return msgfmt_duplicates(po, source)
+    own: Severity = "error" if is_redbox_catalog(po) else "warning"
+    problems = _header_problems(po, source, own) + msgfmt_problems(po, source)
     language = base_language(po.language) if po.language else ""
     source_language = base_language(po.header("X-Source-Language") or "en")
     names = {
@@ -260,7 +294,7 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
         if entry.msgctxt == SPEAKER_CONTEXT and entry.translated and not entry.fuzzy
     }
     for entry in po.entries:
-        problems += _check_entry(entry, source, language, source_language, names)
+        problems += _check_entry(entry, source, language, source_language, names, own)
     transcript = transcripts.get(_episode_of(po, source))
     if transcript is not None:
         problems += _staleness(po, source, transcript)
@@ -270,10 +304,17 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
 def check_catalog_bytes(data: bytes, source: str, *, transcripts: Mapping[str, Transcript]) -> list[Problem]:
     """Check a ``.po`` file's bytes; ``transcripts`` are keyed by episode slug (for ``CAT013``)."""
     try:
-        po = parse_po(data, source)
+        po = parse_po(data, source, any_charset=True)
     except CatalogError as error:
         return [_problem(source, error.line or 1, "error", "CAT000", f"does not parse: {error.message}")]
     return check_catalog(po, source, transcripts=transcripts)
 
 
-__all__ = ["check_catalog", "check_catalog_bytes", "estimated_duration_ms", "normalize_text", "reading_speed"]
+__all__ = [
+    "check_catalog",
+    "check_catalog_bytes",
+    "estimated_duration_ms",
+    "is_redbox_catalog",
+    "normalize_text",
+    "reading_speed",
+]

@@ -47,21 +47,27 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     flags = (
         [*new.flags, *(flag for flag in old.flags if flag not in new.flags)] if old.flags else list(new.flags)
     )
+    # Plural forms are never dropped: a template without msgid_plural keeps the catalog's
+    # (the message is the same; only its translation has forms), and a message that becomes
+    # plural starts from its singular translation as form 0 (and is fuzzy: its text changed).
+    plural = new.msgid_plural if new.msgid_plural is not None else old.msgid_plural
+    forms = list(old.msgstr_plural) if old.msgstr_plural else ([old.msgstr] if plural is not None else [])
     merged = PoEntry(
         new.msgid,
-        old.msgstr,
+        old.msgstr if plural is None else "",
         new.msgctxt,
-        new.msgid_plural,
-        list(old.msgstr_plural),
+        plural,
+        forms,
         list(old.translator_comments),
         new.extracted_comments,
         new.references,
         flags,
     )
     same_text = old.msgid == new.msgid or normalize_text(old.msgid) == normalize_text(new.msgid)
-    if same_text and old.msgid_plural == new.msgid_plural:
+    if same_text and old.msgid_plural == plural:
         if old.fuzzy:
             merged.previous_msgctxt, merged.previous_msgid = old.previous_msgctxt, old.previous_msgid
+            merged.previous_msgid_plural = old.previous_msgid_plural
         return merged, False
     if not old.translated:
         merged.flags = [flag for flag in merged.flags if flag != "fuzzy"]
@@ -71,8 +77,10 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     if old.fuzzy and old.previous_msgid is not None:
         # The translation still matches the text it was made for, not the one in between.
         merged.previous_msgctxt, merged.previous_msgid = old.previous_msgctxt, old.previous_msgid
+        merged.previous_msgid_plural = old.previous_msgid_plural
     else:
         merged.previous_msgid = old.msgid
+        merged.previous_msgid_plural = old.msgid_plural
         merged.previous_msgctxt = old.msgctxt if old.msgctxt != new.msgctxt else None
     return merged, True
 
@@ -204,4 +212,5 @@ def _copy(entry: PoEntry, *, keep_previous: bool = True) -> PoEntry:
         entry.previous_msgctxt if keep_previous else None,
         entry.previous_msgid if keep_previous else None,
         0,
+        entry.previous_msgid_plural if keep_previous else None,
     )

@@ -59,6 +59,8 @@ class PoEntry:
     previous_msgid: str | None = None
     #: The line of the ``msgid`` keyword in the file read (0 for messages made in memory).
     line: int = 0
+    #: A fuzzy plural message's previous ``#| msgid_plural`` (after ``line``: positional callers).
+    previous_msgid_plural: str | None = None
 
     @property
     def fuzzy(self) -> bool:
@@ -98,6 +100,8 @@ class PoFile:
     entries: list[PoEntry] = field(default_factory=list)
     obsolete: list[PoEntry] = field(default_factory=list)
     header_line: int = 0
+    #: The encoding the file was read in ("utf-8" unless its Content-Type named another).
+    encoding: str = field(default="utf-8", compare=False, repr=False)
 
     def header(self, name: str) -> str:
         """A header field's value ("" when absent), name matched case-insensitively."""
@@ -152,26 +156,62 @@ _ESCAPE_TABLE: dict[int, str] = {code: f"\\{code:03o}" for code in [*range(0x20)
 _ESCAPE_TABLE.update({ord(char): escaped for char, escaped in _WRITE_ESCAPES.items()})
 
 
-def unescape(literal: str, source: str = "", line: int = 0) -> str:
+#: The largest value an escape may name: one byte (leading zeros are fine: ``\x0041``).
+_ONE_BYTE = 0xFF
+
+
+def unescape(literal: str, source: str = "", line: int = 0, encoding: str = "utf-8") -> str:
     r"""The value of a PO string literal's contents (without the quotes).
+
+    As in GNU gettext, ``\ooo`` and ``\xHH`` name *bytes* of the file's encoding
+    (``\xc3\xa9`` is "é" in a UTF-8 file), and ``\x`` takes every hex digit after it.
+    An escape that names no single byte (``\x110000``, ``\777``), a NUL (GNU gettext
+    silently ends the string there) or bytes that are not text in ``encoding`` raise
+    :class:`CatalogError` at ``line``: gettext would keep a different string than the
+    one written.
 
     >>> unescape(r'say \"hi\"\n')
     'say "hi"\n'
+    >>> unescape(r'caf\xc3\xa9')
+    'café'
     """
     if "\\" not in literal:
         return literal
+    high_bytes = False
 
     def decode(match: re.Match[str]) -> str:
+        nonlocal high_bytes
         octal, hexadecimal, char = match.groups()
-        if octal is not None:
-            return chr(int(octal, 8))
-        if hexadecimal is not None:
-            return chr(int(hexadecimal, 16))
-        if char in _ESCAPES:
-            return _ESCAPES[char]
-        raise CatalogError(f"unknown escape sequence \\{char} in a string", source, line)
+        if char is not None:
+            if char in _ESCAPES:
+                return _ESCAPES[char]
+            raise CatalogError(f"unknown escape sequence \\{char} in a string", source, line)
+        digits = (octal or hexadecimal).lstrip("0")
+        # Bounded before any conversion: a million-digit escape is refused, not converted.
+        value = int(digits[:3], 8 if octal is not None else 16) if digits else 0
+        if len(digits) > 3 or value > _ONE_BYTE:
+            shown = match.group(0) if len(match.group(0)) <= 12 else match.group(0)[:12] + "…"
+            raise CatalogError(
+                f"escape {shown} names no single byte (GNU gettext would keep only its last byte)",
+                source,
+                line,
+            )
+        if value == 0:
+            raise CatalogError("escape for a NUL byte: GNU gettext ends the string there", source, line)
+        if value >= 0x80:
+            high_bytes = True
+            return chr(0xDC00 + value)  # a lone surrogate: a raw byte until the bytes are decoded
+        return chr(value)
 
-    return _ESCAPE_PATTERN.sub(decode, literal)
+    text = _ESCAPE_PATTERN.sub(decode, literal)
+    if not high_bytes:
+        return text
+    try:
+        return text.encode(encoding, "surrogateescape").decode(encoding)
+    except (UnicodeError, LookupError):
+        raise CatalogError(
+            f"escaped bytes that are not {encoding} text (as gettext would read them)", source, line
+        ) from None
 
 
 def needs_escape(text: str) -> bool:

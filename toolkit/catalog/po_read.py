@@ -8,14 +8,20 @@ match (:meth:`_Parser.simple_entries`, checked against the line reader by Hypoth
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from toolkit.catalog.po import PoEntry, PoFile, _has_escape, paused_gc, unescape
-from toolkit.errors import CatalogError
+from toolkit.decoding import decode_text
+from toolkit.errors import CatalogError, ToolkitError
 
-_STRING_PATTERN = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
+#: One string and the blanks after it; a line may hold several (GNU gettext joins them).
+_ONE_STRING = re.compile(r'"((?:[^"\\]|\\.)*+)"\s*+')
 _KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
-_KEYWORD_PATTERN = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
+#: A keyword and its strings, spaced as GNU gettext allows: ``msgid"a"``, ``msgstr [ 1 ] "b"``.
+_KEYWORD_PATTERN = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\s*+\[\s*+(\d++)\s*+\])?\s*+(".*)$')
+#: More digits than any plural form index has (GNU gettext reads the index as a C ``unsigned long``).
+_MAX_INDEX_DIGITS = 6
 #: One string without escapes on its own line: the quotes, nothing after them (captured, or not).
 _PLAIN_STRING = r'"([^"\\\n]*+)"\n'
 _ANY_PLAIN_STRING = r'"[^"\\\n]*+"\n'
@@ -51,9 +57,10 @@ class _Parser:
     are read (and checked) but not kept (see :func:`parse_po`).
     """
 
-    def __init__(self, source: str, template_fields: bool = True) -> None:
+    def __init__(self, source: str, template_fields: bool = True, encoding: str = "utf-8") -> None:
         self.source = source
         self.template_fields = template_fields
+        self.encoding = encoding
         self.po = PoFile()
         self.seen: dict[tuple[str | None, str], int] = {}
         self._reset()
@@ -71,20 +78,34 @@ class _Parser:
         self.first_line = 0
         self.is_obsolete = False
         self.has_msgstr = False
+        self.plural_count = 0
 
     def fail(self, message: str, line: int) -> CatalogError:
         return CatalogError(message, self.source, line)
 
     def _string(self, text: str, line: int) -> str:
+        """The value of a line's strings (usually one: ``"text"``; GNU gettext joins several)."""
         text = text.strip()
         if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
             inner = text[1:-1]
             if '"' not in inner and "\\" not in inner:
-                return inner
-        match = _STRING_PATTERN.match(text)
-        if match is None:
-            raise self.fail(f"expected a quoted string, found {text.strip()[:40]!r}", line)
-        return unescape(match.group(1), self.source, line)
+                return self._checked(inner, line)
+        parts, position, size = [], 0, len(text)
+        while position < size:
+            match = _ONE_STRING.match(text, position)
+            if match is None:
+                raise self.fail(f"expected a quoted string, found {text[position:][:40]!r}", line)
+            parts.append(unescape(match.group(1), self.source, line, self.encoding))
+            position = match.end()
+        if not parts:
+            raise self.fail("expected a quoted string, found nothing", line)
+        return self._checked("".join(parts), line)
+
+    def _checked(self, value: str, line: int) -> str:
+        if "\x04" in value:
+            # gettext stores msgctxt and msgid as one string joined by EOT: it cannot hold one.
+            raise self.fail("context separator <EOT> (U+0004) within a string", line)
+        return value
 
     def feed(self, raw: str, number: int) -> None:
         first = raw[:1]
@@ -105,13 +126,22 @@ class _Parser:
             return
         line = raw.strip()
         if not line:
-            if self.fields:
-                self.finish(number)
+            if self.has_msgstr:
+                self.finish(number)  # (a blank line inside a message is only a blank, for gettext too)
             return
         if line.startswith("#~"):
             rest = line[2:]
             if rest.startswith("|"):
-                return  # a previous msgid of an obsolete entry: worthless once obsolete
+                # An obsolete message's previous text (`#~| msgid`): kept, as msgmerge keeps it.
+                if self.has_msgstr:
+                    self.finish(number)
+                elif self.fields and not self.is_obsolete:
+                    raise self.fail("an obsolete #~| line inside an active message", number)
+                self.is_obsolete = True
+                if not self.first_line:
+                    self.first_line = number
+                self._comment("#" + rest, number)
+                return
             if not self.is_obsolete and self.has_msgstr:
                 self.finish(number)
             if not self.fields and not self.is_obsolete:
@@ -138,7 +168,7 @@ class _Parser:
         elif kind == "|":
             body = text.strip()
             match = _KEYWORD_PATTERN.match(body)
-            if match:
+            if match and match.group(2) is None:
                 self.previous_last = match.group(1)
                 self.previous[self.previous_last] = [self._string(match.group(3), number)]
             elif body.startswith('"') and self.previous_last:
@@ -156,11 +186,19 @@ class _Parser:
             self.fields[self.last].append(self._string(line, number))
             return
         keyword, _, value = line.partition(" ")
-        if keyword not in _KEYWORDS:
-            match = _KEYWORD_PATTERN.match(line)  # msgstr[N], or a tab after the keyword
+        if keyword not in _KEYWORDS or value.startswith("["):
+            match = _KEYWORD_PATTERN.match(line)  # msgstr[N], or a tab (or nothing) after the keyword
             if match is None:
                 raise self.fail(f"expected msgctxt, msgid or msgstr, found {line[:40]!r}", number)
             keyword, value = match.group(1), match.group(3)
+            if match.group(2) is not None:
+                keyword = self._plural_form(match.group(2), number)
+            elif keyword == "msgstr" and "msgid_plural" in self.fields:
+                raise self.fail("msgid_plural needs msgstr[0], msgstr[1] …, not msgstr", number)
+        elif keyword == "msgstr" and "msgid_plural" in self.fields:
+            raise self.fail("msgid_plural needs msgstr[0], msgstr[1] …, not msgstr", number)
+        if keyword == "msgid" and "msgid" in self.fields and not self.has_msgstr:
+            raise self.fail("msgid without msgstr", self.msgid_line)
         if keyword in ("msgctxt", "msgid") and self.has_msgstr:
             obsolete = self.is_obsolete
             self.finish(number)
@@ -180,6 +218,20 @@ class _Parser:
         if keyword.startswith("msgstr"):
             self.has_msgstr = True
 
+    def _plural_form(self, digits: str, number: int) -> str:
+        """The keyword ``msgstr[N]`` for index ``digits``, which must be the next form (as in GNU gettext)."""
+        if "msgid_plural" not in self.fields:
+            raise self.fail(f"msgstr[{digits[:10]}] without a msgid_plural before it", number)
+        expected = self.plural_count
+        digits = digits.lstrip("0") or "0"
+        if len(digits) > _MAX_INDEX_DIGITS or int(digits) != expected:
+            shown = digits if len(digits) <= 10 else digits[:10] + "…"
+            if expected == 0:
+                raise self.fail(f"the first plural form is msgstr[{shown}], not msgstr[0]", number)
+            raise self.fail(f"plural form msgstr[{shown}] where msgstr[{expected}] belongs", number)
+        self.plural_count += 1
+        return f"msgstr[{expected}]"
+
     def finish(self, number: int) -> None:
         if not self.fields:
             if self.translator_comments or self.extracted_comments or self.flags or self.references:
@@ -189,9 +241,7 @@ class _Parser:
         values = {name: "".join(parts) for name, parts in self.fields.items()}
         if "msgid" not in values:
             raise self.fail("a message without msgid", self.first_line or number)
-        plural_forms = sorted(
-            (int(name[7:-1]), value) for name, value in values.items() if name.startswith("msgstr[")
-        )
+        plural_forms = [values[f"msgstr[{index}]"] for index in range(self.plural_count)]
         if "msgstr" not in values and not plural_forms:
             raise self.fail("msgid without msgstr", self.msgid_line)
         if "msgid_plural" in values and not plural_forms:
@@ -201,7 +251,7 @@ class _Parser:
             msgstr=values.get("msgstr", ""),
             msgctxt=values.get("msgctxt"),
             msgid_plural=values.get("msgid_plural"),
-            msgstr_plural=[value for _, value in plural_forms],
+            msgstr_plural=plural_forms,
             translator_comments=self.translator_comments,
             extracted_comments=self.extracted_comments if self.template_fields else [],
             references=self.references if self.template_fields else [],
@@ -209,6 +259,9 @@ class _Parser:
             previous_msgctxt="".join(self.previous["msgctxt"]) if "msgctxt" in self.previous else None,
             previous_msgid="".join(self.previous["msgid"]) if "msgid" in self.previous else None,
             line=self.msgid_line,
+            previous_msgid_plural=(
+                "".join(self.previous["msgid_plural"]) if "msgid_plural" in self.previous else None
+            ),
         )
         if self.is_obsolete:
             self.po.obsolete.append(entry)
@@ -257,8 +310,9 @@ class _Parser:
             translator, extracted, references, flags, old_context, old_msgid, msgctxt, msgid, msgstr = (
                 match.groups()
             )
-            if _has_escape(msgid + msgstr if msgctxt is None else msgctxt + msgid + msgstr):
-                break  # an escape (or a stray quote): the line-by-line reader takes this message
+            strings = msgid + msgstr if msgctxt is None else msgctxt + msgid + msgstr
+            if _has_escape(strings) or "\x04" in strings:
+                break  # an escape (or a stray quote, or an EOT): the line-by-line reader takes this message
             # Each line's words (or comma-separated flags), as if the lines were one.
             reference_list = (
                 references.replace("\n#:", " ")[2:].split() if references and template_fields else []
@@ -308,17 +362,20 @@ class _Parser:
             self.po.headers.append((name.strip(), value.strip()))
 
 
-def parse_po_text(text: str, source: str = "<po>", *, template_fields: bool = True) -> PoFile:
+def parse_po_text(
+    text: str, source: str = "<po>", *, template_fields: bool = True, encoding: str = "utf-8"
+) -> PoFile:
     """Read a PO or POT file's text; raise :class:`CatalogError` (with its line) when it does not parse.
 
-    ``template_fields``: see :func:`parse_po`.
+    ``template_fields``: see :func:`parse_po`; ``encoding``: the file's, for the bytes its
+    ``\\ooo`` and ``\\xHH`` escapes name.
 
     >>> text = 'msgid ""\\nmsgstr "Language: ko\\\\n"\\n\\n'
     >>> po = parse_po_text(text + 'msgctxt "speaker"\\nmsgid "Joy"\\nmsgstr "조이"\\n')
     >>> po.language, po.entries[0].msgstr, po.entries[0].line
     ('ko', '조이', 5)
     """
-    parser = _Parser(source, template_fields)
+    parser = _Parser(source, template_fields, encoding)
     position, number, idle = 0, 1, True
     while True:
         # Messages in the usual shape a whole message at a time, everything else line by line.
@@ -332,40 +389,77 @@ def parse_po_text(text: str, source: str = "<po>", *, template_fields: bool = Tr
         position, number = end + 1, number + 1
         idle = parser.idle
     parser.finish(number + 1)
-    if parser.fields or parser.extracted_comments or parser.flags or parser.references:
+    if parser.fields:
         raise CatalogError("the file ends inside a message", source, number)
+    # (Comments after the last message belong to no message: gettext drops them too.)
+    parser.po.encoding = encoding
     return parser.po
 
 
-def parse_po(data: bytes, source: str = "<po>", *, template_fields: bool = True) -> PoFile:
+def parse_po(
+    data: bytes, source: str = "<po>", *, template_fields: bool = True, any_charset: bool = False
+) -> PoFile:
     """Read PO bytes (UTF-8, as every redbox catalog is written).
 
     With ``template_fields`` false, the messages' extracted comments (``#.``) and
     references (``#:``) are checked but not kept: :func:`update` replaces them with the
     template's, so a catalog read only to be updated need not build them (about a
     third of the reading time at 20,000 messages).
+
+    With ``any_charset`` (``redbox check``), a file that is not UTF-8 is read in the
+    charset its header's ``Content-Type`` names, as GNU gettext reads it (or, when that
+    names none Python knows, as :func:`toolkit.decoding.decode_text` guesses);
+    ``PoFile.encoding`` says which. Otherwise such a file is an error: every command
+    that writes a catalog writes UTF-8.
     """
     with paused_gc():
-        return parse_po_text(_po_text(data, source), source, template_fields=template_fields)
+        text, encoding = _po_text(data, source, any_charset)
+        return parse_po_text(text, source, template_fields=template_fields, encoding=encoding)
 
 
 def _po_bytes(data: bytes) -> bytes:
-    """PO bytes without a BOM, with ``\\n`` line ends (a CR LF pair is never inside a UTF-8 character)."""
+    """PO bytes without a BOM, with ``\\n`` line ends (a CR LF pair is never inside a UTF-8 character).
+
+    GNU gettext reads a CR as a blank: CRs before a line end go (``\\r\\r\\n`` too), and a
+    file of CR line ends alone (old Mac files) has them read as line ends.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    return data.replace(b"\r\n", b"\n") if b"\r" in data else data  # (the test is a quicker scan)
+    if b"\r" not in data:  # (the test is a quicker scan)
+        return data
+    data = _CRS_AT_LINE_END.sub(b"\n", data)
+    return data.replace(b"\r", b"\n") if b"\n" not in data else data
 
 
-def _po_text(data: bytes, source: str) -> str:
-    """PO bytes as text: UTF-8 (a BOM dropped), ``\\n`` line ends."""
+_CRS_AT_LINE_END = re.compile(rb"\r++\n")
+
+
+#: The charset GNU gettext reads from the header: the characters after ``charset=`` up to a blank.
+_CHARSET = re.compile(rb'^"Content-Type:[^"\n]*?charset=([^\s"\\;]*)', re.MULTILINE | re.IGNORECASE)
+
+
+def _po_text(data: bytes, source: str, any_charset: bool = False) -> tuple[str, str]:
+    """PO bytes as text and the encoding they were read in: UTF-8 (a BOM dropped), ``\\n`` line ends."""
     data = _po_bytes(data)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise CatalogError(
-            "not UTF-8 (redbox catalogs are UTF-8; check Content-Type)", source, line
-        ) from None
+        failure = CatalogError("not UTF-8 (redbox catalogs are UTF-8; check Content-Type)", source, line)
+    if not any_charset:
+        raise failure
+    found = _CHARSET.search(data, 0, 1 << 16)
+    if found is not None:
+        try:
+            name = codecs.lookup(found.group(1).decode("ascii")).name
+            return data.decode(name), name
+        except (LookupError, UnicodeError):
+            pass  # a charset Python does not know, or bytes that are not in it: guess
+    try:
+        decoded = decode_text(data, source)
+    except ToolkitError:
+        raise failure from None
+    return decoded.text, decoded.encoding
 
 
 _SPACE_AT_LINE_END = re.compile(r"\s\n")  # \s is what str.rstrip strips

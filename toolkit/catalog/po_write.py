@@ -36,11 +36,14 @@ def _entry_lines(entry: PoEntry, obsolete: bool = False) -> list[str]:
             lines.append("#: " + " ".join(entry.references))
     if entry.flags:
         lines.append("#, " + ", ".join(entry.flags))
-    if not obsolete:
-        if entry.previous_msgctxt is not None:
-            lines += _string_field("msgctxt", entry.previous_msgctxt, "#| ")
-        if entry.previous_msgid is not None:
-            lines += _string_field("msgid", entry.previous_msgid, "#| ")
+    # The previous text of a fuzzy message, `#~| ` when obsolete (as msgmerge writes it).
+    previous = "#~| " if obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        lines += _string_field("msgctxt", entry.previous_msgctxt, previous)
+    if entry.previous_msgid is not None:
+        lines += _string_field("msgid", entry.previous_msgid, previous)
+    if entry.previous_msgid_plural is not None:
+        lines += _string_field("msgid_plural", entry.previous_msgid_plural, previous)
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
         lines += _string_field("msgctxt", entry.msgctxt, prefix)
@@ -68,6 +71,7 @@ def _entry_text(entry: PoEntry) -> str:
         or entry.msgid_plural is not None
         or entry.previous_msgid is not None
         or entry.previous_msgctxt is not None
+        or entry.previous_msgid_plural is not None
     ):
         return "\n".join(_entry_lines(entry))
     # One-line strings without escapes: _string_field would give `keyword "text"` for each.
@@ -109,6 +113,7 @@ def updated_messages(po: PoFile, template: PoFile, template_messages: Sequence[b
             and not entry.flags
             and not entry.translator_comments
             and entry.previous_msgid is None
+            and entry.previous_msgid_plural is None
             and entry.previous_msgctxt is None
             and entry.msgid_plural is None
             and not source.flags
