@@ -18,6 +18,7 @@ that backtracks), and bounds every number it reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -54,6 +55,13 @@ def _bounded(digits: str) -> int:
 
 def parse_python(text: str) -> FormatSpec:
     """``%s``, ``%(name)d``, ``%%``… as ``format-python.c`` reads them."""
+    if "%(" not in text:
+        return _parse_python_unnamed(text)
+    return _parse_python_general(text)
+
+
+def _parse_python_general(text: str) -> FormatSpec:
+    """:func:`parse_python`, directive by directive (named ones need their parentheses matched)."""
     spec = FormatSpec()
     index, size = 0, len(text)
     count = 0
@@ -80,29 +88,17 @@ def parse_python(text: str) -> FormatSpec:
                 raise InvalidFormat("the string ends in the middle of a directive")
             name = text[start:index]
             index += 1
-        while index < size and text[index] in "-+ #0":
-            index += 1
-        if index < size and text[index] == "*":
-            index += 1
-            if spec.named:
-                raise InvalidFormat("the string mixes named and unnamed argument specifications")
-            spec.unnamed.append("integer")
-        else:
-            index = _digits_end(text, index)
-        zero_precision = False
-        if index < size and text[index] == ".":
-            index += 1
-            if index < size and text[index] == "*":
-                index += 1
+        # Flags, width, precision, length: one match (C's isdigit: ASCII digits only).
+        found = _PYTHON_SPEC.match(text, index)
+        assert found is not None  # (every part is optional)
+        width_star, precision_star, precision = found.groups()
+        for star in (width_star, precision_star):
+            if star:
                 if spec.named:
                     raise InvalidFormat("the string mixes named and unnamed argument specifications")
                 spec.unnamed.append("integer")
-            else:
-                end = _digits_end(text, index)
-                zero_precision = end > index and set(text[index:end]) == {"0"}
-                index = end
-        if index < size and text[index] in "hlL":
-            index += 1
+        zero_precision = bool(precision) and not precision.strip("0")
+        index = found.end()
         if index >= size:
             raise InvalidFormat("the string ends in the middle of a directive")
         conversion = text[index]
@@ -128,6 +124,31 @@ def parse_python(text: str) -> FormatSpec:
     return spec
 
 
+def _parse_python_unnamed(text: str) -> FormatSpec:
+    """:func:`parse_python` of a string without ``%(``: one regular expression finds every directive."""
+    unnamed: list[str] = []
+    append, types = unnamed.append, _PYTHON_TYPES
+    for count, (width, precision, conversion) in enumerate(_PYTHON_UNNAMED.findall(text), 1):
+        if width == "*":
+            append("integer")
+        if precision == ".*":
+            append("integer")
+        kind = types.get(conversion)
+        if kind is None:
+            if not conversion:
+                raise InvalidFormat("the string ends in the middle of a directive")
+            raise InvalidFormat(
+                f"directive number {count}: {conversion!r} is not a valid conversion specifier"
+            )
+        if conversion != "%":
+            zero_precision = len(precision) > 1 and not precision[1:].strip("0")
+            append("any" if kind == "string" and zero_precision else kind)
+    return FormatSpec(unnamed=unnamed)
+
+
+#: A whole unnamed directive: width, precision (with its dot) and the conversion character ("" at the end).
+_PYTHON_UNNAMED = re.compile(r"%[-+ #0]*+(\*|[0-9]*+)(\.(?:\*|[0-9]*+))?[hlL]?(.?)", re.DOTALL)
+_PYTHON_SPEC = re.compile(r"[-+ #0]*+(?:(\*)|[0-9]*+)(?:\.(?:(\*)|([0-9]*+)))?[hlL]?")
 _PYTHON_TYPES = {
     "%": "none", "c": "character", "s": "string", "r": "string",
     **{conversion: "integer" for conversion in "iduoxX"},
@@ -244,6 +265,13 @@ def check_python_brace(source: FormatSpec, target: FormatSpec, strict: bool, wha
 # --------------------------------------------------------------------------- C printf
 
 
+#: Argument number (``2$``), flags, width (``*``, ``*3$`` or digits), precision: what follows ``%``.
+_C_SPEC_PATTERN = (
+    r"(?:([0-9]++)\$)?[-+ #0'{I}]*+(?:(\*)(?:([0-9]++)\$)?|[0-9]*+)(?:\.(?:(\*)(?:([0-9]++)\$)?|[0-9]*+))?"
+)
+_C_SPEC = re.compile(_C_SPEC_PATTERN.format(I=""))
+#: In a translation glibc's ``I`` flag (locale digits) is allowed too.
+_C_SPEC_TRANSLATED = re.compile(_C_SPEC_PATTERN.format(I="I"))
 _C_SIZES = {"hh": "char", "h": "short", "l": "long", "ll": "long long", "L": "long long", "q": "long long",
             "j": "intmax_t", "z": "size_t", "Z": "size_t", "t": "ptrdiff_t"}  # fmt: skip
 _C_FIXED = ("MAX", "PTR", "LEAST8", "LEAST16", "LEAST32", "LEAST64", "FAST8", "FAST16", "FAST32", "FAST64",
@@ -270,39 +298,24 @@ def parse_c(text: str, translated: bool = False) -> FormatSpec:
                 raise InvalidFormat("the string mixes numbered and unnumbered argument specifications")
             unnumbered.append(kind)
 
-    def position(at: int) -> tuple[int, int]:
-        """An argument number ``N$`` at ``at`` (0 when there is none) and where it ends."""
-        end = _digits_end(text, at)
-        if end > at and end < size and text[end] == "$":
-            number = _bounded(text[at:end])
-            if number == 0:
-                raise InvalidFormat(
-                    f"in the directive number {count}, the argument number 0 is not a positive integer"
-                )
-            return number, end + 1
-        return 0, at
-
+    directive = _C_SPEC_TRANSLATED if translated else _C_SPEC
     while True:
         index = text.find("%", index)
         if index < 0:
             break
-        index += 1
         count += 1
-        number, index = position(index)
-        while index < size and (text[index] in " +-#0'" or (translated and text[index] == "I")):
-            index += 1
-        if index < size and text[index] == "*":
-            width, index = position(index + 1)
-            add(width, "int")
-        else:
-            index = _digits_end(text, index)
-        if index < size and text[index] == ".":
-            index += 1
-            if index < size and text[index] == "*":
-                precision, index = position(index + 1)
-                add(precision, "int")
-            else:
-                index = _digits_end(text, index)
+        found = directive.match(text, index + 1)
+        assert found is not None  # (every part is optional)
+        position, width_star, width, precision_star, precision = found.groups()
+        number = _bounded(position) if position is not None else 0
+        for given in (position, width, precision):
+            if given is not None and _bounded(given) == 0:
+                raise InvalidFormat(f"directive number {count}: argument number 0 (they start at 1)")
+        if width_star:
+            add(_bounded(width) if width else 0, "int")
+        if precision_star:
+            add(_bounded(precision) if precision else 0, "int")
+        index = found.end()
         if index < size and text[index] == "<":
             close = text.find(">", index, index + 16)
             macro = text[index + 1 : close] if close > 0 else ""
@@ -310,7 +323,7 @@ def parse_c(text: str, translated: bool = False) -> FormatSpec:
                 macro[:3] == "PRI" and macro[3:4] in ("d", "i", "o", "u", "x", "X") and macro[4:] in _C_FIXED
             ):
                 raise InvalidFormat(
-                    f"in the directive number {count}, the token after '<' is not a valid <inttypes.h> macro"
+                    f"directive number {count}: the token after '<' is not a valid <inttypes.h> macro"
                 )
             unsigned = "unsigned " if macro[3] in "ouxX" else ""
             add(number, f"{unsigned}int {macro[4:]}")
@@ -350,10 +363,10 @@ def parse_c(text: str, translated: bool = False) -> FormatSpec:
             add(number, kind)
         index += 1
     if numbered:
-        for expected, found in enumerate(sorted(numbered), 1):
-            if found != expected:
+        for expected, used in enumerate(sorted(numbered), 1):
+            if used != expected:
                 raise InvalidFormat(
-                    f"the string refers to argument number {found} but ignores argument number {expected}"
+                    f"the string refers to argument number {used} but ignores argument number {expected}"
                 )
         return FormatSpec(unnamed=[numbered[number] for number in sorted(numbered)])
     return FormatSpec(unnamed=unnumbered)
