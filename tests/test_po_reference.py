@@ -293,6 +293,15 @@ def test_a_euc_kr_catalog_is_cat011_not_cat000() -> None:
         parse_po(own.encode("cp949"), "own.po")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_utf_16_catalog_is_an_error_as_msgfmt_rejects_it(encoding: str, tmp_path: Path) -> None:
+    text = HEADER + 'msgid "a"\nmsgstr "나"\n'
+    assert errors(problems_of(text.encode(encoding))) == ["CAT000"]
+    path = tmp_path / "wide.po"
+    path.write_bytes(text.encode(encoding))
+    assert msgfmt_rejects(path)
+
+
 def test_redbox_s_own_rules_are_warnings_on_other_tools_catalogs() -> None:
     body = (
         'msgid "Geeqie"\nmsgstr "Geeqie"\n\nmsgid "sRGB"\nmsgstr "sRGB"\n\n'

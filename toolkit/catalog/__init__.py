@@ -42,7 +42,9 @@ Where things are (this package re-exports the names callers use):
 - :mod:`.merge`: :func:`update` and its :class:`UpdateReport`.
 - :mod:`.translate`: :func:`translate_transcript`, :func:`match_turns`,
   :func:`fill_translations`.
-- :mod:`.checks`: the ``CAT`` rules of ``redbox check`` (imported on its own, not here).
+- :mod:`.checks`: the ``CAT`` rules of ``redbox check`` (imported on its own, not here);
+  :mod:`.msgfmt_checks` what ``msgfmt -c`` rejects, with :mod:`.po_formats` (format
+  strings) and :mod:`.po_plural` (``Plural-Forms``).
 """
 
 from __future__ import annotations

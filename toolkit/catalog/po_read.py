@@ -449,17 +449,24 @@ def _po_text(data: bytes, source: str, any_charset: bool = False) -> tuple[str, 
     if not any_charset:
         raise failure
     found = _CHARSET.search(data, 0, 1 << 16)
+    text, name = "", ""
     if found is not None:
         try:
             name = codecs.lookup(found.group(1).decode("ascii")).name
-            return data.decode(name), name
+            text = data.decode(name)
         except (LookupError, UnicodeError):
-            pass  # a charset Python does not know, or bytes that are not in it: guess
-    try:
-        decoded = decode_text(data, source)
-    except ToolkitError:
-        raise failure from None
-    return decoded.text, decoded.encoding
+            name = ""  # a charset Python does not know, or bytes that are not in it: guess
+    if not name:
+        try:
+            decoded = decode_text(data, source)
+        except ToolkitError:
+            raise failure from None
+        text, name = decoded.text, decoded.encoding
+    if name.replace("_", "-").startswith(("utf-16", "utf-32")):
+        # GNU gettext reads only charsets where ASCII is ASCII: msgfmt rejects such a file.
+        message = f"{name.upper()}: gettext reads only ASCII-compatible charsets (use UTF-8)"
+        raise CatalogError(message, source, 1)
+    return text, name
 
 
 _SPACE_AT_LINE_END = re.compile(r"\s\n")  # \s is what str.rstrip strips
