@@ -227,6 +227,12 @@ def _header_problems(po: PoFile, source: str, own: Severity) -> list[Problem]:
     for name in ("Language", "Plural-Forms"):
         if not po.header(name):
             problems.append(_problem(source, line, own, "CAT011", f"the header has no {name} field"))
+    for fault_line, text in po.header_faults:
+        problems.append(
+            _problem(source, fault_line, own, "CAT011",
+                     f"header line {text[:40]!r} is not 'Name: value' (msgfmt ignores it; redbox "
+                     "cannot keep it)")
+        )
     content_type = po.header("Content-Type").lower()
     if po.encoding != "utf-8":
         problems.append(

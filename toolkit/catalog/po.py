@@ -100,6 +100,8 @@ class PoFile:
     entries: list[PoEntry] = field(default_factory=list)
     obsolete: list[PoEntry] = field(default_factory=list)
     header_line: int = 0
+    #: Header lines that are not ``Name: value``, as (line, text): only when read for a check.
+    header_faults: list[tuple[int, str]] = field(default_factory=list, compare=False, repr=False)
     #: The encoding the file was read in ("utf-8" unless its Content-Type named another).
     encoding: str = field(default="utf-8", compare=False, repr=False)
 

@@ -57,12 +57,20 @@ class _Parser:
     are read (and checked) but not kept (see :func:`parse_po`).
     """
 
-    def __init__(self, source: str, template_fields: bool = True, encoding: str = "utf-8") -> None:
+    def __init__(
+        self, source: str, template_fields: bool = True, encoding: str = "utf-8", lenient: bool = False
+    ) -> None:
         self.source = source
         self.template_fields = template_fields
         self.encoding = encoding
+        #: Header lines that are not ``Name: value`` go to ``PoFile.header_faults`` (msgfmt
+        #: ignores them) instead of failing: for ``redbox check``, which reports them.
+        self.lenient = lenient
         self.po = PoFile()
         self.seen: dict[tuple[str | None, str], int] = {}
+        #: The active message (or header) just read, while nothing else has been: a string
+        #: after a blank line still belongs to its last msgstr (GNU gettext ignores blank lines).
+        self.finished: PoEntry | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -117,6 +125,7 @@ class _Parser:
                 raise self.fail("a comment between msgid and msgstr", number)
             if not self.first_line:
                 self.first_line = number
+            self.finished = None
             self._comment(raw.rstrip(), number)
             return
         if first == "m" or first == '"':
@@ -140,6 +149,7 @@ class _Parser:
                 self.is_obsolete = True
                 if not self.first_line:
                     self.first_line = number
+                self.finished = None
                 self._comment("#" + rest, number)
                 return
             if not self.is_obsolete and self.has_msgstr:
@@ -148,6 +158,7 @@ class _Parser:
                 self.is_obsolete = True
             if not self.is_obsolete:
                 raise self.fail("an obsolete #~ line inside an active message", number)
+            self.finished = None  # (an obsolete string never continues an active message)
             self._keyword_or_string(rest.strip(), number)
             return
         if line != raw:
@@ -182,9 +193,11 @@ class _Parser:
     def _keyword_or_string(self, line: str, number: int) -> None:
         if line.startswith('"'):
             if self.last is None:
-                raise self.fail("a string with no msgid or msgstr before it", number)
+                self._continue_finished(line, number)
+                return
             self.fields[self.last].append(self._string(line, number))
             return
+        self.finished = None
         keyword, _, value = line.partition(" ")
         if keyword not in _KEYWORDS or value.startswith("["):
             match = _KEYWORD_PATTERN.match(line)  # msgstr[N], or a tab (or nothing) after the keyword
@@ -232,10 +245,26 @@ class _Parser:
         self.plural_count += 1
         return f"msgstr[{expected}]"
 
+    def _continue_finished(self, line: str, number: int) -> None:
+        """A string after the blank line that ended a message: the end of that message's last msgstr."""
+        entry = self.finished
+        if entry is None or not self.idle:
+            raise self.fail("a string with no msgid or msgstr before it", number)
+        value = self._string(line, number)
+        if entry.msgid_plural is not None:
+            entry.msgstr_plural[-1] += value
+            return
+        entry.msgstr += value
+        if entry.msgid == "" and entry.msgctxt is None and entry.line == self.po.header_line:
+            self.po.headers = []
+            self._header(entry)
+
     def finish(self, number: int) -> None:
         if not self.fields:
             if self.translator_comments or self.extracted_comments or self.flags or self.references:
                 return  # comments waiting for their message: keep them
+            if self.previous:
+                raise self.fail("a #| previous-text line with no message after it", self.first_line or number)
             self._reset()
             return
         values = {name: "".join(parts) for name, parts in self.fields.items()}
@@ -265,8 +294,10 @@ class _Parser:
         )
         if self.is_obsolete:
             self.po.obsolete.append(entry)
+            self.finished = None
         else:
             self._store(entry)
+            self.finished = entry
         self._reset()
 
     def _store(self, entry: PoEntry) -> None:
@@ -339,6 +370,7 @@ class _Parser:
                 msgid_line,
             )
             position, number = end, number + lines
+            self.finished = entry
             if msgctxt is None and msgid == "":
                 self._store(entry)  # the header, or a second one
                 continue
@@ -358,12 +390,21 @@ class _Parser:
                 continue
             name, colon, value = field_line.partition(":")
             if not colon:
-                raise self.fail(f"header line {field_line[:40]!r} is not 'Name: value'", entry.line + offset)
+                if not self.lenient:
+                    message = f"header line {field_line[:40]!r} is not 'Name: value'"
+                    raise self.fail(message, entry.line + offset)
+                self.po.header_faults.append((entry.line + offset, field_line))
+                continue
             self.po.headers.append((name.strip(), value.strip()))
 
 
 def parse_po_text(
-    text: str, source: str = "<po>", *, template_fields: bool = True, encoding: str = "utf-8"
+    text: str,
+    source: str = "<po>",
+    *,
+    template_fields: bool = True,
+    encoding: str = "utf-8",
+    lenient: bool = False,
 ) -> PoFile:
     """Read a PO or POT file's text; raise :class:`CatalogError` (with its line) when it does not parse.
 
@@ -375,7 +416,7 @@ def parse_po_text(
     >>> po.language, po.entries[0].msgstr, po.entries[0].line
     ('ko', '조이', 5)
     """
-    parser = _Parser(source, template_fields, encoding)
+    parser = _Parser(source, template_fields, encoding, lenient)
     position, number, idle = 0, 1, True
     while True:
         # Messages in the usual shape a whole message at a time, everything else line by line.
@@ -391,6 +432,9 @@ def parse_po_text(
     parser.finish(number + 1)
     if parser.fields:
         raise CatalogError("the file ends inside a message", source, number)
+    if parser.previous:
+        message = "a #| previous-text line with no message after it"
+        raise CatalogError(message, source, parser.first_line or number)
     # (Comments after the last message belong to no message: gettext drops them too.)
     parser.po.encoding = encoding
     return parser.po
@@ -406,7 +450,8 @@ def parse_po(
     template's, so a catalog read only to be updated need not build them (about a
     third of the reading time at 20,000 messages).
 
-    With ``any_charset`` (``redbox check``), a file that is not UTF-8 is read in the
+    With ``any_charset`` (``redbox check``), a header line that is not ``Name: value`` goes
+    to ``PoFile.header_faults`` instead of failing, and a file that is not UTF-8 is read in the
     charset its header's ``Content-Type`` names, as GNU gettext reads it (or, when that
     names none Python knows, as :func:`toolkit.decoding.decode_text` guesses);
     ``PoFile.encoding`` says which. Otherwise such a file is an error: every command
@@ -414,7 +459,9 @@ def parse_po(
     """
     with paused_gc():
         text, encoding = _po_text(data, source, any_charset)
-        return parse_po_text(text, source, template_fields=template_fields, encoding=encoding)
+        return parse_po_text(
+            text, source, template_fields=template_fields, encoding=encoding, lenient=any_charset
+        )
 
 
 def _po_bytes(data: bytes) -> bytes:
