@@ -220,6 +220,7 @@ SYNTAX_CASES = [
     ("#| with no message after it", 'msgid "a"\nmsgstr "나"\n\n#| msgid "x"\n', True),
     ("#~| with no message after it", 'msgid "a"\nmsgstr "나"\n\n#~| msgid "y"\n', True),
     ("#~| then a string", 'msgid "a"\nmsgstr "나"\n\n#~| msgid "y"\n"다"\n', True),
+    ("an empty #| line", '#|\nmsgid "a"\nmsgstr "나"\n', False),
     ("a header line without a colon", '"Free text\\n"\n\nmsgid "a"\nmsgstr "나"\n', False),
     ("newline at the start", 'msgid "\\na"\nmsgstr "나"\n', True),
     ("newline at the end, fuzzy", '#, fuzzy\nmsgid "a\\n"\nmsgstr "나"\n', False),

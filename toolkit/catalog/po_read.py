@@ -178,6 +178,8 @@ class _Parser:
             self.flags.extend(flag.strip() for flag in text.split(",") if flag.strip())
         elif kind == "|":
             body = text.strip()
+            if not body:
+                return  # an empty `#|`: nothing to keep (GNU gettext passes over it too)
             match = _KEYWORD_PATTERN.match(body)
             if match and match.group(2) is None:
                 self.previous_last = match.group(1)
