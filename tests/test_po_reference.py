@@ -488,3 +488,16 @@ def test_the_python_format_fast_path_reads_as_the_general_one(text: str) -> None
             return "invalid"
 
     assert outcome(po_formats._parse_python_unnamed) == outcome(po_formats._parse_python_general)
+
+
+@pytest.mark.parametrize("name", ["hex escape run", "python-format directives", "form index digits", "numbers"])
+def test_redbox_check_of_a_1_mb_hostile_line_finishes_in_under_5_s(
+    name: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "hostile.po"
+    path.write_bytes((HEADER + HOSTILE_LINES[name]).encode("utf-8"))
+    started = time.perf_counter()
+    result = runner.invoke(cli, ["check", str(path)])
+    assert time.perf_counter() - started < 5
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.stdout + result.stderr

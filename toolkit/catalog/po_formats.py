@@ -126,9 +126,23 @@ def _parse_python_general(text: str) -> FormatSpec:
 
 def _parse_python_unnamed(text: str) -> FormatSpec:
     """:func:`parse_python` of a string without ``%(``: one regular expression finds every directive."""
+    found = _PYTHON_UNNAMED.findall(text)
+    types = _PYTHON_TYPES
+    if "*" not in text and "." not in text:
+        # No `*` arguments, no precision: one type per conversion, in whole-list steps.
+        conversions = [conversion for _, _, conversion in found]
+        kinds = [types.get(conversion) for conversion in conversions]
+        if None in kinds:
+            count = kinds.index(None)
+            if not conversions[count]:
+                raise InvalidFormat("the string ends in the middle of a directive")
+            raise InvalidFormat(
+                f"directive number {count + 1}: {conversions[count]!r} is not a valid conversion specifier"
+            )
+        return FormatSpec(unnamed=[kind for kind in kinds if kind is not None and kind != "none"])
     unnamed: list[str] = []
-    append, types = unnamed.append, _PYTHON_TYPES
-    for count, (width, precision, conversion) in enumerate(_PYTHON_UNNAMED.findall(text), 1):
+    append = unnamed.append
+    for count, (width, precision, conversion) in enumerate(found, 1):
         if width == "*":
             append("integer")
         if precision == ".*":
@@ -307,12 +321,17 @@ def parse_c(text: str, translated: bool = False) -> FormatSpec:
         found = directive.match(text, index + 1)
         assert found is not None  # (every part is optional)
         position, width_star, width, precision_star, precision = found.groups()
-        number = _bounded(position) if position is not None else 0
-        for given in (position, width, precision):
-            if given is not None and _bounded(given) == 0:
-                raise InvalidFormat(f"directive number {count}: argument number 0 (they start at 1)")
+        number = 0
+        if position or width or precision:  # argument numbers (`%2$s`, `%*3$d`): none is 0
+            for given in (position, width, precision):
+                if given is not None and _bounded(given) == 0:
+                    raise InvalidFormat(f"directive number {count}: argument number 0 (they start at 1)")
+            number = _bounded(position) if position is not None else 0
         if width_star:
-            add(_bounded(width) if width else 0, "int")
+            if width or numbered:
+                add(_bounded(width) if width else 0, "int")
+            else:
+                unnumbered.append("int")  # (what add does for an unnumbered argument)
         if precision_star:
             add(_bounded(precision) if precision else 0, "int")
         index = found.end()
