@@ -356,15 +356,22 @@ PO_PATH = Path("locales") / "ko" / "LC_MESSAGES" / f"{EPISODE}.po"
     ],
     ids=lambda command: " ".join(command[:2]),
 )
-@pytest.mark.parametrize("escape", ["\\x110000", "\\xD800"])
-def test_every_command_reports_a_bad_escape_with_file_and_line(
-    command: list[str], escape: str, project: Path, runner: CliRunner
+@pytest.mark.parametrize(
+    "fault",
+    [
+        *(f'msgstr "다 같이{escape}"' for escape in ("\\x110000", "\\xFFFFFFFFFFFFFFFFFFFFFFFF", "\\xD800")),
+        'msgstr "다 같이"\n\nmsgctxt "x"\nmsgid "a"\nmsgid_plural "b"\nmsgstr[' + "9" * 5000 + '] "c"',
+    ],
+    ids=["x110000", "xFFFF", "xD800", "5000-digit form index"],
+)
+def test_every_command_reports_a_bad_string_with_file_and_line(
+    command: list[str], fault: str, project: Path, runner: CliRunner
 ) -> None:
     text = PO_PATH.read_text(encoding="utf-8")
     marker = 'msgstr "다 같이"'
     assert marker in text
-    line = text[: text.index(marker)].count("\n") + 1
-    PO_PATH.write_text(text.replace(marker, f'msgstr "다 같이{escape}"', 1), encoding="utf-8")
+    line = text[: text.index(marker)].count("\n") + 1 + fault.count("\n")
+    PO_PATH.write_text(text.replace(marker, fault, 1), encoding="utf-8")
     result = runner.invoke(cli, command)
     output = result.stdout + result.stderr
     assert result.exit_code == 1, output
@@ -490,7 +497,9 @@ def test_the_python_format_fast_path_reads_as_the_general_one(text: str) -> None
     assert outcome(po_formats._parse_python_unnamed) == outcome(po_formats._parse_python_general)
 
 
-@pytest.mark.parametrize("name", ["hex escape run", "python-format directives", "form index digits", "numbers"])
+@pytest.mark.parametrize(
+    "name", ["hex escape run", "python-format directives", "form index digits", "numbers"]
+)
 def test_redbox_check_of_a_1_mb_hostile_line_finishes_in_under_5_s(
     name: str, runner: CliRunner, tmp_path: Path
 ) -> None:
