@@ -91,6 +91,7 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
     is_flag=True,
     help="Also write each turn's aligned start into the transcript as its [hh:mm:ss.mmm] anchor.",
 )
+@click.option("--voices", is_flag=True, help="Then check the speaker labels against the voices (VOI).")
 @click.option("--strict", is_flag=True, help="Exit 1 when an outlier is flagged.")
 def align_command(
     transcript: Path,
@@ -103,6 +104,7 @@ def align_command(
     skip_s: float,
     progress: bool | None,
     anchors: bool,
+    voices: bool,
     strict: bool,
 ) -> None:
     """Time every turn of TRANSCRIPT from the episode's AUDIO, offline.
@@ -135,6 +137,13 @@ def align_command(
             )  # fmt: skip
         except SkipTooLong as error:
             raise click.BadParameter(error.message, param_hint="--skip") from None
+    if voices:
+        from toolkit.voices.workflow import check_episode
+
+        voice_run = check_episode(where, transcript, audio, common.note_encoding, timings=run.target)
+        run.flagged.extend(voice_run.problems)
+        for note in voice_run.notes:
+            click.echo(str(note), err=True)
     if run.flagged:
         click.echo(format_text(run.flagged), err=True)
     click.echo(run.summary(where.display(run.target)), err=True)

@@ -13,6 +13,8 @@ from toolkit.cli import common
 from toolkit.cli.common import read_text
 from toolkit.decoding import decode_text
 from toolkit.importer import import_raw, located
+from toolkit.model import Problem
+from toolkit.project import Project
 from toolkit.report import FORMATS, format_github, format_json, format_text
 from toolkit.validate import check_transcript_text
 
@@ -110,6 +112,7 @@ Examples:
   redbox check episode.txt --format json > report.json
   redbox check out/episode.srt --lang ko         # a subtitle file whose name does not say its language
   cat episode.txt | redbox check -               # standard input (a transcript unless --stdin-name says)
+  redbox check transcripts/episode.txt --voices --audio episode.wav   # labels against the voices
 """,
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
@@ -120,8 +123,12 @@ Examples:
               help="Language of the subtitle files checked (default: from the name, episode.ko.srt).")
 @click.option("--stdin-name", metavar="NAME", default="<stdin>", show_default=True,
               help="Name for '-' in reports; its suffix (.srt, .vtt, .po) says what it is.")
+@click.option("--voices", is_flag=True,
+              help="Also check aligned transcripts' speaker labels against the voices in the audio (VOI).")
+@click.option("--audio", type=click.Path(dir_okay=False, path_type=Path),
+              help="The episode's audio for --voices (default: the one its timings file names).")
 def check_command(paths: tuple[Path, ...], format_: str, strict: bool, language: str | None,
-                  stdin_name: str) -> None:  # fmt: skip
+                  stdin_name: str, voices: bool, audio: Path | None) -> None:  # fmt: skip
     """Check transcripts, subtitle files and catalogs; report every problem found.
 
     A folder means every .txt, .srt, .vtt, .po and .pot file below it; other files named
@@ -144,6 +151,8 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool, language:
     run = check_paths(where, [path for path in paths if path != Path("-")], common.note_encoding,
                       language=language, stdin=stdin)  # fmt: skip
     problems = run.problems
+    if voices:
+        problems = sorted(problems + _voice_problems(where, paths, audio), key=lambda p: p.sort_key())
     if format_ == "json":
         click.echo(format_json(problems, len(run.documents)))
     elif format_ == "github":
@@ -159,6 +168,20 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool, language:
                    err=True)  # fmt: skip
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _voice_problems(where: Project, paths: tuple[Path, ...], audio: Path | None) -> list[Problem]:
+    """``--voices``: every aligned transcript's labels against its audio; notes on stderr."""
+    from toolkit.voices.workflow import check_episodes  # numpy loads only when asked for
+
+    transcripts = where.transcript_files([path for path in paths if path != Path("-")])
+    if audio is not None and len(transcripts) != 1:
+        raise click.UsageError(f"--audio goes with one transcript, not {len(transcripts)}")
+    run = check_episodes(where, transcripts, audio, common.note_encoding)
+    for note in run.notes:
+        click.echo(str(note), err=True)
+    click.echo(f"voices: {run.checked_turns} turn(s) checked, {len(run.notes)} not checked", err=True)
+    return run.problems
 
 
 COMMANDS: list[click.Command] = [import_command, check_command]

@@ -1,0 +1,231 @@
+"""The voice check of speaker labels (issue 17) on real recordings: the Free Spoken Digit
+Dataset's speakers (tests/data/voices/README.md), three digits to a turn."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+import soundfile
+from click.testing import CliRunner
+
+from toolkit.align.sidecar import format_timings
+from toolkit.align.timings import Alignment, TurnTiming
+from toolkit.cli import cli
+from toolkit.voices.check import VoiceReport, VoiceTurn, check_voices, is_group_label
+from toolkit.voices.features import voice_frames
+
+DATA = Path(__file__).parent / "data" / "voices"
+RATE = 8000
+Samples = npt.NDArray[np.float32]
+
+
+def reel_turns(speaker: str, digits: int = 3) -> list[Samples]:
+    """The speaker's recordings, ``digits`` to a turn."""
+    samples, rate = soundfile.read(DATA / f"{speaker}.flac", dtype="float32")
+    assert rate == RATE
+    spans = json.loads((DATA / "reels.json").read_text(encoding="utf-8"))[speaker]
+    pieces = [samples[start:end] for _, start, end in spans]
+    return [np.concatenate(pieces[k : k + digits]) for k in range(0, len(pieces) - digits + 1, digits)]
+
+
+def other_room(samples: Samples) -> Samples:
+    """The same speech in another room through another microphone: early reflections at 23,
+    47 and 71 ms and a duller, thinner pickup (a first-difference high-pass, a 4-tap low-pass)."""
+    response = np.zeros(round(0.08 * RATE), np.float32)
+    response[0] = 1.0
+    for delay_ms, gain in ((23, 0.35), (47, 0.25), (71, 0.15)):
+        response[delay_ms * RATE // 1000] = gain
+    wet = np.convolve(samples, response)[: len(samples)]
+    thin = wet - 0.6 * np.concatenate([[0.0], wet[:-1]]).astype(np.float32)
+    dull = np.convolve(thin, np.ones(4, np.float32) / 4)[: len(samples)]
+    scale = np.sqrt((samples**2).mean() / (dull**2).mean())
+    return (dull * scale).astype(np.float32)
+
+
+def episode(turns: list[tuple[str, Samples]]) -> tuple[Samples, list[VoiceTurn]]:
+    """The turns joined by 0.4 s of quiet room tone, and where each one is."""
+    rng = np.random.default_rng(7)
+    gap = np.zeros(round(0.4 * RATE), np.float32)
+    parts: list[Samples] = []
+    found: list[VoiceTurn] = []
+    at = 0
+    for index, (speaker, samples) in enumerate(turns):
+        parts += [gap, samples]
+        at += len(gap)
+        found.append(
+            VoiceTurn(index, 10 + index, speaker, at * 1000 // RATE, (at + len(samples)) * 1000 // RATE)
+        )
+        at += len(samples)
+    audio = np.concatenate([*parts, gap])
+    audio += rng.standard_normal(len(audio)).astype(np.float32) * np.float32(1e-4)
+    return audio, found
+
+
+def interleaved(*speakers: tuple[str, list[Samples]]) -> list[tuple[str, Samples]]:
+    turns: list[tuple[str, Samples]] = []
+    for position in range(max(len(clips) for _, clips in speakers)):
+        turns += [(name, clips[position]) for name, clips in speakers if position < len(clips)]
+    return turns
+
+
+def run(
+    turns: list[tuple[str, Samples]], labels: dict[int, str] | None = None
+) -> tuple[VoiceReport, list[VoiceTurn]]:
+    audio, found = episode(turns)
+    found = [replace(turn, speaker=(labels or {}).get(turn.index, turn.speaker)) for turn in found]
+    return check_voices(voice_frames(audio, RATE), found), found
+
+
+@pytest.fixture(scope="module")
+def george() -> list[Samples]:
+    return reel_turns("george")
+
+
+@pytest.fixture(scope="module")
+def jackson() -> list[Samples]:
+    return reel_turns("jackson")
+
+
+def test_correct_labels_are_not_flagged(george: list[Samples], jackson: list[Samples]) -> None:
+    report, _ = run(interleaved(("George", george), ("Jackson", jackson)))
+    assert len(report.margins) >= 24  # a turn or two of three quick digits holds under 1 s of speech
+    assert report.mismatches == ()
+    assert report.splits == ()
+
+
+def test_a_flipped_label_is_flagged_with_the_voice_it_sounds_like(
+    george: list[Samples], jackson: list[Samples]
+) -> None:
+    turns = interleaved(("George", george), ("Jackson", jackson))
+    report, found = run(turns, {4: "Jackson", 9: "George"})
+    flagged = {(item.turn.index, item.turn.speaker, item.other) for item in report.mismatches}
+    assert flagged == {(4, "Jackson", "George"), (9, "George", "Jackson")}
+    assert found[4].line == 14
+
+
+def test_a_turn_recorded_in_another_room_is_not_flagged(
+    george: list[Samples], jackson: list[Samples]
+) -> None:
+    turns = interleaved(("George", george), ("Jackson", jackson))
+    turns[6] = ("George", other_room(turns[6][1]))
+    report, _ = run(turns)
+    assert 6 in report.margins
+    assert report.mismatches == ()
+
+
+def test_one_voice_recorded_in_two_rooms_is_not_two_people(
+    george: list[Samples], jackson: list[Samples]
+) -> None:
+    two_rooms = [other_room(clip) if index % 2 else clip for index, clip in enumerate(george)]
+    report, _ = run(interleaved(("George", two_rooms), ("Jackson", jackson)))
+    assert report.splits == ()
+    assert report.mismatches == ()
+
+
+def test_two_voices_under_one_name_are_reported_with_the_smaller_group(
+    george: list[Samples], jackson: list[Samples]
+) -> None:
+    theo = reel_turns("theo")[:8]
+    turns = interleaved(("George", george), ("Jackson", jackson), ("Theo", theo))
+    theo_turns = {index for index, (speaker, _) in enumerate(turns) if speaker == "Theo"}
+    report, _ = run(turns, dict.fromkeys(theo_turns, "George"))
+    assert [split.speaker for split in report.splits] == ["George"]
+    checked = set(report.margins)
+    assert {turn.index for turn in report.splits[0].turns} == theo_turns & checked
+    assert len(theo_turns & checked) >= 4
+
+
+def test_short_turns_group_labels_and_thin_speakers_are_listed_not_checked(
+    george: list[Samples], jackson: list[Samples]
+) -> None:
+    one_digit = reel_turns("theo", digits=1)[0]
+    turns = [*interleaved(("George", george), ("Jackson", jackson)), ("George", one_digit)]
+    turns += [("All", george[0]), ("Theo", np.concatenate(reel_turns("theo")[:2]))]
+    report, _ = run(turns)
+    reasons = {item.turn.index: item.reason for item in report.not_checked}
+    assert "under 1 s" in reasons[26]
+    assert "several voices" in reasons[27]
+    assert "needed to model the voice" in reasons[28]
+    assert not {26, 27, 28} & set(report.margins)
+
+
+def test_group_labels() -> None:
+    assert is_group_label("All") and is_group_label("Joy & Dasom") and is_group_label("Joy, Dasom")
+    assert not is_group_label("Ilhyeok") and not is_group_label("Andrew")
+
+
+def _aligned_project(
+    tmp_path: Path, george: list[Samples], jackson: list[Samples], *, name_audio: bool
+) -> Path:
+    turns = interleaved(("George", george), ("Jackson", jackson))
+    audio, found = episode(turns)
+    soundfile.write(tmp_path / "episode.wav", audio, RATE, subtype="PCM_16")
+    (tmp_path / "transcripts").mkdir()
+    labels = ["Jackson" if turn.index == 4 else turn.speaker for turn in found]
+    body = "".join(
+        f"{label}: Turn number {turn.index + 1}.\n" for label, turn in zip(labels, found, strict=True)
+    )
+    header = "---\ntitle: Voices\nepisode: voices\nlanguage: en\nspeakers: George, Jackson\n---\n"
+    (tmp_path / "transcripts" / "voices.txt").write_text(header + body, encoding="utf-8")
+    meta = (("audio", "../episode.wav"),) if name_audio else ()
+    timings = tuple(
+        TurnTiming(
+            turn.index,
+            7 + turn.index,
+            label,
+            turn.start_ms,
+            turn.end_ms,
+            synth_ms=turn.end_ms - turn.start_ms,
+        )
+        for label, turn in zip(labels, found, strict=True)
+    )
+    alignment = Alignment(timings, len(audio) * 1000 // RATE, meta=meta)
+    (tmp_path / "transcripts" / "voices.timings.tsv").write_text(format_timings(alignment), encoding="utf-8")
+    return tmp_path
+
+
+def test_check_voices_reports_the_flipped_turn_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
+) -> None:
+    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=False))
+    result = CliRunner().invoke(
+        cli, ["check", "transcripts/voices.txt", "--voices", "--audio", "episode.wav"]
+    )
+    assert (
+        "transcripts/voices.txt:11:1: warning VOI001 turn labelled Jackson sounds more like George"
+        in result.output
+    )
+    assert result.output.count("VOI001") == 1
+    assert "turn(s) checked" in result.output
+    assert result.exit_code == 0
+    strict = CliRunner().invoke(
+        cli, ["check", "transcripts/voices.txt", "--voices", "--strict", "--audio", "episode.wav"]
+    )
+    assert strict.exit_code == 1
+
+
+def test_check_voices_finds_the_audio_the_timings_file_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
+) -> None:
+    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=True))
+    result = CliRunner().invoke(cli, ["check", "transcripts/voices.txt", "--voices"])
+    assert "warning VOI001 turn labelled Jackson" in result.output
+    (tmp_path / "episode.wav").unlink()
+    missing = CliRunner().invoke(cli, ["check", "transcripts/voices.txt", "--voices"])
+    assert missing.exit_code == 1
+    assert "episode.wav is missing; pass it with --audio" in missing.output
+    assert "Traceback" not in missing.output
+
+
+def test_check_without_voices_does_not_read_the_audio(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
+) -> None:
+    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=True))
+    (tmp_path / "episode.wav").unlink()
+    result = CliRunner().invoke(cli, ["check", "transcripts/voices.txt"])
+    assert "VOI" not in result.output

@@ -1,0 +1,281 @@
+"""Which turns sound like another labelled speaker, which were not checked, and which names
+hold two voices.
+
+Every turn with at least :attr:`VoiceOptions.min_speech_ms` of speech is a reference for
+its label. A label with at least :attr:`VoiceOptions.min_references` such turns gets a
+model (one Gaussian over the episode-normalised features); each checked turn is scored
+against its own label's model built without it (leave-one-out) and against every other
+modelled speaker's model. The margin is how much better, in mean log-likelihood per
+frame, the best other speaker fits than the label: above :attr:`VoiceOptions.margin` the
+turn is flagged. One margin for every episode: it was chosen by measurement across the
+test sets in docs/voices.md, never per episode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from toolkit.voices.features import VoiceFrames
+from toolkit.voices.models import Gaussian, TurnStats, fit, pooled, turn_stats, without
+from toolkit.voices.models import centred as centred_stats
+
+#: Labels that name several voices (or none in particular): never modelled, never checked.
+GROUP_LABELS = frozenset(
+    {
+        "all",
+        "both",
+        "everyone",
+        "everybody",
+        "together",
+        "group",
+        "crowd",
+        "audience",
+        "unknown",
+        "speaker",
+        "voices",
+        "?",
+        "-",
+    }
+)
+_SEPARATORS = ("&", "+", "/", ",", " and ", " & ")
+
+
+def is_group_label(speaker: str) -> bool:
+    """Whether a label names several people (``All``, ``Joy & Dasom``) or nobody in particular.
+
+    >>> is_group_label("All"), is_group_label("Joy and Dasom"), is_group_label("Joy")
+    (True, True, False)
+    """
+    name = " ".join(speaker.casefold().split())
+    return name in GROUP_LABELS or not name or any(mark in f" {name} " for mark in _SEPARATORS)
+
+
+@dataclass(frozen=True)
+class VoiceTurn:
+    """A turn as the voice check sees it: who is said to speak, and where."""
+
+    index: int
+    line: int
+    speaker: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    #: Turns with less speech than this are not checked (nor used as references).
+    min_speech_ms: int = 1000
+    #: A label needs this many checked turns to be modelled.
+    min_references: int = 10
+    #: Flag when another speaker fits better by more than this (mean log-likelihood per frame).
+    margin: float = 1.0
+    #: Diagonal covariances instead of full ones.
+    diagonal: bool = False
+    #: Two voices under one name: the smaller group's turns must fit their own group
+    #: better than the other group by this much (per frame, on average) ...
+    split_separation: float = 2.0
+    #: ... and by this much with each turn about its own mean (a room moves the mean).
+    split_shape: float = 1.0
+    #: ... and each group must have at least this many turns.
+    min_group: int = 4
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    turn: VoiceTurn
+    other: str
+    margin: float
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    turn: VoiceTurn
+    reason: str
+
+
+@dataclass(frozen=True)
+class SplitVoice:
+    """A name whose turns split into two voices; ``turns`` are the smaller group's."""
+
+    speaker: str
+    turns: tuple[VoiceTurn, ...]
+    #: The smaller group's separation with each turn about its own mean (per frame).
+    gain: float
+
+
+@dataclass(frozen=True)
+class VoiceReport:
+    mismatches: tuple[Mismatch, ...]
+    not_checked: tuple[NotChecked, ...]
+    splits: tuple[SplitVoice, ...]
+    #: Every checked turn's best other speaker and margin (flagged or not), by turn index.
+    margins: dict[int, tuple[str, float]] = field(default_factory=dict)
+
+
+def _speech_ms(frames: VoiceFrames, stats: TurnStats) -> float:
+    return stats.count * frames.frame_ms
+
+
+def check_voices(
+    frames: VoiceFrames, turns: Sequence[VoiceTurn], options: VoiceOptions | None = None
+) -> VoiceReport:
+    """Score every turn's voice against the episode's speakers (see the module doc)."""
+    options = options or VoiceOptions()
+    not_checked: list[NotChecked] = []
+    by_speaker: dict[str, list[tuple[VoiceTurn, TurnStats]]] = {}
+    for turn in turns:
+        if is_group_label(turn.speaker):
+            not_checked.append(NotChecked(turn, f"the label {turn.speaker!r} names several voices"))
+            continue
+        stats = turn_stats(frames.speech_of(turn.start_ms, turn.end_ms))
+        speech = _speech_ms(frames, stats)
+        if speech < options.min_speech_ms:
+            not_checked.append(
+                NotChecked(turn, f"{speech / 1000:.1f} s of speech, under {options.min_speech_ms / 1000:g} s")
+            )
+            continue
+        by_speaker.setdefault(turn.speaker, []).append((turn, stats))
+    modelled: dict[str, TurnStats] = {}
+    for speaker, members in by_speaker.items():
+        if len(members) >= options.min_references:
+            modelled[speaker] = pooled([stats for _, stats in members])
+            continue
+        for turn, _ in members:
+            not_checked.append(
+                NotChecked(
+                    turn,
+                    f"{speaker} has {len(members)} turn(s) of "
+                    f"{options.min_speech_ms / 1000:g} s or more, under "
+                    f"the {options.min_references} needed to model the voice",
+                )
+            )
+    models = {speaker: fit(total, diagonal=options.diagonal) for speaker, total in modelled.items()}
+    mismatches: list[Mismatch] = []
+    margins: dict[int, tuple[str, float]] = {}
+    if len(models) >= 2:
+        for speaker, total in modelled.items():
+            for turn, stats in by_speaker[speaker]:
+                own = fit(without(total, stats), diagonal=options.diagonal).mean_log_likelihood(stats)
+                other, best = max(
+                    (
+                        (name, model.mean_log_likelihood(stats))
+                        for name, model in models.items()
+                        if name != speaker
+                    ),
+                    key=lambda pair: pair[1],
+                )
+                margins[turn.index] = (other, best - own)
+                if best - own > options.margin:
+                    mismatches.append(Mismatch(turn, other, best - own))
+    elif models:
+        for speaker in models:
+            for turn, _ in by_speaker[speaker]:
+                not_checked.append(
+                    NotChecked(turn, "no other speaker of the episode has enough turns to compare with")
+                )
+    splits = tuple(
+        split
+        for speaker in modelled
+        if (split := split_voice(speaker, by_speaker[speaker], options)) is not None
+    )
+    not_checked.sort(key=lambda item: item.turn.index)
+    return VoiceReport(tuple(mismatches), tuple(not_checked), splits, margins)
+
+
+def _group_models(members: Sequence[TurnStats], groups: Sequence[int]) -> list[TurnStats]:
+    return [
+        pooled([stats for stats, group in zip(members, groups, strict=True) if group == g]) for g in (0, 1)
+    ]
+
+
+def _score(model_stats: TurnStats, stats: TurnStats, *, member: bool, centred: bool = False) -> float:
+    """``stats``' fit under the model of ``model_stats`` (without it when it is a member)."""
+    base = without(model_stats, stats) if member else model_stats
+    model: Gaussian = fit(base, centred=centred)
+    return model.mean_log_likelihood(stats, centred=centred)
+
+
+def _first_splits(stats: Sequence[TurnStats]) -> list[list[int]]:
+    """Starting splits: along the main axis of the turns' means, of their spreads, and the
+    turns the name's pooled model fits worst against the rest."""
+    starts: list[list[int]] = []
+    for rows in (
+        np.array([item.mean for item in stats]),
+        np.array([np.log(np.maximum(np.diag(item.covariance), 1e-6)) for item in stats]),
+    ):
+        centre = rows - rows.mean(axis=0)
+        _, _, axes = np.linalg.svd(centre, full_matrices=False)
+        starts.append([int(value > 0) for value in centre @ axes[0]])
+    everyone = pooled(stats)
+    fits = np.array([_score(everyone, item, member=True) for item in stats])
+    starts.append([int(value < np.percentile(fits, 30)) for value in fits])
+    return starts
+
+
+def _regrouped(stats: Sequence[TurnStats], groups: list[int]) -> list[int] | None:
+    """Each turn moved to the group whose model (without it) fits it best, until stable."""
+    for _ in range(10):
+        if min(groups.count(0), groups.count(1)) < 2:
+            return None
+        totals = _group_models(stats, groups)
+        regrouped = [
+            int(_score(totals[1], item, member=group == 1) > _score(totals[0], item, member=group == 0))
+            for item, group in zip(stats, groups, strict=True)
+        ]
+        if regrouped == groups:
+            break
+        groups = regrouped
+    return groups
+
+
+def _separation(stats: Sequence[TurnStats], groups: Sequence[int], *, centred: bool) -> float:
+    """How much better the group-1 turns fit their own group (without them) than group 0."""
+    own = [centred_stats(item) if centred else item for item in stats]
+    totals = _group_models(own, groups)
+    return float(
+        np.mean(
+            [
+                _score(totals[1], item, member=True, centred=centred)
+                - _score(totals[0], item, member=False, centred=centred)
+                for item, group in zip(own, groups, strict=True)
+                if group == 1
+            ]
+        )
+    )
+
+
+def split_voice(
+    speaker: str, members: Sequence[tuple[VoiceTurn, TurnStats]], options: VoiceOptions
+) -> SplitVoice | None:
+    """The smaller of two voices under ``speaker``'s name, when the turns split cleanly.
+
+    The turns are split in two (three starting splits, each regrouped until stable, every
+    turn going to the group whose model without it fits it best). A split is two voices
+    when the smaller group's turns fit their own group better than the other by
+    :attr:`VoiceOptions.split_separation` per frame, and still by
+    :attr:`VoiceOptions.split_shape` once each turn is taken about its own mean: a room
+    or microphone moves a turn's mean, and a change of room passes the first test, not
+    the second (measured in docs/voices.md).
+    """
+    if len(members) < 2 * options.min_group:
+        return None
+    stats = [item for _, item in members]
+    best: tuple[float, list[int]] | None = None
+    for start in _first_splits(stats):
+        groups = _regrouped(stats, start)
+        if groups is None or min(groups.count(0), groups.count(1)) < options.min_group:
+            continue
+        smaller = 0 if groups.count(0) <= groups.count(1) else 1
+        flagged = [int(group == smaller) for group in groups]
+        if _separation(stats, flagged, centred=False) <= options.split_separation:
+            continue
+        shape = _separation(stats, flagged, centred=True)
+        if shape > options.split_shape and (best is None or shape > best[0]):
+            best = (shape, flagged)
+    if best is None:
+        return None
+    chosen = tuple(turn for (turn, _), group in zip(members, best[1], strict=True) if group)
+    return SplitVoice(speaker, chosen, best[0])

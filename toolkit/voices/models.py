@@ -1,0 +1,109 @@
+"""One Gaussian per voice, built from turns' sufficient statistics.
+
+A turn is summarised by its frame count, mean and (biased) covariance; a model of several
+turns is their pooled Gaussian. Leaving one turn out is then a subtraction, and a turn's
+mean log-likelihood per frame under a model needs only its statistics:
+
+    mean log N(x; mu, S) = -1/2 (d log 2 pi + log|S| + tr(S^-1 C) + (m - mu)' S^-1 (m - mu))
+
+for a turn of mean ``m`` and covariance ``C``. Covariances are shrunk a little towards
+their diagonal (and floored) so that ten short turns still give an invertible model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Matrix = npt.NDArray[np.float64]
+#: Share of the off-diagonal covariance removed (shrinkage towards the diagonal).
+SHRINK = 0.1
+VARIANCE_FLOOR = 1e-3
+
+
+@dataclass(frozen=True)
+class TurnStats:
+    """Sufficient statistics of one turn's speech frames (float64: sums of many frames)."""
+
+    count: int
+    total: Matrix
+    outer: Matrix
+
+    @property
+    def mean(self) -> Matrix:
+        return self.total / max(self.count, 1)
+
+    @property
+    def covariance(self) -> Matrix:
+        mean = self.mean
+        covariance: Matrix = self.outer / max(self.count, 1) - np.outer(mean, mean)
+        return covariance
+
+
+def turn_stats(frames: npt.NDArray[np.float32]) -> TurnStats:
+    """The statistics of a turn's frames (rows)."""
+    rows = frames.astype(np.float64)
+    return TurnStats(len(rows), rows.sum(axis=0), rows.T @ rows)
+
+
+def pooled(turns: Sequence[TurnStats]) -> TurnStats:
+    """One turn's worth of statistics for several turns together."""
+    return TurnStats(
+        sum(turn.count for turn in turns),
+        np.sum([turn.total for turn in turns], axis=0),
+        np.sum([turn.outer for turn in turns], axis=0),
+    )
+
+
+def without(total: TurnStats, turn: TurnStats) -> TurnStats:
+    """``total`` less one of its turns (leave-one-out)."""
+    return TurnStats(total.count - turn.count, total.total - turn.total, total.outer - turn.outer)
+
+
+@dataclass(frozen=True)
+class Gaussian:
+    mean: Matrix
+    precision: Matrix
+    log_det: float
+
+    def mean_log_likelihood(self, turn: TurnStats, *, centred: bool = False) -> float:
+        """Mean log-likelihood per frame of ``turn``'s frames.
+
+        ``centred`` scores the turn as if its own mean were the model's (its covariance
+        only): a microphone or room shifts a turn's mean, much less its shape.
+        """
+        dims = len(self.mean)
+        spread = float(np.sum(self.precision * turn.covariance))
+        offset = 0.0
+        if not centred:
+            difference = turn.mean - self.mean
+            offset = float(difference @ self.precision @ difference)
+        return float(-0.5 * (dims * np.log(2 * np.pi) + self.log_det + spread + offset))
+
+
+def fit(stats: TurnStats, *, diagonal: bool = False, centred: bool = False) -> Gaussian:
+    """The Gaussian of ``stats``.
+
+    ``centred`` fits the within-turn covariance only (each turn about its own mean); it
+    needs ``stats`` to be pooled from per-turn *centred* statistics, see :func:`centred`.
+    """
+    mean = stats.mean
+    covariance = stats.covariance if not centred else stats.outer / max(stats.count, 1)
+    variances = np.maximum(np.diag(covariance), VARIANCE_FLOOR)
+    if diagonal:
+        return Gaussian(mean, np.diag(1.0 / variances), float(np.sum(np.log(variances))))
+    shrunk = (1.0 - SHRINK) * covariance
+    shrunk[np.diag_indices_from(shrunk)] = variances
+    sign, log_det = np.linalg.slogdet(shrunk)
+    if sign <= 0:
+        return Gaussian(mean, np.diag(1.0 / variances), float(np.sum(np.log(variances))))
+    precision: Matrix = np.linalg.inv(shrunk).astype(np.float64)
+    return Gaussian(mean, precision, float(log_det))
+
+
+def centred(turn: TurnStats) -> TurnStats:
+    """The turn's statistics about its own mean (its mean removed: per-turn normalisation)."""
+    return TurnStats(turn.count, np.zeros_like(turn.total), turn.covariance * turn.count)

@@ -1,0 +1,167 @@
+"""``redbox check --voices`` and ``redbox align --voices`` on one episode: the transcript, its
+timings file and its audio in, problems (``VOI``) and not-checked notes out.
+
+Rule codes:
+
+* ``VOI001`` voice-mismatch: a turn sounds more like another labelled speaker than like
+  its own label, by more than the margin (see :mod:`toolkit.voices.check`); warning.
+* ``VOI002`` two-voices-one-name: a cast member's turns split into two distinct voices;
+  the smaller group's turns are listed; warning.
+
+Turns that could not be checked (short, a group label, a speaker with too few turns) are
+notes, never problems: nothing is guessed about them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit import files
+from toolkit.align.audio import Audio
+from toolkit.align.sidecar import parse_timings, timings_path
+from toolkit.align.timings import Alignment
+from toolkit.align.workflow import load_audio
+from toolkit.build import OnRead, load_checked
+from toolkit.errors import ToolkitError
+from toolkit.model import Problem, Transcript
+from toolkit.project import Project
+from toolkit.voices.check import VoiceOptions, VoiceReport, VoiceTurn, check_voices
+from toolkit.voices.features import voice_frames
+
+
+@dataclass(frozen=True)
+class VoiceNote:
+    """A ``file:line: note: ...`` line: something the voice check did not look at."""
+
+    source: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: note: {self.message}"
+
+
+@dataclass
+class VoiceRun:
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[VoiceNote] = field(default_factory=list)
+    checked_turns: int = 0
+
+
+def voice_turns(transcript: Transcript, alignment: Alignment) -> list[VoiceTurn]:
+    """The transcript's turns at the aligned times (same count: a stale file is refused earlier)."""
+    return [
+        VoiceTurn(index, turn.line, turn.speaker, timing.start_ms, timing.end_ms)
+        for index, (turn, timing) in enumerate(zip(transcript.turns, alignment.turns, strict=True))
+    ]
+
+
+def report_problems(report: VoiceReport, source: str) -> tuple[list[Problem], list[VoiceNote]]:
+    """The report as problems at the transcript's lines, and its not-checked notes."""
+    problems = [
+        Problem(
+            source,
+            found.turn.line,
+            1,
+            "warning",
+            "VOI001",
+            f"turn labelled {found.turn.speaker} sounds more like {found.other} (score {found.margin:+.2f})",
+        )
+        for found in report.mismatches
+    ]
+    for split in report.splits:
+        lines = ", ".join(str(turn.line) for turn in split.turns)
+        problems.append(
+            Problem(
+                source,
+                split.turns[0].line,
+                1,
+                "warning",
+                "VOI002",
+                f"the turns labelled {split.speaker} sound like two people: lines {lines} "
+                f"form a voice of their own (score {split.gain:+.2f})",
+            )
+        )
+    notes = [
+        VoiceNote(source, item.turn.line, f"turn not checked by voice: {item.reason}")
+        for item in report.not_checked
+    ]
+    return problems, notes
+
+
+def episode_report(
+    transcript: Transcript, alignment: Alignment, audio: Audio, options: VoiceOptions | None = None
+) -> VoiceReport:
+    """The voice check of one aligned episode (pure: values in, report out)."""
+    frames = voice_frames(audio.samples, audio.sample_rate)
+    return check_voices(frames, voice_turns(transcript, alignment), options)
+
+
+def recorded_audio(alignment: Alignment, timings: Path) -> Path | None:
+    """The audio file the timings file names (``# audio:``), relative to the timings file."""
+    named = dict(alignment.meta).get("audio", "").strip()
+    if not named:
+        return None
+    path = Path(named)
+    return path if path.is_absolute() else timings.parent / path
+
+
+def check_episode(
+    project: Project,
+    transcript: Path,
+    audio: Path | None,
+    on_read: OnRead,
+    options: VoiceOptions | None = None,
+    *,
+    timings: Path | None = None,
+) -> VoiceRun:
+    """Read a transcript, its timings file (default: the one next to it) and its audio;
+    check the voices."""
+    run = VoiceRun()
+    source = project.display(transcript)
+    timings = timings or Path(timings_path(transcript))
+    if files.modified_ns(timings) is None:
+        run.notes.append(VoiceNote(source, 0, "voices not checked: no timings file (run redbox align first)"))
+        return run
+    loaded = load_checked(project, transcript, on_read)
+    if loaded.errors:
+        run.notes.append(VoiceNote(source, 0, "voices not checked: the transcript has errors"))
+        return run
+    shown = project.display(timings)
+    alignment = parse_timings(files.read_text(timings).text, shown)
+    if len(alignment.turns) != len(loaded.transcript.turns):
+        run.notes.append(
+            VoiceNote(source, 0, f"voices not checked: {shown} is stale (ALN001); run redbox align again")
+        )
+        return run
+    path = audio or recorded_audio(alignment, timings)
+    if path is None:
+        raise ToolkitError(f"{shown} does not name the episode's audio; pass it with --audio", source)
+    if files.modified_ns(path) is None:
+        raise ToolkitError(
+            f"the episode's audio {project.display(path)} is missing; pass it with --audio", shown
+        )
+    report = episode_report(loaded.transcript, alignment, load_audio(path, project.display(path)), options)
+    run.problems, run.notes = report_problems(report, source)
+    run.checked_turns = len(report.margins)
+    return run
+
+
+def check_episodes(
+    project: Project,
+    transcripts: Sequence[Path],
+    audio: Path | None,
+    on_read: OnRead,
+    options: VoiceOptions | None = None,
+) -> VoiceRun:
+    """:func:`check_episode` for each transcript; ``audio`` only makes sense for one."""
+    total = VoiceRun()
+    for transcript in transcripts:
+        run = check_episode(project, transcript, audio, on_read, options)
+        total.problems.extend(run.problems)
+        total.notes.extend(run.notes)
+        total.checked_turns += run.checked_turns
+    return total
