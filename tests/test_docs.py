@@ -175,6 +175,7 @@ def test_every_rule_code_is_on_its_family_page() -> None:
         "SUB": "formats.md",
         "CAT": "catalogs.md",
         "ALN": "alignment.md",
+        "VOI": "voices.md",
         "PRJ": "checks.md",
     }
     texts = {prefix: (DOCS / page).read_text(encoding="utf-8") for prefix, page in pages.items()}

@@ -229,3 +229,15 @@ def test_check_without_voices_does_not_read_the_audio(
     (tmp_path / "episode.wav").unlink()
     result = CliRunner().invoke(cli, ["check", "transcripts/voices.txt"])
     assert "VOI" not in result.output
+
+
+def test_align_voices_lists_the_turns_it_cannot_judge(tmp_path: Path) -> None:
+    from tests.test_align_cli import korean_episode, write_project
+
+    transcript, audio = write_project(tmp_path, korean_episode())
+    result = CliRunner().invoke(cli, ["align", str(transcript), str(audio), "--voices"])
+    assert result.exit_code == 0, result.output
+    # Five turns between two speakers: too few to model either voice, so every turn is
+    # listed as not checked, and nothing is guessed.
+    assert result.stderr.count("note: turn not checked by voice") == 5
+    assert "VOI00" not in result.stderr

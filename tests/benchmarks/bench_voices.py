@@ -1,0 +1,87 @@
+"""Benchmark: the cost of the voice check against ``redbox align`` on the same audio.
+
+Run on demand (not collected by pytest)::
+
+    .venv/bin/python tests/benchmarks/bench_voices.py [--sentences 150]
+
+Builds an episode of two alternating espeak-ng voices (:mod:`toolkit.align.fixtures`,
+150 sentences is about 10 minutes), then runs, each as its own process under GNU time:
+``redbox align`` on it, and ``redbox check --voices`` on the timings it wrote. Prints the
+wall time and peak memory of both, and the voice check's share of the alignment's time.
+The issue's budget: at most 10 % of the alignment's time, and no more memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import soundfile
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from toolkit.align.fixtures import TEST_VOICES, build_episode, sentences_for  # noqa: E402
+
+
+def run(command: list[str], folder: Path) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB, from GNU time) of one process run in ``folder``."""
+    with tempfile.NamedTemporaryFile(suffix=".rss") as report:
+        started = time.perf_counter()
+        completed = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", report.name, *command],
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+        elapsed = time.perf_counter() - started
+        peak_kb = float((Path(report.name).read_text().split() or ["0"])[-1])
+    if completed.returncode not in (0, 1):
+        sys.exit(completed.stderr.decode("utf-8", "replace"))
+    return elapsed, peak_kb / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sentences", type=int, default=150)
+    args = parser.parse_args()
+    sentences = sentences_for("en", args.sentences)
+    episode = build_episode(sentences, "en", voices=TEST_VOICES["en"][:2])
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "transcripts").mkdir()
+        soundfile.write(
+            folder / "bench.wav", episode.audio.samples, episode.audio.sample_rate, subtype="PCM_16"
+        )
+        speakers = ("Joy", "Dasom")
+        lines = ["---", "title: bench", "episode: bench", "language: en", "speakers: Joy, Dasom", "---"]
+        lines += [f"{speakers[k % 2]}: {truth.text}" for k, truth in enumerate(episode.transcript_truths)]
+        (folder / "transcripts" / "bench.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        python = [sys.executable, "-m", "toolkit"]
+        align_s, align_mb = run(
+            [*python, "align", "transcripts/bench.txt", "bench.wav", "--no-progress"], folder
+        )
+        voices_s, voices_mb = run([*python, "check", "transcripts/bench.txt", "--voices"], folder)
+        plain_s, _ = run([*python, "check", "transcripts/bench.txt"], folder)
+    minutes = episode.audio.duration_ms / 60_000
+    print(f"episode: {len(sentences)} turns, {minutes:.1f} min of audio")
+    print(f"redbox align:            {align_s:7.1f} s  {align_mb:6.0f} MB")
+    print(f"redbox check --voices:   {voices_s:7.1f} s  {voices_mb:6.0f} MB")
+    print(f"redbox check (no voices):{plain_s:7.1f} s")
+    extra = voices_s - plain_s
+    print(
+        f"voice check: {extra:.2f} s over a plain check, "
+        f"{100 * extra / align_s:.1f} % of the alignment's time; "
+        f"{100 * voices_s / align_s:.1f} % counting the whole command"
+    )
+
+
+if __name__ == "__main__":
+    main()
