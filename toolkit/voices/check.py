@@ -71,7 +71,7 @@ class VoiceOptions:
     #: A label needs this many checked turns to be modelled.
     min_references: int = 10
     #: Flag when another speaker fits better by more than this (mean log-likelihood per frame).
-    margin: float = 1.0
+    margin: float = 0.5
     #: Diagonal covariances instead of full ones.
     diagonal: bool = False
     #: Two voices under one name: the smaller group's turns must fit their own group
@@ -79,6 +79,8 @@ class VoiceOptions:
     split_separation: float = 2.0
     #: ... and by this much with each turn about its own mean (a room moves the mean).
     split_shape: float = 1.0
+    #: Look for two voices under one name at all.
+    two_voices: bool = True
     #: ... and each group must have at least this many turns.
     min_group: int = 4
 
@@ -178,7 +180,7 @@ def check_voices(
                 )
     splits = tuple(
         split
-        for speaker in modelled
+        for speaker in (modelled if options.two_voices else {})
         if (split := split_voice(speaker, by_speaker[speaker], options)) is not None
     )
     not_checked.sort(key=lambda item: item.turn.index)
@@ -216,14 +218,17 @@ def _first_splits(stats: Sequence[TurnStats]) -> list[list[int]]:
 
 
 def _regrouped(stats: Sequence[TurnStats], groups: list[int]) -> list[int] | None:
-    """Each turn moved to the group whose model (without it) fits it best, until stable."""
-    for _ in range(10):
+    """Each turn moved to the group whose model fits it best, until stable.
+
+    The models here include the turn (two fits a round, whatever the number of turns); only
+    the evidence (:func:`_separation`) leaves each turn out.
+    """
+    for _ in range(8):
         if min(groups.count(0), groups.count(1)) < 2:
             return None
-        totals = _group_models(stats, groups)
+        models = [fit(total) for total in _group_models(stats, groups)]
         regrouped = [
-            int(_score(totals[1], item, member=group == 1) > _score(totals[0], item, member=group == 0))
-            for item, group in zip(stats, groups, strict=True)
+            int(models[1].mean_log_likelihood(item) > models[0].mean_log_likelihood(item)) for item in stats
         ]
         if regrouped == groups:
             break
@@ -235,11 +240,12 @@ def _separation(stats: Sequence[TurnStats], groups: Sequence[int], *, centred: b
     """How much better the group-1 turns fit their own group (without them) than group 0."""
     own = [centred_stats(item) if centred else item for item in stats]
     totals = _group_models(own, groups)
+    other = fit(totals[0], centred=centred)
     return float(
         np.mean(
             [
                 _score(totals[1], item, member=True, centred=centred)
-                - _score(totals[0], item, member=False, centred=centred)
+                - other.mean_log_likelihood(item, centred=centred)
                 for item, group in zip(own, groups, strict=True)
                 if group == 1
             ]

@@ -45,8 +45,9 @@ class TurnStats:
 
 def turn_stats(frames: npt.NDArray[np.float32]) -> TurnStats:
     """The statistics of a turn's frames (rows)."""
-    rows = frames.astype(np.float64)
-    return TurnStats(len(rows), rows.sum(axis=0), rows.T @ rows)
+    # The products in float32 (BLAS, fast), summed into float64 statistics.
+    outer = (frames.T @ frames).astype(np.float64)
+    return TurnStats(len(frames), frames.sum(axis=0, dtype=np.float64), outer)
 
 
 def pooled(turns: Sequence[TurnStats]) -> TurnStats:
@@ -97,11 +98,14 @@ def fit(stats: TurnStats, *, diagonal: bool = False, centred: bool = False) -> G
         return Gaussian(mean, np.diag(1.0 / variances), float(np.sum(np.log(variances))))
     shrunk = (1.0 - SHRINK) * covariance
     shrunk[np.diag_indices_from(shrunk)] = variances
-    sign, log_det = np.linalg.slogdet(shrunk)
-    if sign <= 0:
+    try:
+        # One Cholesky factor gives both the determinant and the inverse.
+        lower = np.linalg.cholesky(shrunk)
+    except np.linalg.LinAlgError:
         return Gaussian(mean, np.diag(1.0 / variances), float(np.sum(np.log(variances))))
-    precision: Matrix = np.linalg.inv(shrunk).astype(np.float64)
-    return Gaussian(mean, precision, float(log_det))
+    inverse_lower = np.linalg.inv(lower)
+    precision: Matrix = (inverse_lower.T @ inverse_lower).astype(np.float64)
+    return Gaussian(mean, precision, float(2.0 * np.sum(np.log(np.diag(lower)))))
 
 
 def centred(turn: TurnStats) -> TurnStats:

@@ -101,12 +101,16 @@ def episode_report(
 
 
 def recorded_audio(alignment: Alignment, timings: Path) -> Path | None:
-    """The audio file the timings file names (``# audio:``), relative to the timings file."""
+    """The audio file the timings file names (``# audio:``): relative to the timings file,
+    or else to the working folder (older timings files hold the name as given)."""
     named = dict(alignment.meta).get("audio", "").strip()
     if not named:
         return None
     path = Path(named)
-    return path if path.is_absolute() else timings.parent / path
+    if path.is_absolute():
+        return path
+    beside = timings.parent / path
+    return beside if files.modified_ns(beside) is not None or files.modified_ns(path) is None else path
 
 
 def check_episode(
