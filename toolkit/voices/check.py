@@ -136,7 +136,7 @@ def check_voices(
         speech = _speech_ms(frames, stats)
         if speech < options.min_speech_ms:
             not_checked.append(
-                NotChecked(turn, f"{speech / 1000:.1f} s of speech, under {options.min_speech_ms / 1000:g} s")
+                NotChecked(turn, f"{speech / 1000:.2f} s of speech, under {options.min_speech_ms / 1000:g} s")
             )
             continue
         by_speaker.setdefault(turn.speaker, []).append((turn, stats))

@@ -67,7 +67,7 @@ def _dct_matrix() -> npt.NDArray[np.float32]:
     n = np.arange(N_FILTERS)
     k = np.arange(1, N_CEPSTRA + 1)[:, None]
     matrix = np.cos(np.pi * k * (2 * n + 1) / (2 * N_FILTERS)) * np.sqrt(2.0 / N_FILTERS)
-    result: npt.NDArray[np.float32] = matrix.T.astype(np.float32)
+    result: npt.NDArray[np.float32] = np.ascontiguousarray(matrix.T, dtype=np.float32)
     return result
 
 
@@ -100,7 +100,7 @@ def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, int]:
     n_fft = 1 << (window - 1).bit_length()
     count = max(1, -(-len(samples) // hop))
     taper = np.hamming(window).astype(np.float32)
-    bank = mel_filterbank(sample_rate, n_fft).T.astype(np.float32)
+    bank = np.ascontiguousarray(mel_filterbank(sample_rate, n_fft).T, dtype=np.float32)
     out = np.empty((count, N_FILTERS), dtype=np.float32)
     for start in range(0, count, _CHUNK_FRAMES):
         stop = min(count, start + _CHUNK_FRAMES)

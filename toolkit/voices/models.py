@@ -45,8 +45,9 @@ class TurnStats:
 
 def turn_stats(frames: npt.NDArray[np.float32]) -> TurnStats:
     """The statistics of a turn's frames (rows)."""
-    # The products in float32 (BLAS, fast), summed into float64 statistics.
-    outer = (frames.T @ frames).astype(np.float64)
+    # The products in float32, summed into float64 statistics. Both operands C-contiguous:
+    # OpenBLAS took 50 times longer on ``frames.T @ frames`` (measured, 600 x 40 frames).
+    outer = np.dot(np.ascontiguousarray(frames.T), frames).astype(np.float64)
     return TurnStats(len(frames), frames.sum(axis=0, dtype=np.float64), outer)
 
 
