@@ -44,7 +44,8 @@ def other_room(samples: Samples) -> Samples:
     thin = wet - 0.6 * np.concatenate([[0.0], wet[:-1]]).astype(np.float32)
     dull = np.convolve(thin, np.ones(4, np.float32) / 4)[: len(samples)]
     scale = np.sqrt((samples**2).mean() / (dull**2).mean())
-    return (dull * scale).astype(np.float32)
+    moved: Samples = (dull * scale).astype(np.float32)
+    return moved
 
 
 def episode(turns: list[tuple[str, Samples]]) -> tuple[Samples, list[VoiceTurn]]:

@@ -46,12 +46,13 @@ def decode(path: Path) -> Samples:
     interpolation: the band stays 4 kHz wide), anything else through ffmpeg."""
     if path.suffix in (".wav", ".flac"):
         samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
-        mono = samples.mean(axis=1).astype(np.float32)
+        mono: Samples = samples.mean(axis=1).astype(np.float32)
         if rate == RATE:
             return mono
         if rate * 2 == RATE:
             positions = np.arange(2 * len(mono)) / 2
-            return np.interp(positions, np.arange(len(mono)), mono).astype(np.float32)
+            doubled: Samples = np.interp(positions, np.arange(len(mono)), mono).astype(np.float32)
+            return doubled
     raw = subprocess.run(
         [
             "ffmpeg",
@@ -131,7 +132,8 @@ def fsdd_clips(
 ) -> list[Clip]:
     paths = sorted(folder.glob(f"*_{speaker}_*.wav"))
     decoded = {
-        path: decode(path) for path in rng.choice(paths, size=min(len(paths), count * digits), replace=False)
+        paths[index]: decode(paths[index])
+        for index in rng.choice(len(paths), size=min(len(paths), count * digits), replace=False)
     }
     pieces = list(decoded.values())
     return [Clip(speaker, np.concatenate(pieces[k * digits : (k + 1) * digits])) for k in range(count)]
