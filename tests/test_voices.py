@@ -242,3 +242,14 @@ def test_align_voices_lists_the_turns_it_cannot_judge(tmp_path: Path) -> None:
     # listed as not checked, and nothing is guessed.
     assert result.stderr.count("note: turn not checked by voice") == 5
     assert "VOI00" not in result.stderr
+
+
+def test_audio_goes_with_one_transcript(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
+) -> None:
+    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=False))
+    text = (tmp_path / "transcripts" / "voices.txt").read_text(encoding="utf-8")
+    (tmp_path / "transcripts" / "other.txt").write_text(text.replace("episode: voices", "episode: other"))
+    result = CliRunner().invoke(cli, ["check", "transcripts", "--voices", "--audio", "episode.wav"])
+    assert result.exit_code == 2
+    assert "--audio goes with one transcript, not 2" in result.output
