@@ -253,3 +253,14 @@ def test_audio_goes_with_one_transcript(
     result = CliRunner().invoke(cli, ["check", "transcripts", "--voices", "--audio", "episode.wav"])
     assert result.exit_code == 2
     assert "--audio goes with one transcript, not 2" in result.output
+
+
+def test_an_unreadable_timings_file_is_a_note_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
+) -> None:
+    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=True))
+    (tmp_path / "transcripts" / "voices.timings.tsv").write_text("not timings\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "transcripts/voices.txt", "--voices"])
+    assert "note: voices not checked: transcripts/voices.timings.tsv cannot be read" in result.output
+    assert "error ALN007" in result.output
+    assert "Traceback" not in result.output

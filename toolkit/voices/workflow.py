@@ -20,7 +20,7 @@ from pathlib import Path
 
 from toolkit import files
 from toolkit.align.audio import Audio
-from toolkit.align.sidecar import parse_timings, timings_path
+from toolkit.align.sidecar import TimingsError, parse_timings, timings_path
 from toolkit.align.timings import Alignment
 from toolkit.align.workflow import load_audio
 from toolkit.build import OnRead, load_checked
@@ -135,7 +135,11 @@ def check_episode(
         run.notes.append(VoiceNote(source, 0, "voices not checked: the transcript has errors"))
         return run
     shown = project.display(timings)
-    alignment = parse_timings(files.read_text(timings).text, shown)
+    try:
+        alignment = parse_timings(files.read_text(timings).text, shown)
+    except TimingsError:  # reported by redbox check as ALN007
+        run.notes.append(VoiceNote(source, 0, f"voices not checked: {shown} cannot be read (ALN007)"))
+        return run
     if len(alignment.turns) != len(loaded.transcript.turns):
         run.notes.append(
             VoiceNote(source, 0, f"voices not checked: {shown} is stale (ALN001); run redbox align again")
