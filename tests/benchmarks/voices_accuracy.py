@@ -270,10 +270,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--only", default="")
     parser.add_argument("--two-voices-only", action="store_true", help="only the VOI002 cases")
+    parser.add_argument("--fsdd-turns", type=int, default=15, help="turns per FSDD speaker")
+    parser.add_argument("--min-references", type=int, default=VoiceOptions().min_references)
     args = parser.parse_args()
     rng = np.random.default_rng(17)
     music = decode(args.music)
-    options = VoiceOptions(diagonal=args.diagonal, margin=args.margin)
+    options = VoiceOptions(diagonal=args.diagonal, margin=args.margin, min_references=args.min_references)
     mfa = mfa_clips(args.mfa)
     sets: dict[str, list[Clip]] = {
         "en_2spk": mfa + librivox_clips(args.librivox),
@@ -292,7 +294,7 @@ def main() -> None:
         ]
     ):
         sets[f"fsdd_{number + 1}_{len(group)}spk"] = [
-            clip for name in group for clip in fsdd_clips(args.fsdd, name, 15, rng)
+            clip for name in group for clip in fsdd_clips(args.fsdd, name, args.fsdd_turns, rng)
         ]
     del fsdd
     if args.only:
