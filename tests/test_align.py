@@ -153,16 +153,16 @@ def test_a_turn_without_speakable_text_sits_between_its_neighbours() -> None:
     assert abs(alignment.turns[2].start_ms - episode.truths[1].start_ms) < 150
 
 
-def test_intro_and_outro_music_are_skipped_and_the_music_is_pointed_out() -> None:
+def test_intro_and_outro_music_are_skipped() -> None:
     sentences = sentences_for("en", 10)
     episode = build_episode(sentences, "en", intro_ms=40_000, outro_ms=20_000)
     transcript = transcript_for(sentences, "en")
     alignment = align_turns(transcript.turns, "en", episode.audio)
     errors = start_errors(episode, alignment)
     assert errors.max() < 150, errors
-    # The voice detector hears the intro as speech no turn covers: flagged at the first turn.
+    # 40 s of steady music is background to the local noise floor, not uncovered speech.
     problems = alignment_problems(transcript, alignment)
-    assert (transcript.turns[0].line, "ALN004") in {(p.line, p.code) for p in problems}
+    assert "ALN004" not in {p.code for p in problems}
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])

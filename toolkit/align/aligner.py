@@ -36,6 +36,9 @@ IntArray = npt.NDArray[np.int64]
 _EDGE_RUN = 10
 Progress = Callable[[float], None]
 
+#: Skipping a real frame costs at most this percentile of the episode's match costs.
+SKIP_QUANTILE = 90.0
+
 #: espeak-ng voice per language; any other language tag is passed to espeak-ng as is.
 VOICES = {"en": "en", "ko": "ko"}
 
@@ -196,7 +199,23 @@ def warp(
         if progress is not None:
             progress(min(1.0, done[0] / total_rows))
 
-    coarse = dtw.align(coarse_real, coarse_synth, low, high, advance, open_ends=options.open_ends)
+    # Leaving a real frame unmatched (an intro, an outro) costs what calling it
+    # background costs (its distance to the recording's silence), but never more than
+    # what real speech in this episode costs to match (a high quantile of the match
+    # costs along a first coarse path). A constant (half a random pair's distance) was
+    # cheaper than a real voice's match against espeak-ng and let the path skip the
+    # first 20 s of a conversation; the silence distance alone made loud music too dear
+    # to skip.
+    coarse_skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
+    fine_skip = ((real.values - real.silence) ** 2).sum(axis=1)
+    if options.open_ends:
+        first = dtw.align(coarse_real, coarse_synth, low, high, None, open_ends=True, skip=coarse_skip)
+        coarse_skip = np.minimum(coarse_skip, _match_cost(coarse_real, coarse_synth, first, SKIP_QUANTILE))
+        expanded = _expand(first, factor, rows, cols)
+        fine_skip = np.minimum(fine_skip, _match_cost(real.values, synthetic.values, expanded, SKIP_QUANTILE))
+    coarse = dtw.align(
+        coarse_real, coarse_synth, low, high, advance, open_ends=options.open_ends, skip=coarse_skip
+    )
     width = max(2, round(options.fine_band_ms / 10))
     coarse_rows = np.arange(rows) // factor
     fine_low = coarse.first_col[coarse_rows] * factor - width
@@ -208,7 +227,26 @@ def warp(
         np.minimum(fine_high, cols),
         advance,
         open_ends=options.open_ends,
+        skip=fine_skip,
     )
+
+
+def _match_cost(rows_f: FloatArray, cols_f: FloatArray, path: dtw.Path, quantile: float) -> float:
+    """The ``quantile`` (percent) of the match costs of the rows ``path`` matches inside
+    the synthetic episode (its first and last frames, where skipped rows park, left out)."""
+    matched = np.flatnonzero((path.first_col > 0) & (path.first_col < len(cols_f) - 1))
+    if len(matched) == 0:
+        matched = np.arange(len(rows_f))
+    centre = np.clip((path.first_col[matched] + path.last_col[matched]) // 2, 0, len(cols_f) - 1)
+    costs = ((rows_f[matched] - cols_f[centre]) ** 2).sum(axis=1)
+    return float(np.percentile(costs, quantile))
+
+
+def _expand(path: dtw.Path, factor: int, rows: int, cols: int) -> dtw.Path:
+    """A coarse path's row-to-column map at the fine frame rate."""
+    fine_rows = np.arange(rows)
+    cols_of_rows = np.minimum(path.first_col[fine_rows // factor] * factor + fine_rows % factor, cols - 1)
+    return dtw.Path(path.first_row, path.last_row, cols_of_rows, cols_of_rows)
 
 
 def speech_frames(features: Features) -> npt.NDArray[np.bool_]:

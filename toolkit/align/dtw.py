@@ -74,7 +74,7 @@ def align(
     progress: object = None,
     *,
     open_ends: bool = False,
-    skip: float | None = None,
+    skip: float | FloatArray | None = None,
 ) -> Path:
     """Align two feature sequences inside the band ``[low[i], high[i])`` of every row.
 
@@ -98,6 +98,10 @@ def align(
     best_end: tuple[float, int] = (np.inf, -1)
     if skip is None:
         skip = typical_distance(rows_features, cols_features) / 2.0
+    per_row = np.broadcast_to(np.asarray(skip, dtype=np.float64), (rows,))
+    # skipped_before[r]: cost of leaving rows 0..r-1 unmatched; skipped_after[r]: rows r+1..end.
+    skipped_before = np.concatenate(([0.0], np.cumsum(per_row)))
+    skipped_after = skipped_before[-1] - skipped_before[1:]
     report = progress if callable(progress) else None
     for row in range(rows):
         lo, hi = int(low[row]), int(high[row])
@@ -119,9 +123,9 @@ def align(
             take_vertical = vertical < diagonal
             entry = cost + np.where(take_vertical, vertical, diagonal)
             from_step = take_vertical.astype(np.int8)
-            if open_ends and lo == 0 and skip * row + cost[0] < entry[0]:
+            if open_ends and lo == 0 and skipped_before[row] + cost[0] < entry[0]:
                 # Starting afresh here: the rows above go unmatched at ``skip`` each.
-                entry[0] = skip * row + cost[0]
+                entry[0] = skipped_before[row] + cost[0]
                 from_step[0] = _START
         running = np.cumsum(cost)
         best = np.minimum.accumulate(entry - running)
@@ -131,7 +135,7 @@ def align(
         steps[offsets[row] : offsets[row + 1]] = from_step
         previous, previous_low, previous_high = current, lo, hi
         if open_ends and hi == cols:
-            ending = float(current[-1]) + skip * (rows - 1 - row)
+            ending = float(current[-1]) + float(skipped_after[row])
             if ending < best_end[0]:
                 best_end = (ending, row)
         if report is not None and row % 1000 == 999:
