@@ -25,7 +25,7 @@ from toolkit.align import dtw
 from toolkit.align.audio import Audio
 from toolkit.align.features import Features, cepstra, loud_frames, mfcc, spectrum
 from toolkit.align.synth import Speech, Voice, synthesize
-from toolkit.align.timings import Alignment, TurnTiming, spoken_text, word_spans
+from toolkit.align.timings import Alignment, TurnTiming, spoken_text, turn_fingerprint, word_spans
 from toolkit.errors import ToolkitError
 from toolkit.limits import base_language
 from toolkit.model import Turn
@@ -183,7 +183,12 @@ def _pool(values: FloatArray, factor: int) -> FloatArray:
 
 
 def warp(
-    real: Features, synthetic: Features, options: AlignOptions, progress: Progress | None = None
+    real: Features,
+    synthetic: Features,
+    options: AlignOptions,
+    progress: Progress | None = None,
+    *,
+    clean: bool = True,
 ) -> dtw.Path:
     """The DTW path from real frames (rows) to synthetic frames (columns): coarse, then fine."""
     factor = max(1, options.coarse_factor)
@@ -205,10 +210,11 @@ def warp(
     # costs along a first coarse path). A constant (half a random pair's distance) was
     # cheaper than a real voice's match against espeak-ng and let the path skip the
     # first 20 s of a conversation; the silence distance alone made loud music too dear
-    # to skip.
+    # to skip. In noise (not ``clean``) speech is close to the background and a real
+    # voice's match cost high: the cap would make speech cheap to skip, so it is left out.
     coarse_skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
     fine_skip = ((real.values - real.silence) ** 2).sum(axis=1)
-    if options.open_ends:
+    if options.open_ends and clean:
         first = dtw.align(coarse_real, coarse_synth, low, high, None, open_ends=True, skip=coarse_skip)
         coarse_skip = np.minimum(coarse_skip, _match_cost(coarse_real, coarse_synth, first, SKIP_QUANTILE))
         expanded = _expand(first, factor, rows, cols)
@@ -311,7 +317,7 @@ def align_turns(
     clean = recording.background_db <= -options.snap_snr_db
     real = cepstra(recording, background, every_frame=not clean)
     fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
-    path = warp(real, fake, options, stage(0.25, 0.75))
+    path = warp(real, fake, options, stage(0.25, 0.75), clean=clean)
     speech = speech_frames(real)
 
     def synth_frame(sample: int) -> int:
@@ -321,13 +327,18 @@ def align_turns(
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
     reach = round(options.snap_ms / 10) if clean else 0
     spans = _snap(_spans(path, clips, synth_frame), speech, reach)
+    row_cost = _row_costs(real.values, fake.values, path)
+    turn_cost = [float(row_cost[first:last].mean()) if last > first else 0.0 for first, last in spans]
+    typical_cost = float(np.median([cost for cost in turn_cost if cost > 0] or [1.0])) or 1.0
     timings: list[TurnTiming] = []
     previous_end_frame = 0
     for index, (turn, clip) in enumerate(zip(turns, clips, strict=True)):
         if clip is None:
             # Nothing to hear: the turn sits at the end of the previous one, zero length.
             at = real.frame_ms(previous_end_frame)
-            timings.append(TurnTiming(index, turn.line, turn.speaker, at, at))
+            timings.append(
+                TurnTiming(index, turn.line, turn.speaker, at, at, fingerprint=turn_fingerprint(turn.speaker, turn.text))
+            )
             continue
         first, last = spans[index]
         words = tuple(real.frame_ms(int(path.first_row[synth_frame(sample)])) for sample in clip.words)
@@ -343,6 +354,8 @@ def align_turns(
                 uncovered_ms=_speech_ms(speech, previous_end_frame, first, real)
                 + _stuck_speech_ms(path, speech, first, last, real),
                 words=words,
+                fingerprint=turn_fingerprint(turn.speaker, turn.text),
+                match=round(turn_cost[index] / typical_cost, 2),
             )
         )
         previous_end_frame = last
@@ -351,6 +364,16 @@ def align_turns(
         progress(1.0)
     meta = (("language", language), ("voice", f"{voice.name} {voice.rate} wpm"))
     return Alignment(tuple(timings), audio.duration_ms, trailing, meta)
+
+
+def _row_costs(real: FloatArray, synthetic: FloatArray, path: dtw.Path) -> FloatArray:
+    """Every real frame's distance to the synthetic frame the path matched it with."""
+    cols = np.clip(path.first_col, 0, len(synthetic) - 1)
+    costs: FloatArray = np.empty(len(real), dtype=np.float32)
+    for start in range(0, len(real), 65536):  # in blocks: no second copy of an hour's features
+        stop = start + 65536
+        costs[start:stop] = ((real[start:stop] - synthetic[cols[start:stop]]) ** 2).sum(axis=1)
+    return costs
 
 
 def _spans(
