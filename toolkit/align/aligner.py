@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from toolkit.align import dtw
-from toolkit.align.audio import Audio
+from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.features import Features, cepstra, loud_frames, mfcc, spectrum
 from toolkit.align.synth import Speech, Voice, synthesize
 from toolkit.align.timings import Alignment, TurnTiming, spoken_text, turn_fingerprint, word_spans
@@ -303,6 +303,9 @@ def align_turns(
     options = options or AlignOptions()
     if not turns:
         raise ToolkitError("the transcript has no turns to align")
+    problem = signal_problem(audio.samples)
+    if problem:
+        raise ToolkitError(problem)
 
     def stage(start: float, share: float) -> Progress | None:
         if progress is None:
@@ -337,7 +340,14 @@ def align_turns(
             # Nothing to hear: the turn sits at the end of the previous one, zero length.
             at = real.frame_ms(previous_end_frame)
             timings.append(
-                TurnTiming(index, turn.line, turn.speaker, at, at, fingerprint=turn_fingerprint(turn.speaker, turn.text))
+                TurnTiming(
+                    index,
+                    turn.line,
+                    turn.speaker,
+                    at,
+                    at,
+                    fingerprint=turn_fingerprint(turn.speaker, turn.text),
+                )
             )
             continue
         first, last = spans[index]
@@ -362,7 +372,12 @@ def align_turns(
     trailing = _speech_ms(speech, previous_end_frame, len(real.values), real)
     if progress is not None:
         progress(1.0)
-    meta = (("language", language), ("voice", f"{voice.name} {voice.rate} wpm"))
+    meta = (
+        ("language", language),
+        ("voice", f"{voice.name} {voice.rate} wpm"),
+        # How far under the speech the background is (dB): ALN010 flags noisy recordings.
+        ("background_db", f"{recording.background_db:.1f}"),
+    )
     return Alignment(tuple(timings), audio.duration_ms, trailing, meta)
 
 

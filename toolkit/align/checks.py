@@ -22,11 +22,22 @@ Rule codes:
 * ``ALN006`` timings-out-of-order: a turn starts before the previous one ends by more
   than :data:`OVERLAP_MS`, or ends past the audio (hand-edited sidecars); warning.
 * ``ALN007`` timings-unreadable: the sidecar cannot be parsed; error.
+* ``ALN008`` timings-stale-turn: a turn's words or speaker changed since ``redbox align``
+  (its fingerprint is not in the timings file); ``subtitles``/``build`` time it from its
+  aligned neighbours; warning (:mod:`toolkit.align.stale`).
+* ``ALN009`` timings-without-fingerprints: a timings file from before fingerprints; its
+  turns are matched by position, so edits go unnoticed; warning.
+* ``ALN010`` noisy-audio: the background is less than :data:`NOISY_DB` under the speech;
+  on real voices turns can then land seconds off with nothing else to show it; warning
+  at the first turn.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from toolkit.align.sidecar import TimingsError, format_time, parse_timings
+from toolkit.align.stale import has_fingerprints, match_turns, stale_problems, unfingerprinted_problem
 from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.limits import base_language
 from toolkit.model import Problem, Severity, Transcript
@@ -43,6 +54,8 @@ DETECTOR_MEDIAN = 0.5
 #: ALN005 also flags a turn whose share is under this fraction of the median turn's.
 RELATIVE_SPEECH = 0.55
 OVERLAP_MS = 200
+#: Below this signal-to-background ratio (dB) every turn's timing is in doubt (ALN010).
+NOISY_DB = 25.0
 
 
 def episode_pace(alignment: Alignment) -> float:
@@ -81,8 +94,18 @@ def alignment_problems(
     """
     source = transcript.source
     where = f" ({timings_source})" if timings_source else ""
+    if has_fingerprints(alignment):
+        # Only the turns still as aligned are judged; the others are stale (ALN008).
+        matched, stale = match_turns(transcript, alignment)
+        problems = stale_problems(transcript, stale, timings_source)
+        fresh = [index for index in range(len(transcript.turns)) if index not in set(stale)]
+        kept = dataclasses.replace(transcript, turns=tuple(transcript.turns[index] for index in fresh))
+        judged = dataclasses.replace(matched, turns=tuple(matched.turns[index] for index in fresh))
+        return sorted(problems + _outliers(kept, judged, same_language=False), key=Problem.sort_key)
+    problems = [unfingerprinted_problem(timings_source)] if timings_source else []
     if len(alignment.turns) != len(transcript.turns):
         return [
+            *problems,
             _problem(
                 source,
                 0,
@@ -90,13 +113,37 @@ def alignment_problems(
                 "ALN001",
                 f"the timings{where} have {len(alignment.turns)} turns but the transcript has "
                 f"{len(transcript.turns)}; run redbox align again",
-            )
+            ),
         ]
     aligned_language = dict(alignment.meta).get("language", "")
     same_language = not aligned_language or base_language(aligned_language) == base_language(
         transcript.language or aligned_language
     )
+    return sorted(
+        problems + _outliers(transcript, alignment, same_language=same_language), key=Problem.sort_key
+    )
+
+
+def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bool) -> list[Problem]:
+    """ALN002-ALN006 and ALN010 for turns that match their timings row by position."""
+    source = transcript.source
     problems: list[Problem] = []
+    background = dict(alignment.meta).get("background_db", "")
+    try:
+        level = float(background) if len(background) <= 12 else 0.0
+    except ValueError:
+        level = 0.0
+    if background and level > -NOISY_DB and transcript.turns:
+        problems.append(
+            _problem(
+                source,
+                transcript.turns[0].line,
+                "warning",
+                "ALN010",
+                f"the background is only {-level:.0f} dB under the speech: on real voices turns can "
+                "land seconds off in noise this loud; check the timings by ear",
+            )
+        )
     previous: TurnTiming | None = None
     pace = episode_pace(alignment)
     # In heavy noise the energy voice detector hears little speech anywhere; a turn's
@@ -195,7 +242,7 @@ def alignment_problems(
                 "is in no turn: is the transcript complete?",
             )
         )
-    return sorted(problems, key=Problem.sort_key)
+    return problems
 
 
 def sidecar_problems(transcript: Transcript, timings_text: str, timings_source: str) -> list[Problem]:

@@ -42,7 +42,8 @@ MAGIC = "# redbox timings 2"
 OLD_MAGIC = ("# redbox timings 1",)
 SUFFIX = ".timings.tsv"
 COLUMNS = (
-    "turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms", "match", "fingerprint", "words",
+    "turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms",
+    "match", "fingerprint", "words",
 )  # fmt: skip
 #: The columns every version has.
 REQUIRED = ("turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms")
@@ -159,14 +160,18 @@ def parse_timings(text: str, source: str = "<timings>") -> Alignment:
 
 def _meta_int(value: str, key: str, source: str) -> int:
     if not _WHOLE.fullmatch(value):
-        raise TimingsError(f"{key} must be a whole number of ms (at most 12 digits), not {value[:40]!r}", source)
+        raise TimingsError(
+            f"{key} must be a whole number of ms (at most 12 digits), not {value[:40]!r}", source
+        )
     return int(value)
 
 
 def _parse_row(names: tuple[str, ...], fields: list[str], source: str, number: int, count: int) -> TurnTiming:
     # The words column may be cut off with its trailing tab; every other column must be there.
     if len(fields) < len(names) - ("words" in names) or len(fields) > len(names):
-        raise TimingsError(f"expected {len(names)} tab-separated columns, found {len(fields)}", source, number)
+        raise TimingsError(
+            f"expected {len(names)} tab-separated columns, found {len(fields)}", source, number
+        )
     row = dict(zip(names, [*fields, ""], strict=False))
 
     def whole(name: str) -> int:
@@ -184,7 +189,9 @@ def _parse_row(names: tuple[str, ...], fields: list[str], source: str, number: i
         except ValueError:
             parsed = -1.0
         if not 0.0 <= parsed <= top:  # also refuses nan
-            raise TimingsError(f"{name} must be a number from 0 to {top:g}, not {value[:40]!r}", source, number)
+            raise TimingsError(
+                f"{name} must be a number from 0 to {top:g}, not {value[:40]!r}", source, number
+            )
         return parsed
 
     if whole("turn") != count + 1:
@@ -198,7 +205,9 @@ def _parse_row(names: tuple[str, ...], fields: list[str], source: str, number: i
     offsets: list[int] = []
     for word in row.get("words", "").split():
         if not _WHOLE.fullmatch(word):
-            raise TimingsError(f"word offsets must be whole ms (at most 12 digits), not {word[:40]!r}", source, number)
+            raise TimingsError(
+                f"word offsets must be whole ms (at most 12 digits), not {word[:40]!r}", source, number
+            )
         offsets.append(start_ms + int(word))
     fingerprint = row.get("fingerprint", "").strip()
     if fingerprint in ("", "-"):
