@@ -17,9 +17,11 @@ Examples:
   redbox align transcripts/my-episode.txt episode.wav
       writes transcripts/my-episode.timings.tsv, which redbox subtitles and build use
       for every language of the episode (the translations keep the aligned times)
-  redbox align transcripts/my-episode.txt episode.mp4 --language ko
-      the audio is Korean and the transcript English: align the Korean text of the
-      episode's catalog (locales/ko/LC_MESSAGES/my-episode.po), turn for turn
+  redbox align transcripts/my-episode.txt episode.mp4 --lang ko
+      the main way to time a Red Box episode: the audio is Korean and the transcript
+      English, so the Korean text of the episode's catalog
+      (locales/ko/LC_MESSAGES/my-episode.po) is aligned, turn for turn; English and
+      Korean subtitles both take their times from it
   redbox align transcripts/my-episode.txt episode.mp4 --skip 45 --anchors
       leave out a 45-second intro; write each turn's aligned start into the transcript
 """
@@ -53,7 +55,9 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
     help="Timings file to write (default: <transcript stem>.timings.tsv next to it).",
 )
 @click.option(
+    "--lang",
     "--language",
+    "language",
     help="Language spoken (default: the transcript's language). Another language than the "
     "transcript's is read from the episode's catalog for it.",
 )
@@ -91,7 +95,7 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
     is_flag=True,
     help="Also write each turn's aligned start into the transcript as its [hh:mm:ss.mmm] anchor.",
 )
-@click.option("--strict", is_flag=True, help="Exit 1 when an outlier is flagged.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any turn is flagged (any ALN warning).")
 def align_command(
     transcript: Path,
     audio: Path,
