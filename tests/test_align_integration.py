@@ -109,3 +109,38 @@ def test_an_edited_turn_never_takes_stale_times(
     built = runner.invoke(cli, ["build", "--strict"])
     assert built.exit_code == 1, built.output
     assert "ALN008" in built.output
+
+
+def test_the_sample_episode_is_timed_from_korean_speech_made_from_its_catalog(
+    runner: CliRunner, project: Path
+) -> None:
+    """--lang ko, the main way: the English transcript, Korean audio, one timings file."""
+    from toolkit.align.fixtures import TEST_VOICES
+    from toolkit.align.sidecar import parse_timings
+    from toolkit.catalog.translate import translate_transcript
+    from toolkit.transcript import parse_transcript
+
+    name = "misunderstandings-and-stereotypes"
+    english, _problems = parse_transcript((project / "transcripts" / f"{name}.txt").read_text(encoding="utf-8"))
+    po = project / "locales" / "ko" / "LC_MESSAGES" / f"{name}.po"
+    korean, _problems = translate_transcript(english, po.read_bytes(), str(po), "ko")
+    # Two Korean voices taking turns, neither the aligner's own.
+    episode = build_episode([turn.text for turn in korean.turns], "ko", voices=TEST_VOICES["ko"])
+    audio = project / "episode.wav"
+    soundfile.write(audio, episode.audio.samples, episode.audio.sample_rate)
+
+    result = runner.invoke(cli, ["align", f"transcripts/{name}.txt", str(audio), "--lang", "ko", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    timings = parse_timings((project / "transcripts" / f"{name}.timings.tsv").read_text(encoding="utf-8"))
+    assert dict(timings.meta)["audio_path"] == "../episode.wav"
+    errors = sorted(abs(t.start_ms - a.start_ms) for t, a in zip(episode.truths, timings.turns, strict=True))
+    assert errors[len(errors) // 2] <= 50 and errors[-1] <= 250, errors
+
+    # English and Korean subtitles both start when each turn is heard in Korean.
+    assert runner.invoke(cli, ["build"]).exit_code == 0
+    for language in ("en", "ko"):
+        vtt = (project / "subtitles" / f"{name}.{language}.vtt").read_text(encoding="utf-8")
+        cues, _problems = parse_vtt(vtt, "x.vtt")
+        assert abs(cues[0].start_ms - episode.truths[0].start_ms) <= 100
+    checked = runner.invoke(cli, ["check", "transcripts/", "--strict"])
+    assert "ALN008" not in checked.output
