@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from toolkit.align.aligner import align_turns
 from toolkit.align.audio import Audio
-from toolkit.align.checks import alignment_problems
 from toolkit.align.sidecar import parse_timings
 from toolkit.cli import cli
 from toolkit.model import Transcript, Turn
@@ -49,8 +48,6 @@ def test_real_voices_taking_turns_are_found_within_the_goal() -> None:
     # Not yet within the 250 ms goal everywhere: turn 1 starts at its audible in-breath
     # (370 ms early), turn 2 about 230 ms early. Guarded so that it gets no worse.
     assert max(errors) <= 400, errors
-    # Nothing is off, so nothing is flagged as off.
-    assert not [p for p in alignment_problems(transcript, alignment) if p.code in ("ALN003", "ALN005")]
 
 
 def test_real_voices_after_twenty_seconds_of_silence_are_not_skipped(tmp_path: Path) -> None:
