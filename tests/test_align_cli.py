@@ -226,7 +226,10 @@ def test_an_english_transcript_aligns_to_korean_audio_through_its_korean_catalog
     [
         (np.zeros(160_000, dtype=np.float32), "the audio is silent"),
         (np.full(160_000, 0.25, dtype=np.float32), "the audio is silent"),
-        (np.concatenate([korean_episode().audio.samples[:48_000], [np.nan]]).astype(np.float32), "the audio has 1 sample(s) that are not numbers"),
+        (
+            np.concatenate([korean_episode().audio.samples[:48_000], [np.nan]]).astype(np.float32),
+            "the audio has 1 sample(s) that are not numbers",
+        ),
     ],
     ids=["digital-silence", "dc", "one-nan"],
 )

@@ -45,8 +45,10 @@ def test_subtitles_start_when_each_turn_is_heard(runner: CliRunner, tmp_path: Pa
     assert problems == []
     # The first cue of each turn starts where that sentence is spoken (within 150 ms), not
     # where the speech-rate model would have put it.
-    first_cues = [next(cue for cue in cues if cue.plain.split()[:3] == truth.text.split()[:3])
-                  for truth in episode.transcript_truths]
+    first_cues = [
+        next(cue for cue in cues if cue.plain.split()[:3] == truth.text.split()[:3])
+        for truth in episode.transcript_truths
+    ]
     for cue, truth in zip(first_cues, episode.transcript_truths, strict=True):
         assert abs(cue.start_ms - truth.start_ms) <= 150, (cue, truth)
 
@@ -121,7 +123,9 @@ def test_the_sample_episode_is_timed_from_korean_speech_made_from_its_catalog(
     from toolkit.transcript import parse_transcript
 
     name = "misunderstandings-and-stereotypes"
-    english, _problems = parse_transcript((project / "transcripts" / f"{name}.txt").read_text(encoding="utf-8"))
+    english, _problems = parse_transcript(
+        (project / "transcripts" / f"{name}.txt").read_text(encoding="utf-8")
+    )
     po = project / "locales" / "ko" / "LC_MESSAGES" / f"{name}.po"
     korean, _problems = translate_transcript(english, po.read_bytes(), str(po), "ko")
     # Two Korean voices taking turns, neither the aligner's own.
@@ -129,7 +133,9 @@ def test_the_sample_episode_is_timed_from_korean_speech_made_from_its_catalog(
     audio = project / "episode.wav"
     soundfile.write(audio, episode.audio.samples, episode.audio.sample_rate)
 
-    result = runner.invoke(cli, ["align", f"transcripts/{name}.txt", str(audio), "--lang", "ko", "--no-progress"])
+    result = runner.invoke(
+        cli, ["align", f"transcripts/{name}.txt", str(audio), "--lang", "ko", "--no-progress"]
+    )
     assert result.exit_code == 0, result.output
     timings = parse_timings((project / "transcripts" / f"{name}.timings.tsv").read_text(encoding="utf-8"))
     assert dict(timings.meta)["audio_path"] == "../episode.wav"

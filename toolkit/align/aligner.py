@@ -23,7 +23,15 @@ import numpy.typing as npt
 
 from toolkit.align import dtw
 from toolkit.align.audio import Audio, signal_problem
-from toolkit.align.features import Features, cepstra, loud_frames, mfcc, spectrum
+from toolkit.align.features import (
+    Features,
+    cepstra,
+    local_floor,
+    loud_frames,
+    mfcc,
+    spectrum,
+    subtract_background,
+)
 from toolkit.align.synth import Speech, Voice, synthesize
 from toolkit.align.timings import Alignment, TurnTiming, spoken_text, turn_fingerprint, word_spans
 from toolkit.errors import ToolkitError
@@ -38,6 +46,9 @@ Progress = Callable[[float], None]
 
 #: Skipping a real frame costs at most this percentile of the episode's match costs.
 SKIP_QUANTILE = 90.0
+
+#: Spectral subtraction leaves the local background this far (dB) down, never less.
+BACKGROUND_KEPT_DB = 10.0
 
 #: espeak-ng voice per language; any other language tag is passed to espeak-ng as is.
 VOICES = {"en": "en", "ko": "ko"}
@@ -316,6 +327,9 @@ def align_turns(
     voice = voice_for(language, options)
     synthetic, synth_rate, clips = synthesize_turns(turns, voice, options.pause_ms, stage(0.0, 0.2))
     recording = spectrum(audio.samples, audio.sample_rate)
+    import os
+
+    recording = subtract_background(recording, float(os.environ.get("KEEP", "10")))
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
     real = cepstra(recording, background, every_frame=not clean)
@@ -331,6 +345,7 @@ def align_turns(
     reach = round(options.snap_ms / 10) if clean else 0
     spans = _snap(_spans(path, clips, synth_frame), speech, reach)
     row_cost = _row_costs(real.values, fake.values, path)
+    floor_db = local_floor(real.energy_db)
     turn_cost = [float(row_cost[first:last].mean()) if last > first else 0.0 for first, last in spans]
     typical_cost = float(np.median([cost for cost in turn_cost if cost > 0] or [1.0])) or 1.0
     timings: list[TurnTiming] = []
@@ -366,6 +381,7 @@ def align_turns(
                 words=words,
                 fingerprint=turn_fingerprint(turn.speaker, turn.text),
                 match=round(turn_cost[index] / typical_cost, 2),
+                snr_db=_snr_db(real.energy_db, floor_db, first, last),
             )
         )
         previous_end_frame = last
@@ -379,6 +395,14 @@ def align_turns(
         ("background_db", f"{recording.background_db:.1f}"),
     )
     return Alignment(tuple(timings), audio.duration_ms, trailing, meta)
+
+
+def _snr_db(energy_db: FloatArray, floor_db: FloatArray, first: int, last: int) -> float:
+    """How far (dB) a turn's loud frames rise over the background around it."""
+    if last <= first:
+        return 0.0
+    rise = float(np.percentile(energy_db[first:last], 90) - np.median(floor_db[first:last]))
+    return round(max(0.0, min(rise, 99.0)), 1)
 
 
 def _row_costs(real: FloatArray, synthetic: FloatArray, path: dtw.Path) -> FloatArray:

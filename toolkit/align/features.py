@@ -159,6 +159,31 @@ def local_floor(energy_db: FloatArray) -> FloatArray:
     return floor
 
 
+def _local_low(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """:func:`local_floor` for every column of ``values`` (frames x channels) at once."""
+    count, channels = values.shape
+    blocks = -(-count // _BLOCK)
+    padded = np.full((blocks * _BLOCK, channels), np.nan, dtype=np.float32)
+    padded[:count] = values
+    block_floor = np.nanpercentile(padded.reshape(blocks, _BLOCK, channels), 10, axis=1)
+    reach = min(_REACH_BLOCKS, blocks)
+    edge = np.full((reach - 1, channels), np.nan)
+    before = np.nanpercentile(
+        np.lib.stride_tricks.sliding_window_view(np.concatenate((edge, block_floor)), reach, axis=0),
+        25,
+        axis=2,
+    )
+    after = np.nanpercentile(
+        np.lib.stride_tricks.sliding_window_view(np.concatenate((block_floor, edge)), reach, axis=0),
+        25,
+        axis=2,
+    )
+    low: npt.NDArray[np.float32] = np.repeat(np.maximum(before, after), _BLOCK, axis=0)[:count].astype(
+        np.float32
+    )
+    return low
+
+
 def loud_frames(energy_db: FloatArray) -> npt.NDArray[np.bool_]:
     """Frames louder than the local noise floor by a margin: a simple energy voice detector.
 
@@ -205,6 +230,25 @@ class Spectrum:
         quiet = self.energies[~self.loud] if int((~self.loud).sum()) >= 10 else self.energies
         profile: FloatArray = (np.percentile(quiet, 50, axis=0) - self.speech_level).astype(np.float32)
         return profile
+
+
+def subtract_background(source: Spectrum, keep_db: float) -> Spectrum:
+    """``source`` with its local background taken out of every mel band (spectral subtraction).
+
+    Each band's background is estimated like :func:`local_floor`; its power is subtracted,
+    leaving at least the background ``keep_db`` dB down, so that steady noise (hiss, a hum,
+    a music bed) weighs far less in the features than the voice over it.
+    """
+    import os
+
+    if os.environ.get("NODENOISE"):
+        return source
+    noise = _local_low(source.energies)
+    power = np.exp(source.energies)
+    noise_power = np.exp(noise)
+    kept = np.maximum(power - noise_power, noise_power * np.float32(10 ** (-keep_db / 10)))
+    energies = np.log(kept + 1e-12).astype(np.float32)
+    return Spectrum(energies, source.hop, source.sample_rate, source.energy_db, source.loud)
 
 
 def spectrum(samples: FloatArray, sample_rate: int) -> Spectrum:

@@ -9,8 +9,8 @@ A tab-separated table, one row per turn, that a person can read and fix by hand:
     # language: ko
     # audio_ms: 612000
     # trailing_uncovered_ms: 0
-    turn	line	speaker	start	end	synth_ms	speech	uncovered_ms	match	fingerprint	words
-    1	7	All	00:00:01.020	00:00:02.310	1290	0.97	0	1.04	3f2a9c01b7de	0 420 800
+    turn	line	speaker	start	end	synth_ms	speech	uncovered_ms	match	snr_db	fingerprint	words
+    1	7	All	00:00:01.020	00:00:02.310	1290	0.97	0	1.04	41.5	3f2a9c01b7de	0 420 800
 
 ``turn`` counts from 1 in transcript order (translations match turns by this number);
 ``line`` and ``speaker`` tell which turn it was when aligned, ``fingerprint`` its speaker
@@ -18,13 +18,14 @@ and words (:func:`~toolkit.align.timings.turn_fingerprint`): a turn whose finger
 longer matches is stale, and is timed from its neighbours until aligned again.
 ``start``/``end`` are the speech's start and end (``hh:mm:ss.mmm``); ``synth_ms`` is the
 synthesized length, ``speech`` the share of the span that sounds like speech,
-``uncovered_ms`` the speech just before the turn that no turn covers and ``match`` the
-turn's match cost against the episode's median turn (the outlier checks use them);
+``uncovered_ms`` the speech just before the turn that no turn covers, ``match`` the
+turn's match cost against the episode's median turn and ``snr_db`` how far its speech
+rises over the background around it (the outlier checks use them);
 ``words`` is the start of each word of the turn, in ms after ``start``, so that moving
 ``start`` by hand moves the words with it. ``audio_path`` is the audio's path relative to
 the timings file's folder.
 
-Files of version 1 (no ``match``, no ``fingerprint``) are still read; their turns cannot
+Files of version 1 (no ``match``, ``snr_db`` or ``fingerprint``) are still read; their turns cannot
 be checked for staleness (``ALN009``).
 """
 
@@ -43,7 +44,7 @@ OLD_MAGIC = ("# redbox timings 1",)
 SUFFIX = ".timings.tsv"
 COLUMNS = (
     "turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms",
-    "match", "fingerprint", "words",
+    "match", "snr_db", "fingerprint", "words",
 )  # fmt: skip
 #: The columns every version has.
 REQUIRED = ("turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms")
@@ -115,6 +116,7 @@ def format_timings(alignment: Alignment) -> str:
                     f"{turn.speech:.2f}",
                     str(turn.uncovered_ms),
                     f"{turn.match:.2f}",
+                    f"{turn.snr_db:.1f}",
                     fingerprint,
                     words,
                 )
@@ -226,4 +228,5 @@ def _parse_row(names: tuple[str, ...], fields: list[str], source: str, number: i
         words=tuple(offsets),
         fingerprint=fingerprint,
         match=share("match", "0", 1e6),
+        snr_db=share("snr_db", "0", 99.0),
     )

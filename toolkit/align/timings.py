@@ -35,6 +35,8 @@ class TurnTiming:
     fingerprint: str = ""
     #: The turn's match cost against the episode's median turn (1.0 is typical; 0: unknown).
     match: float = 0.0
+    #: How far (dB) the turn's speech rises over the local background (0: unknown).
+    snr_db: float = 0.0
 
 
 @dataclass(frozen=True)
