@@ -139,48 +139,27 @@ def local_floor(energy_db: FloatArray) -> FloatArray:
     recording out of the speech, even right after a quiet one; taking a low quantile on
     each side keeps 5 s of speech without a pause from lifting the floor into it.
     """
-    count = len(energy_db)
-    if count == 0:
+    if len(energy_db) == 0:
         return energy_db.copy()
-    blocks = -(-count // _BLOCK)
-    padded = np.full(blocks * _BLOCK, np.nan, dtype=np.float32)
-    padded[:count] = energy_db
-    block_floor = np.nanpercentile(padded.reshape(blocks, _BLOCK), 10, axis=1)
-    reach = min(_REACH_BLOCKS, blocks)
-    edge = np.full(reach - 1, np.nan)
-    before = np.nanpercentile(
-        np.lib.stride_tricks.sliding_window_view(np.concatenate((edge, block_floor)), reach), 25, axis=1
-    )
-    after = np.nanpercentile(
-        np.lib.stride_tricks.sliding_window_view(np.concatenate((block_floor, edge)), reach), 25, axis=1
-    )
-    per_block = np.maximum(before, after)
-    floor: FloatArray = np.repeat(per_block, _BLOCK)[:count].astype(np.float32)
+    floor: FloatArray = _local_low(energy_db[:, None])[:, 0]
     return floor
 
 
-def _local_low(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    """:func:`local_floor` for every column of ``values`` (frames x channels) at once."""
+def _local_low(values: FloatArray) -> FloatArray:
+    """:func:`local_floor` of every column of ``values`` (frames x channels) at once.
+
+    Edges are padded with the nearest values (not NaN: ``nanpercentile`` loops in Python).
+    """
     count, channels = values.shape
     blocks = -(-count // _BLOCK)
-    padded = np.full((blocks * _BLOCK, channels), np.nan, dtype=np.float32)
-    padded[:count] = values
-    block_floor = np.nanpercentile(padded.reshape(blocks, _BLOCK, channels), 10, axis=1)
+    padded = np.pad(values, ((0, blocks * _BLOCK - count), (0, 0)), mode="edge")
+    block_floor = np.percentile(padded.reshape(blocks, _BLOCK, channels), 10, axis=1)
     reach = min(_REACH_BLOCKS, blocks)
-    edge = np.full((reach - 1, channels), np.nan)
-    before = np.nanpercentile(
-        np.lib.stride_tricks.sliding_window_view(np.concatenate((edge, block_floor)), reach, axis=0),
-        25,
-        axis=2,
-    )
-    after = np.nanpercentile(
-        np.lib.stride_tricks.sliding_window_view(np.concatenate((block_floor, edge)), reach, axis=0),
-        25,
-        axis=2,
-    )
-    low: npt.NDArray[np.float32] = np.repeat(np.maximum(before, after), _BLOCK, axis=0)[:count].astype(
-        np.float32
-    )
+    extended = np.pad(block_floor, ((reach - 1, reach - 1), (0, 0)), mode="edge")
+    # One window of ``reach`` blocks ending at each block, and one starting at each.
+    lows = np.percentile(np.lib.stride_tricks.sliding_window_view(extended, reach, axis=0), 25, axis=2)
+    before, after = lows[:blocks], lows[reach - 1 : reach - 1 + blocks]
+    low: FloatArray = np.repeat(np.maximum(before, after), _BLOCK, axis=0)[:count].astype(np.float32)
     return low
 
 
