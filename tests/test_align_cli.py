@@ -219,3 +219,35 @@ def test_an_english_transcript_aligns_to_korean_audio_through_its_korean_catalog
     without = CliRunner().invoke(cli, ["align", "transcripts/episode.txt", str(audio), "--language", "ja"])
     assert without.exit_code == 1
     assert "no catalog for language 'ja'" in without.stderr
+
+
+@pytest.mark.parametrize(
+    ("samples", "message"),
+    [
+        (np.zeros(160_000, dtype=np.float32), "the audio is silent"),
+        (np.full(160_000, 0.25, dtype=np.float32), "the audio is silent"),
+        (
+            np.concatenate([korean_episode().audio.samples[:48_000], [np.nan]]).astype(np.float32),
+            "the audio has 1 sample(s) that are not numbers",
+        ),
+    ],
+    ids=["digital-silence", "dc", "one-nan"],
+)
+def test_audio_with_nothing_to_align_is_refused(tmp_path: Path, samples: np.ndarray, message: str) -> None:
+    transcript, audio = write_project(tmp_path, korean_episode())
+    soundfile.write(audio, samples, 16000, subtype="FLOAT")
+    for strict in ([], ["--strict"]):
+        result = CliRunner().invoke(cli, ["align", str(transcript), str(audio), *strict])
+        assert result.exit_code == 1, result.output
+        assert f"{audio}: {message}" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "episode.timings.tsv").exists()
+
+
+def test_strict_fails_on_any_flag_and_lang_is_an_alias(tmp_path: Path) -> None:
+    transcript, audio = write_project(tmp_path, korean_episode())
+    # The episode has a sentence spoken but missing from the transcript: flagged.
+    result = CliRunner().invoke(cli, ["align", str(transcript), str(audio), "--lang", "ko", "--strict"])
+    assert result.exit_code == 1
+    assert "warning ALN" in result.stderr
+    assert (tmp_path / "episode.timings.tsv").exists()

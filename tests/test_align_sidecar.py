@@ -9,13 +9,21 @@ from hypothesis import strategies as st
 from toolkit.align.sidecar import TimingsError, format_timings, parse_timings, timings_path
 from toolkit.align.timings import Alignment, TurnTiming
 
-SAMPLE = """# redbox timings 1
+SAMPLE = """# redbox timings 2
+# language: ko
+# audio_ms: 9000
+# trailing_uncovered_ms: 0
+turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\tmatch\tsnr_db\tfingerprint\twords
+1\t7\t조이\t00:00:01.020\t00:00:02.310\t1290\t0.97\t0\t1.04\t41.5\t3f2a9c01b7de\t0 420 800
+2\t8\tJoy\t00:00:03.000\t00:00:04.000\t900\t1.00\t0\t0.91\t12.0\t00aa00bb00cc\t0
+"""
+#: A file written before fingerprints (redbox timings 1).
+OLD_SAMPLE = """# redbox timings 1
 # language: ko
 # audio_ms: 9000
 # trailing_uncovered_ms: 0
 turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\twords
 1\t7\t조이\t00:00:01.020\t00:00:02.310\t1290\t0.97\t0\t0 420 800
-2\t8\tJoy\t00:00:03.000\t00:00:04.000\t900\t1.00\t0\t0
 """
 
 
@@ -39,6 +47,9 @@ def alignments(draw: st.DrawFn) -> Alignment:
                 speech=draw(st.integers(0, 100)) / 100,
                 uncovered_ms=draw(st.integers(0, 5000)),
                 words=tuple(start + offset for offset in offsets),
+                fingerprint=draw(st.sampled_from(["", "0123456789ab"])),
+                match=draw(st.integers(0, 900)) / 100,
+                snr_db=draw(st.integers(0, 990)) / 10,
             )
         )
         cursor = end
@@ -77,8 +88,24 @@ def test_the_file_is_plain_tab_separated_text_a_person_can_read() -> None:
         (SAMPLE.replace("\n2\t8", "\n3\t8"), 7, "out of order"),
         (SAMPLE.replace("0.97", "1.5"), 6, "from 0 to 1"),
         (SAMPLE.replace("0 420 800", "0 soon"), 6, "whole ms"),
-        (SAMPLE.replace("\t1290\t0.97\t0\t0 420 800", ""), 6, "tab-separated columns"),
+        (
+            SAMPLE.replace("\t1290\t0.97\t0\t1.04\t41.5\t3f2a9c01b7de\t0 420 800", ""),
+            6,
+            "tab-separated columns",
+        ),
         (SAMPLE.replace("# audio_ms: 9000", "# audio_ms: long"), 0, "audio_ms"),
+        # Numbers Python's int() chokes on, or that str.isdigit() lets through: never a traceback.
+        (SAMPLE.replace("# audio_ms: 9000", "# audio_ms: 9" + "0" * 5000), 0, "at most 12 digits"),
+        (SAMPLE.replace("# audio_ms: 9000", "# audio_ms: ²"), 0, "audio_ms"),
+        (SAMPLE.replace("\t1290\t", "\t12²\t"), 6, "synth_ms must be a whole number"),
+        (SAMPLE.replace("\t1290\t", "\t" + "9" * 5000 + "\t"), 6, "at most 12 digits"),
+        (SAMPLE.replace("0 420 800", "0 ² 800"), 6, "whole ms"),
+        (SAMPLE.replace("0 420 800", "0 " + "4" * 5000), 6, "whole ms"),
+        (SAMPLE.replace("\n1\t7\t", "\n1\t" + "7" * 5000 + "\t"), 6, "line must be"),
+        (SAMPLE.replace("00:00:01.020", "9" * 5000 + ":00:01.020"), 6, "times like"),
+        (SAMPLE.replace("00:00:01.020", "²:00:01.020"), 6, "times like"),
+        (SAMPLE.replace("\t0.97\t", "\tnan\t"), 6, "from 0 to 1"),
+        (SAMPLE.replace("3f2a9c01b7de", "not-a-hash"), 6, "fingerprint"),
     ],
 )
 def test_malformed_sidecars_are_refused_at_their_line(text: str, line: int, message: str) -> None:
@@ -87,3 +114,9 @@ def test_malformed_sidecars_are_refused_at_their_line(text: str, line: int, mess
     assert caught.value.line == line
     assert message in caught.value.message
     assert str(caught.value).startswith("t.tsv")
+
+
+def test_a_file_from_before_fingerprints_is_still_read() -> None:
+    alignment = parse_timings(OLD_SAMPLE, "t.tsv")
+    assert alignment.turns[0].fingerprint == ""
+    assert alignment.turns[0].words == (1020, 1440, 1820)

@@ -290,14 +290,20 @@ def test_aligned_timings_keep_the_reading_limits(runner: CliRunner, tmp_path: Pa
         "Joy: Are there any misunderstandings?\n",
         encoding="utf-8",
     )
-    header = "turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\twords"
+    from toolkit.align.timings import turn_fingerprint
+
+    # Fingerprints (timings 2): the turns are those aligned, so no stale-timing warning.
+    header = "turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\tfingerprint\twords"
+    welcome = turn_fingerprint("Joy", "Welcome to the Red Box!")
+    young = turn_fingerprint("Dasom", "I was still very young and had a very heavy accent.")
+    question = turn_fingerprint("Joy", "Are there any misunderstandings?")
     rows = [
-        "1\t7\tJoy\t00:00:00.500\t00:00:02.000\t1500\t0.9\t0\t",
-        "2\t8\tDasom\t00:00:02.100\t00:00:03.000\t900\t0.9\t0\t",
-        "3\t9\tJoy\t00:00:06.000\t00:00:08.000\t2000\t0.9\t0\t",
+        f"1\t7\tJoy\t00:00:00.500\t00:00:02.000\t1500\t0.9\t0\t{welcome}\t",
+        f"2\t8\tDasom\t00:00:02.100\t00:00:03.000\t900\t0.9\t0\t{young}\t",
+        f"3\t9\tJoy\t00:00:06.000\t00:00:08.000\t2000\t0.9\t0\t{question}\t",
     ]
     (tmp_path / "aligned.timings.tsv").write_text(
-        "# redbox timings 1\n# language: en\n# audio: a.wav\n# audio_ms: 9000\n" + header + "\n"
+        "# redbox timings 2\n# language: en\n# audio: a.wav\n# audio_ms: 9000\n" + header + "\n"
         + "\n".join(rows) + "\n",
         encoding="utf-8",
     )  # fmt: skip

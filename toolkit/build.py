@@ -174,10 +174,11 @@ def render(
         # `redbox align` ran: cues start when their words are heard, in every language.
         from toolkit.align.rules import cues_from_timings_text
 
-        cues = cues_from_timings_text(
+        cues, stale = cues_from_timings_text(
             loaded.transcript, files.read_text(timings).text, project.display(timings), options,
             text_from=text_from,
         )  # fmt: skip
+        warnings.extend(stale)  # turns edited since `redbox align`: build --strict fails
     else:
         cues = build_cues(loaded.transcript, options, text_from=text_from, turn_slots=slots, pin_slots=False)
     # Whatever timed the cues, each gets 5/6 s and its reading time, or a warning (SUB013/14).

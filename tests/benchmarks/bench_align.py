@@ -81,12 +81,14 @@ class Result:
     starts: list[int]
     ends: list[int]
     seconds: float
+    cpu_s: float
     peak_mb: float
     failed: str = ""
 
 
-def run(command: list[str]) -> tuple[float, float, str]:
-    """Wall time, peak RSS (MB) and the last stderr line (on failure) of one process.
+def run(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall time, CPU time (user + system, s), peak RSS (MB) and the last stderr line (on
+    failure) of one process. CPU is the figure to compare on a shared machine.
 
     Peak memory comes from GNU time (``%M``): ``wait4`` on a child forked from this big
     process would count the parent's pages copied at fork time.
@@ -94,16 +96,17 @@ def run(command: list[str]) -> tuple[float, float, str]:
     with tempfile.NamedTemporaryFile(suffix=".rss") as report:
         started = time.perf_counter()
         completed = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", report.name, *command],
+            ["/usr/bin/time", "-f", "%M %U %S", "-o", report.name, *command],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             check=False,
         )
         elapsed = time.perf_counter() - started
-        peak_kb = float((Path(report.name).read_text().split() or ["0"])[-1])
+        figures = (Path(report.name).read_text().splitlines() or ["0 0 0"])[-1].split()
+        peak_kb, user, system = (float(value) for value in [*figures, "0", "0", "0"][:3])
     error = completed.stderr.decode("utf-8", "replace").strip().splitlines()
     tail = "" if completed.returncode == 0 else (error or ["failed"])[-1]
-    return elapsed, peak_kb / 1024, tail
+    return elapsed, user + system, peak_kb / 1024, tail
 
 
 def write_inputs(case: Case, episode: Episode, folder: Path) -> tuple[Path, Path, Path]:
@@ -147,12 +150,12 @@ def run_redbox(case: Case, episode: Episode, audio: Path, transcript: Path, fold
         str(out),
         "--no-progress",
     ]
-    seconds, peak, failed = run(command)
+    seconds, cpu, peak, failed = run(command)
     if failed:
-        return Result([], [], seconds, peak, failed)
+        return Result([], [], seconds, cpu, peak, failed)
     alignment = parse_timings(out.read_text(encoding="utf-8"))
     starts, ends = errors(episode, [(t.start_ms, t.end_ms) for t in alignment.turns])
-    return Result(starts, ends, seconds, peak)
+    return Result(starts, ends, seconds, cpu, peak)
 
 
 def run_aeneas(python: str, case: Case, episode: Episode, audio: Path, plain: Path, folder: Path) -> Result:
@@ -176,9 +179,9 @@ def run_aeneas(python: str, case: Case, episode: Episode, audio: Path, plain: Pa
         str(out),
         f"-r={runtime}",
     ]
-    seconds, peak, failed = run(command)
+    seconds, cpu, peak, failed = run(command)
     if failed:
-        return Result([], [], seconds, peak, failed)
+        return Result([], [], seconds, cpu, peak, failed)
     fragments = json.loads(out.read_text(encoding="utf-8"))["fragments"]
     found = [
         (round(float(f["begin"]) * 1000), round(float(f["end"]) * 1000))
@@ -187,19 +190,20 @@ def run_aeneas(python: str, case: Case, episode: Episode, audio: Path, plain: Pa
     ]
     if len(found) != len(episode.transcript_truths):
         return Result(
-            [], [], seconds, peak, f"{len(found)} fragments for {len(episode.transcript_truths)} turns"
+            [], [], seconds, cpu, peak, f"{len(found)} fragments for {len(episode.transcript_truths)} turns"
         )
     starts, ends = errors(episode, found)
-    return Result(starts, ends, seconds, peak)
+    return Result(starts, ends, seconds, cpu, peak)
 
 
 def row(name: str, aligner: str, duration_s: float, result: Result) -> str:
     if result.failed:
-        return f"| {name} | {aligner} | failed: {result.failed} | | | | |"
+        return f"| {name} | {aligner} | failed: {result.failed} | | | | | |"
     s, e = np.array(result.starts), np.array(result.ends)
     return (
         f"| {name} | {aligner} | {s.mean():.0f} / {s.max()} | {e.mean():.0f} / {e.max()} "
-        f"| {result.seconds:.1f} | {result.seconds / duration_s:.3f} | {result.peak_mb:.0f} |"
+        f"| {result.seconds:.1f} | {result.cpu_s:.1f} | {result.cpu_s / duration_s:.3f} "
+        f"| {result.peak_mb:.0f} |"
     )
 
 
@@ -214,9 +218,10 @@ def main() -> None:
     if arguments.only:
         cases = [case for case in cases if arguments.only in case.name]
     print(
-        "| episode | aligner | start mean / max (ms) | end mean / max (ms) | wall (s) | RTF | peak RSS (MB) |"
+        "| episode | aligner | start mean / max (ms) | end mean / max (ms) | wall (s) | CPU (s) | CPU RTF "
+        "| peak RSS (MB) |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="bench-align-") as temporary:
         folder = Path(temporary)
         for case in cases:

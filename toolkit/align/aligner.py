@@ -22,10 +22,18 @@ import numpy as np
 import numpy.typing as npt
 
 from toolkit.align import dtw
-from toolkit.align.audio import Audio
-from toolkit.align.features import Features, cepstra, loud_frames, mfcc, spectrum
+from toolkit.align.audio import Audio, signal_problem
+from toolkit.align.features import (
+    Features,
+    cepstra,
+    local_floor,
+    loud_frames,
+    mfcc,
+    spectrum,
+    subtract_background,
+)
 from toolkit.align.synth import Speech, Voice, synthesize
-from toolkit.align.timings import Alignment, TurnTiming, spoken_text, word_spans
+from toolkit.align.timings import Alignment, TurnTiming, spoken_text, turn_fingerprint, word_spans
 from toolkit.errors import ToolkitError
 from toolkit.limits import base_language
 from toolkit.model import Turn
@@ -35,6 +43,12 @@ IntArray = npt.NDArray[np.int64]
 #: Frames of a turn's edge frame that may be matched to the audio before it counts as parked.
 _EDGE_RUN = 10
 Progress = Callable[[float], None]
+
+#: Skipping a real frame costs at most this percentile of the episode's match costs.
+SKIP_QUANTILE = 90.0
+
+#: Spectral subtraction leaves the local background this far (dB) down, never less.
+BACKGROUND_KEPT_DB = 10.0
 
 #: espeak-ng voice per language; any other language tag is passed to espeak-ng as is.
 VOICES = {"en": "en", "ko": "ko"}
@@ -180,7 +194,12 @@ def _pool(values: FloatArray, factor: int) -> FloatArray:
 
 
 def warp(
-    real: Features, synthetic: Features, options: AlignOptions, progress: Progress | None = None
+    real: Features,
+    synthetic: Features,
+    options: AlignOptions,
+    progress: Progress | None = None,
+    *,
+    clean: bool = True,
 ) -> dtw.Path:
     """The DTW path from real frames (rows) to synthetic frames (columns): coarse, then fine."""
     factor = max(1, options.coarse_factor)
@@ -196,7 +215,24 @@ def warp(
         if progress is not None:
             progress(min(1.0, done[0] / total_rows))
 
-    coarse = dtw.align(coarse_real, coarse_synth, low, high, advance, open_ends=options.open_ends)
+    # Leaving a real frame unmatched (an intro, an outro) costs what calling it
+    # background costs (its distance to the recording's silence), but never more than
+    # what real speech in this episode costs to match (a high quantile of the match
+    # costs along a first coarse path). A constant (half a random pair's distance) was
+    # cheaper than a real voice's match against espeak-ng and let the path skip the
+    # first 20 s of a conversation; the silence distance alone made loud music too dear
+    # to skip. In noise (not ``clean``) speech is close to the background and a real
+    # voice's match cost high: the cap would make speech cheap to skip, so it is left out.
+    coarse_skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
+    fine_skip = ((real.values - real.silence) ** 2).sum(axis=1)
+    if options.open_ends and clean:
+        first = dtw.align(coarse_real, coarse_synth, low, high, None, open_ends=True, skip=coarse_skip)
+        coarse_skip = np.minimum(coarse_skip, _match_cost(coarse_real, coarse_synth, first, SKIP_QUANTILE))
+        expanded = _expand(first, factor, rows, cols)
+        fine_skip = np.minimum(fine_skip, _match_cost(real.values, synthetic.values, expanded, SKIP_QUANTILE))
+    coarse = dtw.align(
+        coarse_real, coarse_synth, low, high, advance, open_ends=options.open_ends, skip=coarse_skip
+    )
     width = max(2, round(options.fine_band_ms / 10))
     coarse_rows = np.arange(rows) // factor
     fine_low = coarse.first_col[coarse_rows] * factor - width
@@ -208,7 +244,26 @@ def warp(
         np.minimum(fine_high, cols),
         advance,
         open_ends=options.open_ends,
+        skip=fine_skip,
     )
+
+
+def _match_cost(rows_f: FloatArray, cols_f: FloatArray, path: dtw.Path, quantile: float) -> float:
+    """The ``quantile`` (percent) of the match costs of the rows ``path`` matches inside
+    the synthetic episode (its first and last frames, where skipped rows park, left out)."""
+    matched = np.flatnonzero((path.first_col > 0) & (path.first_col < len(cols_f) - 1))
+    if len(matched) == 0:
+        matched = np.arange(len(rows_f))
+    centre = np.clip((path.first_col[matched] + path.last_col[matched]) // 2, 0, len(cols_f) - 1)
+    costs = ((rows_f[matched] - cols_f[centre]) ** 2).sum(axis=1)
+    return float(np.percentile(costs, quantile))
+
+
+def _expand(path: dtw.Path, factor: int, rows: int, cols: int) -> dtw.Path:
+    """A coarse path's row-to-column map at the fine frame rate."""
+    fine_rows = np.arange(rows)
+    cols_of_rows = np.minimum(path.first_col[fine_rows // factor] * factor + fine_rows % factor, cols - 1)
+    return dtw.Path(path.first_row, path.last_row, cols_of_rows, cols_of_rows)
 
 
 def speech_frames(features: Features) -> npt.NDArray[np.bool_]:
@@ -259,6 +314,9 @@ def align_turns(
     options = options or AlignOptions()
     if not turns:
         raise ToolkitError("the transcript has no turns to align")
+    problem = signal_problem(audio.samples)
+    if problem:
+        raise ToolkitError(problem)
 
     def stage(start: float, share: float) -> Progress | None:
         if progress is None:
@@ -269,11 +327,14 @@ def align_turns(
     voice = voice_for(language, options)
     synthetic, synth_rate, clips = synthesize_turns(turns, voice, options.pause_ms, stage(0.0, 0.2))
     recording = spectrum(audio.samples, audio.sample_rate)
+    import os
+
+    recording = subtract_background(recording, float(os.environ.get("KEEP", "10")))
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
     real = cepstra(recording, background, every_frame=not clean)
     fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
-    path = warp(real, fake, options, stage(0.25, 0.75))
+    path = warp(real, fake, options, stage(0.25, 0.75), clean=clean)
     speech = speech_frames(real)
 
     def synth_frame(sample: int) -> int:
@@ -283,13 +344,26 @@ def align_turns(
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
     reach = round(options.snap_ms / 10) if clean else 0
     spans = _snap(_spans(path, clips, synth_frame), speech, reach)
+    row_cost = _row_costs(real.values, fake.values, path)
+    floor_db = local_floor(real.energy_db)
+    turn_cost = [float(row_cost[first:last].mean()) if last > first else 0.0 for first, last in spans]
+    typical_cost = float(np.median([cost for cost in turn_cost if cost > 0] or [1.0])) or 1.0
     timings: list[TurnTiming] = []
     previous_end_frame = 0
     for index, (turn, clip) in enumerate(zip(turns, clips, strict=True)):
         if clip is None:
             # Nothing to hear: the turn sits at the end of the previous one, zero length.
             at = real.frame_ms(previous_end_frame)
-            timings.append(TurnTiming(index, turn.line, turn.speaker, at, at))
+            timings.append(
+                TurnTiming(
+                    index,
+                    turn.line,
+                    turn.speaker,
+                    at,
+                    at,
+                    fingerprint=turn_fingerprint(turn.speaker, turn.text),
+                )
+            )
             continue
         first, last = spans[index]
         words = tuple(real.frame_ms(int(path.first_row[synth_frame(sample)])) for sample in clip.words)
@@ -305,14 +379,40 @@ def align_turns(
                 uncovered_ms=_speech_ms(speech, previous_end_frame, first, real)
                 + _stuck_speech_ms(path, speech, first, last, real),
                 words=words,
+                fingerprint=turn_fingerprint(turn.speaker, turn.text),
+                match=round(turn_cost[index] / typical_cost, 2),
+                snr_db=_snr_db(real.energy_db, floor_db, first, last),
             )
         )
         previous_end_frame = last
     trailing = _speech_ms(speech, previous_end_frame, len(real.values), real)
     if progress is not None:
         progress(1.0)
-    meta = (("language", language), ("voice", f"{voice.name} {voice.rate} wpm"))
+    meta = (
+        ("language", language),
+        ("voice", f"{voice.name} {voice.rate} wpm"),
+        # How far under the speech the background is (dB): ALN010 flags noisy recordings.
+        ("background_db", f"{recording.background_db:.1f}"),
+    )
     return Alignment(tuple(timings), audio.duration_ms, trailing, meta)
+
+
+def _snr_db(energy_db: FloatArray, floor_db: FloatArray, first: int, last: int) -> float:
+    """How far (dB) a turn's loud frames rise over the background around it."""
+    if last <= first:
+        return 0.0
+    rise = float(np.percentile(energy_db[first:last], 90) - np.median(floor_db[first:last]))
+    return round(max(0.0, min(rise, 99.0)), 1)
+
+
+def _row_costs(real: FloatArray, synthetic: FloatArray, path: dtw.Path) -> FloatArray:
+    """Every real frame's distance to the synthetic frame the path matched it with."""
+    cols = np.clip(path.first_col, 0, len(synthetic) - 1)
+    costs: FloatArray = np.empty(len(real), dtype=np.float32)
+    for start in range(0, len(real), 65536):  # in blocks: no second copy of an hour's features
+        stop = start + 65536
+        costs[start:stop] = ((real[start:stop] - synthetic[cols[start:stop]]) ** 2).sum(axis=1)
+    return costs
 
 
 def _spans(

@@ -41,6 +41,35 @@ class Audio:
         return round(len(self.samples) * 1000 / self.sample_rate) if self.sample_rate else 0
 
 
+#: A recording whose level (after its DC offset is taken out) never reaches this is silent.
+SILENT_PEAK = 10 ** (-80 / 20)
+
+
+def signal_problem(samples: npt.NDArray[np.float32]) -> str | None:
+    """Why ``samples`` cannot be aligned (samples that are not numbers, digital silence,
+    a constant DC level), or ``None``. Such audio would otherwise "align" every turn.
+
+    >>> signal_problem(np.zeros(16000, np.float32))
+    'the audio is silent (peak -inf dBFS after removing any DC offset): nothing to align'
+    >>> signal_problem(np.array([0.1, float("nan"), 0.2], np.float32))
+    'the audio has 1 sample(s) that are not numbers (NaN or infinite): the file is damaged'
+    """
+    if len(samples) == 0:
+        return "the audio is empty"
+    # No full-length temporaries (an hour is 57 million samples): a sum is non-finite
+    # exactly when a sample is, and the peak around the mean comes from the extremes.
+    total = float(samples.sum(dtype=np.float64))
+    if not np.isfinite(total):
+        bad = int(np.count_nonzero(~np.isfinite(samples)))
+        return f"the audio has {bad} sample(s) that are not numbers (NaN or infinite): the file is damaged"
+    mean = total / len(samples)
+    peak = max(float(samples.max()) - mean, mean - float(samples.min()))
+    if peak < SILENT_PEAK:
+        level = 20 * np.log10(peak) if peak > 0 else float("-inf")
+        return f"the audio is silent (peak {level:.0f} dBFS after removing any DC offset): nothing to align"
+    return None
+
+
 def decimation_factor(sample_rate: int) -> int:
     """The integer factor that brings ``sample_rate`` closest to, but not under, 16 kHz.
 

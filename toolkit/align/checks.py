@@ -22,11 +22,22 @@ Rule codes:
 * ``ALN006`` timings-out-of-order: a turn starts before the previous one ends by more
   than :data:`OVERLAP_MS`, or ends past the audio (hand-edited sidecars); warning.
 * ``ALN007`` timings-unreadable: the sidecar cannot be parsed; error.
+* ``ALN008`` timings-stale-turn: a turn's words or speaker changed since ``redbox align``
+  (its fingerprint is not in the timings file); ``subtitles``/``build`` time it from its
+  aligned neighbours; warning (:mod:`toolkit.align.stale`).
+* ``ALN009`` timings-without-fingerprints: a timings file from before fingerprints; its
+  turns are matched by position, so edits go unnoticed; warning.
+* ``ALN010`` turn-in-noise: the turn's speech rises less than :data:`NOISY_DB` over the
+  background around it; on real voices such turns land seconds off with nothing else to
+  show it (measured: white noise 15 dB under the speech); warning.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from toolkit.align.sidecar import TimingsError, format_time, parse_timings
+from toolkit.align.stale import has_fingerprints, match_turns, stale_problems, unfingerprinted_problem
 from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.limits import base_language
 from toolkit.model import Problem, Severity, Transcript
@@ -43,6 +54,8 @@ DETECTOR_MEDIAN = 0.5
 #: ALN005 also flags a turn whose share is under this fraction of the median turn's.
 RELATIVE_SPEECH = 0.55
 OVERLAP_MS = 200
+#: Below this signal-to-background ratio (dB) every turn's timing is in doubt (ALN010).
+NOISY_DB = 25.0
 
 
 def episode_pace(alignment: Alignment) -> float:
@@ -81,8 +94,18 @@ def alignment_problems(
     """
     source = transcript.source
     where = f" ({timings_source})" if timings_source else ""
+    if has_fingerprints(alignment):
+        # Only the turns still as aligned are judged; the others are stale (ALN008).
+        matched, stale = match_turns(transcript, alignment)
+        problems = stale_problems(transcript, stale, timings_source)
+        fresh = [index for index in range(len(transcript.turns)) if index not in set(stale)]
+        kept = dataclasses.replace(transcript, turns=tuple(transcript.turns[index] for index in fresh))
+        judged = dataclasses.replace(matched, turns=tuple(matched.turns[index] for index in fresh))
+        return sorted(problems + _outliers(kept, judged, same_language=False), key=Problem.sort_key)
+    problems = [unfingerprinted_problem(timings_source)] if timings_source else []
     if len(alignment.turns) != len(transcript.turns):
         return [
+            *problems,
             _problem(
                 source,
                 0,
@@ -90,12 +113,20 @@ def alignment_problems(
                 "ALN001",
                 f"the timings{where} have {len(alignment.turns)} turns but the transcript has "
                 f"{len(transcript.turns)}; run redbox align again",
-            )
+            ),
         ]
     aligned_language = dict(alignment.meta).get("language", "")
     same_language = not aligned_language or base_language(aligned_language) == base_language(
         transcript.language or aligned_language
     )
+    return sorted(
+        problems + _outliers(transcript, alignment, same_language=same_language), key=Problem.sort_key
+    )
+
+
+def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bool) -> list[Problem]:
+    """ALN002-ALN006 and ALN010 for turns that match their timings row by position."""
+    source = transcript.source
     problems: list[Problem] = []
     previous: TurnTiming | None = None
     pace = episode_pace(alignment)
@@ -162,6 +193,17 @@ def alignment_problems(
                     f"turn at {at} lands in silence ({timing.speech:.0%} speech): check its timing by ear",
                 )
             )
+        if 0 < timing.snr_db < NOISY_DB and length > 0:
+            problems.append(
+                _problem(
+                    source,
+                    line,
+                    "warning",
+                    "ALN010",
+                    f"turn at {at} rises only {timing.snr_db:.0f} dB over the background around it: "
+                    "in noise this loud its timing is not reliable; check it by ear",
+                )
+            )
         if previous is not None and timing.start_ms < previous.end_ms - OVERLAP_MS:
             problems.append(
                 _problem(
@@ -195,7 +237,7 @@ def alignment_problems(
                 "is in no turn: is the transcript complete?",
             )
         )
-    return sorted(problems, key=Problem.sort_key)
+    return problems
 
 
 def sidecar_problems(transcript: Transcript, timings_text: str, timings_source: str) -> list[Problem]:

@@ -74,7 +74,7 @@ def align(
     progress: object = None,
     *,
     open_ends: bool = False,
-    skip: float | None = None,
+    skip: float | FloatArray | None = None,
 ) -> Path:
     """Align two feature sequences inside the band ``[low[i], high[i])`` of every row.
 
@@ -91,47 +91,53 @@ def align(
     low, high = _monotone(low.copy(), high.copy(), cols)
     offsets = np.concatenate(([0], np.cumsum(high - low)))
     steps = np.empty(int(offsets[-1]), dtype=np.int8)
-    col_norms = (cols_features.astype(np.float32) ** 2).sum(axis=1)
-    row_norms = (rows_features.astype(np.float32) ** 2).sum(axis=1)
-    previous = np.zeros(0)
-    previous_low = previous_high = 0
-    best_end: tuple[float, int] = (np.inf, -1)
     if skip is None:
         skip = typical_distance(rows_features, cols_features) / 2.0
+    per_row = np.broadcast_to(np.asarray(skip, dtype=np.float64), (rows,))
+    # skipped_before[r]: cost of leaving rows 0..r-1 unmatched; skipped_after[r]: rows r+1..end.
+    skipped_before = np.concatenate(([0.0], np.cumsum(per_row)))
+    skipped_after = skipped_before[-1] - skipped_before[1:]
     report = progress if callable(progress) else None
+    # The previous and current rows' totals by absolute column, shifted by one so that
+    # column -1 exists: diagonal = previous[j], vertical = previous[j + 1]. Cells outside
+    # a row's band stay infinite.
+    previous = np.full(cols + 1, np.inf)
+    current = np.full(cols + 1, np.inf)
+    previous_low = previous_high = 0
+    best_end: tuple[float, int] = (np.inf, -1)
+    col_norms = (cols_features.astype(np.float32) ** 2).sum(axis=1)
+    row_norms = (rows_features.astype(np.float32) ** 2).sum(axis=1)
     for row in range(rows):
         lo, hi = int(low[row]), int(high[row])
+        # One matrix-vector product per row, as before: synthetic silences are identical
+        # frames, so the path rests on exact ties that other arithmetic would break otherwise.
         segment = cols_features[lo:hi]
         cost = (row_norms[row] + col_norms[lo:hi] - 2.0 * (segment @ rows_features[row])).astype(np.float64)
         np.maximum(cost, 0.0, out=cost)
         if row == 0:
             entry = np.full(hi - lo, np.inf)
             entry[0] = cost[0]
-            from_step = np.full(hi - lo, _DIAGONAL, dtype=np.int8)
+            from_step = np.zeros(hi - lo, dtype=np.int8)
         else:
-            extended = np.full(hi - lo + 1, np.inf)  # columns lo-1 .. hi-1
-            first, last = max(previous_low, lo - 1), min(previous_high, hi)
-            if first < last:
-                extended[first - lo + 1 : last - lo + 1] = previous[
-                    first - previous_low : last - previous_low
-                ]
-            diagonal, vertical = extended[:-1], extended[1:]
+            diagonal, vertical = previous[lo:hi], previous[lo + 1 : hi + 1]
             take_vertical = vertical < diagonal
-            entry = cost + np.where(take_vertical, vertical, diagonal)
-            from_step = take_vertical.astype(np.int8)
-            if open_ends and lo == 0 and skip * row + cost[0] < entry[0]:
+            entry = cost + np.minimum(diagonal, vertical)
+            from_step = take_vertical.view(np.int8).copy()
+            if open_ends and lo == 0 and skipped_before[row] + cost[0] < entry[0]:
                 # Starting afresh here: the rows above go unmatched at ``skip`` each.
-                entry[0] = skip * row + cost[0]
+                entry[0] = skipped_before[row] + cost[0]
                 from_step[0] = _START
         running = np.cumsum(cost)
         best = np.minimum.accumulate(entry - running)
-        current = running + best
-        horizontal = current < entry
-        from_step[horizontal] = _HORIZONTAL
+        totals = running + best
+        from_step[totals < entry] = _HORIZONTAL
         steps[offsets[row] : offsets[row + 1]] = from_step
-        previous, previous_low, previous_high = current, lo, hi
+        previous[previous_low + 1 : previous_high + 1] = np.inf
+        current[lo + 1 : hi + 1] = totals
+        previous, current = current, previous
+        previous_low, previous_high = lo, hi
         if open_ends and hi == cols:
-            ending = float(current[-1]) + skip * (rows - 1 - row)
+            ending = float(totals[-1]) + float(skipped_after[row])
             if ending < best_end[0]:
                 best_end = (ending, row)
         if report is not None and row % 1000 == 999:

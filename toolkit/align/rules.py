@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from toolkit.align.sidecar import TimingsError
 from toolkit.align.timings import Alignment, word_spans
 from toolkit.limits import LanguageLimits, limits_for
-from toolkit.model import Cue, CuePart, Transcript, Turn
+from toolkit.model import Cue, CuePart, Problem, Transcript, Turn
 from toolkit.segment import cut_text, fast_width
 from toolkit.subtitles import SubtitleOptions, build_cues, label_for
 from toolkit.timing import TurnSlot, fit_cue_times
@@ -235,14 +235,19 @@ def cues_from_timings_text(
     options: SubtitleOptions,
     *,
     text_from: Transcript | None = None,
-) -> list[Cue]:
-    """:func:`aligned_cues` from a timings file's text (``redbox subtitles``/``build``).
+) -> tuple[list[Cue], list[Problem]]:
+    """:func:`aligned_cues` from a timings file's text (``redbox subtitles``/``build``),
+    and the warnings about it: turns edited since ``redbox align`` are timed from their
+    aligned neighbours, never from stale times (:mod:`toolkit.align.stale`).
 
-    :class:`TimingsError` (file and line) when the file is malformed or its turns do not
-    match the transcript's.
+    :class:`TimingsError` (file and line) when the file is malformed, or, for a file
+    without fingerprints, when its turns do not match the transcript's.
     """
     from toolkit.align.sidecar import parse_timings
+    from toolkit.align.stale import fresh_alignment
 
-    alignment = parse_timings(timings_text, timings_source)
+    alignment, problems = fresh_alignment(
+        transcript, parse_timings(timings_text, timings_source), timings_source
+    )
     _check_count(transcript, alignment, timings_source)
-    return aligned_cues(transcript, alignment, options, text_from=text_from)
+    return aligned_cues(transcript, alignment, options, text_from=text_from), problems

@@ -3,10 +3,12 @@ file, checking it and timing cues from it need nothing beyond the standard libra
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
-_BRACKETED = re.compile(r"\[[^\]\n]*\]")
+#: Notes that are not speech: ``[laughs]``, ``[in North Korea]``, ``(Through interpreter)``.
+_NOTES = re.compile(r"\[[^\]\n]*\]|\([^)\n]*\)")
 _WORD = re.compile(r"\S+")
 
 
@@ -29,6 +31,12 @@ class TurnTiming:
     speech: float = 1.0
     uncovered_ms: int = 0
     words: tuple[int, ...] = ()
+    #: :func:`turn_fingerprint` of the turn as aligned ("" in files older than fingerprints).
+    fingerprint: str = ""
+    #: The turn's match cost against the episode's median turn (1.0 is typical; 0: unknown).
+    match: float = 0.0
+    #: How far (dB) the turn's speech rises over the local background (0: unknown).
+    snr_db: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -41,15 +49,28 @@ class Alignment:
     meta: tuple[tuple[str, str], ...] = field(default=())
 
 
+def turn_fingerprint(speaker: str, text: str) -> str:
+    """12 hex digits that change when a turn's speaker or words change (not its spacing).
+
+    >>> turn_fingerprint("Joy", "Hello  there") == turn_fingerprint("Joy", "Hello\\nthere")
+    True
+    >>> turn_fingerprint("Joy", "Hello there") == turn_fingerprint("Joy", "Hello, there")
+    False
+    """
+    said = " ".join(speaker.split()) + "\x1f" + " ".join(text.split())
+    return hashlib.blake2s(said.encode("utf-8"), digest_size=6).hexdigest()
+
+
 def spoken_text(text: str) -> str:
-    """The turn text as synthesized: bracketed insertions and line breaks become spaces.
+    """The turn text as synthesized: notes in brackets or parentheses (``[laughs]``,
+    ``(Through interpreter)``) and line breaks become spaces: only speech is synthesized.
 
     The length is unchanged, so character positions still point into the original.
 
-    >>> spoken_text("a life there [in North Korea].\\nYes")
-    'a life there                 . Yes'
+    >>> spoken_text("a life there [in North Korea].\\nYes (Through interpreter)")
+    'a life there                 . Yes                      '
     """
-    blanked = _BRACKETED.sub(lambda match: " " * len(match.group()), text)
+    blanked = _NOTES.sub(lambda match: " " * len(match.group()), text)
     return blanked.replace("\n", " ")
 
 

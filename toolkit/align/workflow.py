@@ -8,6 +8,7 @@ refused) and the outputs pass the same gate (never the transcript or the audio i
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,11 +16,11 @@ from pathlib import Path
 
 from toolkit import files
 from toolkit.align.aligner import AlignOptions, align_turns
-from toolkit.align.audio import Audio, decode_soundfile, decode_with_ffmpeg, wants_ffmpeg
+from toolkit.align.audio import Audio, decode_soundfile, decode_with_ffmpeg, signal_problem, wants_ffmpeg
 from toolkit.align.checks import alignment_problems
 from toolkit.align.rules import with_anchors
 from toolkit.align.sidecar import format_time, format_timings, timings_path
-from toolkit.align.timings import Alignment, shifted
+from toolkit.align.timings import Alignment, shifted, turn_fingerprint
 from toolkit.build import OnRead, load_checked, refuse_errors, translate
 from toolkit.errors import ToolkitError
 from toolkit.limits import base_language
@@ -36,7 +37,16 @@ class SkipTooLong(ToolkitError):
 
 
 def load_audio(path: Path, source: str) -> Audio:
-    """WAV/FLAC/OGG/MP3 through libsndfile, anything else (or what it refuses) through ffmpeg."""
+    """WAV/FLAC/OGG/MP3 through libsndfile, anything else (or what it refuses) through ffmpeg;
+    :class:`ToolkitError` for audio with nothing to align (:func:`signal_problem`)."""
+    sound = _decode(path, source)
+    problem = signal_problem(sound.samples)
+    if problem:
+        raise ToolkitError(problem, source)
+    return sound
+
+
+def _decode(path: Path, source: str) -> Audio:
     if wants_ffmpeg(path):
         if files.modified_ns(path) is None:
             raise ToolkitError("no such file", source)
@@ -49,6 +59,14 @@ def load_audio(path: Path, source: str) -> Audio:
             return decode_with_ffmpeg(path, source)
         except ToolkitError:
             raise refused from None
+
+
+def _path_from(folder: Path, file: Path) -> str:
+    """``file``'s path relative to ``folder`` (``/`` separated), for readers of the timings file."""
+    try:
+        return Path(os.path.relpath(os.path.abspath(file), os.path.abspath(folder))).as_posix()
+    except ValueError:  # another drive on Windows
+        return Path(os.path.abspath(file)).as_posix()
 
 
 @dataclass
@@ -108,8 +126,25 @@ def align_episode(
     result = align_turns(said.turns, spoken, sound, options, progress(sound.duration_ms))
     if skip_samples:
         result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
+    # The fingerprints, lines and speakers are the transcript's (English with --lang ko):
+    # subtitles and build match its turns, whatever language was heard.
     result = dataclasses.replace(
-        result, meta=(("transcript", transcript.name), ("audio", audio.name), *result.meta)
+        result,
+        turns=tuple(
+            dataclasses.replace(
+                timing,
+                line=turn.line,
+                speaker=turn.speaker,
+                fingerprint=turn_fingerprint(turn.speaker, turn.text),
+            )
+            for turn, timing in zip(parsed.turns, result.turns, strict=True)
+        ),
+        meta=(
+            ("transcript", transcript.name),
+            ("audio", audio.name),
+            ("audio_path", _path_from(target.parent, audio)),
+            *result.meta,
+        ),
     )
     files.write_text_atomic(target, format_timings(result))
     if anchors:

@@ -101,9 +101,11 @@ def episode_report(
 
 
 def recorded_audio(alignment: Alignment, timings: Path) -> Path | None:
-    """The audio file the timings file names (``# audio:``): relative to the timings file,
-    or else to the working folder (older timings files hold the name as given)."""
-    named = dict(alignment.meta).get("audio", "").strip()
+    """The audio file the timings file names: ``# audio_path:`` (relative to the timings
+    file, written since timings version 2), else ``# audio:`` relative to the timings file
+    or to the working folder (older timings files hold the name as given)."""
+    meta = dict(alignment.meta)
+    named = (meta.get("audio_path") or meta.get("audio", "")).strip()
     if not named:
         return None
     path = Path(named)
