@@ -23,13 +23,13 @@ from toolkit.formats import get_writer
 from toolkit.limits import base_language
 from toolkit.model import Problem, Transcript
 from toolkit.naming import canonical_language
-from toolkit.orphans import Orphan, find_orphans
+from toolkit.orphans import Orphan
 from toolkit.project import Project
 from toolkit.report import format_text
 from toolkit.subtitles import SubtitleOptions, build_cues, within_reading_limits
 from toolkit.timing import plan_turn_slots, timing_problems
 from toolkit.transcript import parse_header
-from toolkit.validate import check_across_transcripts, check_transcript_text
+from toolkit.validate import check_transcript_text, duplicate_episode_problems
 
 #: Called with each file's decoded text and its display name (the CLI notes legacy encodings).
 OnRead = Callable[[DecodedText, str], None]
@@ -92,7 +92,7 @@ def add_project_problems(project: Project, loaded: Sequence[Loaded]) -> None:
     # Only the project's own transcripts clash: a copy piped in or kept elsewhere is a draft.
     folder = os.path.realpath(project.transcripts) + os.sep
     members = [one for one in loaded if one.path != STDIN and os.path.realpath(one.path).startswith(folder)]
-    across = check_across_transcripts([one.transcript for one in members] + others)
+    across = duplicate_episode_problems([one.transcript for one in members] + others)
     for one in members:
         mine = [problem for problem in across if problem.source == one.source and problem.severity == "error"]
         if mine:
@@ -205,16 +205,19 @@ class BuildResult:
     failures: list[str] = field(default_factory=list)
     #: Catalogs and subtitle files of episodes (or languages) the project no longer has.
     orphaned: list[Orphan] = field(default_factory=list)
+    #: How many episode-languages were rendered (the rest were known up to date from the manifest).
+    rendered: int = 0
 
 
 def _build_languages(project: Project, loaded: Loaded, catalogs: dict[str, list[str]]) -> list[str]:
     """The transcript's own language, then every language it has a catalog for."""
-    own = canonical_language(loaded.language)
-    return [own] + [
-        language
-        for language in catalogs.get(loaded.episode, [])
-        if base_language(language) != base_language(own)
-    ]
+    return _languages_of(loaded.episode, loaded.language, catalogs)
+
+
+def _languages_of(episode: str, language: str, catalogs: dict[str, list[str]]) -> list[str]:
+    own = canonical_language(language)
+    others = catalogs.get(episode, [])
+    return [own] + [other for other in others if base_language(other) != base_language(own)]
 
 
 def build_project(
@@ -226,75 +229,19 @@ def build_project(
     report: Callable[[str], None],
     on_read: OnRead = _ignore_read,
     progress: Progress = list,
+    jobs: int | None = None,
+    use_manifest: bool = True,
 ) -> BuildResult:
     """Build (or, with ``check``, compare) every output of the project.
 
     ``report`` receives problem text worth showing (transcript errors, timing and catalog
-    warnings, each said once).
+    warnings, each said once). Outputs whose inputs match the manifest and whose files still
+    hold the bytes recorded there are not rendered again; everything else is rendered on
+    ``jobs`` processes (default: one per core) and compared byte for byte. The verdicts, the
+    files written and the text reported are the same either way, and the same as a serial run.
     """
-    result = BuildResult()
-    catalogs = project.catalog_languages()
-    loaded_all: list[Loaded] = []
-    for path in progress(project.transcript_files()):
-        try:
-            loaded_all.append(load_transcript(path, project.display(path), on_read))
-        except ToolkitError as error:
-            result.failures.append(str(error))
-    add_project_problems(project, loaded_all)
-    for loaded in loaded_all:
-        if loaded.errors:
-            report(format_text(loaded.problems))
-            result.failures.append(refusal(loaded, "not built"))
-            continue
-        _build_episode(project, loaded, _build_languages(project, loaded, catalogs), format_ids, options,
-                       check=check, report=report, result=result)  # fmt: skip
-    result.orphaned = find_orphans(project, episode_languages(one.transcript for one in loaded_all))
-    return result
+    from toolkit.build_run import ProjectBuild  # the run's machinery: manifest, pool
 
-
-def _build_episode(
-    project: Project,
-    loaded: Loaded,
-    languages: Sequence[str],
-    format_ids: Sequence[str],
-    options: SubtitleOptions,
-    *,
-    check: bool,
-    report: Callable[[str], None],
-    result: BuildResult,
-) -> None:
-    reported: set[Problem] = set()
-    for language in languages:
-        try:
-            outputs, warnings = render(project, loaded, language, format_ids, options)
-        except ToolkitError as error:
-            result.failures.append(str(error))
-            continue
-        if warnings:
-            # Timing warnings are the same for every language: say them once.
-            fresh = [warning for warning in warnings if warning not in reported]
-            reported.update(fresh)
-            if fresh:
-                report(format_text(fresh))
-            if options.strict:
-                result.failures.append(
-                    f"{loaded.source}: {language}: warnings found and --strict is on; not built"
-                )
-                continue
-        for format_id, data in outputs.items():
-            target = project.subtitle_path(loaded.episode, language, format_id, loaded.source)
-            try:
-                existing: bytes | None = files.read_bytes(target)
-            except ToolkitError:
-                existing = None
-            if existing == data:
-                result.current.append(target)
-            elif check:
-                result.stale.append((target, "missing" if existing is None else "stale"))
-            else:
-                try:
-                    files.write_bytes_atomic(target, data)
-                except ToolkitError as error:
-                    result.failures.append(f"{project.display(target)}: {error.message}")
-                    continue
-                result.written.append(target)
+    run = ProjectBuild(project, list(format_ids), options, check=check, report=report, on_read=on_read,
+                       jobs=jobs or os.cpu_count() or 1, use_manifest=use_manifest)  # fmt: skip
+    return run.run(progress)

@@ -9,7 +9,8 @@ the name meant) use these; they live apart from both so that neither imports the
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import combinations
 
 from toolkit.limits import is_hangul
 
@@ -96,3 +97,63 @@ def suggest_name(name: str, cast: Iterable[str]) -> str | None:
     if not candidates:
         return None
     return min(candidates, key=lambda member: _edit_distance(fold(name), fold(member)))
+
+
+#: The most edits :func:`names_are_close` allows (two, for Latin names of seven letters or more).
+MAX_EDITS = 2
+
+
+def _deletions(text: str, most: int) -> Iterator[str]:
+    """``text`` with every choice of up to ``most`` characters left out."""
+    for count in range(min(most, len(text)) + 1):
+        for left_out in combinations(range(len(text)), count):
+            yield "".join(char for index, char in enumerate(text) if index not in left_out)
+
+
+def _spelling_keys(name: str) -> set[str]:
+    """Keys two close names always share.
+
+    Two names within one edit (a letter changed, added, removed, or two neighbours swapped)
+    have a common string left after at most one deletion from each; two Latin names within
+    two edits are both seven letters or more, and have one after two deletions. Hangul names
+    are also compared as jamo (one edit). So every pair :func:`names_are_close` accepts
+    shares a key, and the keys stay few for short names.
+    """
+    folded = fold(name)
+    keys = {"f" + variant for variant in _deletions(folded, MAX_EDITS if len(folded) >= 7 else 1)}
+    keys.update("j" + variant for variant in _deletions(unicodedata.normalize("NFD", folded), 1))
+    return keys
+
+
+class NameIndex:
+    """Names indexed by their spellings, to find close ones without comparing every two.
+
+    Candidates share a key (:func:`_spelling_keys`); each is confirmed by
+    :func:`names_are_close`, so the answers are exactly that function's.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = list(dict.fromkeys(names))
+        self._order = {name: index for index, name in enumerate(self.names)}
+        self._by_key: dict[str, list[str]] = {}
+        for name in self.names:
+            for key in _spelling_keys(name):
+                self._by_key.setdefault(key, []).append(name)
+
+    def close_to(self, name: str) -> list[str]:
+        """The indexed names close to ``name``, in the order they were given."""
+        candidates = {other for key in _spelling_keys(name) for other in self._by_key.get(key, ())}
+        close = [other for other in candidates if names_are_close(name, other)]
+        return sorted(close, key=self._order.__getitem__)
+
+    def close_pairs(self) -> list[tuple[str, str]]:
+        """Every ordered pair of indexed names that are close (both ways round)."""
+        pairs: set[tuple[str, str]] = set()
+        for sharing in self._by_key.values():
+            if len(sharing) < 2:
+                continue
+            for left in sharing:
+                for right in sharing:
+                    if left != right and (left, right) not in pairs and names_are_close(left, right):
+                        pairs.add((left, right))
+        return sorted(pairs)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from toolkit.limits import HANGUL_RE, base_language
 from toolkit.model import Problem, Transcript
 from toolkit.naming import language_problem, slug_problem
-from toolkit.speaker_names import name_key, names_are_close, suggest_name
+from toolkit.speaker_names import NameIndex, name_key, names_are_close, suggest_name
 from toolkit.text_checks import TEXT_RULES, text_problems
 from toolkit.transcript import parse_transcript
 
@@ -171,6 +171,11 @@ def check_transcript_text(text: str, source: str) -> tuple[Transcript, list[Prob
 
 def check_across_transcripts(transcripts: Sequence[Transcript]) -> list[Problem]:
     """Checks that need several episodes: duplicate slugs and speakers spelt two ways."""
+    return duplicate_episode_problems(transcripts) + spelling_problems(transcripts)
+
+
+def duplicate_episode_problems(transcripts: Sequence[Transcript]) -> list[Problem]:
+    """TRN014: an episode named by two transcripts (only their headers are needed)."""
     problems: list[Problem] = []
     by_slug: dict[str, list[Transcript]] = {}
     for transcript in transcripts:
@@ -189,23 +194,42 @@ def check_across_transcripts(transcripts: Sequence[Transcript]) -> list[Problem]
                 "in the language spoken; its other languages live in catalogs "
                 f"(redbox catalog init LANG, then translate <locales>/LANG/LC_MESSAGES/{slug}.po)",
             ))
+    return problems
 
-    names_by_file: list[tuple[Transcript, set[str]]] = [
-        (t, set(t.speakers) | {turn.speaker for turn in t.turns}) for t in transcripts
-    ]
-    reported: set[tuple[str, str]] = set()
-    for index, (transcript, names) in enumerate(names_by_file):
-        for other, other_names in names_by_file[:index]:
-            for name in sorted(names - other_names):
-                for other_name in sorted(other_names - names):
-                    pair = (name, other_name)
-                    if pair in reported or not names_are_close(name, other_name):
-                        continue
-                    reported.add(pair)
-                    problems.append(Problem(
-                        transcript.source, _line_of_name(transcript, name), 1, "warning", "TRN015",
-                        f"speaker {name!r} here is spelt {other_name!r} in {other.source}",
-                    ))
+
+def spelling_problems(transcripts: Sequence[Transcript]) -> list[Problem]:
+    """TRN015: a speaker spelt one way in a transcript and another way in an earlier one.
+
+    Each pair of spellings is reported once, in the first transcript that has the name but
+    not the other spelling, naming the first earlier transcript that has the other spelling
+    but not the name. Names are matched through an index of their spellings
+    (:class:`~toolkit.speaker_names.NameIndex`), so the cost grows with the number of
+    transcripts, not with its square.
+    """
+    names_by_file = [set(t.speakers) | {turn.speaker for turn in t.turns} for t in transcripts]
+    files_of: dict[str, list[int]] = {}
+    for index, names in enumerate(names_by_file):
+        for name in names:
+            files_of.setdefault(name, []).append(index)
+    close = NameIndex(files_of).close_pairs()
+    found: dict[int, list[tuple[int, str, str]]] = {}
+    for name, other in close:
+        # The first transcript with `other` but not `name`, then the first after it with `name`
+        # but not `other`: where the pairwise comparison of every two files meets the pair first.
+        earlier = next((j for j in files_of[other] if name not in names_by_file[j]), None)
+        if earlier is None:
+            continue
+        later = next((i for i in files_of[name] if i > earlier and other not in names_by_file[i]), None)
+        if later is not None:
+            found.setdefault(later, []).append((earlier, name, other))
+    problems: list[Problem] = []
+    for index in sorted(found):
+        transcript = transcripts[index]
+        for earlier, name, other in sorted(found[index]):
+            problems.append(Problem(
+                transcript.source, _line_of_name(transcript, name), 1, "warning", "TRN015",
+                f"speaker {name!r} here is spelt {other!r} in {transcripts[earlier].source}",
+            ))
     return problems
 
 
