@@ -186,6 +186,10 @@ Examples:
     multiple=True,
     help="Formats to build (repeatable). Default: srt and vtt.",
 )
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+    help="Processes to render on. Default: one per core; the files are the same with any number.",
+)  # fmt: skip
 @timing_options
 def build_command(
     check: bool,
@@ -193,13 +197,15 @@ def build_command(
     subtitles_dir: Path | None,
     locales_dir: Path | None,
     format_ids: tuple[str, ...],
+    jobs: int | None,
     **given: Any,
 ) -> None:
     """Build subtitles for every transcript, in its language and each translated one.
 
     Writes <subtitles>/<episode>.<language>.srt and .vtt, leaving files whose content
     would not change untouched. Outputs are compared by content, so --check is reliable
-    on a fresh clone whatever the file times.
+    on a fresh clone whatever the file times; a manifest of content hashes in
+    .redbox-cache/ lets a rebuild skip what has not changed.
     """
     where = common.project().with_folders(transcripts=transcripts_dir, subtitles=subtitles_dir,
                                           locales=locales_dir)  # fmt: skip
@@ -217,6 +223,7 @@ def build_command(
         report=lambda text: click.echo(text, err=True),
         on_read=common.note_encoding,
         progress=_progress,
+        jobs=jobs,
     )
     for path in result.written:
         click.echo(f"wrote {where.display(path)}")

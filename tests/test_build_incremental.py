@@ -1,0 +1,180 @@
+"""Incremental builds decide as rendering does; a pool builds what one process does."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.build import BuildResult, build_project
+from toolkit.build_manifest import Manifest, TranscriptEntry, code_fingerprint, parse_manifest
+from toolkit.build_run import manifest_path
+from toolkit.cli import cli
+from toolkit.project import find_project
+from toolkit.subtitles import SubtitleOptions
+
+SAMPLE = "misunderstandings-and-stereotypes"
+KO_CATALOG = Path("locales/ko/LC_MESSAGES") / f"{SAMPLE}.po"
+
+
+def _copy_episode(project: Path, number: int) -> None:
+    """A second (third …) episode: the sample under another slug, with its Korean catalog."""
+    slug = f"episode-{number}"
+    text = (project / "transcripts" / f"{SAMPLE}.txt").read_text(encoding="utf-8")
+    text = text.replace(f"episode: {SAMPLE}", f"episode: {slug}")
+    # Each copy differs (a sentence of its own), so an output built from the wrong one shows.
+    text = text.replace("\n---\n", f"\n---\nJoy: This is copy number {number}.\n", 1)
+    (project / "transcripts" / f"{slug}.txt").write_text(text, encoding="utf-8")
+    shutil.copy(project / KO_CATALOG, project / KO_CATALOG.parent / f"{slug}.po")
+
+
+def _build(
+    project: Path, *, check: bool = False, jobs: int = 1, manifest: bool = True
+) -> tuple[BuildResult, list[str]]:
+    reported: list[str] = []
+    result = build_project(find_project(project), ["srt", "vtt"], SubtitleOptions(), check=check,
+                           report=reported.append, jobs=jobs, use_manifest=manifest)  # fmt: skip
+    return result, reported
+
+
+def _verdicts(result: BuildResult) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    stale = sorted((path.name, state) for path, state in result.stale)
+    return sorted(path.name for path in result.current), stale, sorted(result.failures)
+
+
+def _outputs(project: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted((project / "subtitles").iterdir())}
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(project: Path) -> None:
+    _copy_episode(project, 2)
+    first, _ = _build(project)
+    assert len(first.written) == 4 and first.rendered == 4
+    again, _ = _build(project)
+    assert again.rendered == 0 and again.written == [] and len(again.current) == 8
+    checked, _ = _build(project, check=True)
+    assert checked.rendered == 0 and checked.stale == [] and len(checked.current) == 8
+
+
+def test_one_edited_transcript_rebuilds_only_its_outputs(project: Path) -> None:
+    _copy_episode(project, 2)
+    _build(project)
+    transcript = project / "transcripts" / "episode-2.txt"
+    transcript.write_text(
+        transcript.read_text(encoding="utf-8").replace("Joy:", "Dasom:", 1), encoding="utf-8"
+    )
+    checked, _ = _build(project, check=True)
+    assert checked.rendered == 2  # its English and its Korean
+    assert sorted(name for name, _ in _verdicts(checked)[1]) == [
+        f"episode-2.{lang}.{fmt}" for lang in ("en", "ko") for fmt in ("srt", "vtt")
+    ]
+    rebuilt, _ = _build(project)
+    assert rebuilt.rendered == 2
+    assert sorted(path.name for path in rebuilt.written) == sorted(name for name, _ in _verdicts(checked)[1])
+
+
+def test_a_hand_edited_output_is_stale_with_and_without_the_manifest(project: Path) -> None:
+    _build(project)
+    target = project / "subtitles" / f"{SAMPLE}.en.srt"
+    target.write_bytes(target.read_bytes().replace(b"Joy:", b"Joy :", 1))
+    with_manifest, _ = _build(project, check=True)
+    without, _ = _build(project, check=True, manifest=False)
+    assert _verdicts(with_manifest) == _verdicts(without)
+    assert (target.name, "stale") in _verdicts(with_manifest)[1]
+    assert with_manifest.rendered == 0  # the recorded hash says it: nothing to render
+    rebuilt, _ = _build(project)
+    assert [path.name for path in rebuilt.written] == [target.name]
+    assert _build(project, check=True)[0].stale == []
+
+
+def test_an_edited_catalog_rebuilds_its_language(project: Path) -> None:
+    _build(project)
+    catalog = project / KO_CATALOG
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "조이"', 'msgstr "조이 씨"'),
+                       encoding="utf-8")  # fmt: skip
+    with_manifest, _ = _build(project, check=True)
+    without, _ = _build(project, check=True, manifest=False)
+    assert _verdicts(with_manifest) == _verdicts(without)
+    assert with_manifest.rendered == 1
+    assert [name for name, _ in _verdicts(with_manifest)[1]] == [f"{SAMPLE}.ko.srt", f"{SAMPLE}.ko.vtt"]
+
+
+def test_the_manifest_of_other_code_is_ignored(project: Path) -> None:
+    _build(project)
+    data = manifest_path(find_project(project)).read_bytes()
+    assert parse_manifest(data, code_fingerprint()).outputs
+    assert parse_manifest(data, "other code") == Manifest("other code")
+    assert parse_manifest(b"{not json", code_fingerprint()) == Manifest(code_fingerprint())
+
+
+def test_a_manifest_that_lies_about_a_transcript_is_caught_by_its_hash(project: Path) -> None:
+    """A manifest copied from elsewhere cannot make a changed transcript pass unchecked."""
+    _build(project)
+    path = manifest_path(find_project(project))
+    manifest = parse_manifest(path.read_bytes(), code_fingerprint())
+    source = next(iter(manifest.transcripts))
+    manifest.transcripts[source] = TranscriptEntry("0" * 64, "other-episode", "en", 2)
+    path.write_bytes(manifest.to_bytes())
+    checked, _ = _build(project, check=True)
+    assert checked.stale == [] and checked.failures == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_verdicts_with_the_manifest_are_render_and_compare_verdicts(project: Path, seed: int) -> None:
+    """Random edits of inputs and outputs: --check says the same with or without the manifest."""
+    chooser = random.Random(seed)
+    _copy_episode(project, 2)
+    _copy_episode(project, 3)
+    _build(project)
+    for _ in range(4):
+        kind = chooser.choice(["transcript", "output", "delete", "catalog", "broken", "build"])
+        transcripts = sorted((project / "transcripts").glob("*.txt"))
+        outputs = sorted((project / "subtitles").iterdir())
+        if kind == "transcript":
+            path = chooser.choice(transcripts)
+            path.write_text(path.read_text(encoding="utf-8").replace(".", "!", 1), encoding="utf-8")
+        elif kind == "output" and outputs:
+            path = chooser.choice(outputs)
+            path.write_bytes(path.read_bytes() + b"\n")
+        elif kind == "delete" and outputs:
+            chooser.choice(outputs).unlink()
+        elif kind == "catalog":
+            path = chooser.choice(sorted((project / "locales").rglob("*.po")))
+            path.write_text(path.read_text(encoding="utf-8").replace("msgstr \"조이", "msgstr \"조이 씨"),
+                            encoding="utf-8")  # fmt: skip
+        elif kind == "broken":
+            path = chooser.choice(transcripts)
+            path.write_text(path.read_text(encoding="utf-8").replace("Joy:", "Nobody:", 1), encoding="utf-8")
+        else:
+            _build(project)
+        with_manifest, said = _build(project, check=True)
+        without, said_without = _build(project, check=True, manifest=False)
+        assert _verdicts(with_manifest) == _verdicts(without), kind
+        assert said == said_without
+
+
+def test_a_pool_builds_the_same_bytes_and_says_the_same_as_one_process(tmp_path: Path, project: Path) -> None:
+    for number in range(2, 7):
+        _copy_episode(project, number)
+    serial_root = tmp_path / "serial"
+    shutil.copytree(project, serial_root)
+    pooled, said_pooled = _build(project, jobs=2, manifest=False)
+    serial, said_serial = _build(serial_root, jobs=1, manifest=False)
+    assert pooled.rendered == serial.rendered == 12
+    assert _outputs(project) == _outputs(serial_root)
+    assert said_pooled == said_serial
+    assert [path.name for path in pooled.written] == [path.name for path in serial.written]
+
+
+def test_build_writes_the_manifest_in_its_cache_folder_and_check_writes_nothing(
+    runner: CliRunner, project: Path
+) -> None:
+    checked = runner.invoke(cli, ["build", "--check"])
+    assert checked.exit_code == 0, checked.output
+    assert not (project / ".redbox-cache").exists()
+    built = runner.invoke(cli, ["build"])
+    assert built.exit_code == 0, built.output
+    assert (project / ".redbox-cache" / "build-manifest.json").is_file()
