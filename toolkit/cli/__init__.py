@@ -33,6 +33,19 @@ COMMAND_MODULES = {
     "convert": "toolkit.cli.convert",
 }
 
+#: Each command's summary (the first paragraph of its help), for ``redbox --help``, which would
+#: otherwise import every command's module (and the whole core) to list them. A test keeps
+#: these equal to the commands' own help.
+SUMMARIES = {
+    "align": "Time every turn of TRANSCRIPT from the episode's AUDIO, offline.",
+    "build": "Build subtitles for every transcript, in its language and each translated one.",
+    "catalog": "Gettext catalogs that translators edit (Poedit, Weblate, a text editor).",
+    "check": "Check transcripts, subtitle files and catalogs; report every problem found.",
+    "fix": "Fix doubled words, quotation marks, spacing and HTML entities in transcripts.",
+    "import": "Convert a transcript copied from a web page into redbox's transcript format.",
+    "subtitles": "Write timed SRT or WebVTT subtitles for one transcript.",
+}
+
 EPILOG = """\b
 Examples:
   redbox import raw.txt -o transcripts/episode.txt --episode my-episode
@@ -62,6 +75,15 @@ class RedboxGroup(click.Group):
             return None
         commands: list[click.Command] = importlib.import_module(module_name).COMMANDS
         return next(command for command in commands if command.name == cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``redbox --help``, as Click writes it, from :data:`SUMMARIES`."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        # A bare Command with the same help shortens it with Click's own rule.
+        rows = [(name, click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
