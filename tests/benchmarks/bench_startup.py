@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import BIN, REDBOX, ROOT, markdown, median, python, row, run_once  # noqa: E402
+from measure import BIN, REDBOX, ROOT, markdown, median, python, row, run_once
 
 
 def main() -> None:

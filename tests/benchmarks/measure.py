@@ -53,8 +53,8 @@ def median(runs: Sequence[Run]) -> Run:
 def row(work: str, size: str, run: Run, floor: Run | None = None, peer: Run | None = None,
         peer_name: str = "") -> dict[str, object]:  # fmt: skip
     """One line of a benchmark's table, as a dict (printed as JSON by the scripts)."""
-    line: dict[str, object] = {"work": work, "size": size, "cpu_s": round(run.cpu_s, 3),
-                               "wall_s": round(run.wall_s, 3), "peak_mib": round(run.peak_mib, 1)}  # fmt: skip
+    line: dict[str, object] = {"work": work, "size": size, "cpu_s": round(run.cpu_s, 3)}
+    line.update(wall_s=round(run.wall_s, 3), peak_mib=round(run.peak_mib, 1))
     if floor is not None:
         line["floor_cpu_s"] = round(floor.cpu_s, 3)
         line["x_floor"] = round(run.cpu_s / floor.cpu_s, 1) if floor.cpu_s else None
