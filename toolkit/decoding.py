@@ -254,8 +254,12 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte < 0x20 and byte not in (0x09, 0x0A, 0x0C, 0x0D))
+    controls = len(sample.translate(None, _NOT_CONTROLS))  # one C pass instead of a Python loop
     return controls > max(2, len(sample) // 100)
+
+
+#: The bytes :func:`_looks_binary` does not count: all but the C0 controls other than tab, LF, FF, CR.
+_NOT_CONTROLS = bytes(byte for byte in range(256) if byte >= 0x20 or byte in (0x09, 0x0A, 0x0C, 0x0D))
 
 
 def _newlines(text: str) -> tuple[str, str]:

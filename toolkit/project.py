@@ -77,11 +77,16 @@ class Project:
 
         So a command gives the same output from any subfolder as from the root.
         """
-        absolute = Path(os.path.normpath(Path.cwd() / path))
-        try:
-            return absolute.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        # String operations: this runs for every file of a large archive, and pathlib's
+        # parsing of three paths per call was a fifth of a rebuild with nothing to do.
+        absolute = os.path.normpath(os.path.join(os.getcwd(), path))
+        root = str(self.root)
+        if absolute == root:
+            return "."
+        prefix = root if root.endswith(os.sep) else root + os.sep
+        if absolute.startswith(prefix):
+            return absolute[len(prefix):].replace(os.sep, "/")
+        return str(path)
 
     def with_folders(
         self, *, transcripts: Path | None = None, subtitles: Path | None = None, locales: Path | None = None

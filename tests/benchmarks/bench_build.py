@@ -1,134 +1,129 @@
 """Benchmark ``redbox build`` on a generated archive (run on demand, never in the suite).
 
-    .venv/bin/python tests/benchmarks/bench_build.py            # 100 and 1,000 episodes
-    .venv/bin/python tests/benchmarks/bench_build.py --sizes 10
+    .venv/bin/python tests/benchmarks/bench_build.py                  # 100 and 1,000 episodes
+    .venv/bin/python tests/benchmarks/bench_build.py --sizes 10 100 --runs 3
+    .venv/bin/python tests/benchmarks/bench_build.py --korean         # + a Korean catalog each
 
-Each size runs in its own process so that its peak memory (``ru_maxrss``) is its own.
-Every episode has 40 turns (1,000 episodes = 40,000 turns) made of sentences of the
-sample episode, five speakers and an anchor every tenth turn; both SRT and WebVTT are
-built. The second build of the same archive (everything up to date) and ``--check``
-are timed too.
+Every episode has 40 turns (1,000 episodes = 40,000 turns) made of sentences of the sample
+episode (``archive.py``); both SRT and WebVTT are built. Each workload is the whole
+``redbox`` command in its own process (CPU of the process and its workers, wall, peak
+memory), the median of ``--runs`` runs:
+
+- first build: no outputs, no manifest, on every core (and ``--jobs 1`` for comparison);
+- nothing changed: a rebuild, and ``build --check``;
+- one edit: one transcript edited, then rebuilt;
+- no manifest: ``build --check`` after the cache folder is removed (what a fresh clone does).
+
+The floors are Python processes doing only the unavoidable file work: reading every input and
+writing every output (first build), reading every input and output (nothing changed).
+Correctness: the outputs of the serial and pooled first builds are compared byte for byte.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
-import re
-import resource
-import subprocess
+import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from toolkit.build import build_project  # noqa: E402
-from toolkit.project import find_project  # noqa: E402
-from toolkit.subtitles import SubtitleOptions  # noqa: E402
+import archive
+from measure import REDBOX, Run, markdown, median, python, row, run_once
 
-TURNS_PER_EPISODE = 40
-CAST = ("Joy", "Dasom", "Jeongyol", "Ilhyeok", "All")
+#: The sample's sentences, for bench_parse.py (one source of sample text).
+sample_sentences = archive.sample_sentences
 
-
-def sample_sentences() -> list[str]:
-    text = (ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt").read_text(encoding="utf-8")
-    body = text.split("\n---\n", 1)[1]
-    sentences: list[str] = []
-    for line in body.splitlines():
-        line = re.sub(r"^\w+:\s*", "", line.strip())
-        sentences.extend(part for part in re.split(r"(?<=[.?!])\s+", line) if part)
-    return sentences
-
-
-def generate(folder: Path, episodes: int) -> int:
-    """Write ``episodes`` transcripts into ``folder``; return the number of turns."""
-    sentences = sample_sentences()
-    chooser = random.Random(20261126)
-    folder.mkdir(parents=True, exist_ok=True)
-    turns = 0
-    for number in range(episodes):
-        slug = f"episode-{number:04d}"
-        lines = [
-            "---",
-            f"title: Generated episode {number}",
-            f"episode: {slug}",
-            "language: en",
-            f"speakers: {', '.join(CAST)}",
-            "---",
-        ]
-        clock = 0
-        for turn in range(TURNS_PER_EPISODE):
-            speaker = chooser.choice(CAST)
-            text = " ".join(chooser.choice(sentences) for _ in range(chooser.randint(1, 4)))
-            if turn % 10 == 0:
-                clock += chooser.randint(90, 150)
-                stamp = f"[{clock // 3600:02d}:{clock // 60 % 60:02d}:{clock % 60:02d}] "
-            else:
-                stamp = ""
-            lines.append(f"{stamp}{speaker}: {text}")
-            turns += 1
-        (folder / f"{slug}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return turns
+FLOOR_WRITE = """
+import sys
+from pathlib import Path
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+for path in sorted(root.rglob('*')):
+    if path.is_file() and path.suffix in ('.txt', '.po'):
+        path.read_bytes()
+out.mkdir(exist_ok=True)
+for path in sorted((root / 'reference').iterdir()):
+    (out / path.name).write_bytes(path.read_bytes())
+"""
+FLOOR_COMPARE = """
+import sys
+from pathlib import Path
+root = Path(sys.argv[1])
+for path in sorted(root.rglob('*')):
+    if path.is_file() and path.suffix in ('.txt', '.po', '.srt', '.vtt'):
+        path.read_bytes()
+"""
 
 
-def measure(episodes: int) -> dict[str, float]:
-    """Generate, build, rebuild and check one archive; runs inside its own process."""
-    with tempfile.TemporaryDirectory(prefix="redbox-bench-") as temporary:
-        base = Path(temporary)
-        turns = generate(base / "transcripts", episodes)
-        warnings: list[str] = []
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
-        def build(check: bool) -> tuple[float, int]:
-            started = time.perf_counter()
-            result = build_project(
-                find_project(base), ["srt", "vtt"], SubtitleOptions(), check=check, report=warnings.append
-            )
-            assert not result.failures, result.failures[:3]
-            return time.perf_counter() - started, len(result.written) + len(result.current)
 
-        first, outputs = build(False)
-        again, _ = build(False)
-        checked, _ = build(True)
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {
-        "episodes": episodes,
-        "turns": turns,
-        "outputs": outputs,
-        "build_s": round(first, 2),
-        "turns_per_s": round(turns / first),
-        "rebuild_up_to_date_s": round(again, 2),
-        "check_s": round(checked, 2),
-        "peak_rss_mib": round(peak_kib / 1024, 1),
-        "timing_warnings": sum(text.count("TIM001") for text in warnings),
-    }
+def measure_size(base: Path, episodes: int, runs: int, korean: bool) -> list[dict[str, object]]:
+    source = base / f"source-{episodes}"
+    turns = archive.generate(source / "transcripts", episodes)
+    if korean:
+        archive.add_korean(source)
+    size = f"{episodes} episodes, {turns} turns"
+    work = base / f"work-{episodes}"
+
+    def fresh() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(source, work)
+
+    first: list[Run] = []
+    serial: list[Run] = []
+    floor_first: list[Run] = []
+    for _ in range(runs):
+        fresh()
+        serial.append(run_once([REDBOX, "build", "--jobs", "1"], work))
+        reference = outputs(work / "subtitles")
+        fresh()
+        first.append(run_once([REDBOX, "build"], work))
+        if outputs(work / "subtitles") != reference:
+            raise SystemExit("the pooled build wrote other bytes than the serial one")
+        shutil.copytree(work / "subtitles", work / "reference")
+        floor_first.append(run_once([*python(FLOOR_WRITE), str(work), str(work / "floor-out")], work))
+        shutil.rmtree(work / "reference")
+        shutil.rmtree(work / "floor-out")
+    again = [run_once([REDBOX, "build"], work) for _ in range(runs)]
+    check = [run_once([REDBOX, "build", "--check"], work) for _ in range(runs)]
+    floor_compare = [run_once([*python(FLOOR_COMPARE), str(work)], work) for _ in range(runs)]
+    edited: list[Run] = []
+    transcript = work / "transcripts" / "episode-0000.txt"
+    for number in range(runs):
+        text = transcript.read_text(encoding="utf-8")
+        edit = f"\n---\nJoy: Edit number {number}.\n"
+        transcript.write_text(text.replace("\n---\n", edit, 1), encoding="utf-8")
+        edited.append(run_once([REDBOX, "build"], work))
+    shutil.rmtree(work / ".redbox-cache")
+    cold_check = [run_once([REDBOX, "build", "--check"], work)]
+    floor_w, floor_c = median(floor_first), median(floor_compare)
+    return [
+        row("build, first", size, median(first), floor_w),
+        row("build, first, --jobs 1", size, median(serial), floor_w),
+        row("build, nothing changed", size, median(again), floor_c),
+        row("build --check, nothing changed", size, median(check), floor_c),
+        row("build, one transcript edited", size, median(edited), floor_c),
+        row("build --check, no manifest", size, median(cold_check), floor_c),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--korean", action="store_true", help="give every episode a Korean catalog")
     arguments = parser.parse_args()
-    if arguments.one is not None:
-        print(json.dumps(measure(arguments.one)))
-        return
-    rows = []
-    for size in arguments.sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)], check=True, capture_output=True, text=True
-        ).stdout
-        rows.append(json.loads(output))
-        print(json.dumps(rows[-1]), flush=True)
-    if len(rows) >= 2:
-        small, large = rows[0], rows[-1]
-        growth = large["build_s"] / small["build_s"] if small["build_s"] else float("nan")
-        print(
-            f"{small['episodes']} -> {large['episodes']} episodes "
-            f"({large['episodes'] / small['episodes']:g}x): build time x{growth:.2f}"
-        )
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="redbox-bench-") as temporary:
+        for episodes in arguments.sizes:
+            for one in measure_size(Path(temporary), episodes, arguments.runs, arguments.korean):
+                rows.append(one)
+                print(json.dumps(one), flush=True)
+    print(markdown(rows))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,49 @@
+"""Speed-ups that replace general code are tested against it (the general code is kept here)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit.decoding import _looks_binary
+from toolkit.project import Project
+
+
+def _display_by_pathlib(root: Path, path: Path | str) -> str:
+    """Project.display as it was: three pathlib parses per call."""
+    absolute = Path(os.path.normpath(Path.cwd() / path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@pytest.mark.parametrize("root", ["/", "/work", "/work/project", "/work/pro"])
+@pytest.mark.parametrize(
+    "path",
+    ["transcripts/a.txt", "/work/project", "/work/project/", "/work/project/subtitles/x.en.srt",
+     "/work/projectile/x.txt", "../elsewhere/x.txt", ".", "/", "a/../../b", "/work/project/./a//b.po", "-"],
+)  # fmt: skip
+def test_display_is_what_pathlib_gave(root: str, path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")
+    project = Project(root=Path(root))
+    assert project.display(path) == _display_by_pathlib(Path(root), path)
+    assert project.display(Path(path)) == _display_by_pathlib(Path(root), Path(path))
+
+
+def _looks_binary_by_loop(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 0x20 and byte not in (0x09, 0x0A, 0x0C, 0x0D))
+    return controls > max(2, len(sample) // 100)
+
+
+@given(st.binary(max_size=300), st.integers(min_value=0, max_value=9000))
+def test_binary_sniffing_counts_controls_as_the_loop_did(data: bytes, padding: int) -> None:
+    for sample in (data, data + b"a" * padding, (b"\x01\x1b" + data) * 3):
+        assert _looks_binary(sample) == _looks_binary_by_loop(sample)
