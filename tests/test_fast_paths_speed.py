@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.decoding import _looks_binary
+from toolkit.limits import ENGLISH, KOREAN, OTHER, LanguageLimits, char_width, text_width
 from toolkit.project import Project
 
 
@@ -47,3 +48,33 @@ def _looks_binary_by_loop(data: bytes) -> bool:
 def test_binary_sniffing_counts_controls_as_the_loop_did(data: bytes, padding: int) -> None:
     for sample in (data, data + b"a" * padding, (b"\x01\x1b" + data) * 3):
         assert _looks_binary(sample) == _looks_binary_by_loop(sample)
+
+
+def _width_by_character(text: str, limits: LanguageLimits) -> float:
+    """text_width as it was: one char_width call per character."""
+    return sum(char_width(char, limits) for char in text if char != "\n")
+
+
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("Joy: hi, it’s “fine” — really… 조이 안녕 다솜\n\u00a0\u200b\u0301\t\x7f漢ｱ–")),
+        st.characters(),
+    ),
+    max_size=60,
+)
+
+
+@given(_TEXT)
+def test_width_shortcuts_give_the_per_character_sum(text: str) -> None:
+    for limits in (ENGLISH, KOREAN, OTHER):
+        expected = _width_by_character(text, limits)
+        found = text_width(text, limits)
+        assert found == expected and type(found) is type(expected), (text, limits.language)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n", "Joy: hello", "It’s “fine” — really…", "조이: 안녕\n다솜", "e\u0301", "\u200b", "漢字"]
+)
+def test_width_shortcuts_on_examples(text: str) -> None:
+    for limits in (ENGLISH, KOREAN):
+        assert text_width(text, limits) == _width_by_character(text, limits)

@@ -96,11 +96,60 @@ def char_width(char: str, limits: LanguageLimits) -> float:
 
 
 def text_width(text: str, limits: LanguageLimits) -> float:
-    """The width of ``text`` (line breaks excluded).
+    """The width of ``text`` (line breaks excluded): the sum of :func:`char_width` over it.
+
+    Two shortcuts give the same sums: text made only of characters that count one unit
+    each (printable ASCII, curly quotes, dashes, the ellipsis; in Korean, Hangul syllables
+    too) is counted with ``len`` and one regex; anything else goes through a per-language
+    table of the characters met so far (``str`` → width), not a function call per character.
 
     >>> text_width("Joy: hello", ENGLISH)
     10.0
     >>> text_width("조이: 안녕", KOREAN)
     5.0
+    >>> text_width("It’s “fine” — really…", ENGLISH)
+    21.0
     """
-    return sum(char_width(char, limits) for char in text if char != "\n")
+    if limits.cjk_counting:
+        if _PLAIN_KOREAN.fullmatch(text):
+            count = len(text) - text.count("\n")
+            if count:
+                # Latin, digits, spaces and punctuation count a half; each syllable a half more.
+                return (count + len(_SYLLABLES.findall(text))) * 0.5
+            return 0
+    elif _PLAIN.fullmatch(text):
+        count = len(text) - text.count("\n")
+        return count * 1.0 if count else 0
+    if "\n" in text:
+        text = text.replace("\n", "")
+    return sum(map(_table(limits).__getitem__, text))
+
+
+#: Characters that count one unit each (a half in Korean): printable ASCII, line breaks (not
+#: counted), curly quotes, en and em dashes, the ellipsis and the no-break space.
+_PLAIN_CHARACTERS = " -~\n\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"
+_PLAIN = re.compile(f"[{_PLAIN_CHARACTERS}]+")
+_PLAIN_KOREAN = re.compile(f"[{_PLAIN_CHARACTERS}\uac00-\ud7a3]+")
+_SYLLABLES = re.compile("[\uac00-\ud7a3]")
+
+
+class _WidthTable(dict[str, float]):
+    """Each character's :func:`char_width` in one language, computed the first time it is met."""
+
+    def __init__(self, limits: LanguageLimits) -> None:
+        super().__init__()
+        self.limits = limits
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = char_width(char, self.limits)
+        return width
+
+
+_TABLES: dict[LanguageLimits, _WidthTable] = {}
+
+
+def _table(limits: LanguageLimits) -> _WidthTable:
+    table = _TABLES.get(limits)
+    if table is None:
+        table = _TABLES[limits] = _WidthTable(limits)
+    return table

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from toolkit.limits import HANGUL_RE, base_language
-from toolkit.model import Problem, Transcript
+from toolkit.model import Problem, Transcript, Turn
 from toolkit.naming import language_problem, slug_problem
 from toolkit.speaker_names import NameIndex, name_key, names_are_close, suggest_name
 from toolkit.text_checks import TEXT_RULES, text_problems
@@ -167,6 +167,19 @@ def check_transcript_text(text: str, source: str) -> tuple[Transcript, list[Prob
     transcript, problems = parse_transcript(text, source)
     problems += check_transcript(transcript) + text_problems(transcript, text)
     return transcript, sorted(problems, key=Problem.sort_key)
+
+
+def cross_file_summary(transcript: Transcript) -> Transcript:
+    """What the cross-file checks (and the project's orphan rules) need of a transcript: its
+    header's episode, language and cast, and one turn per speaker at the speaker's first line.
+    :func:`check_across_transcripts` finds the same problems in these as in the transcripts."""
+    kept = ("episode", "language", "speakers")
+    header = tuple((key, value) for key, value in transcript.header if key in kept)
+    first: dict[str, Turn] = {}
+    for turn in transcript.turns:
+        first.setdefault(turn.speaker, turn)
+    turns = tuple(Turn(one.speaker, "", one.line, label_column=one.label_column) for one in first.values())
+    return Transcript(transcript.source, header, turns, dict(transcript.header_lines))
 
 
 def check_across_transcripts(transcripts: Sequence[Transcript]) -> list[Problem]:

@@ -154,7 +154,7 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool, language:
     if voices:
         problems = sorted(problems + _voice_problems(where, paths, audio), key=lambda p: p.sort_key())
     if format_ == "json":
-        click.echo(format_json(problems, len(run.documents)))
+        click.echo(format_json(problems, len(run.checked)))
     elif format_ == "github":
         if problems:
             click.echo(format_github(problems))
@@ -164,7 +164,7 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool, language:
     warnings = len(problems) - errors
     if format_ == "text":
         skipped = f", {len(run.skipped)} skipped" if run.skipped else ""
-        click.echo(f"{len(run.documents)} file(s) checked{skipped}: {errors} error(s), {warnings} warning(s)",
+        click.echo(f"{len(run.checked)} file(s) checked{skipped}: {errors} error(s), {warnings} warning(s)",
                    err=True)  # fmt: skip
     if errors or (strict and warnings):
         sys.exit(1)
