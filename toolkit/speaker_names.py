@@ -147,13 +147,22 @@ class NameIndex:
         return sorted(close, key=self._order.__getitem__)
 
     def close_pairs(self) -> list[tuple[str, str]]:
-        """Every ordered pair of indexed names that are close (both ways round)."""
-        pairs: set[tuple[str, str]] = set()
-        for sharing in self._by_key.values():
-            if len(sharing) < 2:
-                continue
-            for left in sharing:
-                for right in sharing:
-                    if left != right and (left, right) not in pairs and names_are_close(left, right):
-                        pairs.add((left, right))
+        """Every ordered pair of indexed names that are close (both ways round), sorted."""
+        pairs: list[tuple[str, str]] = []
+        for name in self.names:
+            # Each unordered pair is judged once, from its first name in index order.
+            position = self._order[name]
+            candidates = {other for key in _spelling_keys(name) for other in self._by_key[key]
+                          if self._order[other] > position}  # fmt: skip
+            for other in candidates:
+                if names_are_close(name, other):
+                    pairs += [(name, other), (other, name)]
         return sorted(pairs)
+
+
+def suggest_from_index(name: str, index: NameIndex) -> str | None:
+    """:func:`suggest_name` over the names of ``index`` (the same answer, without trying each)."""
+    candidates = index.close_to(name)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda member: _edit_distance(fold(name), fold(member)))

@@ -14,13 +14,12 @@ Pure: works on the text and the parsed :class:`~toolkit.model.Transcript`, reads
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
 from toolkit.model import Transcript
-from toolkit.transcript import HEADER_FENCE, match_label
+from toolkit.transcript import HEADER_FENCE, Cast, match_label
 
 #: Header values that are prose (shown to viewers or translators); the other keys are identifiers.
 HEADER_TEXT_KEYS = ("title", "description")
@@ -93,7 +92,7 @@ def _segment(line_number: int, raw: str, start: int) -> Segment:
     return Segment(line_number, start, raw[start:end])
 
 
-def _label_text_start(raw: str, cast: Sequence[str]) -> int:
+def _label_text_start(raw: str, cast: Cast) -> int:
     """Where the text after a turn's label begins in its line (the line's end when none); the
     label is read against the ``cast``, as the parser read it."""
     label = match_label(raw, cast)
@@ -108,11 +107,12 @@ def _label_text_start(raw: str, cast: Sequence[str]) -> int:
 def turn_units(transcript: Transcript, lines: list[str]) -> list[TextUnit]:
     """One unit per turn: its label line's text, then every line up to its last line of text."""
     units = []
+    cast = Cast(transcript.speakers)  # once: building it per turn made a large cast quadratic
     for turn in transcript.turns:
         if not 1 <= turn.line <= len(lines):
             continue
         first = lines[turn.line - 1]
-        segments = [_segment(turn.line, first, _label_text_start(first, transcript.speakers))]
+        segments = [_segment(turn.line, first, _label_text_start(first, cast))]
         for number in range(turn.line + 1, max(turn.end_line, turn.line) + 1):
             segments.append(_segment(number, lines[number - 1], 0))
         while segments and not segments[0].text:  # a label alone on its line

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from toolkit.limits import HANGUL_RE
 from toolkit.model import Problem, Severity, Transcript, Turn, new_turn
-from toolkit.speaker_names import name_key, suggest_name
+from toolkit.speaker_names import NameIndex, name_key, suggest_from_index
 from toolkit.timecode import format_clock
 
 HEADER_FENCE = "---"
@@ -128,10 +128,11 @@ def format_timestamp(ms: int) -> str:
 class Cast:
     """The speakers a transcript's header names, looked up the way labels are read."""
 
-    __slots__ = ("members", "spellings")
+    __slots__ = ("_index", "members", "spellings")
 
     def __init__(self, speakers: Sequence[str] = ()) -> None:
         self.members = tuple(speakers)
+        self._index: NameIndex | None = None
         #: name_key -> the header's own spelling (the first, if the header lists one twice)
         self.spellings: dict[str, str] = {}
         for member in self.members:
@@ -144,7 +145,11 @@ class Cast:
 
     def nearest(self, name: str) -> str | None:
         """The cast member a name not in the cast is a near miss of, if any."""
-        return suggest_name(name, self.members) if self.members else None
+        if not self.members:
+            return None
+        if self._index is None:  # built once, so a large cast is not compared member by member
+            self._index = NameIndex(self.members)
+        return suggest_from_index(name, self._index)
 
 
 def cast_of(header: Sequence[tuple[str, str]]) -> Cast:
@@ -169,7 +174,7 @@ class Label:
     code: str | None = None
 
 
-def match_label(line: str, cast: Sequence[str] = ()) -> Label | None:
+def match_label(line: str, cast: Sequence[str] | Cast = ()) -> Label | None:
     """The speaker label at the start of one ``line``, read against ``cast`` (may be empty).
 
     >>> match_label("[01:02] Joy: Hi").name
@@ -179,7 +184,7 @@ def match_label(line: str, cast: Sequence[str] = ()) -> Label | None:
     >>> match_label("dasom:Hi", ["Dasom"]).code
     'TRN021'
     """
-    found = _line_label(line, Cast(cast), {})
+    found = _line_label(line, cast if isinstance(cast, Cast) else Cast(cast), {})
     if found is None:
         return None
     name, name_column, text_start, stamp, stamp_column, flag = found
@@ -324,16 +329,26 @@ def _parse_header(
         return [], {}, 0
     pairs: list[tuple[str, str]] = []
     key_lines: dict[str, int] = {}
+    # The last key's value and continuation lines: joined once, when the key is complete
+    # (joining at each line made a header with many continuation lines quadratic).
+    parts: list[str] = []
+    continued = False
+
+    def close_value() -> None:
+        if continued:
+            pairs[-1] = (pairs[-1][0], "\n".join(parts))
+
     for index in range(1, len(lines)):
         raw = lines[index]
         number = index + 1
         if raw.strip() == HEADER_FENCE:
+            close_value()
             return pairs, key_lines, index + 1
         if not raw.strip():
             continue
         if raw[0] in " \t" and pairs:
-            key, value = pairs[-1]
-            pairs[-1] = (key, f"{value}\n{raw.strip()}" if value else raw.strip())
+            parts.append(raw.strip())
+            continued = True
             continue
         key, separator, value = raw.partition(":")
         key = key.strip()
@@ -349,8 +364,11 @@ def _parse_header(
                          f"header key {key!r} given twice (first on line {key_lines[key]})")
             )
             continue
+        close_value()
         pairs.append((key, value.strip()))
+        parts, continued = ([value.strip()] if value.strip() else []), False
         key_lines[key] = number
+    close_value()
     problems.append(
         _problem(source, 1, 1, "error", "TRN012", "header opened with '---' is never closed by a '---' line")
     )

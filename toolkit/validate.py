@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from toolkit.limits import HANGUL_RE, base_language
 from toolkit.model import Problem, Transcript, Turn
 from toolkit.naming import language_problem, slug_problem
-from toolkit.speaker_names import NameIndex, name_key, names_are_close, suggest_name
+from toolkit.speaker_names import NameIndex, name_key, names_are_close, suggest_from_index, suggest_name
 from toolkit.text_checks import TEXT_RULES, text_problems
 from toolkit.transcript import parse_transcript
 
@@ -147,10 +147,17 @@ def check_transcript(transcript: Transcript) -> list[Problem]:
         problems.append(Problem(transcript.source, 1, 1, "error", "TRN017", "the transcript has no turns"))
     if cast:
         in_cast = {name_key(name) for name in cast}
+        # Each unknown name is compared with the cast once, through an index of its spellings,
+        # not with every member at every turn (a large cast made this quadratic).
+        suggestions: dict[str, str | None] = {}
+        index: NameIndex | None = None
         for turn in transcript.turns:
             if turn.speaker in cast or name_key(turn.speaker) in in_cast:
                 continue
-            suggestion = suggest_name(turn.speaker, cast)
+            if turn.speaker not in suggestions:
+                index = index or NameIndex(cast)
+                suggestions[turn.speaker] = suggest_from_index(turn.speaker, index)
+            suggestion = suggestions[turn.speaker]
             hint = f"; did you mean {suggestion!r}?" if suggestion else f" (cast: {', '.join(cast)})"
             problems.append(Problem(transcript.source, turn.line, turn.label_column, "error", "TRN001",
                                     f"speaker {turn.speaker!r} is not in the cast{hint}"))
