@@ -41,6 +41,7 @@ SUMMARIES = {
     "build": "Build subtitles for every transcript, in its language and each translated one.",
     "catalog": "Gettext catalogs that translators edit (Poedit, Weblate, a text editor).",
     "check": "Check transcripts, subtitle files and catalogs; report every problem found.",
+    "convert": "Read an SRT or WebVTT file as players read it and write it as clean SRT, WebVTT or JSON.",
     "fix": "Fix doubled words, quotation marks, spacing and HTML entities in transcripts.",
     "import": "Convert a transcript copied from a web page into redbox's transcript format.",
     "subtitles": "Write timed SRT or WebVTT subtitles for one transcript.",
