@@ -30,13 +30,20 @@ def sample_sentences() -> list[str]:
     return sentences
 
 
-def generate(folder: Path, episodes: int, *, cast: tuple[str, ...] = CAST, seed: int = 20261126) -> int:
-    """Write ``episodes`` transcripts into ``folder``; return the number of turns."""
+def generate(folder: Path, episodes: int, *, cast: tuple[str, ...] = CAST, seed: int = 20261126,
+             own_casts: int = 0) -> int:  # fmt: skip
+    """Write ``episodes`` transcripts into ``folder``; return the number of turns.
+
+    With ``own_casts``, every episode has a cast of that many names of its own (made-up
+    two-syllable names), as an archive of interviews with different guests has.
+    """
     sentences = sample_sentences()
     chooser = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     turns = 0
     for number in range(episodes):
+        if own_casts:
+            cast = tuple(made_up_name(chooser) for _ in range(own_casts))
         slug = f"episode-{number:04d}"
         lines = ["---", f"title: Generated episode {number}", f"episode: {slug}", "language: en",
                  f"speakers: {', '.join(cast)}", "---"]  # fmt: skip
@@ -54,6 +61,11 @@ def generate(folder: Path, episodes: int, *, cast: tuple[str, ...] = CAST, seed:
             turns += 1
         (folder / f"{slug}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return turns
+
+
+def made_up_name(chooser: random.Random) -> str:
+    """A name such as ``Hamiro``: three consonant-vowel syllables, rarely one edit from another."""
+    return "".join(chooser.choice("bcdfghjklmnprstvwz") + chooser.choice("aeiou") for _ in range(3)).title()
 
 
 def _korean_of_sample() -> tuple[dict[str, str], list[str]]:
