@@ -63,23 +63,22 @@ def test_one_edited_transcript_rebuilds_only_its_outputs(project: Path) -> None:
     _copy_episode(project, 2)
     _build(project)
     transcript = project / "transcripts" / "episode-2.txt"
-    transcript.write_text(
-        transcript.read_text(encoding="utf-8").replace("Joy:", "Dasom:", 1), encoding="utf-8"
-    )
+    text = transcript.read_text(encoding="utf-8")
+    transcript.write_text(text.replace("copy number 2.", "copy number two."), encoding="utf-8")
     checked, _ = _build(project, check=True)
-    assert checked.rendered == 2  # its English and its Korean
-    assert sorted(name for name, _ in _verdicts(checked)[1]) == [
-        f"episode-2.{lang}.{fmt}" for lang in ("en", "ko") for fmt in ("srt", "vtt")
-    ]
+    assert checked.rendered == 2  # its English and its Korean, nothing else
+    stale = [name for name, _ in _verdicts(checked)[1]]
+    assert {"episode-2.en.srt", "episode-2.en.vtt"} <= set(stale)
+    assert all(name.startswith("episode-2.") for name in stale)
     rebuilt, _ = _build(project)
     assert rebuilt.rendered == 2
-    assert sorted(path.name for path in rebuilt.written) == sorted(name for name, _ in _verdicts(checked)[1])
+    assert sorted(path.name for path in rebuilt.written) == stale
 
 
 def test_a_hand_edited_output_is_stale_with_and_without_the_manifest(project: Path) -> None:
     _build(project)
     target = project / "subtitles" / f"{SAMPLE}.en.srt"
-    target.write_bytes(target.read_bytes().replace(b"Joy:", b"Joy :", 1))
+    target.write_bytes(target.read_bytes().replace(b" ", b"  ", 1))
     with_manifest, _ = _build(project, check=True)
     without, _ = _build(project, check=True, manifest=False)
     assert _verdicts(with_manifest) == _verdicts(without)
@@ -93,7 +92,7 @@ def test_a_hand_edited_output_is_stale_with_and_without_the_manifest(project: Pa
 def test_an_edited_catalog_rebuilds_its_language(project: Path) -> None:
     _build(project)
     catalog = project / KO_CATALOG
-    catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "조이"', 'msgstr "조이 씨"'),
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("오신 걸 환영합니다!", "오신 것을 환영합니다!"),
                        encoding="utf-8")  # fmt: skip
     with_manifest, _ = _build(project, check=True)
     without, _ = _build(project, check=True, manifest=False)
@@ -143,7 +142,7 @@ def test_verdicts_with_the_manifest_are_render_and_compare_verdicts(project: Pat
             chooser.choice(outputs).unlink()
         elif kind == "catalog":
             path = chooser.choice(sorted((project / "locales").rglob("*.po")))
-            path.write_text(path.read_text(encoding="utf-8").replace("msgstr \"조이", "msgstr \"조이 씨"),
+            path.write_text(path.read_text(encoding="utf-8").replace("오신 걸 환영", "오신 것을 환영"),
                             encoding="utf-8")  # fmt: skip
         elif kind == "broken":
             path = chooser.choice(transcripts)
