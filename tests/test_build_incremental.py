@@ -92,8 +92,8 @@ def test_a_hand_edited_output_is_stale_with_and_without_the_manifest(project: Pa
 def test_an_edited_catalog_rebuilds_its_language(project: Path) -> None:
     _build(project)
     catalog = project / KO_CATALOG
-    catalog.write_text(catalog.read_text(encoding="utf-8").replace("오신 걸 환영합니다!", "오신 것을 환영합니다!"),
-                       encoding="utf-8")  # fmt: skip
+    edited = catalog.read_text(encoding="utf-8").replace("오신 걸 환영합니다!", "오신 것을 환영합니다!")
+    catalog.write_text(edited, encoding="utf-8")
     with_manifest, _ = _build(project, check=True)
     without, _ = _build(project, check=True, manifest=False)
     assert _verdicts(with_manifest) == _verdicts(without)
