@@ -195,8 +195,11 @@ def test_write_target_says_what_the_path_is(tmp_path: Path) -> None:
 
 _SLOW_WRITER = textwrap.dedent(
     """
-    import os, sys, time
+    import os, signal, sys, time
     sys.path.insert(0, {root!r})
+    # Ctrl-C as an interactive shell delivers it: a job started in the background (as CI
+    # runners may start the suite) inherits SIGINT ignored, and Python keeps it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     real_fsync = os.fsync
     def slow_fsync(descriptor):
         print("writing", flush=True)
