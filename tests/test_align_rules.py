@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -263,3 +264,15 @@ def test_cues_come_straight_from_a_timings_file() -> None:
     assert [problem.code for problem in problems] == ["ALN009"]
     with pytest.raises(TimingsError, match=r"ep\.timings\.tsv: the timings have 2 turns"):
         cues_from_timings_text(episode("One."), text, "ep.timings.tsv", OPTIONS)
+
+
+def test_aln011_a_turn_a_second_alignment_puts_elsewhere() -> None:
+    transcript = episode("Welcome to the Red Box!", "Some people ask because they don't know.")
+    first, second = align(transcript, (0, 1500), (2000, 4500)).turns
+    unsure = Alignment((first, dataclasses.replace(second, drift_ms=2600)), 10_000)
+    assert codes(transcript, unsure) == [(11, "ALN011")]
+    problem = alignment_problems(transcript, unsure)[0]
+    assert "2.6 s away" in problem.message
+    # Within the goal's own tolerance (500 ms) the two alignments agree: no flag.
+    agreeing = Alignment((first, dataclasses.replace(second, drift_ms=500)), 10_000)
+    assert codes(transcript, agreeing) == []

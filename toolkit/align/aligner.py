@@ -248,6 +248,42 @@ def warp(
     )
 
 
+#: Cepstra the second opinion compares (of :data:`~toolkit.align.features.N_CEPSTRA`).
+SECOND_OPINION_CEPSTRA = 8
+
+
+def _second_opinion(
+    real: Features, fake: Features, main: dtw.Path, options: AlignOptions, *, clean: bool
+) -> dtw.Path:
+    """A second, independent coarse alignment on fewer cepstra (the spectral envelope
+    without its fine detail): where it puts a turn far from the main path, the audio does
+    not decide between the two, and the turn is flagged (ALN011).
+
+    Skipping a frame is priced as for the main path (:func:`warp`), with the match costs
+    taken along the main path, so that the two differ in their features only.
+    """
+    factor = max(1, options.coarse_factor)
+    keep = min(SECOND_OPINION_CEPSTRA, real.values.shape[1])
+    coarse_real = _pool(np.ascontiguousarray(real.values[:, :keep]), factor)
+    coarse_synth = _pool(np.ascontiguousarray(fake.values[:, :keep]), factor)
+    skip = ((coarse_real - real.silence[:keep]) ** 2).sum(axis=1)
+    if options.open_ends and clean:
+        rows = np.arange(len(coarse_real)) * factor
+        cols = np.minimum(main.first_col[rows] // factor, len(coarse_synth) - 1)
+        along = dtw.Path(main.first_row, main.last_row, cols, cols)
+        skip = np.minimum(skip, _match_cost(coarse_real, coarse_synth, along, SKIP_QUANTILE))
+    half = max(4, round(options.band_ms / (10 * factor)))
+    low, high = dtw.diagonal_band(len(coarse_real), len(coarse_synth), half)
+    return dtw.align(coarse_real, coarse_synth, low, high, None, open_ends=options.open_ends, skip=skip)
+
+
+def _second_start(path: dtw.Path, synth_frame: int, options: AlignOptions) -> int:
+    """The fine frame where the second opinion starts the turn beginning at ``synth_frame``."""
+    factor = max(1, options.coarse_factor)
+    column = min(synth_frame // factor, len(path.first_row) - 1)
+    return int(path.first_row[column]) * factor + factor // 2
+
+
 def _match_cost(rows_f: FloatArray, cols_f: FloatArray, path: dtw.Path, quantile: float) -> float:
     """The ``quantile`` (percent) of the match costs of the rows ``path`` matches inside
     the synthetic episode (its first and last frames, where skipped rows park, left out)."""
@@ -327,14 +363,13 @@ def align_turns(
     voice = voice_for(language, options)
     synthetic, synth_rate, clips = synthesize_turns(turns, voice, options.pause_ms, stage(0.0, 0.2))
     recording = spectrum(audio.samples, audio.sample_rate)
-    import os
-
-    recording = subtract_background(recording, float(os.environ.get("KEEP", "10")))
+    recording = subtract_background(recording, BACKGROUND_KEPT_DB)
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
     real = cepstra(recording, background, every_frame=not clean)
     fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
-    path = warp(real, fake, options, stage(0.25, 0.75), clean=clean)
+    path = warp(real, fake, options, stage(0.25, 0.65), clean=clean)
+    second = _second_opinion(real, fake, path, options, clean=clean)
     speech = speech_frames(real)
 
     def synth_frame(sample: int) -> int:
@@ -382,6 +417,10 @@ def align_turns(
                 fingerprint=turn_fingerprint(turn.speaker, turn.text),
                 match=round(turn_cost[index] / typical_cost, 2),
                 snr_db=_snr_db(real.energy_db, floor_db, first, last),
+                drift_ms=abs(
+                    real.frame_ms(first)
+                    - real.frame_ms(_second_start(second, synth_frame(clip.start), options))
+                ),
             )
         )
         previous_end_frame = last

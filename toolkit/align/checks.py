@@ -30,6 +30,10 @@ Rule codes:
 * ``ALN010`` turn-in-noise: the turn's speech rises less than :data:`NOISY_DB` over the
   background around it; on real voices such turns land seconds off with nothing else to
   show it (measured: white noise 15 dB under the speech); warning.
+* ``ALN011`` turn-unsure: a second, independent alignment (fewer cepstra, coarse frames)
+  puts the turn's start over :data:`DRIFT_MS` away from the first: the audio does not
+  decide between the two places (measured: most turns over 500 ms off in music and
+  after a music intro); warning.
 """
 
 from __future__ import annotations
@@ -56,6 +60,8 @@ RELATIVE_SPEECH = 0.55
 OVERLAP_MS = 200
 #: Below this signal-to-background ratio (dB) every turn's timing is in doubt (ALN010).
 NOISY_DB = 25.0
+#: A second alignment this far (ms) from the first puts the turn in doubt (ALN011).
+DRIFT_MS = 500
 
 
 def episode_pace(alignment: Alignment) -> float:
@@ -202,6 +208,17 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
                     "ALN010",
                     f"turn at {at} rises only {timing.snr_db:.0f} dB over the background around it: "
                     "in noise this loud its timing is not reliable; check it by ear",
+                )
+            )
+        if timing.drift_ms > DRIFT_MS and length > 0:
+            problems.append(
+                _problem(
+                    source,
+                    line,
+                    "warning",
+                    "ALN011",
+                    f"turn at {at}: a second alignment puts its start {timing.drift_ms / 1000:.1f} s away; "
+                    "the audio does not decide between them: check it by ear",
                 )
             )
         if previous is not None and timing.start_ms < previous.end_ms - OVERLAP_MS:

@@ -243,10 +243,6 @@ def subtract_background(source: Spectrum, keep_db: float) -> Spectrum:
     leaving at least the background ``keep_db`` dB down, so that steady noise (hiss, a hum,
     a music bed) weighs far less in the features than the voice over it.
     """
-    import os
-
-    if os.environ.get("NODENOISE"):
-        return source
     # In place, one array at a time: an hour is 360,000 frames of 40 bands.
     noise_power = np.exp(_local_low(source.energies))
     energies = np.exp(source.energies)

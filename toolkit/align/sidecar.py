@@ -44,7 +44,7 @@ OLD_MAGIC = ("# redbox timings 1",)
 SUFFIX = ".timings.tsv"
 COLUMNS = (
     "turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms",
-    "match", "snr_db", "fingerprint", "words",
+    "match", "snr_db", "drift_ms", "fingerprint", "words",
 )  # fmt: skip
 #: The columns every version has.
 REQUIRED = ("turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms")
@@ -117,6 +117,7 @@ def format_timings(alignment: Alignment) -> str:
                     str(turn.uncovered_ms),
                     f"{turn.match:.2f}",
                     f"{turn.snr_db:.1f}",
+                    str(turn.drift_ms),
                     fingerprint,
                     words,
                 )
@@ -229,4 +230,5 @@ def _parse_row(names: tuple[str, ...], fields: list[str], source: str, number: i
         fingerprint=fingerprint,
         match=share("match", "0", 1e6),
         snr_db=share("snr_db", "0", 99.0),
+        drift_ms=whole("drift_ms"),
     )

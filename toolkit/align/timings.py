@@ -37,6 +37,8 @@ class TurnTiming:
     match: float = 0.0
     #: How far (dB) the turn's speech rises over the local background (0: unknown).
     snr_db: float = 0.0
+    #: How far (ms) a second, independent alignment puts the turn's start (ALN011).
+    drift_ms: int = 0
 
 
 @dataclass(frozen=True)
