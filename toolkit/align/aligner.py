@@ -250,6 +250,8 @@ def warp(
 
 #: Cepstra the second opinion compares (of :data:`~toolkit.align.features.N_CEPSTRA`).
 SECOND_OPINION_CEPSTRA = 8
+#: Half-width of the second opinion's band around the main path.
+SECOND_OPINION_BAND_MS = 20_000
 
 
 def _second_opinion(
@@ -268,13 +270,26 @@ def _second_opinion(
     coarse_synth = _pool(np.ascontiguousarray(fake.values[:, :keep]), factor)
     skip = ((coarse_real - real.silence[:keep]) ** 2).sum(axis=1)
     if options.open_ends and clean:
-        rows = np.arange(len(coarse_real)) * factor
-        cols = np.minimum(main.first_col[rows] // factor, len(coarse_synth) - 1)
+        cols = np.minimum(
+            main.first_col[np.arange(len(coarse_real)) * factor] // factor, len(coarse_synth) - 1
+        )
         along = dtw.Path(main.first_row, main.last_row, cols, cols)
         skip = np.minimum(skip, _match_cost(coarse_real, coarse_synth, along, SKIP_QUANTILE))
-    half = max(4, round(options.band_ms / (10 * factor)))
-    low, high = dtw.diagonal_band(len(coarse_real), len(coarse_synth), half)
-    return dtw.align(coarse_real, coarse_synth, low, high, None, open_ends=options.open_ends, skip=skip)
+    # Inside a band around the main path, not the whole diagonal band: a third of the
+    # cost, and a start more than SECOND_OPINION_BAND_MS away is flagged all the same.
+    rows = np.arange(len(coarse_real)) * factor
+    half = max(4, round(min(SECOND_OPINION_BAND_MS, options.band_ms) / (10 * factor)))
+    low = main.first_col[rows] // factor - half
+    high = main.last_col[rows] // factor + half + 1
+    return dtw.align(
+        coarse_real,
+        coarse_synth,
+        low,
+        np.minimum(high, len(coarse_synth)),
+        None,
+        open_ends=options.open_ends,
+        skip=skip,
+    )
 
 
 def _second_start(path: dtw.Path, synth_frame: int, options: AlignOptions) -> int:

@@ -1,6 +1,7 @@
 """The timings sidecar: ``<transcript stem>.timings.tsv`` next to the transcript.
 
-A tab-separated table, one row per turn, that a person can read and fix by hand::
+A tab-separated table (tabs shown as spaces here), one row per turn, that a person can
+read and fix by hand::
 
     # redbox timings 2
     # transcript: episode.txt
@@ -9,8 +10,8 @@ A tab-separated table, one row per turn, that a person can read and fix by hand:
     # language: ko
     # audio_ms: 612000
     # trailing_uncovered_ms: 0
-    turn	line	speaker	start	end	synth_ms	speech	uncovered_ms	match	snr_db	fingerprint	words
-    1	7	All	00:00:01.020	00:00:02.310	1290	0.97	0	1.04	41.5	3f2a9c01b7de	0 420 800
+    turn line speaker start end synth_ms speech uncovered_ms match snr_db drift_ms fingerprint words
+    1 7 All 00:00:01.020 00:00:02.310 1290 0.97 0 1.04 41.5 40 3f2a9c01b7de 0 420 800
 
 ``turn`` counts from 1 in transcript order (translations match turns by this number);
 ``line`` and ``speaker`` tell which turn it was when aligned, ``fingerprint`` its speaker
@@ -20,13 +21,14 @@ longer matches is stale, and is timed from its neighbours until aligned again.
 synthesized length, ``speech`` the share of the span that sounds like speech,
 ``uncovered_ms`` the speech just before the turn that no turn covers, ``match`` the
 turn's match cost against the episode's median turn and ``snr_db`` how far its speech
-rises over the background around it (the outlier checks use them);
+rises over the background around it, ``drift_ms`` how far a second, independent
+alignment puts its start (the outlier checks use them);
 ``words`` is the start of each word of the turn, in ms after ``start``, so that moving
 ``start`` by hand moves the words with it. ``audio_path`` is the audio's path relative to
 the timings file's folder.
 
 Files of version 1 (no ``match``, ``snr_db`` or ``fingerprint``) are still read; their turns cannot
-be checked for staleness (``ALN009``).
+be checked for staleness (``ALN009``). A file without ``drift_ms`` (written before it) reads as 0.
 """
 
 from __future__ import annotations
