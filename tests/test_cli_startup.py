@@ -23,7 +23,11 @@ def test_the_summaries_are_the_commands_own_help() -> None:
 def test_help_lists_the_commands_as_click_would() -> None:
     """The list written from SUMMARIES is what Click writes after loading every command."""
     context = click.Context(cli)
-    commands = {name: cli.get_command(context, name) for name in COMMAND_MODULES}
+    commands: dict[str, click.Command] = {}
+    for name in COMMAND_MODULES:
+        command = cli.get_command(context, name)
+        assert command is not None, name
+        commands[name] = command
     loaded = click.Group("redbox", commands=commands)
     for width in (60, 80, 120):
         ours, theirs = click.HelpFormatter(width=width), click.HelpFormatter(width=width)

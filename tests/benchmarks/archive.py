@@ -13,7 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from measure import REDBOX, ROOT
+from tests.benchmarks.measure import REDBOX, ROOT
 
 TURNS_PER_EPISODE = 40
 CAST = ("Joy", "Dasom", "Jeongyol", "Ilhyeok", "All")

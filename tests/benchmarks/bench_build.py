@@ -28,10 +28,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.benchmarks
 
-import archive
-from measure import REDBOX, Run, markdown, median, python, row, run_once
+from tests.benchmarks import archive
+from tests.benchmarks.measure import REDBOX, Run, markdown, median, python, row, run_once
 
 #: The sample's sentences, for bench_parse.py (one source of sample text).
 sample_sentences = archive.sample_sentences

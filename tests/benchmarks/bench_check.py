@@ -20,10 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.benchmarks
 
-import archive
-from measure import REDBOX, markdown, median, python, row, run_once
+from tests.benchmarks import archive
+from tests.benchmarks.measure import REDBOX, markdown, median, python, row, run_once
 
 FLOOR = """
 import sys

@@ -15,9 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.benchmarks
 
-from measure import BIN, REDBOX, ROOT, markdown, median, python, row, run_once
+from tests.benchmarks.measure import BIN, REDBOX, ROOT, Run, markdown, median, python, row, run_once
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
         "pybabel --help": [str(BIN / "pybabel"), "--help"],
         "python (floor)": python("pass"),
     }
-    runs: dict[str, list] = {name: [] for name in commands}
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(arguments.runs):
         for name, command in commands.items():
             runs[name].append(run_once(command, ROOT))
