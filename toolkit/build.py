@@ -20,8 +20,9 @@ from toolkit.config import with_rate
 from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import RefusedTranscript, ToolkitError
 from toolkit.formats import get_writer
+from toolkit.formats.styling import Styling
 from toolkit.limits import base_language
-from toolkit.model import Problem, Transcript
+from toolkit.model import Cue, Problem, Transcript
 from toolkit.naming import canonical_language
 from toolkit.orphans import Orphan
 from toolkit.project import Project
@@ -30,6 +31,7 @@ from toolkit.subtitles import SubtitleOptions, build_cues, within_reading_limits
 from toolkit.timing import plan_turn_slots, timing_problems
 from toolkit.transcript import parse_header
 from toolkit.validate import check_transcript_text, duplicate_episode_problems
+from toolkit.video.snapping import SnapMove
 
 #: Called with each file's decoded text and its display name (the CLI notes legacy encodings).
 OnRead = Callable[[DecodedText, str], None]
@@ -157,10 +159,20 @@ def translate(project: Project, loaded: Loaded, language: str) -> tuple[Transcri
     return translate_transcript(loaded.transcript, files.read_bytes(path), shown, language)
 
 
-def render(
-    project: Project, loaded: Loaded, language: str, format_ids: Sequence[str], options: SubtitleOptions
-) -> tuple[dict[str, bytes], list[Problem]]:
-    """The bytes of each format for one episode and language, and the warnings met on the way."""
+@dataclass
+class Rendered:
+    """One episode's cues in one language, the warnings met, and the cue edges moved to shot changes."""
+
+    cues: list[Cue]
+    warnings: list[Problem]
+    snaps: list[SnapMove] = field(default_factory=list)
+    shots: tuple[int, ...] = ()
+
+
+def render_cues(
+    project: Project, loaded: Loaded, language: str, options: SubtitleOptions, *, video: Path | None = None
+) -> Rendered:
+    """The cues of one episode in one language (snapped to ``video``'s shot changes when given)."""
     options = with_rate(options, project.config, loaded.language)
     slots = plan_turn_slots(loaded.transcript, options.timing)
     warnings = timing_problems(loaded.transcript, options.timing, loaded.source, slots=slots)
@@ -186,11 +198,27 @@ def render(
         cues, language, options, loaded.source, end_ms=options.duration_ms, adjust=aligned
     )
     warnings.extend(limit_warnings)
+    if video is None:
+        return Rendered(cues, warnings)
+    from toolkit.video.shots import load_shots, snap_cues  # only with a video: ffmpeg's module
+
+    shots = load_shots(video, loaded.path, project.display(video))
+    snapped = snap_cues(cues, shots)
+    return Rendered(snapped.cues, warnings, snapped.moves, shots.times)
+
+
+def render(
+    project: Project, loaded: Loaded, language: str, format_ids: Sequence[str], options: SubtitleOptions,
+    *, video: Path | None = None,
+) -> tuple[dict[str, bytes], list[Problem]]:  # fmt: skip
+    """The bytes of each format for one episode and language, and the warnings met on the way."""
+    rendered = render_cues(project, loaded, language, options, video=video)
+    styling = Styling(language, loaded.transcript.title, project.config.colours)
     outputs: dict[str, bytes] = {}
     for format_id in format_ids:
-        writer = get_writer(format_id, crlf=options.crlf)
-        outputs[format_id] = writer(cues, source=loaded.source).encode("utf-8")
-    return outputs, warnings
+        writer = get_writer(format_id, crlf=options.crlf, styling=styling)
+        outputs[format_id] = writer(rendered.cues, source=loaded.source).encode("utf-8")
+    return outputs, rendered.warnings
 
 
 @dataclass
@@ -231,6 +259,7 @@ def build_project(
     progress: Progress = list,
     jobs: int | None = None,
     use_manifest: bool = True,
+    video: Path | None = None,
 ) -> BuildResult:
     """Build (or, with ``check``, compare) every output of the project.
 
@@ -239,9 +268,13 @@ def build_project(
     hold the bytes recorded there are not rendered again; everything else is rendered on
     ``jobs`` processes (default: one per core) and compared byte for byte. The verdicts, the
     files written and the text reported are the same either way, and the same as a serial run.
+    ``video`` (a file, or a folder of ``<episode>.<ext>`` videos; default ``[tool.redbox]
+    shots``) gives the shot changes cues snap to.
     """
     from toolkit.build_run import ProjectBuild  # the run's machinery: manifest, pool
 
+    if video is None and project.config.shots:
+        video = project.root / project.config.shots
     run = ProjectBuild(project, list(format_ids), options, check=check, report=report, on_read=on_read,
-                       jobs=jobs or os.cpu_count() or 1, use_manifest=use_manifest)  # fmt: skip
+                       jobs=jobs or os.cpu_count() or 1, use_manifest=use_manifest, video=video)  # fmt: skip
     return run.run(progress)

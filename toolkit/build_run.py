@@ -56,6 +56,7 @@ from toolkit.project import Project
 from toolkit.report import format_text
 from toolkit.subtitles import SubtitleOptions
 from toolkit.validate import check_transcript_text, duplicate_episode_problems
+from toolkit.video.shots import video_for
 
 #: Below this many pieces of work a pool costs more than it saves.
 POOL_MIN_TASKS = 4
@@ -103,6 +104,8 @@ class _Render:
     #: ``None`` when only the manifest's header is known: the worker parses the text.
     transcript: Transcript | None
     language: str
+    #: The episode's video when cues snap to its shot changes (``redbox build --video``, ``shots``).
+    video: Path | None = None
 
 
 @dataclass
@@ -152,7 +155,7 @@ def _render_one(task: _Render) -> Rendered:
         transcript, problems = task.transcript, []
     loaded = Loaded(task.path, task.source, transcript, problems, task.decoded)
     try:
-        return render(project, loaded, task.language, format_ids, options)
+        return render(project, loaded, task.language, format_ids, options, video=task.video)
     except ToolkitError as error:
         return str(error)
 
@@ -163,8 +166,11 @@ class ProjectBuild:
     def __init__(
         self, project: Project, format_ids: list[str], options: SubtitleOptions, *, check: bool,
         report: Callable[[str], None], on_read: OnRead, jobs: int, use_manifest: bool,
+        video: Path | None = None,
     ) -> None:  # fmt: skip
         self.project = project
+        #: A video, or a folder of ``<episode>.<ext>`` videos, whose shot changes cues snap to.
+        self.video = video
         self.format_ids = format_ids
         self.options = options
         self.check = check
@@ -190,6 +196,7 @@ class ProjectBuild:
             tasks = [self._render_task(one, plan) for one, plans_of in zip(episodes, plans, strict=True)
                      for plan in plans_of if plan.render]  # fmt: skip
             self.result.rendered = len(tasks)
+            self._detect_shots(tasks)
             rendered = self._map(_render_one, tasks)
             by_path = {one.path: (one, plans_of) for one, plans_of in zip(episodes, plans, strict=True)}
             for path in progress([one.path for one in episodes]):
@@ -319,11 +326,29 @@ class ProjectBuild:
                 return None
         else:
             parts.append(None)
+        # The styled formats' speaker colours, and the video whose shot changes the cues snap to.
+        parts.append(sorted(self.project.config.colours.items()))
+        video = video_for(one.episode, self.video)
+        parts.append(None if video is None else (str(video), files.size_and_time(video)))
         return inputs_fingerprint(parts)
+
+    def _detect_shots(self, tasks: list[_Render]) -> None:
+        """Each video's shot changes found once, here, before the workers read them from the cache."""
+        from toolkit.video.shots import load_shots
+
+        seen: set[Path] = set()
+        for task in tasks:
+            if task.video is not None and task.path not in seen:
+                seen.add(task.path)
+                try:
+                    load_shots(task.video, task.path, self.project.display(task.video))
+                except ToolkitError:
+                    continue  # rendering reports it, for this episode only
 
     def _render_task(self, one: _Episode, plan: _Plan) -> _Render:
         transcript = one.loaded.transcript if one.loaded is not None else None
-        return _Render(one.path, one.source, one.decoded, transcript, plan.language)
+        video = video_for(one.episode, self.video)
+        return _Render(one.path, one.source, one.decoded, transcript, plan.language, video)
 
     def _finish_episode(self, one: _Episode, plans: list[_Plan], rendered: Iterator[Rendered]) -> None:
         """Report, compare and write one episode's outputs, as a serial build does."""

@@ -11,6 +11,9 @@ Example::
     transcripts = "transcripts"
     subtitles = "subtitles"
     locales = "locales"
+    formats = ["srt", "vtt", "ttml"]  # any of srt, vtt, ttml, dfxp, ass
+    colours = { Joy = "#FFFF00" }    # speaker colours in TTML, ASS and the preview
+    shots = "videos"                 # snap cues to the shot changes of videos/<episode>.*
 
 Command-line options win over these. Keys this module does not know are left for
 other parts of redbox (``extra``); a known key with a wrong value is an error that
@@ -26,6 +29,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.errors import ToolkitError
+from toolkit.formats import FORMATS
+from toolkit.formats.styling import is_colour
 from toolkit.subtitles import LABEL_CHOICES, SubtitleOptions
 
 
@@ -66,6 +71,10 @@ class RedboxConfig:
     subtitles: str = "subtitles"
     locales: str = "locales"
     formats: tuple[str, ...] = ("srt", "vtt")
+    #: Speaker -> ``#RRGGBB`` for the styled formats (TTML, ASS) and the preview.
+    colours: Mapping[str, str] = field(default_factory=dict)
+    #: A video file or a folder of ``<episode>.<ext>`` videos whose shot changes cues snap to.
+    shots: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def rate_for(self, language: str) -> float | None:
@@ -157,9 +166,19 @@ def parse_config(text: str, source: str = "pyproject.toml") -> RedboxConfig:
                 raise fail(key, "a folder name")
             folders[key] = value
         elif key == "formats":
-            if not isinstance(value, list) or not value or any(item not in ("srt", "vtt") for item in value):
-                raise fail(key, 'a list of "srt" and "vtt"')
+            if not isinstance(value, list) or not value or any(item not in FORMATS for item in value):
+                raise fail(key, "a list of " + ", ".join(f'"{name}"' for name in FORMATS))
             config = replace(config, formats=tuple(dict.fromkeys(value)))
+        elif key == "colours":
+            if not isinstance(value, dict) or not all(
+                isinstance(colour, str) and is_colour(colour) for colour in value.values()
+            ):
+                raise fail(key, 'a table of speaker = "#RRGGBB"')
+            config = replace(config, colours=dict(value))
+        elif key == "shots":
+            if not isinstance(value, str) or not value:
+                raise fail(key, "a video file or a folder of <episode> videos")
+            config = replace(config, shots=value)
         else:
             extra[key] = value
     return replace(

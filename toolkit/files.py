@@ -36,7 +36,7 @@ def read_text(path: Path) -> DecodedText:
 
 
 #: The temporary files :func:`write_bytes_atomic` makes: ``.<name>.<8 random chars>.tmp``.
-_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp(?:\.[A-Za-z0-9]+)?$")
 
 
 def _kind_of(mode: int) -> str | None:
@@ -117,6 +117,37 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write: {error.strerror}", str(path)) from None
 
 
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` (same suffix) for a program to write, renamed over
+    ``path`` when the block succeeds and removed when it fails: ffmpeg's outputs appear whole.
+    """
+    target = write_target(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix,
+                                             dir=target.parent)  # fmt: skip
+        os.close(handle)
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror}", str(path)) from None
+    try:
+        yield Path(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror}", str(path)) from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def temporary_folder(prefix: str = "redbox-") -> Iterator[Path]:
+    """A private folder for files handed to another program (subtitles for ffmpeg), removed after."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        yield Path(folder)
+
+
 def remove(path: Path) -> None:
     """Delete a file redbox wrote (a catalog moved to a renamed episode's name)."""
     try:
@@ -174,6 +205,19 @@ def modified_ns(path: Path) -> int | None:
         return path.stat().st_mtime_ns
     except OSError:
         return None
+
+
+def size_and_time(path: Path) -> tuple[int, int] | None:
+    """``(size in bytes, modification time in ns)`` of ``path``: what says a video changed."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
+def is_folder(path: Path) -> bool:
+    return path.is_dir()
 
 
 _REDBOX_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*redbox\s*[\].]", re.MULTILINE)

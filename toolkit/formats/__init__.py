@@ -1,4 +1,4 @@
-"""Subtitle file formats: the registry of writers and readers for SRT and WebVTT.
+"""Subtitle file formats: the registry of writers (SRT, WebVTT, TTML/IMSC, DFXP, ASS) and readers.
 
 Writers turn :class:`~toolkit.model.Cue` lists into text (``str``); readers turn text
 into :class:`ParsedCue` lists plus the :class:`~toolkit.model.Problem` list of what a
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from toolkit.errors import SubtitleError
+from toolkit.formats.styling import Styling
 from toolkit.model import Cue, Problem
 
 #: Characters some reader takes as a line break (Python's ``str.splitlines`` and players
@@ -86,7 +87,13 @@ class SubtitleFormat:
 FORMATS: dict[str, SubtitleFormat] = {
     "srt": SubtitleFormat("srt", ".srt", "application/x-subrip"),
     "vtt": SubtitleFormat("vtt", ".vtt", "text/vtt"),
+    # Delivery formats: written, never read back by redbox (independent tools do that).
+    "ttml": SubtitleFormat("ttml", ".ttml", "application/ttml+xml"),
+    "dfxp": SubtitleFormat("dfxp", ".dfxp", "application/ttml+xml"),
+    "ass": SubtitleFormat("ass", ".ass", "text/x-ssa"),
 }
+#: The formats redbox can read back and check (``redbox check``); the others are write-only.
+READABLE_FORMATS = ("srt", "vtt")
 
 
 def get_format(format_id: str) -> SubtitleFormat:
@@ -116,8 +123,12 @@ def sniff_format(text: str) -> str:
     return "vtt" if text.lstrip("\ufeff").startswith("WEBVTT") else "srt"
 
 
-def get_writer(format_id: str, *, crlf: bool = False) -> Writer:
-    """The writer for ``format_id``; ``crlf`` asks for CRLF line ends (SRT only; WebVTT is always LF)."""
+def get_writer(format_id: str, *, crlf: bool = False, styling: Styling | None = None) -> Writer:
+    """The writer for ``format_id``; ``crlf`` asks for CRLF line ends (SRT only; WebVTT is always LF).
+
+    ``styling`` (language, title, speaker colours, font) shapes the styled formats: TTML,
+    DFXP and ASS; SRT and WebVTT ignore it.
+    """
     if format_id == "srt":
         from toolkit.formats.srt import compose_srt
 
@@ -129,7 +140,21 @@ def get_writer(format_id: str, *, crlf: bool = False) -> Writer:
         from toolkit.formats.vtt import compose_vtt
 
         return compose_vtt
+    if format_id in ("ttml", "dfxp", "ass"):
+        return _styled_writer(format_id, styling or Styling())
     raise KeyError(format_id)
+
+
+def _styled_writer(format_id: str, styling: Styling) -> Writer:
+    from toolkit.formats.ass import compose_ass
+    from toolkit.formats.ttml import compose_dfxp, compose_imsc
+
+    compose = {"ttml": compose_imsc, "dfxp": compose_dfxp, "ass": compose_ass}[format_id]
+
+    def write_styled(cues: Sequence[Cue], *, source: str = "") -> str:
+        return compose(cues, source=source, styling=styling)
+
+    return write_styled
 
 
 def get_reader(format_id: str) -> Reader:
