@@ -31,6 +31,8 @@ COMMAND_MODULES = {
     "catalog": "toolkit.cli.catalog",
     "align": "toolkit.cli.align",
     "convert": "toolkit.cli.convert",
+    "preview": "toolkit.cli.video",
+    "mux": "toolkit.cli.video",
 }
 
 #: Each command's summary (the first paragraph of its help), for ``redbox --help``, which would

@@ -13,8 +13,10 @@ from toolkit import files
 from toolkit.build import STDIN, build_project, load_checked, refuse_errors, render
 from toolkit.cli import common
 from toolkit.config import merged_options, parse_clock
+from toolkit.formats import FORMATS, format_for_name
 from toolkit.report import format_text
 from toolkit.subtitles import LABEL_CHOICES
+from toolkit.video.shots import video_for
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,9 +83,13 @@ Examples:
 @click.option(
     "--format",
     "format_id",
-    type=click.Choice(["srt", "vtt"]),
-    help="Output format. Default: from the -o file's suffix, else srt.",
+    type=click.Choice(list(FORMATS)),
+    help="Output format (ttml: IMSC 1.1 Text; dfxp: TTML1; ass: styled). Default: from the -o "
+    "file's suffix, else srt.",
 )
+@click.option("--video", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Snap cue edges to this video's shot changes (found once by ffmpeg, cached "
+                   "next to the transcript as <episode>.shots.tsv).")  # fmt: skip
 @click.option(
     "-o", "--output", default="-", metavar="FILE|-", help="Write here; - (default) is standard output."
 )
@@ -101,8 +107,8 @@ Examples:
 )
 @timing_options
 def subtitles_command(
-    transcript: Path, format_id: str | None, output: str, language: str | None, locales: Path | None,
-    **given: Any,
+    transcript: Path, format_id: str | None, video: Path | None, output: str, language: str | None,
+    locales: Path | None, **given: Any,
 ) -> None:  # fmt: skip
     """Write timed SRT or WebVTT subtitles for one transcript.
 
@@ -113,7 +119,7 @@ def subtitles_command(
     where = common.project().with_folders(locales=locales)
     options = merged_options(where.config, given)
     if format_id is None:
-        format_id = "vtt" if output.lower().endswith(".vtt") else "srt"
+        format_id = format_for_name(output) or "srt"
     if transcript == STDIN:  # `redbox subtitles -`: the transcript comes from a pipe
         piped = sys.stdin.buffer.read()
         loaded = load_checked(where, STDIN, common.note_encoding, data=piped, source="<stdin>")
@@ -122,7 +128,9 @@ def subtitles_command(
     refuse_errors(loaded)
     if loaded.problems:
         click.echo(format_text(loaded.problems), err=True)
-    outputs, warnings = render(where, loaded, language or loaded.language, [format_id], options)
+    if video is None and where.config.shots:
+        video = video_for(loaded.episode, where.root / where.config.shots)
+    outputs, warnings = render(where, loaded, language or loaded.language, [format_id], options, video=video)
     if warnings:
         click.echo(format_text(warnings), err=True)
     if options.strict and (warnings or loaded.problems):
@@ -182,14 +190,17 @@ Examples:
 @click.option(
     "--format",
     "format_ids",
-    type=click.Choice(["srt", "vtt"]),
+    type=click.Choice(list(FORMATS)),
     multiple=True,
-    help="Formats to build (repeatable). Default: srt and vtt.",
+    help="Formats to build (repeatable). Default: srt and vtt (or [tool.redbox] formats).",
 )
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), metavar="N",
     help="Processes to render on. Default: one per core; the files are the same with any number.",
 )  # fmt: skip
+@click.option("--video", type=click.Path(exists=True, path_type=Path),
+              help="Snap cue edges to shot changes: a video, or a folder of <episode>.mp4/.mkv/.mov/.webm "
+                   "videos. Default: [tool.redbox] shots.")  # fmt: skip
 @timing_options
 def build_command(
     check: bool,
@@ -198,6 +209,7 @@ def build_command(
     locales_dir: Path | None,
     format_ids: tuple[str, ...],
     jobs: int | None,
+    video: Path | None,
     **given: Any,
 ) -> None:
     """Build subtitles for every transcript, in its language and each translated one.
@@ -224,6 +236,7 @@ def build_command(
         on_read=common.note_encoding,
         progress=_progress,
         jobs=jobs,
+        video=video,
     )
     for path in result.written:
         click.echo(f"wrote {where.display(path)}")
