@@ -79,8 +79,9 @@ _MS = __import__("datetime").timedelta(milliseconds=1)
 
 
 def built(runner: CliRunner, language: str, format_id: str) -> bytes:
-    result = runner.invoke(cli, ["subtitles", f"transcripts/{SAMPLE_EPISODE}.txt", "--lang", language,
-                                 "--format", format_id])  # fmt: skip
+    result = runner.invoke(
+        cli, ["subtitles", f"transcripts/{SAMPLE_EPISODE}.txt", "--lang", language, "--format", format_id]
+    )
     assert result.exit_code == 0, result.output
     return result.stdout_bytes
 
@@ -116,13 +117,17 @@ def test_ttconv_reads_the_sample_as_the_srt_build(runner: CliRunner, language: s
 
 def test_speakers_are_ttm_agents_with_their_names_and_colours(runner: CliRunner) -> None:
     root = ET.fromstring(built(runner, "ko", "ttml"))
-    agents = {agent.get("{http://www.w3.org/XML/1998/namespace}id"): agent.find(f"{TTM}name").text  # type: ignore[union-attr]
-              for agent in root.iter(f"{TTM}agent")}  # fmt: skip
+    agents = {
+        agent.get("{http://www.w3.org/XML/1998/namespace}id"): agent.find(f"{TTM}name").text  # type: ignore[union-attr]
+        for agent in root.iter(f"{TTM}agent")
+    }
     assert set(agents.values()) == {"다 같이", "정열", "일혁", "조이", "다솜"}
     paragraphs = list(root.iter(f"{TT}p"))
     first_speaker = agents[paragraphs[1].get(f"{TTM}agent") or ""]
     assert first_speaker == "정열"
-    styles = {style.get("{http://www.w3.org/XML/1998/namespace}id"): style for style in root.iter(f"{TT}style")}
+    styles = {
+        style.get("{http://www.w3.org/XML/1998/namespace}id"): style for style in root.iter(f"{TT}style")
+    }
     assert KOREAN_FONT in (styles["base"].get("{http://www.w3.org/ns/ttml#styling}fontFamily") or "")
     colours = [styles[agent].get("{http://www.w3.org/ns/ttml#styling}color") for agent in agents]
     assert colours[:4] == list(PALETTE)
@@ -137,12 +142,22 @@ def test_hostile_texts_reach_ttconv_intact() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
-                        min_size=1, max_size=30).filter(lambda text: text.strip() == text and text.strip()),
-                min_size=1, max_size=4))  # fmt: skip
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+            min_size=1,
+            max_size=30,
+        ).filter(lambda text: text.strip() == text and text.strip()),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_any_printable_text_round_trips_through_ttconv(texts: list[str]) -> None:
-    cues = [Cue(number * 2000, number * 2000 + 1500, (CuePart("정열" if number % 2 else None, text),))
-            for number, text in enumerate(texts)]  # fmt: skip
+    cues = [
+        Cue(number * 2000, number * 2000 + 1500, (CuePart("정열" if number % 2 else None, text),))
+        for number, text in enumerate(texts)
+    ]
     assert ttconv_cues(compose_imsc(cues)) == [(cue.start_ms, cue.end_ms, cue.text) for cue in cues]
 
 
@@ -156,7 +171,9 @@ def test_a_character_xml_cannot_hold_is_refused_at_its_line() -> None:
 
 def test_ass_golden_file_is_reproduced() -> None:
     assert compose_ass(golden_cues(), styling=GOLDEN_STYLING) == (DATA / "golden.ass").read_text("utf-8")
-    assert get_writer("ass", styling=GOLDEN_STYLING)(golden_cues()) == (DATA / "golden.ass").read_text("utf-8")
+    assert get_writer("ass", styling=GOLDEN_STYLING)(golden_cues()) == (DATA / "golden.ass").read_text(
+        "utf-8"
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
@@ -169,12 +186,16 @@ def test_pysubs2_reads_the_sample_as_the_srt_build(runner: CliRunner, language: 
         # ASS counts centiseconds: each time is the nearest one.
         assert abs(event.start - start) <= 5 and abs(event.end - end) <= 5
         assert event.plaintext == text
-    assert {style.fontname for style in script.styles.values()} == {KOREAN_FONT if language == "ko" else "Noto Sans"}
+    assert {style.fontname for style in script.styles.values()} == {
+        KOREAN_FONT if language == "ko" else "Noto Sans"
+    }
 
 
 def test_one_style_per_speaker_in_the_palette_or_the_configured_colour() -> None:
     cues = golden_cues()
-    script = pysubs2.SSAFile.from_string(compose_ass(cues, styling=Styling("en", colours={"Dasom": "#FF8800"})))
+    script = pysubs2.SSAFile.from_string(
+        compose_ass(cues, styling=Styling("en", colours={"Dasom": "#FF8800"}))
+    )
     assert list(script.styles) == ["Default", "Joy", "Jeongyol", "Ilhyeok", "Dasom", "정열"]
     assert (script.styles["Joy"].primarycolor.r, script.styles["Joy"].primarycolor.b) == (255, 255)
     jeongyol = script.styles["Jeongyol"].primarycolor
@@ -200,9 +221,31 @@ def test_libass_draws_the_korean_ass_file(runner: CliRunner, tmp_path: Path) -> 
     # Cue 1 ends at 1.749 s and cue 2 starts at 1.833 s: 1.8 s is between two cues.
     for name, at in (("cue", "3"), ("gap", "1.8")):
         completed = subprocess.run(
-            [ffmpeg, "-nostdin", "-v", "error", "-f", "lavfi", "-i", "color=c=black:s=640x360:r=25:d=4",
-             "-ss", at, "-vf", f"subtitles={script}", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
-            capture_output=True, check=False, timeout=60)  # fmt: skip
+            [
+                ffmpeg,
+                "-nostdin",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=black:s=640x360:r=25:d=4",
+                "-ss",
+                at,
+                "-vf",
+                f"subtitles={script}",
+                "-frames:v",
+                "1",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "gray",
+                "-",
+            ],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
         assert completed.returncode == 0, completed.stderr.decode()
         frames[name] = completed.stdout
     lit = sum(1 for value in frames["cue"] if value > 128)

@@ -29,9 +29,11 @@ MARGIN_V = 48
 WORD_JOINER = "\u2060"
 LINE_BREAK = "\\N"
 _ESCAPE_LIKE = re.compile(r"\\(?=[Nnh])")
-STYLE_FORMAT = ("Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
-                "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, "
-                "Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding")  # fmt: skip
+STYLE_FORMAT = (
+    "Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
+    "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, "
+    "Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding"
+)
 EVENT_FORMAT = "Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"
 
 
@@ -86,9 +88,31 @@ def field_safe(name: str) -> str:
 
 
 def _style_line(name: str, font: str, colour: str) -> str:
-    fields = [name, font, str(FONT_SIZE), ass_colour(colour), "&H000000FF", "&H00000000", "&H80000000",
-              "0", "0", "0", "0", "100", "100", "0", "0", "1", "2.5", "1", "2", "120", "120", str(MARGIN_V),
-              "1"]  # fmt: skip
+    fields = [
+        name,
+        font,
+        str(FONT_SIZE),
+        ass_colour(colour),
+        "&H000000FF",
+        "&H00000000",
+        "&H80000000",
+        "0",
+        "0",
+        "0",
+        "0",
+        "100",
+        "100",
+        "0",
+        "0",
+        "1",
+        "2.5",
+        "1",
+        "2",
+        "120",
+        "120",
+        str(MARGIN_V),
+        "1",
+    ]
     return "Style: " + ",".join(fields)
 
 

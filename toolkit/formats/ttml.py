@@ -56,8 +56,9 @@ def _check_xml_text(cues: Sequence[Cue], source: str) -> None:
                     )
 
 
-def compose_ttml(cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None,
-                 profile: str = "imsc") -> str:  # fmt: skip
+def compose_ttml(
+    cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None, profile: str = "imsc"
+) -> str:
     """The TTML document for ``cues``: ``profile`` ``imsc`` (IMSC 1.1 Text) or ``ttml1``.
 
     >>> from toolkit.model import CuePart
@@ -91,8 +92,10 @@ def compose_ttml(cues: Sequence[Cue], *, source: str = "", styling: Styling | No
     if styling.title:
         out.append(f"      <ttm:title>{escape(styling.title)}</ttm:title>")
     for speaker, agent in ids.items():
-        out.append(f'      <ttm:agent xml:id="{agent}" type="person">'
-                   f'<ttm:name type="full">{escape(speaker)}</ttm:name></ttm:agent>')  # fmt: skip
+        out.append(
+            f'      <ttm:agent xml:id="{agent}" type="person">'
+            f'<ttm:name type="full">{escape(speaker)}</ttm:name></ttm:agent>'
+        )
     out.append("    </metadata>")
     out.append("    <styling>")
     out.append(
@@ -105,8 +108,9 @@ def compose_ttml(cues: Sequence[Cue], *, source: str = "", styling: Styling | No
         out.append(f'      <style xml:id="{agent}" style="base" tts:color="{colours[speaker]}"/>')
     out.append("    </styling>")
     out.append("    <layout>")
-    out.append('      <region xml:id="bottom" tts:origin="10% 10%" tts:extent="80% 80%"'
-               ' tts:displayAlign="after"/>')
+    out.append(
+        '      <region xml:id="bottom" tts:origin="10% 10%" tts:extent="80% 80%" tts:displayAlign="after"/>'
+    )
     out.append("    </layout>")
     out.append("  </head>")
     out.append('  <body region="bottom" style="base">')

@@ -31,8 +31,12 @@ def binary(name: str, source: str = "") -> str:
     """The path of ``name`` on ``PATH``, else a :class:`VideoError` saying how to install it."""
     found = shutil.which(name)
     if found is None:
-        package = {"ffmpeg": "ffmpeg", "ffprobe": "ffmpeg", "fc-list": "fontconfig",
-                   "fc-match": "fontconfig"}.get(name, name)  # fmt: skip
+        package = {
+            "ffmpeg": "ffmpeg",
+            "ffprobe": "ffmpeg",
+            "fc-list": "fontconfig",
+            "fc-match": "fontconfig",
+        }.get(name, name)
         raise VideoError(f"{name} is not installed (Debian/Ubuntu: apt-get install {package})", source)
     return found
 
@@ -84,15 +88,20 @@ def parse_probe(data: str) -> MediaInfo:
     (2500, 23.976, 'h264')
     """
     document = json.loads(data)
-    streams = []
+    streams: list[Stream] = []
     fps: float | None = None
     width = height = None
     for raw in document.get("streams", []):
         tags = {key.lower(): value for key, value in (raw.get("tags") or {}).items()}
         packets = raw.get("nb_read_packets")
-        stream = Stream(int(raw.get("index", len(streams))), raw.get("codec_type", ""),
-                        raw.get("codec_name", ""), tags.get("language", ""), tags.get("title", ""),
-                        int(packets) if packets is not None else None)  # fmt: skip
+        stream = Stream(
+            int(raw.get("index", len(streams))),
+            raw.get("codec_type", ""),
+            raw.get("codec_name", ""),
+            tags.get("language", ""),
+            tags.get("title", "") or tags.get("handler_name", ""),
+            int(packets) if packets is not None else None,
+        )
         streams.append(stream)
         if stream.kind == "video" and fps is None:
             for key in ("avg_frame_rate", "r_frame_rate"):
@@ -115,6 +124,34 @@ def probe(path: Path, source: str = "", *, count_packets: bool = False) -> Media
     return parse_probe(completed.stdout.decode("utf-8", "replace"))
 
 
+def subtitle_cues(path: Path, source: str = "") -> dict[int, list[tuple[int, int]]]:
+    """Each subtitle stream's cues ``(start ms, end ms)`` as ffprobe reads them, by stream index.
+
+    MP4's ``mov_text`` fills the gaps between cues with empty samples (2 bytes: a zero text
+    length); those are not cues and are left out.
+    """
+    command = [
+        binary("ffprobe", source),
+        "-v",
+        "error",
+        "-of",
+        "json",
+        "-select_streams",
+        "s",
+        "-show_entries",
+        "packet=stream_index,size,pts_time,duration_time",
+        str(path),
+    ]
+    completed = _run(command, source or str(path), "ffprobe cannot read it")
+    cues: dict[int, list[tuple[int, int]]] = {}
+    for packet in json.loads(completed.stdout.decode("utf-8", "replace")).get("packets", []):
+        start = round(float(packet["pts_time"]) * 1000)
+        end = start + round(float(packet.get("duration_time", 0)) * 1000)
+        if int(packet.get("size", 0)) > 2:
+            cues.setdefault(int(packet["stream_index"]), []).append((start, end))
+    return cues
+
+
 _PTS_TIME = re.compile(r"\bpts_time:\s*(-?[0-9.]+)")
 
 
@@ -124,16 +161,34 @@ def parse_scene_log(log: str) -> list[int]:
     >>> parse_scene_log("[Parsed_showinfo_1 @ 0x1] n:   0 pts:  48 pts_time:2.002 duration: 1\\nother")
     [2002]
     """
-    times = [round(float(found.group(1)) * 1000) for line in log.splitlines()
-             if "showinfo" in line and (found := _PTS_TIME.search(line))]  # fmt: skip
+    times = [
+        round(float(found.group(1)) * 1000)
+        for line in log.splitlines()
+        if "showinfo" in line and (found := _PTS_TIME.search(line))
+    ]
     return sorted(set(times))
 
 
 def detect_shots(path: Path, source: str = "", *, threshold: float = SCENE_THRESHOLD) -> list[int]:
     """The shot changes of the video at ``path``, in ms, by ffmpeg's scene detection."""
-    command = [binary("ffmpeg", source), "-nostdin", "-hide_banner", "-v", "info", "-i", str(path),
-               "-map", "0:v:0", "-an", "-sn", "-filter:v", f"select='gt(scene,{threshold})',showinfo",
-               "-f", "null", "-"]  # fmt: skip
+    command = [
+        binary("ffmpeg", source),
+        "-nostdin",
+        "-hide_banner",
+        "-v",
+        "info",
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-an",
+        "-sn",
+        "-filter:v",
+        f"select='gt(scene,{threshold})',showinfo",
+        "-f",
+        "null",
+        "-",
+    ]
     completed = _run(command, source or str(path), "ffmpeg cannot detect the shot changes")
     return parse_scene_log(completed.stderr.decode("utf-8", "replace"))
 
@@ -160,8 +215,9 @@ def subtitle_codec(container: str) -> str:
         return "webvtt"
     if suffix == ".mkv":
         return "srt"
-    raise VideoError(f"cannot carry subtitle tracks in a {suffix or 'suffix-less'} file "
-                     "(use .mp4, .mov, .mkv or .webm)")  # fmt: skip
+    raise VideoError(
+        f"cannot carry subtitle tracks in a {suffix or 'suffix-less'} file (use .mp4, .mov, .mkv or .webm)"
+    )
 
 
 _MUXERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".webm": "webm"}
@@ -177,9 +233,17 @@ def mux_command(video: Path, tracks: Sequence[SubtitleInput], output: Path, cont
         command += ["-map", f"{number + 1}:0"]
     command += ["-c:v", "copy", "-c:a", "copy", "-c:s", subtitle_codec(container)]
     for number, track in enumerate(tracks):
-        command += [f"-metadata:s:s:{number}", f"language={track.language}",
-                    f"-metadata:s:s:{number}", f"title={track.title}",
-                    f"-disposition:s:{number}", "default" if number == 0 else "0"]  # fmt: skip
+        command += [
+            f"-metadata:s:s:{number}",
+            f"language={track.language}",
+            f"-metadata:s:s:{number}",
+            f"title={track.title}",
+            # MP4 keeps a track's name in its handler, not in a title tag.
+            f"-metadata:s:s:{number}",
+            f"handler_name={track.title}",
+            f"-disposition:s:{number}",
+            "default" if number == 0 else "0",
+        ]
     return [*command, "-f", _MUXERS[container.lower()], str(output)]
 
 
@@ -197,11 +261,33 @@ def _filter_path(path: Path) -> str:
 def burn(video: Path, ass: Path, output: Path, container: str, source: str) -> None:
     """Write ``output``: ``video`` with the ASS file rendered into the picture by libass."""
     suffix = container.lower()
-    codec = ["-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "32"] if suffix == ".webm" else \
-        ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"]  # fmt: skip
-    command = [binary("ffmpeg", source), "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", str(video),
-               "-map", "0:v:0", "-map", "0:a?", "-vf", f"subtitles=filename={_filter_path(ass)}",
-               *codec, "-c:a", "copy", "-f", _MUXERS.get(suffix, "mp4"), str(output)]  # fmt: skip
+    codec = (
+        ["-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "32"]
+        if suffix == ".webm"
+        else ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"]
+    )
+    command = [
+        binary("ffmpeg", source),
+        "-nostdin",
+        "-hide_banner",
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        str(video),
+        "-map",
+        "0:v:0",
+        "-map",
+        "0:a?",
+        "-vf",
+        f"subtitles=filename={_filter_path(ass)}",
+        *codec,
+        "-c:a",
+        "copy",
+        "-f",
+        _MUXERS.get(suffix, "mp4"),
+        str(output),
+    ]
     _run(command, source, "ffmpeg cannot burn in the subtitles")
 
 
@@ -236,14 +322,18 @@ def choose_font(text: str, language: str, requested: str = "") -> Font:
     if requested:
         exact = [font for font in candidates if font.family.lower() == requested.lower()]
         if not exact:
-            raise VideoError(f"the font {requested!r} is not installed or does not cover every character "
-                             f"of the subtitles; install {FONT_PACKAGE} (Debian/Ubuntu) or name another "
-                             "with --font (fc-list :lang=ko lists Korean fonts)")  # fmt: skip
+            raise VideoError(
+                f"the font {requested!r} is not installed or does not cover every character "
+                f"of the subtitles; install {FONT_PACKAGE} (Debian/Ubuntu) or name another "
+                "with --font (fc-list :lang=ko lists Korean fonts)"
+            )
         return exact[0]
     if not candidates:
-        raise VideoError(f"no installed font covers every character of the {language} subtitles; install "
-                         f"the Debian package {FONT_PACKAGE} (apt-get install {FONT_PACKAGE}) or name a "
-                         "font with --font")  # fmt: skip
+        raise VideoError(
+            f"no installed font covers every character of the {language} subtitles; install "
+            f"the Debian package {FONT_PACKAGE} (apt-get install {FONT_PACKAGE}) or name a "
+            "font with --font"
+        )
 
     def preference(font: Font) -> tuple[int, int, int, str]:
         name = font.family

@@ -49,9 +49,11 @@ def format_shots(shots: Shots) -> str:
     >>> format_shots(Shots("ep.mp4", 10, 5, 24.0, 0.3, (2000, 4500))).splitlines()[1:]
     ['video\\tep.mp4\\tsize\\t10\\tmodified_ns\\t5\\tfps\\t24.0\\tthreshold\\t0.3', '2000', '4500']
     """
-    lines = [f"{HEADER}: shot changes (ms) found by ffmpeg scene detection; remove to detect again",
-             f"video\t{shots.video}\tsize\t{shots.size}\tmodified_ns\t{shots.modified_ns}\t"
-             f"fps\t{shots.fps!r}\tthreshold\t{shots.threshold!r}"]  # fmt: skip
+    lines = [
+        f"{HEADER}: shot changes (ms) found by ffmpeg scene detection; remove to detect again",
+        f"video\t{shots.video}\tsize\t{shots.size}\tmodified_ns\t{shots.modified_ns}\t"
+        f"fps\t{shots.fps!r}\tthreshold\t{shots.threshold!r}",
+    ]
     lines += [str(time) for time in shots.times]
     return "\n".join(lines) + "\n"
 
@@ -65,11 +67,18 @@ def parse_shots(text: str, source: str) -> Shots:
     try:
         values = dict(zip(fields[2::2], fields[3::2], strict=True))
         times = tuple(int(line) for line in lines[2:] if line.strip())
-        return Shots(fields[1], int(values["size"]), int(values["modified_ns"]), float(values["fps"]),
-                     float(values["threshold"]), times)  # fmt: skip
+        return Shots(
+            fields[1],
+            int(values["size"]),
+            int(values["modified_ns"]),
+            float(values["fps"]),
+            float(values["threshold"]),
+            times,
+        )
     except (ValueError, KeyError, IndexError):
-        raise ToolkitError("unreadable shots file (remove it to detect the shot changes again)",
-                           source, 2) from None  # fmt: skip
+        raise ToolkitError(
+            "unreadable shots file (remove it to detect the shot changes again)", source, 2
+        ) from None
 
 
 def video_for(episode: str, given: Path | None) -> Path | None:
@@ -101,7 +110,9 @@ def load_shots(video: Path, transcript: Path, shown: str, *, threshold: float = 
         except ToolkitError:
             cached = None
         if cached and (cached.video, cached.size, cached.modified_ns, cached.threshold) == (
-            video.name, *identity, threshold,
+            video.name,
+            *identity,
+            threshold,
         ):
             return cached
     info = ffmpeg.probe(video, shown)

@@ -119,8 +119,11 @@ def snap_to_shots(cues: Sequence[Cue], shots: Sequence[int], fps: float) -> Snap
         snapped = snap_start(start, ordered, fps)
         if snapped is not None:
             new_start, shot = snapped
-            if (previous_end is None or new_start >= previous_end + gap) and end - new_start >= shortest \
-                    and new_start >= 0:  # fmt: skip
+            if (
+                (previous_end is None or new_start >= previous_end + gap)
+                and end - new_start >= shortest
+                and new_start >= 0
+            ):
                 moves.append(SnapMove(index + 1, "start", start, new_start, shot))
                 start = new_start
         snapped = snap_end(end, ordered, fps)
