@@ -330,7 +330,7 @@ main {
   color: #fff;
   padding: 2px 8px;
   margin: 2px 0;
-  font-size: clamp(14px, 2.6vw, 26px);
+  font-size: clamp(12px, 1.7vw, 24px);
   white-space: pre-line;
 }
 .cue-overlay .line small { display: block; font-size: 11px; color: var(--dim); }
