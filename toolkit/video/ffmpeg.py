@@ -63,6 +63,8 @@ class Stream:
     language: str
     title: str
     packets: int | None = None
+    #: When the stream starts (ms): a container may shift every stream alike (MKV after MP4's audio priming).
+    start_ms: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def parse_probe(data: str) -> MediaInfo:
             tags.get("language", ""),
             tags.get("title", "") or tags.get("handler_name", ""),
             int(packets) if packets is not None else None,
+            round(float(raw.get("start_time", 0) or 0) * 1000),
         )
         streams.append(stream)
         if stream.kind == "video" and fps is None:
