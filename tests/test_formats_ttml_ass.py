@@ -24,6 +24,7 @@ from ttconv.imsc import reader as imsc_reader
 
 from tests.clients import HOSTILE_TEXTS, golden_cues, hostile_cues, require_binary
 from tests.conftest import SAMPLE_EPISODE
+from tests.media import require_hangul_font
 from toolkit.cli import cli
 from toolkit.config import ConfigError, parse_config
 from toolkit.errors import SubtitleError
@@ -215,6 +216,7 @@ def test_ass_braces_and_backslashes_stay_literal() -> None:
 @pytest.mark.ffmpeg
 def test_libass_draws_the_korean_ass_file(runner: CliRunner, tmp_path: Path) -> None:
     ffmpeg = require_binary("ffmpeg")
+    require_hangul_font()
     script = tmp_path / "ko.ass"
     script.write_bytes(built(runner, "ko", "ass"))
     frames = {}

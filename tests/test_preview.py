@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tests.cdp import Browser
-from tests.clients import require_binary
 from tests.conftest import SAMPLE_EPISODE
+from tests.media import make_video
 from toolkit.cli import cli
 from toolkit.model import Cue, CuePart
 from toolkit.preview import PreviewLanguage, PreviewPage, PreviewTurn, build_preview
@@ -128,15 +127,8 @@ def test_the_page_works_in_chromium_without_media(runner: CliRunner, project: Pa
 @pytest.mark.chromium
 @pytest.mark.ffmpeg
 def test_the_page_plays_a_generated_video(runner: CliRunner, project: Path, tmp_path: Path) -> None:
-    ffmpeg = require_binary("ffmpeg")
-    video = project / "media" / "episode.webm"
-    video.parent.mkdir()
-    subprocess.run(
-        [ffmpeg, "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc=s=320x180:r=10:d=12",
-         "-f", "lavfi", "-i", "sine=frequency=440:duration=12", "-c:v", "libvpx", "-b:v", "200k",
-         "-c:a", "libvorbis", "-shortest", str(video)],
-        check=True, timeout=120,
-    )  # fmt: skip
+    (project / "media").mkdir()
+    video = make_video(project / "media" / "episode.webm", seconds=12)
     page = project / "pages" / "preview.html"
     page.parent.mkdir()
     html = write_page(runner, page, "--video", str(video), "--no-snap")

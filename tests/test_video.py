@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from tests.clients import require_binary
 from tests.conftest import SAMPLE_EPISODE
+from tests.media import make_video, require_hangul_font
 from toolkit.cli import cli
 from toolkit.formats.srt import format_timestamp
 from toolkit.video import ffmpeg as video_tools
@@ -18,22 +19,6 @@ from toolkit.video.episode import iso639_2
 pytestmark = pytest.mark.ffmpeg
 
 EN_CUES, KO_CUES = 78, 80
-
-
-def make_video(path: Path, *, colour: str = "", seconds: int = 8, size: str = "320x180") -> Path:
-    """A short video made by ffmpeg: a test pattern (or one colour) and a sine tone."""
-    ffmpeg = require_binary("ffmpeg")
-    picture = (
-        f"color=c={colour}:s={size}:r=24:d={seconds}" if colour else f"testsrc=s={size}:r=24:d={seconds}"
-    )
-    codecs = ["-c:v", "libvpx", "-b:v", "200k", "-c:a", "libvorbis"] if path.suffix == ".webm" else [
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"]  # fmt: skip
-    subprocess.run(
-        [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", picture, "-f", "lavfi", "-i",
-         f"sine=frequency=440:duration={seconds}", *codecs, "-shortest", str(path)],
-        check=True, timeout=120,
-    )  # fmt: skip
-    return path
 
 
 def stream_md5(path: Path, selector: str) -> str:
@@ -94,6 +79,7 @@ def test_mux_times_match_the_srt_build(runner: CliRunner, project: Path) -> None
 
 
 def test_burn_draws_hangul_into_the_picture(runner: CliRunner, project: Path) -> None:
+    require_hangul_font()
     source = make_video(project / "clip.mp4", colour="black", size="640x360")
     output = project / "clip.ko.mp4"
     result = runner.invoke(cli, ["mux", str(source), SAMPLE_EPISODE, "--burn", "ko", "-o", str(output)])
