@@ -91,6 +91,7 @@ def test_never_across_the_neighbouring_cue() -> None:
     short = snap_to_shots([cue(shot - at(20), shot + at(3))], [shot], FPS)
     assert short.cues[0].end_ms == shot + at(3)
     assert [move.edge for move in snapped.moves] == ["end", "start"]
+    assert [(held.cue, held.edge, held.from_ms) for held in blocked.held] == [(1, "end", shot - at(6))]
 
 
 # ---------------------------------------------------------------- with ffmpeg
@@ -176,15 +177,21 @@ def test_subtitles_snap_to_the_videos_cuts_and_cache_them(
 def test_build_snaps_with_a_folder_of_videos_from_the_config(runner: CliRunner, shots_project: Path) -> None:
     times = srt_times(runner.invoke(cli, ["subtitles", "transcripts/shots.txt"]).output)
     cut = math.floor(times[2][0] * FPS / 1000) - 2
+    # A cut 3 frames after cue 1 ends and 1 frame after cue 2 starts (2 frames later): cue 2's
+    # start moves onto it, cue 1's end cannot (it would come within 2 frames of cue 2): SUB020.
+    held = math.ceil(times[0][1] * FPS / 1000) + 3
+    assert times[1][0] < at(held) < times[1][0] + at(2)
     (shots_project / "videos").mkdir()
-    make_cut_video(shots_project / "videos" / "shots.mp4", [cut], cut + 48)
+    make_cut_video(shots_project / "videos" / "shots.mp4", [held, cut], cut + 48)
     (shots_project / "pyproject.toml").write_text('[tool.redbox]\nshots = "videos"\n', "utf-8")
     result = runner.invoke(cli, ["build", "--format", "srt"])
     assert result.exit_code == 0, result.output
     built = srt_times((shots_project / "subtitles" / "shots.en.srt").read_text("utf-8"))
     assert built[2][0] == at(cut)
+    assert built[1][0] == at(held) and built[0][1] == times[0][1]
     preview = runner.invoke(cli, ["preview", "shots", "-o", "preview.html"])
     assert preview.exit_code == 0, preview.output
-    assert "1 cue edges snapped" in preview.output
+    assert "2 cue edges snapped" in preview.output
     page = (shots_project / "preview.html").read_text("utf-8")
-    assert "1 shot changes" in page and "en cue 3 start moved" in page
+    assert "2 shot changes" in page and "en cue 3 start moved" in page and "en cue 2 start moved" in page
+    assert '<code>SUB020</code> [en cue 1] edge-near-shot-change: cue 1 ends' in page

@@ -167,6 +167,8 @@ class Rendered:
     warnings: list[Problem]
     snaps: list[SnapMove] = field(default_factory=list)
     shots: tuple[int, ...] = ()
+    #: Edges near a shot change that the snapping rules had to leave where they are.
+    held: list[SnapMove] = field(default_factory=list)
 
 
 def render_cues(
@@ -204,7 +206,7 @@ def render_cues(
 
     shots = load_shots(video, loaded.path, project.display(video))
     snapped = snap_cues(cues, shots)
-    return Rendered(snapped.cues, warnings, snapped.moves, shots.times)
+    return Rendered(snapped.cues, warnings, snapped.moves, shots.times, snapped.held)
 
 
 def render(

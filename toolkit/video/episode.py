@@ -30,7 +30,10 @@ from toolkit.preview import (
 from toolkit.project import Project
 from toolkit.subtitle_check import check_subtitle_text
 from toolkit.subtitles import SubtitleOptions
-from toolkit.video.snapping import SnapMove
+from toolkit.timecode import format_clock
+from toolkit.video.snapping import RULES, SnapMove
+
+SNAP_CODE = "SUB020"
 
 #: ISO 639-2/B codes (what MP4 and Matroska language tags hold) for the usual languages.
 ISO_639_2 = {
@@ -124,6 +127,7 @@ class LanguageCues:
     warnings: list[Problem]
     snaps: list[SnapMove] = field(default_factory=list)
     shots: tuple[int, ...] = ()
+    held: list[SnapMove] = field(default_factory=list)
 
 
 def episode_cues(
@@ -138,7 +142,9 @@ def episode_cues(
     for language in languages:
         rendered = render_cues(project, loaded, language, options, video=video)
         result.append(
-            LanguageCues(language, rendered.cues, rendered.warnings, rendered.snaps, rendered.shots)
+            LanguageCues(
+                language, rendered.cues, rendered.warnings, rendered.snaps, rendered.shots, rendered.held
+            )
         )
     return result
 
@@ -178,6 +184,15 @@ def turn_findings(
             if number:
                 cue = one.cues[number - 1]
                 add(cue.line, Finding(problem.code, problem.severity, problem.message, one.language, number))
+        for edge in one.held:
+            cue = one.cues[edge.cue - 1]
+            message = (
+                f"edge-near-shot-change: cue {edge.cue} {edge.edge}s {abs(edge.shot_ms - edge.from_ms)} ms "
+                f"from the shot change at {format_clock(edge.shot_ms)}; moving it to "
+                f"{format_clock(edge.to_ms)} would bring it within 2 frames of its neighbour "
+                "or shorten it below 5/6 s"
+            )
+            add(cue.line, Finding(SNAP_CODE, RULES[SNAP_CODE][0], message, one.language, edge.cue))
         if base_language(one.language) != base_language(loaded.language):
             for line, finding in _untranslated(project, loaded, one.language):
                 add(line, finding)

@@ -12,20 +12,23 @@ At ``fps`` frames a second, with ``W`` = half a second in frames (12 at 23.976/2
 Never across speech: an edge does not move when that would bring the cue within 2 frames
 of its neighbour's (already snapped) time, or shorten it below 5/6 s (or below its own
 length when it was already shorter); a cue keeps its place among the others. Every move
-is returned, so the preview can show it.
+is returned, so the preview can show it, and so is every edge the rules would move but these
+guards hold in place (``SUB020`` in the preview: an editor decides).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from toolkit.model import Cue
 
 MIN_DURATION_MS = 833
 Edge = Literal["start", "end"]
+#: code -> (severity, short name), as in :data:`toolkit.validate.RULES`.
+RULES = {"SUB020": ("warning", "edge-near-shot-change")}
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,12 @@ class SnapMove:
 
 @dataclass(frozen=True)
 class Snapped:
+    """The snapped cues, the edges moved, and the edges near a shot change that had to stay."""
+
     cues: list[Cue]
     moves: list[SnapMove]
+    #: ``to_ms`` is where the rules would have put the edge; ``from_ms`` where it stays.
+    held: list[SnapMove] = field(default_factory=list)
 
 
 def frames_ms(frames: float, fps: float) -> int:
@@ -111,6 +118,7 @@ def snap_to_shots(cues: Sequence[Cue], shots: Sequence[int], fps: float) -> Snap
     gap = frames_ms(2, fps)
     result: list[Cue] = []
     moves: list[SnapMove] = []
+    held: list[SnapMove] = []
     for index, cue in enumerate(cues):
         start, end = cue.start_ms, cue.end_ms
         shortest = min(MIN_DURATION_MS, end - start)
@@ -126,11 +134,15 @@ def snap_to_shots(cues: Sequence[Cue], shots: Sequence[int], fps: float) -> Snap
             ):
                 moves.append(SnapMove(index + 1, "start", start, new_start, shot))
                 start = new_start
+            else:
+                held.append(SnapMove(index + 1, "start", start, new_start, shot))
         snapped = snap_end(end, ordered, fps)
         if snapped is not None:
             new_end, shot = snapped
             if (next_start is None or new_end + gap <= next_start) and new_end - start >= shortest:
                 moves.append(SnapMove(index + 1, "end", end, new_end, shot))
                 end = new_end
+            else:
+                held.append(SnapMove(index + 1, "end", end, new_end, shot))
         result.append(replace(cue, start_ms=start, end_ms=end))
-    return Snapped(result, moves)
+    return Snapped(result, moves, held)
