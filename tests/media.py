@@ -40,3 +40,15 @@ def make_video(path: Path, *, colour: str = "", seconds: int = 8, size: str = "3
         check=True, timeout=120,
     )  # fmt: skip
     return path
+
+
+def built_cue_count(language: str) -> int:
+    """How many cues ``redbox build`` makes for the sample in ``language`` (its SRT's timing lines)."""
+    from click.testing import CliRunner
+
+    from tests.conftest import SAMPLE_TRANSCRIPT
+    from toolkit.cli import cli
+
+    result = CliRunner().invoke(cli, ["subtitles", str(SAMPLE_TRANSCRIPT), "--lang", language])
+    assert result.exit_code == 0, result.output
+    return sum(1 for line in result.stdout.splitlines() if "-->" in line)

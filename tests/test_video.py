@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tests.clients import require_binary
 from tests.conftest import SAMPLE_EPISODE
-from tests.media import make_video, require_hangul_font
+from tests.media import built_cue_count, make_video, require_hangul_font
 from toolkit.cli import cli
 from toolkit.formats.srt import format_timestamp
 from toolkit.video import ffmpeg as video_tools
@@ -18,7 +18,6 @@ from toolkit.video.episode import iso639_2
 
 pytestmark = pytest.mark.ffmpeg
 
-EN_CUES, KO_CUES = 78, 80
 
 
 def stream_md5(path: Path, selector: str) -> str:
@@ -56,11 +55,12 @@ def test_mux_adds_a_tagged_track_per_language_and_copies_the_streams(
     assert [(s.codec, s.language, s.title) for s in subtitles] == [
         (codec, "eng", "English"), (codec, "kor", "한국어 Korean")]  # fmt: skip
     cues = video_tools.subtitle_cues(output)
-    assert [len(cues[s.index]) for s in subtitles] == [EN_CUES, KO_CUES]
+    en_cues, ko_cues = built_cue_count("en"), built_cue_count("ko")
+    assert [len(cues[s.index]) for s in subtitles] == [en_cues, ko_cues]
     assert len(info.of_kind("video")) == len(info.of_kind("audio")) == 1
     for selector in ("0:v:0", "0:a:0"):
         assert stream_md5(output, selector) == stream_md5(source, selector), f"{selector} was re-encoded"
-    assert f"{codec} kor '한국어 Korean', {KO_CUES} cues" in result.output
+    assert f"{codec} kor '한국어 Korean', {ko_cues} cues" in result.output
 
 
 def test_mux_times_match_the_srt_build(runner: CliRunner, project: Path) -> None:
@@ -71,7 +71,7 @@ def test_mux_times_match_the_srt_build(runner: CliRunner, project: Path) -> None
     srt = runner.invoke(cli, ["subtitles", f"transcripts/{SAMPLE_EPISODE}.txt", "--lang", "ko"]).output
     expected = [line for line in srt.splitlines() if "-->" in line]
     ((_, cues),) = video_tools.subtitle_cues(output).items()
-    assert len(cues) == len(expected) == KO_CUES
+    assert len(cues) == len(expected) == built_cue_count("ko")
     # In sync with the picture: Matroska may shift every stream alike (MP4's audio priming).
     shift = video_tools.probe(output).of_kind("video")[0].start_ms
     times = [f"{format_timestamp(start - shift)} --> {format_timestamp(end - shift)}" for start, end in cues]
