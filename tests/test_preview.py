@@ -77,7 +77,6 @@ def test_a_too_fast_turn_is_flagged_with_its_code(runner: CliRunner, project: Pa
 # ---------------------------------------------------------------- in Chromium
 
 
-
 @pytest.mark.chromium
 def test_the_page_works_in_chromium_without_media(runner: CliRunner, project: Path, tmp_path: Path) -> None:
     page = project / "preview.html"
@@ -166,3 +165,37 @@ def test_findings_show_at_their_cue_in_chromium(runner: CliRunner, project: Path
         browser.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         assert "CAT001" in browser.evaluate("document.getElementById('cue-findings').textContent")
         assert not browser.errors, browser.errors
+
+
+def test_alignment_flags_sit_at_their_turn(runner: CliRunner, project: Path) -> None:
+    from toolkit.align.sidecar import format_timings
+    from toolkit.align.timings import Alignment, TurnTiming
+    from toolkit.transcript import parse_transcript
+
+    transcript_path = project / "transcripts" / f"{SAMPLE_EPISODE}.txt"
+    transcript, _ = parse_transcript(transcript_path.read_text("utf-8"), str(transcript_path))
+    turns = []
+    for index, turn in enumerate(transcript.turns):
+        start = index * 20_000
+        # Turn 3 has 5 s of speech before it that no turn covers: ALN004.
+        turns.append(TurnTiming(index, turn.line, turn.speaker, start, start + 15_000,
+                                uncovered_ms=5000 if index == 2 else 0))  # fmt: skip
+    timings = project / "transcripts" / f"{SAMPLE_EPISODE}.timings.tsv"
+    timings.write_text(format_timings(Alignment(tuple(turns), len(turns) * 20_000)), "utf-8")
+    page = write_page(runner, project / "preview.html")
+    notes = re.search(r'<tr class="notes" data-turn="3">.*?</tr>', page)
+    assert notes and "<code>ALN004</code>" in notes.group()
+    assert page.count("<code>ALN004</code>") == 1
+
+
+def test_findings_about_the_whole_episode_head_the_page(runner: CliRunner, project: Path) -> None:
+    catalog = project / "locales" / "ko" / "LC_MESSAGES" / f"{SAMPLE_EPISODE}.po"
+    text = catalog.read_text("utf-8")
+    # The speaker name Joy left untranslated: about every turn of hers, so about the episode.
+    start = text.index('msgid "Joy"')
+    end = text.index("\n", text.index("msgstr", start))
+    catalog.write_text(text[:start] + 'msgid "Joy"\nmsgstr ""' + text[end:], "utf-8")
+    page = write_page(runner, project / "preview.html")
+    header = page[page.index("<header>") : page.index("</header>")]
+    assert '<ul class="findings episode">' in header
+    assert "<code>CAT001</code> [ko]" in header and "speaker name &#x27;Joy&#x27; is untranslated" in header

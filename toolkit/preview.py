@@ -85,6 +85,8 @@ class PreviewPage:
     shots: Sequence[int] = ()
     snaps: Sequence[PreviewSnap] = ()
     colours: Mapping[str, str] = field(default_factory=dict)
+    #: Findings about the whole episode rather than one turn.
+    findings: Sequence[PreviewFinding] = ()
 
 
 def clock(ms: int) -> str:
@@ -188,7 +190,14 @@ def build_preview(page: PreviewPage) -> str:
     """The page's HTML."""
     rows, starts = _turn_rows(page)
     last_end = max((cue.end_ms for language in page.languages for cue in language.cues), default=0)
-    findings_count = sum(len(turn.findings) for turn in page.turns)
+    findings_count = sum(len(turn.findings) for turn in page.turns) + len(page.findings)
+    episode_findings = "".join(
+        f'<li class="{escape(finding.severity)}"><code>{escape(finding.code)}</code> '
+        + (f"[{escape(finding.language)}] " if finding.language else "")
+        + f"{escape(finding.message)}</li>"
+        for finding in page.findings
+    )
+    episode_notes = f'<ul class="findings episode">{episode_findings}</ul>' if episode_findings else ""
     data = {
         "languages": [
             {"code": language.code, "title": language.title, "vtt": language.vtt, "count": len(language.cues)}
@@ -238,6 +247,7 @@ def build_preview(page: PreviewPage) -> str:
   <h1>{escape(page.title)}</h1>
   <p class="summary" id="summary">{summary} · <span class="media">{media_note}</span> ·
     {escape(page.source)}</p>
+  {episode_notes}
 </header>
 <main>
   <section class="stage-column">

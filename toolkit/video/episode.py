@@ -164,7 +164,11 @@ def turn_findings(
     project: Project, loaded: Loaded, languages: Sequence[LanguageCues], fps: float
 ) -> dict[int, list[Finding]]:
     """Findings by transcript line of their turn: reading speed and timing (TIM), alignment
-    outliers (ALN), the SUB rules on each language's cues, and untranslated turns (CAT)."""
+    outliers (ALN), the SUB rules on each language's cues, and untranslated turns (CAT).
+
+    Findings about no one turn (a speaker name left untranslated, timings that no longer
+    match the transcript) are under line 0: the page shows them for the whole episode.
+    """
     by_line: dict[int, list[Finding]] = {}
     turn_lines = [turn.line for turn in loaded.transcript.turns]
 
@@ -176,7 +180,11 @@ def turn_findings(
     for one in languages:
         for problem in one.warnings:
             if problem.source == loaded.source and problem.line in turn_lines:
-                add(problem.line, Finding(problem.code, problem.severity, problem.message))
+                if not problem.code.startswith("CAT"):  # turns' catalog states: _untranslated
+                    add(problem.line, Finding(problem.code, problem.severity, problem.message))
+            elif problem.source == loaded.source or not problem.message.startswith("turn "):
+                where = f"{problem.source}:{problem.line}: " if problem.line else f"{problem.source}: "
+                add(0, Finding(problem.code, problem.severity, where + problem.message, one.language))
         vtt_source = f"{loaded.episode}.{one.language}.vtt"
         cue_lines = _timing_lines(one.cues)
         for problem in check_subtitle_text(compose_vtt(one.cues), vtt_source, language=one.language, fps=fps):
@@ -203,7 +211,8 @@ def turn_findings(
         for problem in sidecar_problems(
             loaded.transcript, files.read_text(timings).text, project.display(timings)
         ):
-            add(problem.line, Finding(problem.code, problem.severity, problem.message))
+            line = problem.line if problem.line in turn_lines else 0
+            add(line, Finding(problem.code, problem.severity, problem.message))
     return by_line
 
 
@@ -278,6 +287,9 @@ def preview_page(
         for one in languages
         for move in one.snaps
     ]
+    episode_findings = [
+        PreviewFinding(f.code, f.severity, f.message, f.language, f.cue) for f in findings.get(0, [])
+    ]
     shots = languages[0].shots if languages else ()
     colours = page_colours(languages[0].cues, project.config.colours) if languages else {}
     return PreviewPage(
@@ -290,4 +302,5 @@ def preview_page(
         shots,
         snaps,
         colours,
+        episode_findings,
     )
