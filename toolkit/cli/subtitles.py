@@ -110,7 +110,7 @@ def subtitles_command(
     transcript: Path, format_id: str | None, video: Path | None, output: str, language: str | None,
     locales: Path | None, **given: Any,
 ) -> None:  # fmt: skip
-    """Write timed SRT or WebVTT subtitles for one transcript.
+    """Write timed subtitles (SRT, WebVTT, TTML, DFXP or ASS) for one transcript.
 
     Times come from the speech-rate model and the transcript's [hh:mm:ss] anchors.
     Warnings (catalog problems, turns that read too fast) go to stderr; with --strict
