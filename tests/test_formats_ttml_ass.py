@@ -281,3 +281,11 @@ def test_config_takes_formats_and_colours_and_names_a_bad_colour() -> None:
     assert config.formats == ("srt", "ass") and config.colours == {"Joy": "#ff0000"}
     with pytest.raises(ConfigError, match=r"p\.toml:3: \[tool.redbox\] colours must be"):
         parse_config('[tool.redbox]\nfps = 25\ncolours = { Joy = "red" }\n', "p.toml")
+
+
+def test_a_delivery_file_of_a_language_without_catalog_is_orphaned(runner: CliRunner, project: Path) -> None:
+    assert runner.invoke(cli, ["build", "--format", "ass"]).exit_code == 0
+    (project / "locales" / "ko" / "LC_MESSAGES" / f"{SAMPLE_EPISODE}.po").unlink()
+    check = runner.invoke(cli, ["build", "--check", "--format", "ass"])
+    assert check.exit_code == 1
+    assert f"subtitles/{SAMPLE_EPISODE}.ko.ass: orphaned" in check.stdout

@@ -19,11 +19,13 @@ from pathlib import Path
 from toolkit import files
 from toolkit.config import RedboxConfig, parse_config
 from toolkit.errors import OutputError
-from toolkit.formats import get_format
+from toolkit.formats import FORMATS, get_format
 from toolkit.naming import canonical_language, catalog_folder, checked_slug, language_problem, slug_problem
 
 TRANSCRIPT_SUFFIX = ".txt"
-SUBTITLE_SUFFIXES = (".srt", ".vtt")
+#: Every suffix `redbox build` writes (SRT, WebVTT and the delivery formats): an orphaned
+#: `.ko.ass` is as stale as an orphaned `.ko.srt`.
+SUBTITLE_SUFFIXES = tuple(subtitle_format.extension for subtitle_format in FORMATS.values())
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ class Project:
     def subtitle_path(
         self, episode: str, language: str, format_id: str, source: str = "", line: int = 0
     ) -> Path:
-        """``<subtitles>/<episode>.<language>.<srt|vtt>``."""
+        """``<subtitles>/<episode>.<language>.<srt|vtt|ttml|dfxp|ass>``."""
         slug = checked_slug(episode, source, line)
         tag = canonical_language(language, source, line)
         name = f"{slug}.{tag}{get_format(format_id).extension}"
@@ -171,7 +173,7 @@ class Project:
         ]
 
     def subtitle_files(self) -> list[FoundSubtitles]:
-        """Every ``<subtitles>/<episode>.<language>.<srt|vtt>``; other names are not redbox's and left out."""
+        """Every ``<subtitles>/<episode>.<language>.<suffix>`` redbox builds; other names are left out."""
         if files.modified_ns(self.subtitles) is None:
             return []
         found: list[FoundSubtitles] = []
