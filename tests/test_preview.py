@@ -104,9 +104,15 @@ def test_the_page_works_in_chromium_without_media(runner: CliRunner, project: Pa
         # The current cue is drawn over the picture and highlighted in the transcript.
         browser.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         overlay = browser.evaluate("document.getElementById('overlay').textContent")
-        current = browser.evaluate("document.querySelector('span.cue.current').textContent")
+        current = browser.evaluate("document.querySelector('span.cue.current[data-lang=en]').textContent")
         assert overlay and overlay.replace("\n", " ") == current
-        assert browser.evaluate("document.querySelector('tr.turn.current').id") == "turn-5"
+        rows = browser.evaluate("Array.from(document.querySelectorAll('tr.turn.current'), r => r.id)")
+        assert "turn-5" in rows
+        # The Korean cue said at the same time is highlighted beside it.
+        assert re.search(
+            "[가-힣]",
+            browser.evaluate("document.querySelector('span.cue.current[data-lang=ko]').textContent"),
+        )
         # Space plays the silent timeline; Space again pauses it.
         browser.press(" ", "Space", 32)
         browser.evaluate("new Promise(r => setTimeout(r, 400))")

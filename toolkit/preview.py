@@ -467,7 +467,9 @@ function render() {
   playButton.textContent = clock.playing ? 'Pause' : 'Play';
   const langs = language === '*' ? data.languages.map((l) => l.code) : [language];
   const active = langs.flatMap((lang) => activeCues(lang, t).map((c) => [lang, c]));
-  const key = active.map(([lang, c]) => `${lang}#${c.number}`).join(' ');
+  // The transcript highlights the cue of every language at this time; the picture shows the chosen ones.
+  const everywhere = data.languages.flatMap((l) => activeCues(l.code, t).map((c) => [l.code, c]));
+  const key = language + ' ' + everywhere.map(([lang, c]) => `${lang}#${c.number}`).join(' ');
   if (key === shownKey) return;
   shownKey = key;
   overlay.replaceChildren(...active.map(([lang, c]) => {
@@ -484,7 +486,7 @@ function render() {
   for (const span of document.querySelectorAll('span.cue.current')) span.classList.remove('current');
   for (const row of document.querySelectorAll('tr.current')) row.classList.remove('current');
   const notes = [];
-  for (const [lang, c] of active) {
+  for (const [lang, c] of everywhere) {
     const span = spanOf[`${lang}#${c.number}`];
     if (!span) continue;
     span.classList.add('current');
@@ -499,7 +501,7 @@ function render() {
         if (here && !notes.includes(li.textContent)) notes.push(li.textContent);
       }
     }
-    if (clock.playing) row.scrollIntoView({ block: 'nearest' });
+    if (clock.playing && langs.includes(lang)) row.scrollIntoView({ block: 'nearest' });
   }
   cueFindings.textContent = notes.join(' · ');
 }
