@@ -136,6 +136,11 @@ def test_usage_errors_exit_2_and_bad_containers_exit_1(runner: CliRunner, projec
     assert result.exit_code == 1 and "use .mp4, .mov, .mkv or .webm" in result.output
     result = runner.invoke(cli, ["mux", str(source), SAMPLE_EPISODE, "-o", str(source)])
     assert result.exit_code == 1 and "is also an input" in result.output
+    # H.264 cannot be copied into WebM: ffmpeg's reason is shown, and nothing is left behind.
+    result = runner.invoke(cli, ["mux", str(source), SAMPLE_EPISODE, "-o", str(project / "o.webm")])
+    assert result.exit_code == 1
+    assert "ffmpeg cannot add the subtitles: Only VP8 or VP9" in result.output
+    assert not list(project.glob("*o.webm*"))
 
 
 def test_language_tags() -> None:

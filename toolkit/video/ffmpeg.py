@@ -23,6 +23,10 @@ SCENE_THRESHOLD = 0.3
 FONT_PACKAGE = "fonts-noto-cjk"
 
 
+#: The ``[webm @ 0x55…] `` at the start of an ffmpeg log line.
+_LOG_PREFIX = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\]\s*")
+
+
 class VideoError(ToolkitError):
     """ffmpeg, ffprobe or fontconfig failed, or is missing."""
 
@@ -47,8 +51,9 @@ def _run(command: list[str], source: str, what: str) -> subprocess.CompletedProc
     except OSError as error:
         raise VideoError(f"cannot run {command[0]}: {error.strerror}", source) from None
     if completed.returncode != 0:
-        lines = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[-1] if lines else f"exit status {completed.returncode}"
+        lines = [line for line in completed.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        # ffmpeg says why first ("Only VP8 or VP9 … are supported for WebM"), then what failed.
+        reason = _LOG_PREFIX.sub("", lines[0]).strip() if lines else f"exit status {completed.returncode}"
         raise VideoError(f"{what}: {reason}", source)
     return completed
 
