@@ -20,6 +20,9 @@ from toolkit.errors import ToolkitError
 
 #: ffmpeg's scene score above which a frame starts a new shot (0..1; hard cuts score near 1).
 SCENE_THRESHOLD = 0.3
+#: Frames are scored at this width: a cut changes the whole picture, and scoring small frames
+#: takes a third of the time on a 720p episode (31 s -> 10 s for 5 minutes, mostly decoding).
+SCENE_WIDTH = 192
 FONT_PACKAGE = "fonts-noto-cjk"
 
 
@@ -192,7 +195,7 @@ def detect_shots(path: Path, source: str = "", *, threshold: float = SCENE_THRES
         "-an",
         "-sn",
         "-filter:v",
-        f"select='gt(scene,{threshold})',showinfo",
+        f"scale={SCENE_WIDTH}:-2:flags=fast_bilinear,select='gt(scene,{threshold})',showinfo",
         "-f",
         "null",
         "-",
