@@ -93,7 +93,9 @@ def built(runner: CliRunner, language: str, format_id: str) -> bytes:
 def test_ttml_and_dfxp_golden_files_are_reproduced() -> None:
     assert compose_imsc(golden_cues(), styling=GOLDEN_STYLING) == (DATA / "golden.ttml").read_text("utf-8")
     assert compose_dfxp(golden_cues(), styling=GOLDEN_STYLING) == (DATA / "golden.dfxp").read_text("utf-8")
-    assert format_for_name("x.ko.ttml") == "ttml" and format_for_name("x.dfxp") == "dfxp"
+    assert format_for_name("x.ko.ttml", writable=True) == "ttml"
+    assert format_for_name("x.dfxp", writable=True) == "dfxp"
+    assert format_for_name("x.dfxp") is None  # redbox does not read them
 
 
 def test_imsc_declares_its_profile_and_ttml1_does_not() -> None:
@@ -289,3 +291,39 @@ def test_a_delivery_file_of_a_language_without_catalog_is_orphaned(runner: CliRu
     check = runner.invoke(cli, ["build", "--check", "--format", "ass"])
     assert check.exit_code == 1
     assert f"subtitles/{SAMPLE_EPISODE}.ko.ass: orphaned" in check.stdout
+
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+def test_convert_writes_every_corpus_file_as_ttml_and_ass_that_their_readers_accept() -> None:
+    from toolkit.formats.convert import OUTPUT_FORMATS, convert
+
+    files = sorted(path for path in CORPUS.rglob("*") if path.suffix in (".srt", ".vtt"))
+    assert len(files) > 60
+    for path in files:
+        data = path.read_bytes()
+        cues = convert(data, str(path), OUTPUT_FORMATS["json"]).cues
+        # A cue of no duration is never shown: ttconv leaves it out, as players do.
+        shown = [(cue.start_ms, cue.end_ms, cue.plain) for cue in cues if cue.end_ms > cue.start_ms]
+        for format_id in ("ttml", "dfxp"):
+            text = convert(data, str(path), OUTPUT_FORMATS[format_id]).text
+            assert [cue for cue in ttconv_cues(text) if cue[1] > cue[0]] == shown, f"{path} as {format_id}"
+        script = pysubs2.SSAFile.from_string(convert(data, str(path), OUTPUT_FORMATS["ass"]).text)
+        events = [event for event in script if event.type == "Dialogue"]
+        assert len(events) == len(cues), path
+        for event, cue in zip(events, cues, strict=True):
+            # Centiseconds: each time to the nearest; a cue shorter than that lasts one.
+            assert abs(event.start - cue.start_ms) <= 5, path
+            assert abs(event.end - cue.end_ms) <= 5 or event.end - event.start == 10, path
+
+
+def test_convert_names_the_delivery_formats(runner: CliRunner, tmp_path: Path) -> None:
+    source = DATA / "golden.srt"
+    for suffix, marker in ((".ttml", IMSC_TEXT_PROFILE), (".dfxp", "<tt "), (".ass", "[Script Info]")):
+        out = tmp_path / f"golden{suffix}"
+        result = runner.invoke(cli, ["convert", str(source), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert marker in out.read_text(encoding="utf-8")
+    korean = runner.invoke(cli, ["convert", str(source), "-o", "-", "--format", "ttml"])
+    assert 'xml:lang="ko"' in korean.stdout  # the golden file has Hangul: Korean font and language

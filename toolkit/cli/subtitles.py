@@ -119,7 +119,7 @@ def subtitles_command(
     where = common.project().with_folders(locales=locales)
     options = merged_options(where.config, given)
     if format_id is None:
-        format_id = format_for_name(output) or "srt"
+        format_id = format_for_name(output, writable=True) or "srt"
     if transcript == STDIN:  # `redbox subtitles -`: the transcript comes from a pipe
         piped = sys.stdin.buffer.read()
         loaded = load_checked(where, STDIN, common.note_encoding, data=piped, source="<stdin>")

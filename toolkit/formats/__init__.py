@@ -101,15 +101,19 @@ def get_format(format_id: str) -> SubtitleFormat:
     return FORMATS[format_id]
 
 
-def format_for_name(name: str) -> str | None:
-    """The format id for a file name by its suffix, or ``None`` when it is not a subtitle file.
+def format_for_name(name: str, *, writable: bool = False) -> str | None:
+    """The format id for a file name by its suffix, or ``None`` when it is not a subtitle file
+    redbox reads (SRT, WebVTT); with ``writable``, also the formats it only writes.
 
-    >>> format_for_name("a.SRT"), format_for_name("notes.txt")
-    ('srt', None)
+    >>> format_for_name("a.SRT"), format_for_name("notes.txt"), format_for_name("a.ko.ass")
+    ('srt', None, None)
+    >>> format_for_name("a.ko.ttml", writable=True)
+    'ttml'
     """
     lowered = name.lower()
     for subtitle_format in FORMATS.values():
-        if lowered.endswith(subtitle_format.extension):
+        readable = subtitle_format.id in READABLE_FORMATS
+        if (writable or readable) and lowered.endswith(subtitle_format.extension):
             return subtitle_format.id
     return None
 

@@ -8,18 +8,18 @@ colour override. Format reference: the ASS specs (Aegisub's "ASS tags" manual,
 https://aegisub.org/docs/latest/ass_tags/) as libass implements them.
 
 Times are centiseconds (``H:MM:SS.cc``), the format's resolution: each time is rounded to
-the nearest 10 ms. Text is made literal for libass: ``{`` and ``}`` become ``\\{`` and
-``\\}`` (libass shows them as braces instead of reading an override block), and a
-backslash before ``N``, ``n`` or ``h`` gets a WORD JOINER (U+2060) so it is not read as a
-line break or hard space. Line breaks are ``\\N``.
+the nearest 10 ms. Text is made literal for libass (:mod:`toolkit.formats.libass`): a
+backslash libass would read as an escape (``\\N``, ``\\n``, ``\\h``, ``\\{``, ``\\}``) gets a
+WORD JOINER (U+2060) after it, then ``{`` and ``}`` become ``\\{`` and ``\\}`` (libass shows
+them as braces instead of reading an override block). Line breaks are ``\\N``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from toolkit.formats import validate_cues
+from toolkit.formats.libass import break_backslash_escapes
 from toolkit.formats.styling import Styling, speaker_colours, speakers_in_order
 from toolkit.model import Cue
 
@@ -28,7 +28,6 @@ FONT_SIZE = 56
 MARGIN_V = 48
 WORD_JOINER = "\u2060"
 LINE_BREAK = "\\N"
-_ESCAPE_LIKE = re.compile(r"\\(?=[Nnh])")
 STYLE_FORMAT = (
     "Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
     "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, "
@@ -71,9 +70,8 @@ def escape_text(text: str) -> str:
     """
     lines = []
     for line in text.split("\n"):
-        line = _ESCAPE_LIKE.sub("\\\\" + WORD_JOINER, line)
-        line = re.sub(r"\{", r"\\{", line)
-        line = re.sub(r"(?<!\\)\}", r"\\}", line)
+        line = break_backslash_escapes(line)
+        line = line.replace("{", "\\{").replace("}", "\\}")
         lines.append(line)
     return LINE_BREAK.join(lines)
 
@@ -116,7 +114,9 @@ def _style_line(name: str, font: str, colour: str) -> str:
     return "Style: " + ",".join(fields)
 
 
-def compose_ass(cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None) -> str:
+def compose_ass(
+    cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None, lenient: bool = False
+) -> str:
     """The ASS script for ``cues``.
 
     >>> from toolkit.model import CuePart
@@ -125,7 +125,7 @@ def compose_ass(cues: Sequence[Cue], *, source: str = "", styling: Styling | Non
     'Dialogue: 0,0:00:01.00,0:00:02.50,Joy,Joy,0,0,0,,Hi\\\\Nthere'
     """
     styling = styling or Styling()
-    validate_cues(cues, source=source, format_name="ASS")
+    validate_cues(cues, source=source, format_name="ASS", lenient=lenient)
     speakers = speakers_in_order(cues)
     colours = speaker_colours(speakers, styling.colours)
     font = field_safe(styling.font_family)
@@ -150,7 +150,9 @@ def compose_ass(cues: Sequence[Cue], *, source: str = "", styling: Styling | Non
     out += ["", "[Events]", f"Format: {EVENT_FORMAT}"]
     for cue in cues:
         start_cs = (cue.start_ms + 5) // 10
-        end_cs = max((cue.end_ms + 5) // 10, start_cs + 1)
+        end_cs = (cue.end_ms + 5) // 10
+        if cue.end_ms > cue.start_ms:  # never rounded to nothing (a converted 0-length cue stays so)
+            end_cs = max(end_cs, start_cs + 1)
         first = cue.parts[0].speaker
         style = styles[first] if first else "Default"
         texts = []

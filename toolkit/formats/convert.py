@@ -5,8 +5,9 @@ readers (:func:`~toolkit.formats.srt.parse_srt`, :func:`~toolkit.formats.vtt.par
 cue a player shows is converted and a cue players drop is dropped, with the problems
 ``redbox check`` reports for the file.
 
-Writing: an output format is an entry in :data:`OUTPUT_FORMATS` (``srt``, ``vtt``, ``json``);
-another writer (TTML, ASS) registers itself with :func:`register_output`. Every writer gets
+Writing: an output format is an entry in :data:`OUTPUT_FORMATS` (``srt``, ``vtt``, ``json``, and
+the delivery formats ``ttml``, ``dfxp``, ``ass``); another writer registers itself with
+:func:`register_output`. Every writer gets
 the same :class:`ConvertedCue` list: times, the text a viewer sees (formatting tags,
 positions and styles are not carried), and the WebVTT voices.
 
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 from toolkit.formats import LINE_BREAKING_CHARACTERS, NONCHARACTER, ParsedCue, format_for_name, sniff_format
 from toolkit.formats.decoding import decode_subtitle
+from toolkit.formats.styling import HANGUL, Styling
 from toolkit.model import Cue, CuePart, Problem
 from toolkit.subtitle_check import encoding_problems, noncharacter_problems
 
@@ -77,6 +79,31 @@ def _write_vtt(cues: Sequence[ConvertedCue]) -> str:
     return compose_vtt(_model_cues(cues), lenient=True)
 
 
+def _delivery_styling(cues: Sequence[ConvertedCue]) -> Styling:
+    """The styled formats' settings for a converted file: Korean (its font, ``xml:lang``) when
+    the text has Hangul, since a converted file says nothing of its language."""
+    hangul = any(HANGUL.search(cue.plain) for cue in cues)
+    return Styling(language="ko" if hangul else "")
+
+
+def _write_ttml(cues: Sequence[ConvertedCue]) -> str:
+    from toolkit.formats.ttml import compose_imsc
+
+    return compose_imsc(_model_cues(cues), styling=_delivery_styling(cues), lenient=True)
+
+
+def _write_dfxp(cues: Sequence[ConvertedCue]) -> str:
+    from toolkit.formats.ttml import compose_dfxp
+
+    return compose_dfxp(_model_cues(cues), styling=_delivery_styling(cues), lenient=True)
+
+
+def _write_ass(cues: Sequence[ConvertedCue]) -> str:
+    from toolkit.formats.ass import compose_ass
+
+    return compose_ass(_model_cues(cues), styling=_delivery_styling(cues), lenient=True)
+
+
 def write_json(cues: Sequence[ConvertedCue]) -> str:
     """The stable JSON form of ``cues`` (see the module docstring), one cue a line.
 
@@ -99,6 +126,9 @@ OUTPUT_FORMATS: dict[str, OutputFormat] = {
     "srt": OutputFormat("srt", ".srt", _write_srt),
     "vtt": OutputFormat("vtt", ".vtt", _write_vtt),
     "json": OutputFormat("json", ".json", write_json),
+    "ttml": OutputFormat("ttml", ".ttml", _write_ttml),
+    "dfxp": OutputFormat("dfxp", ".dfxp", _write_dfxp),
+    "ass": OutputFormat("ass", ".ass", _write_ass),
 }
 
 

@@ -20,6 +20,8 @@ PALETTE = ("#FFFFFF", "#FFFF00", "#00FFFF", "#00FF00")
 KOREAN_FONT = "Noto Sans CJK KR"
 LATIN_FONT = "Noto Sans"
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+#: Hangul syllables and jamo: text that needs a Korean font.
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 @dataclass(frozen=True)

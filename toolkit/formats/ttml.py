@@ -57,7 +57,12 @@ def _check_xml_text(cues: Sequence[Cue], source: str) -> None:
 
 
 def compose_ttml(
-    cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None, profile: str = "imsc"
+    cues: Sequence[Cue],
+    *,
+    source: str = "",
+    styling: Styling | None = None,
+    profile: str = "imsc",
+    lenient: bool = False,
 ) -> str:
     """The TTML document for ``cues``: ``profile`` ``imsc`` (IMSC 1.1 Text) or ``ttml1``.
 
@@ -71,7 +76,7 @@ def compose_ttml(
     if profile not in ("imsc", "ttml1"):
         raise ValueError(profile)
     styling = styling or Styling()
-    validate_cues(cues, source=source, format_name="TTML")
+    validate_cues(cues, source=source, format_name="TTML", lenient=lenient)
     _check_xml_text(cues, source)
     speakers = speakers_in_order(cues)
     colours = speaker_colours(speakers, styling.colours)
@@ -138,11 +143,15 @@ def compose_ttml(
     return "\n".join(out) + "\n"
 
 
-def compose_imsc(cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None) -> str:
+def compose_imsc(
+    cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None, lenient: bool = False
+) -> str:
     """IMSC 1.1 Text profile TTML (``.ttml``)."""
-    return compose_ttml(cues, source=source, styling=styling, profile="imsc")
+    return compose_ttml(cues, source=source, styling=styling, profile="imsc", lenient=lenient)
 
 
-def compose_dfxp(cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None) -> str:
+def compose_dfxp(
+    cues: Sequence[Cue], *, source: str = "", styling: Styling | None = None, lenient: bool = False
+) -> str:
     """Plain TTML1 (``.dfxp``), the form Netflix and broadcasters take for most languages."""
-    return compose_ttml(cues, source=source, styling=styling, profile="ttml1")
+    return compose_ttml(cues, source=source, styling=styling, profile="ttml1", lenient=lenient)
