@@ -46,7 +46,9 @@ SUMMARIES = {
     "convert": "Read an SRT or WebVTT file as players read it and write it as clean SRT, WebVTT or JSON.",
     "fix": "Fix doubled words, quotation marks, spacing and HTML entities in transcripts.",
     "import": "Convert a transcript copied from a web page into redbox's transcript format.",
-    "subtitles": "Write timed SRT or WebVTT subtitles for one transcript.",
+    "mux": "Put an episode's subtitles into its video with ffmpeg.",
+    "preview": "Write one self-contained HTML page to review an episode's subtitles.",
+    "subtitles": "Write timed subtitles (SRT, WebVTT, TTML, DFXP or ASS) for one transcript.",
 }
 
 EPILOG = """\b
