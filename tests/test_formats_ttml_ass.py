@@ -327,3 +327,15 @@ def test_convert_names_the_delivery_formats(runner: CliRunner, tmp_path: Path) -
         assert marker in out.read_text(encoding="utf-8")
     korean = runner.invoke(cli, ["convert", str(source), "-o", "-", "--format", "ttml"])
     assert 'xml:lang="ko"' in korean.stdout  # the golden file has Hangul: Korean font and language
+
+
+def test_a_change_of_speaker_colours_rebuilds_the_styled_files(runner: CliRunner, project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.redbox]\n", "utf-8")
+    assert runner.invoke(cli, ["build", "--format", "ass"]).exit_code == 0
+    target = project / "subtitles" / f"{SAMPLE_EPISODE}.en.ass"
+    before = target.read_text("utf-8")
+    (project / "pyproject.toml").write_text('[tool.redbox]\ncolours = { Joy = "#FF8800" }\n', "utf-8")
+    result = runner.invoke(cli, ["build", "--format", "ass"])
+    assert result.exit_code == 0, result.output
+    assert target.read_text("utf-8") != before
+    assert "Style: Joy,Noto Sans,56,&H000088FF" in target.read_text("utf-8")
