@@ -79,7 +79,7 @@ def run(
 ) -> tuple[VoiceReport, list[VoiceTurn]]:
     audio, found = episode(turns)
     found = [replace(turn, speaker=(labels or {}).get(turn.index, turn.speaker)) for turn in found]
-    return check_voices(voice_frames(audio, RATE), found), found
+    return check_voices(voice_frames(audio, RATE, [(t.start_ms, t.end_ms) for t in found]), found), found
 
 
 @pytest.fixture(scope="module")

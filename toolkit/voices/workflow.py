@@ -96,8 +96,9 @@ def episode_report(
     transcript: Transcript, alignment: Alignment, audio: Audio, options: VoiceOptions | None = None
 ) -> VoiceReport:
     """The voice check of one aligned episode (pure: values in, report out)."""
-    frames = voice_frames(audio.samples, audio.sample_rate)
-    return check_voices(frames, voice_turns(transcript, alignment), options)
+    turns = voice_turns(transcript, alignment)
+    spans = [(turn.start_ms, turn.end_ms) for turn in turns]
+    return check_voices(voice_frames(audio.samples, audio.sample_rate, spans), turns, options)
 
 
 def recorded_audio(alignment: Alignment, timings: Path) -> Path | None:
