@@ -30,9 +30,9 @@ _CHUNK_FRAMES = 4096
 #: Frames each side used for the deltas (a regression over +-2 frames, as HTK does).
 DELTA_SPAN = 2
 DIMENSIONS = 2 * N_CEPSTRA
-#: A turn longer than this keeps this much of its frames (in pieces of PIECE_S, spread evenly).
+#: A turn longer than this keeps this much of its frames: its most voiced pieces of PIECE_S.
 MAX_TURN_S = 2.0
-PIECE_S = 1.0
+PIECE_S = 0.5
 #: Probes of the whole episode for the bands' floors: PROBE_S every PROBE_EVERY_S.
 PROBE_S = 0.2
 PROBE_EVERY_S = 5.0
@@ -198,33 +198,51 @@ def speech_frames(energies: FloatArray, sample: FloatArray | None = None) -> npt
     return speech
 
 
+def frame_levels(samples: FloatArray, hop: int, first: int, last: int) -> FloatArray:
+    """Each frame's level (dB, mean square of its ``hop`` samples), frames ``first`` to ``last``."""
+    segment = samples[first * hop : last * hop]
+    blocks = segment[: len(segment) // hop * hop].reshape(-1, hop)
+    power = np.einsum("ij,ij->i", blocks, blocks) / np.float32(hop)
+    levels: FloatArray = np.float32(_NEPER_DB) * np.log(power + np.float32(1e-12))
+    return levels
+
+
 def sampled_ranges(
-    spans: Sequence[tuple[int, int]], sample_rate: int, hop: int, count: int
+    spans: Sequence[tuple[int, int]], samples: FloatArray, sample_rate: int, hop: int
 ) -> list[tuple[int, int]]:
     """The frame ranges worth computing, sorted and merged: each span's frames, or for a
-    span longer than :data:`MAX_TURN_S`, :data:`MAX_TURN_S` of them in pieces of
-    :data:`PIECE_S` spread evenly over it (start, middle, end); and a probe of
-    :data:`PROBE_S` every :data:`PROBE_EVERY_S` over the whole episode, so that the bands'
-    floors are also measured where nobody speaks.
+    span longer than :data:`MAX_TURN_S`, its :data:`MAX_TURN_S` most voiced (pieces of
+    :data:`PIECE_S` with the most frames :data:`RISE_DB` over the episode's quietest,
+    by their level alone; the earliest among equals); and a probe of :data:`PROBE_S`
+    every :data:`PROBE_EVERY_S` over the whole episode, which measures the floors where
+    nobody speaks.
 
-    >>> sampled_ranges([(0, 10_000)], 100, 1, 1000)[:4]
-    [(0, 100), (450, 550), (900, 1000)]
+    >>> rate, hop = 1000, 10
+    >>> hiss = np.full(40 * rate, 0.001, np.float32)
+    >>> hiss[31 * rate : 32 * rate] = 0.5  # one loud second in a 10 s turn
+    >>> ranges = sampled_ranges([(25_000, 35_000)], hiss, rate, hop)
+    >>> any(first <= 3100 and last >= 3200 for first, last in ranges)  # the loud second's frames
+    True
+    >>> sum(last - first for first, last in ranges if 2500 <= first < 3500) <= 200 + 20 * 13
+    True
     """
+    count = frame_count(samples, hop)
     per_s = sample_rate / hop
     cap, piece = round(MAX_TURN_S * per_s), max(1, round(PIECE_S * per_s))
-    ranges: list[tuple[int, int]] = []
+    probe, every = probe_layout(sample_rate, hop, count)
+    probes = [(at, min(at + probe, count)) for at in range(0, count, every)]
+    quiet = float(np.percentile(np.concatenate([frame_levels(samples, hop, *item) for item in probes]), 10))
+    ranges: list[tuple[int, int]] = list(probes)
     for start_ms, end_ms in spans:
         first, last = frame_span(start_ms, end_ms, sample_rate, hop)
         first, last = min(first, count), min(last, count)
         if last - first <= cap:
             ranges.append((first, last))
             continue
-        pieces = max(2, -(-cap // piece))
-        room = last - first - piece
-        starts = (first + room * k // (pieces - 1) for k in range(pieces))
-        ranges.extend((start, start + piece) for start in starts)
-    probe, every = probe_layout(sample_rate, hop, count)
-    ranges.extend((at, min(at + probe, count)) for at in range(0, count, every))
+        pieces = (last - first) // piece
+        voiced = frame_levels(samples, hop, first, first + pieces * piece) > quiet + RISE_DB
+        chosen = np.argsort(-voiced.reshape(pieces, piece).sum(axis=1), kind="stable")[: -(-cap // piece)]
+        ranges.extend((first + k * piece, first + (k + 1) * piece) for k in sorted(chosen.tolist()))
     merged: list[tuple[int, int]] = []
     for first, last in sorted(item for item in ranges if item[1] > item[0]):
         if merged and first <= merged[-1][1]:
@@ -256,7 +274,7 @@ def voice_frames(
     """
     front = _FrontEnd.at(sample_rate)
     count = frame_count(samples, front.hop)
-    ranges = [(0, count)] if spans is None else sampled_ranges(spans, sample_rate, front.hop, count)
+    ranges = [(0, count)] if spans is None else sampled_ranges(spans, samples, sample_rate, front.hop)
     total = sum(last - first for first, last in ranges)
     energies = np.empty((total, N_FILTERS), dtype=np.float32)
     values = np.empty((total, DIMENSIONS), dtype=np.float32)
