@@ -98,7 +98,9 @@ def deltas(values: FloatArray) -> FloatArray:
     >>> deltas(ramp)[2:4, 0].tolist()
     [1.0, 1.0]
     """
-    padded = np.pad(values, ((DELTA_SPAN, DELTA_SPAN), (0, 0)), mode="edge")
+    # The end frames repeated by hand: np.pad took a fifth of the features' time on
+    # hundreds of short ranges.
+    padded = np.concatenate([values[:1]] * DELTA_SPAN + [values] + [values[-1:]] * DELTA_SPAN)
     out = np.zeros_like(values)
     for step in range(1, DELTA_SPAN + 1):
         out += step * (
