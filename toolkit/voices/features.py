@@ -31,7 +31,7 @@ _CHUNK_FRAMES = 4096
 DELTA_SPAN = 2
 DIMENSIONS = 2 * N_CEPSTRA
 #: A turn longer than this keeps this much of its frames: its most voiced pieces of PIECE_S.
-MAX_TURN_S = 2.0
+MAX_TURN_S = 3.0
 PIECE_S = 0.5
 #: Probes of the whole episode for the bands' floors: PROBE_S every PROBE_EVERY_S.
 PROBE_S = 0.2
