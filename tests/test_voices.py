@@ -79,7 +79,7 @@ def run(
 ) -> tuple[VoiceReport, list[VoiceTurn]]:
     audio, found = episode(turns)
     found = [replace(turn, speaker=(labels or {}).get(turn.index, turn.speaker)) for turn in found]
-    return check_voices(voice_frames(audio, RATE), found), found
+    return check_voices(voice_frames(audio, RATE, [(t.start_ms, t.end_ms) for t in found]), found), found
 
 
 @pytest.fixture(scope="module")
@@ -264,3 +264,22 @@ def test_an_unreadable_timings_file_is_a_note_not_a_crash(
     assert "note: voices not checked: transcripts/voices.timings.tsv cannot be read" in result.output
     assert "error ALN007" in result.output
     assert "Traceback" not in result.output
+
+
+def test_long_turns_with_silent_ends_are_checked_from_their_voiced_seconds(
+    george: list[Samples], jackson: list[Samples]
+) -> None:
+    """The features cover only the turns' most voiced 2 s (and probes for the floors), yet
+    a turn spoken between long silences is still checked and a flipped label still found."""
+    silence = np.zeros(3 * RATE, np.float32)
+    padded = [np.concatenate([silence, clip, silence]) for clip in george]
+    turns = interleaved(("George", padded), ("Jackson", jackson))
+    audio, found = episode(turns)
+    found = [replace(turn, speaker="Jackson") if turn.index == 4 else turn for turn in found]
+    frames = voice_frames(audio, RATE, [(turn.start_ms, turn.end_ms) for turn in found])
+    report = check_voices(frames, found)
+    george_turns = {turn.index for turn in found if turns[turn.index][0] == "George"}
+    assert george_turns <= set(report.margins)  # none lost to its silent ends
+    assert {(item.turn.index, item.other) for item in report.mismatches} == {(4, "George")}
+    whole = len(audio) / RATE * 100  # frames of the whole episode, 10 ms apart
+    assert len(frames.values) < 0.6 * whole

@@ -188,6 +188,11 @@ def truncated(turns: list[VoiceTurn], first_ms: int | None) -> list[VoiceTurn]:
     return [replace(turn, end_ms=min(turn.end_ms, turn.start_ms + first_ms)) for turn in turns]
 
 
+def spans(turns: list[VoiceTurn]) -> list[tuple[int, int]]:
+    """The turns' times, which is all the check computes features for (as redbox check does)."""
+    return [(turn.start_ms, turn.end_ms) for turn in turns]
+
+
 def flip_trials(
     frames: object, turns: list[VoiceTurn], options: VoiceOptions, trials: int, rng: np.random.Generator
 ) -> dict[str, list[float]]:
@@ -305,11 +310,13 @@ def main() -> None:
     for name, clips in sets.items():
         audio, turns = episode(clips, rng)
         for noise in ("clean", "white15", "music15"):
-            frames = voice_frames(mixed(audio, noise, music, rng), RATE)
+            noisy = mixed(audio, noise, music, rng)
             for length in (None, 2000):
                 label = f"{name} {noise} {'full' if length is None else 'first 2 s'}"
                 flips = replace(options, two_voices=False)  # VOI002 is measured on its own below
-                results[label] = flip_trials(frames, truncated(turns, length), flips, args.trials, rng)
+                scored = truncated(turns, length)
+                frames = voice_frames(noisy, RATE, spans(scored))
+                results[label] = flip_trials(frames, scored, flips, args.trials, rng)
                 print(
                     label,
                     "margin",
@@ -329,7 +336,8 @@ def main() -> None:
         audio, turns = episode(clips, rng)
         turns = [replace(turn, speaker=relabel.get(turn.speaker, turn.speaker)) for turn in turns]
         for noise in ("clean", "white15", "music15"):
-            report = check_voices(voice_frames(mixed(audio, noise, music, rng), RATE), turns, options)
+            frames = voice_frames(mixed(audio, noise, music, rng), RATE, spans(turns))
+            report = check_voices(frames, turns, options)
             found = [(split.speaker, len(split.turns), round(split.gain, 2)) for split in report.splits]
             print(case, "|", noise, "|", found or "none", flush=True)
     print("\nset | detected/false at margins " + " ".join(str(m) for m in MARGINS))

@@ -17,9 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from toolkit.voices.features import VoiceFrames
-from toolkit.voices.models import Gaussian, TurnStats, fit, pooled, turn_stats, without
+from toolkit.voices.models import (
+    TurnStats,
+    fit,
+    fit_many,
+    mean_log_likelihoods,
+    pooled,
+    turn_stats,
+    without,
+)
 from toolkit.voices.models import centred as centred_stats
 
 #: Labels that name several voices (or none in particular): never modelled, never checked.
@@ -193,11 +202,15 @@ def _group_models(members: Sequence[TurnStats], groups: Sequence[int]) -> list[T
     ]
 
 
-def _score(model_stats: TurnStats, stats: TurnStats, *, member: bool, centred: bool = False) -> float:
-    """``stats``' fit under the model of ``model_stats`` (without it when it is a member)."""
-    base = without(model_stats, stats) if member else model_stats
-    model: Gaussian = fit(base, centred=centred)
-    return model.mean_log_likelihood(stats, centred=centred)
+def _left_out_scores(
+    totals: Sequence[TurnStats], members: Sequence[TurnStats], *, centred: bool = False
+) -> npt.NDArray[np.float64]:
+    """Each member's fit under the model of its ``totals`` entry without it (leave-one-out),
+    as a batch."""
+    models = fit_many(
+        [without(total, item) for total, item in zip(totals, members, strict=True)], centred=centred
+    )
+    return mean_log_likelihoods(models, members, centred=centred)
 
 
 def _first_splits(stats: Sequence[TurnStats]) -> list[list[int]]:
@@ -212,7 +225,7 @@ def _first_splits(stats: Sequence[TurnStats]) -> list[list[int]]:
         _, _, axes = np.linalg.svd(centre, full_matrices=False)
         starts.append([int(value > 0) for value in centre @ axes[0]])
     everyone = pooled(stats)
-    fits = np.array([_score(everyone, item, member=True) for item in stats])
+    fits = _left_out_scores([everyone] * len(stats), stats)
     starts.append([int(value < np.percentile(fits, 30)) for value in fits])
     return starts
 
@@ -229,12 +242,11 @@ def _regrouped(stats: Sequence[TurnStats], groups: list[int]) -> list[int] | Non
             return None
         totals = _group_models(stats, groups)
         whole = [fit(total) for total in totals]  # the group a turn is not in: one model each
+        own = _left_out_scores([totals[group] for group in groups], stats)
         regrouped = []
-        for item, group in zip(stats, groups, strict=True):
-            scores = [
-                _score(totals[g], item, member=True) if g == group else whole[g].mean_log_likelihood(item)
-                for g in (0, 1)
-            ]
+        for item, group, own_score in zip(stats, groups, own, strict=True):
+            other = whole[1 - group].mean_log_likelihood(item)
+            scores = (own_score, other) if group == 0 else (other, own_score)
             regrouped.append(int(scores[1] > scores[0]))
         if regrouped == groups:
             break
@@ -247,16 +259,10 @@ def _separation(stats: Sequence[TurnStats], groups: Sequence[int], *, centred: b
     own = [centred_stats(item) if centred else item for item in stats]
     totals = _group_models(own, groups)
     other = fit(totals[0], centred=centred)
-    return float(
-        np.mean(
-            [
-                _score(totals[1], item, member=True, centred=centred)
-                - other.mean_log_likelihood(item, centred=centred)
-                for item, group in zip(own, groups, strict=True)
-                if group == 1
-            ]
-        )
-    )
+    members = [item for item, group in zip(own, groups, strict=True) if group == 1]
+    inside = _left_out_scores([totals[1]] * len(members), members, centred=centred)
+    outside = np.array([other.mean_log_likelihood(item, centred=centred) for item in members])
+    return float(np.mean(inside - outside))
 
 
 def split_voice(

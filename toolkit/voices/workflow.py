@@ -19,10 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit import files
-from toolkit.align.audio import Audio
+from toolkit.align.audio import (
+    Audio,
+    decode_soundfile,
+    decode_with_ffmpeg,
+    signal_problem,
+    wants_ffmpeg,
+)
 from toolkit.align.sidecar import TimingsError, parse_timings, timings_path
 from toolkit.align.timings import Alignment
-from toolkit.align.workflow import load_audio
 from toolkit.build import OnRead, load_checked
 from toolkit.errors import ToolkitError
 from toolkit.model import Problem, Transcript
@@ -96,8 +101,29 @@ def episode_report(
     transcript: Transcript, alignment: Alignment, audio: Audio, options: VoiceOptions | None = None
 ) -> VoiceReport:
     """The voice check of one aligned episode (pure: values in, report out)."""
-    frames = voice_frames(audio.samples, audio.sample_rate)
-    return check_voices(frames, voice_turns(transcript, alignment), options)
+    turns = voice_turns(transcript, alignment)
+    spans = [(turn.start_ms, turn.end_ms) for turn in turns]
+    return check_voices(voice_frames(audio.samples, audio.sample_rate, spans), turns, options)
+
+
+def load_audio(path: Path, source: str) -> Audio:
+    """The episode's audio, decoded as ``redbox align`` decodes it
+    (:func:`toolkit.align.workflow.load_audio`), without importing the aligner: its
+    modules were a tenth of the voice check's time."""
+    if wants_ffmpeg(path):
+        sound = decode_with_ffmpeg(path, source)
+    else:
+        try:
+            sound = decode_soundfile(files.read_bytes(path), source)
+        except ToolkitError as refused:
+            try:
+                sound = decode_with_ffmpeg(path, source)
+            except ToolkitError:
+                raise refused from None
+    problem = signal_problem(sound.samples)
+    if problem:
+        raise ToolkitError(problem, source)
+    return sound
 
 
 def recorded_audio(alignment: Alignment, timings: Path) -> Path | None:
