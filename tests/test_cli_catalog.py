@@ -52,11 +52,12 @@ def test_update_after_an_edit_keeps_the_translation_as_fuzzy(runner: CliRunner, 
     subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(PO)], check=True)
 
 
-def test_init_refuses_to_overwrite_and_starts_other_languages(runner: CliRunner, project: Path) -> None:
-    code, _, err = run(runner, "init", "ko")
-    assert code == 1
-    assert f"{PO}: already exists" in err
-    assert "Traceback" not in err
+def test_init_leaves_existing_catalogs_and_starts_other_languages(runner: CliRunner, project: Path) -> None:
+    before = PO.read_bytes()
+    code, out, err = run(runner, "init", "ko")
+    assert code == 0, err
+    assert f"{PO}: exists, left as it is" in out
+    assert PO.read_bytes() == before
     code, _, _ = run(runner, "init", "en")
     assert code == 0
     english = catalog.parse_po((Path("locales") / "en" / "LC_MESSAGES" / f"{EPISODE}.po").read_bytes())

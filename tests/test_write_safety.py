@@ -38,7 +38,7 @@ WRITING_COMMANDS = [
     ["catalog", "extract"],
     ["catalog", "update"],
     ["catalog", "init", "en"],
-    ["catalog", "init", "ko", "--force"],
+    ["catalog", "init", "ko", "--force", str(TRANSCRIPT)],
     ["subtitles", str(TRANSCRIPT), "-o", "out.srt"],
     ["subtitles", str(TRANSCRIPT), "--lang", "ko", "-o", "out.ko.srt"],
     ["fix"],

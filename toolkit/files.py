@@ -8,20 +8,50 @@ leaves a half-written subtitle or catalog behind.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import OutputError, ToolkitError
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What a file was when this process read it: size, modification time, SHA-256 of its bytes."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+
+#: Every file read in this run, by real path: a write refuses to replace one that changed since.
+_READS: dict[str, _Read] = {}
+
+
+def forget_reads() -> None:
+    """Start a new run: no file counts as read (the CLI calls this before each command)."""
+    _READS.clear()
+
+
+def _fingerprint(data: bytes, mtime_ns: int) -> _Read:
+    return _Read(len(data), mtime_ns, hashlib.sha256(data).digest())
+
+
 def read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``; remembered (size, time, hash) so a later write can tell whether
+    someone else saved the file in between (see :func:`write_bytes_atomic`)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as stream:
+            data = stream.read()
+            mtime_ns = os.fstat(stream.fileno()).st_mtime_ns
+        _READS[os.path.realpath(path)] = _fingerprint(data, mtime_ns)
+        return data
     except FileNotFoundError:
         raise ToolkitError("no such file", str(path)) from None
     except IsADirectoryError:
@@ -109,7 +139,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
                 os.chmod(temporary, target.stat().st_mode & 0o777)
             else:
                 os.chmod(temporary, 0o644)
+            key = os.path.realpath(target)
+            _refuse_if_changed(path, key)
             os.replace(temporary, target)
+            if key in _READS:  # what is there now is what this run knows: it may write it again
+                _READS[key] = _fingerprint(data, os.stat(target).st_mtime_ns)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
@@ -146,6 +180,45 @@ def temporary_folder(prefix: str = "redbox-") -> Iterator[Path]:
     """A private folder for files handed to another program (subtitles for ffmpeg), removed after."""
     with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         yield Path(folder)
+
+
+class ChangedSinceRead(OutputError):
+    """A file redbox read was saved by someone else before redbox could replace it."""
+
+
+def _refuse_if_changed(path: Path, key: str) -> None:
+    """:class:`ChangedSinceRead` when the file at ``key`` is not what this run read there.
+
+    Checked just before the rename that replaces it, so the window in which another
+    program's save can still be lost is that of one ``stat`` and one read, not the whole run.
+    """
+    seen = _READS.get(key)
+    if seen is None:
+        return
+    try:
+        with open(key, "rb") as stream:
+            mtime_ns = os.fstat(stream.fileno()).st_mtime_ns
+            now = _fingerprint(stream.read(), mtime_ns)
+    except FileNotFoundError:
+        differs = "it was deleted"
+    else:
+        if now.digest == seen.digest:
+            return
+        changes = [
+            what
+            for what, changed in (
+                ("size", now.size != seen.size),
+                ("modification time", now.mtime_ns != seen.mtime_ns),
+                ("content", True),
+            )
+            if changed
+        ]
+        differs = "its " + ", ".join(changes) + " changed"
+    raise ChangedSinceRead(
+        f"changed on disk since redbox read it ({differs}): not replaced, so that save is kept; "
+        "run the command again",
+        str(path),
+    )
 
 
 def remove(path: Path) -> None:

@@ -37,6 +37,7 @@ import re
 from collections.abc import Mapping
 
 from toolkit.catalog.identity import normalize_text
+from toolkit.catalog.budget import over_budget
 from toolkit.catalog.msgfmt_checks import describe as _describe
 from toolkit.catalog.msgfmt_checks import msgfmt_duplicates, msgfmt_problems
 from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile, is_turn_context, on_screen
@@ -313,6 +314,8 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
     }
     for entry in po.entries:
         problems += _check_entry(entry, source, language, source_language, names, own)
+        if (too_long := over_budget(entry, language, source)) is not None:
+            problems.append(too_long)  # CAT030: see toolkit/catalog/budget.py
     transcript = transcripts.get(_episode_of(po, source))
     if transcript is not None:
         problems += _staleness(po, source, transcript)

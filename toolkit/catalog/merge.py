@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from toolkit.catalog.budget import is_budget_flag
 from toolkit.catalog.extract import _ensure_plural_forms
 from toolkit.catalog.identity import normalize_text
 from toolkit.catalog.po import PoEntry, PoFile, is_turn_context, paused_gc
@@ -32,8 +33,8 @@ class UpdateReport:
 def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     """``new`` (from the template) with ``old``'s translation; True when it became fuzzy."""
     if (
-        not old.flags
-        and not new.flags
+        (not old.flags or _budget_flags_only(old.flags))
+        and (not new.flags or _budget_flags_only(new.flags))
         and not old.translator_comments
         and old.msgid == new.msgid
         and old.msgid_plural is None
@@ -42,10 +43,13 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     ):
         # The usual unchanged message: what the general case below gives it, in one step.
         return PoEntry(
-            new.msgid, old.msgstr, new.msgctxt, None, [], [], new.extracted_comments, new.references, []
+            new.msgid, old.msgstr, new.msgctxt, None, [], [], new.extracted_comments, new.references, new.flags
         ), False
+    # A budget flag is the template's (regenerated on every update): the old one is dropped.
     flags = (
-        [*new.flags, *(flag for flag in old.flags if flag not in new.flags)] if old.flags else list(new.flags)
+        [*new.flags, *(flag for flag in old.flags if flag not in new.flags and not is_budget_flag(flag))]
+        if old.flags
+        else list(new.flags)
     )
     # Plural forms are never dropped: a template without msgid_plural keeps the catalog's
     # (the message is the same; only its translation has forms), and a message that becomes
@@ -83,6 +87,11 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
         merged.previous_msgid_plural = old.msgid_plural
         merged.previous_msgctxt = old.msgctxt if old.msgctxt != new.msgctxt else None
     return merged, True
+
+
+def _budget_flags_only(flags: list[str]) -> bool:
+    """True when every flag is a budget flag (``max-length:N``): the message is not fuzzy."""
+    return all(flag.startswith("max-length:") for flag in flags)
 
 
 def _translation_memory(po: PoFile) -> dict[str, PoEntry]:
@@ -175,6 +184,9 @@ def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
         for entry in po.entries
         if id(entry) not in used and (entry.translated or entry.translator_comments)
     ]
+    for entry in gone:
+        if entry.flags:  # a budget is for an active turn's time on screen
+            entry.flags = [flag for flag in entry.flags if not is_budget_flag(flag)]
     gone_keys = {entry.key for entry in gone}
     kept_obsolete = [
         _copy(entry)

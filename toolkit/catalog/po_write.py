@@ -57,6 +57,17 @@ def _entry_lines(entry: PoEntry, obsolete: bool = False) -> list[str]:
     return lines
 
 
+def header_lines(po: PoFile) -> list[str]:
+    """The header entry's lines: its comments and flags, ``msgid ""``, then one string per field."""
+    lines = _comment_lines("#", po.header_comments)
+    if po.header_flags:
+        lines.append("#, " + ", ".join(po.header_flags))
+    lines.append('msgid ""')
+    lines.append('msgstr ""')
+    lines += [f'"{escape(f"{name}: {value}")}\\n"' for name, value in po.headers]
+    return lines
+
+
 def header_text(po: PoFile) -> str:
     """The header entry's msgstr: one ``Name: value\\n`` per field."""
     return "".join(f"{name}: {value}\n" for name, value in po.headers)
@@ -110,13 +121,13 @@ def updated_messages(po: PoFile, template: PoFile, template_messages: Sequence[b
             and entry.msgctxt is source.msgctxt
             and entry.extracted_comments is source.extracted_comments
             and entry.references is source.references
-            and not entry.flags
+            and (entry.flags is source.flags or not (entry.flags or source.flags))
+            and "fuzzy" not in source.flags
             and not entry.translator_comments
             and entry.previous_msgid is None
             and entry.previous_msgid_plural is None
             and entry.previous_msgctxt is None
             and entry.msgid_plural is None
-            and not source.flags
             and not source.translator_comments
             and source.previous_msgid is None
             and source.previous_msgctxt is None
@@ -144,14 +155,8 @@ def write_po(po: PoFile, messages: Sequence[bytes] | None = None) -> bytes:
     messages stay a byte per character in memory even when the header holds a curly quote.
     """
     with paused_gc():
-        lines = _comment_lines("#", po.header_comments)
-        if po.header_flags:
-            lines.append("#, " + ", ".join(po.header_flags))
-        lines.append('msgid ""')
-        lines.append('msgstr ""')
-        lines += [f'"{escape(f"{name}: {value}")}\\n"' for name, value in po.headers]
         # One blank line before each message; the file ends with a line break.
-        blocks = ["\n".join(lines).encode("utf-8")]
+        blocks = ["\n".join(header_lines(po)).encode("utf-8")]
         blocks += encoded_messages(po) if messages is None else messages
         blocks += ["\n".join(_entry_lines(entry, obsolete=True)).encode("utf-8") for entry in po.obsolete]
         blocks[-1] += b"\n"

@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from toolkit import catalog, files
+from toolkit.align.sidecar import timings_path
 from toolkit.build import (
+    STDIN,
     Loaded,
     OnRead,
     add_project_problems,
@@ -24,11 +26,16 @@ from toolkit.build import (
     project_headers,
     refuse_errors,
 )
+from toolkit.catalog import budget
+from toolkit.catalog.po_layout import keep_layout
+from toolkit.config import with_rate
 from toolkit.errors import ToolkitError
+from toolkit.limits import base_language
 from toolkit.model import Transcript
 from toolkit.naming import canonical_language
 from toolkit.orphans import orphaned_catalogs, renamed_from
 from toolkit.project import Project
+from toolkit.timing import TurnSlot, plan_turn_slots
 
 
 def now() -> str:
@@ -104,22 +111,69 @@ def catalog_language(language: str) -> str:
     return tag
 
 
+def turn_slots(project: Project, loaded: Loaded) -> list[TurnSlot]:
+    """When each turn is on screen: ``redbox align``'s timings when they fit, else the estimate."""
+    timings = Path(timings_path(loaded.path))
+    if loaded.path != STDIN and files.modified_ns(timings) is not None:
+        from toolkit.align.rules import turn_slots as aligned_slots
+        from toolkit.align.sidecar import parse_timings
+
+        try:
+            alignment = parse_timings(files.read_text(timings).text, project.display(timings))
+            return aligned_slots(loaded.transcript, alignment, source=project.display(timings))
+        except ToolkitError:
+            pass  # stale or broken timings: `redbox check` reports them (ALN); estimate instead
+    options = with_rate(project.config.options, project.config, loaded.language)
+    return plan_turn_slots(loaded.transcript, options.timing)
+
+
+@dataclass
+class Budgeted:
+    """An episode's template with one language's budgets, and its messages as written."""
+
+    template: catalog.PoFile
+    messages: list[bytes]
+
+
+def budgeted(extracted: Extracted, transcript: Transcript, slots: Sequence[TurnSlot], language: str) -> Budgeted:
+    """The template with each turn's budget in ``language`` (see :mod:`toolkit.catalog.budget`)."""
+    template = budget.budgeted_template(extracted.template, transcript, budget.turn_budgets(slots, language))
+    messages = extracted.messages if template is extracted.template else catalog.encoded_messages(template)
+    return Budgeted(template, messages)
+
+
 def init_catalogs(
-    project: Project, language: str, loaded: Sequence[Loaded], *, force: bool, say: Callable[[str], None]
+    project: Project,
+    language: str,
+    loaded: Sequence[Loaded],
+    *,
+    force: bool,
+    named: bool,
+    say: Callable[[str], None],
 ) -> None:
-    """Start a ``language`` catalog for each transcript, from a fresh template."""
+    """Start a ``language`` catalog for each transcript that has none, from a fresh template.
+
+    Existing catalogs are left as they are and reported; ``force`` (only with ``named``
+    transcripts: never a whole series by accident) starts the named ones over.
+    """
+    if force and not named:
+        raise ForceNeedsEpisodes("--force replaces translations: name the episodes to start over")
     tag = catalog_language(language)
     for one in loaded:
-        extracted = extract_one(project, one)
         target = project.catalog_path(tag, one.episode, one.source, _episode_line(one))
+        shown = project.display(target)
         if files.modified_ns(target) is not None and not force:
-            raise ToolkitError(
-                "already exists; use `redbox catalog update` (or --force to start over)",
-                project.display(target),
-            )
-        po = catalog.init(extracted.template, tag, revision_date=now())
+            say(f"{shown}: exists, left as it is (`redbox catalog update` refreshes it)")
+            continue
+        extracted = extract_one(project, one)
+        with_budgets = budgeted(extracted, one.transcript, turn_slots(project, one), tag)
+        po = catalog.init(with_budgets.template, tag, revision_date=now())
         files.write_bytes_atomic(target, catalog.write_po(po))
-        say(f"{project.display(target)}: {len(po.entries)} messages to translate")
+        say(f"{shown}: {len(po.entries)} messages to translate")
+
+
+class ForceNeedsEpisodes(ToolkitError):
+    """``catalog init --force`` without named transcripts (a usage problem)."""
 
 
 def renamed_po(po: catalog.PoFile, old: str, new: str) -> catalog.PoFile:
@@ -190,21 +244,34 @@ def update_catalogs(
             episode = one.episode
             move_renamed_episode(project, one, say)
             extracted = extract_one(project, one)
+            transcript, slots = one.transcript, turn_slots(project, one)
+            by_language: dict[str, Budgeted] = {}
             del one
             say(extracted.summary)
             for found in project.catalogs(languages, [episode]):
-                shown = project.display(found.path)
-                old_bytes = files.read_bytes(found.path)
-                updated, report = catalog.update(
-                    catalog.parse_po(old_bytes, shown, template_fields=False), extracted.template
-                )
-                new_bytes = catalog.write_po(
-                    updated, catalog.updated_messages(updated, extracted.template, extracted.messages)
-                )
-                del updated
-                if new_bytes != old_bytes:
-                    files.write_bytes_atomic(found.path, new_bytes)
-                say(f"{shown}: {report.summary()}")
+                with_budgets = by_language.get(base_language(found.language))
+                if with_budgets is None:
+                    with_budgets = budgeted(extracted, transcript, slots, found.language)
+                    by_language[base_language(found.language)] = with_budgets
+                _update_one(project, found.path, with_budgets, say)
+
+
+def _update_one(project: Project, path: Path, with_budgets: Budgeted, say: Callable[[str], None]) -> None:
+    """Update one catalog; write it only if it changed, keeping the layout of unchanged messages."""
+    shown = project.display(path)
+    old_bytes = files.read_bytes(path)
+    updated, report = catalog.update(
+        catalog.parse_po(old_bytes, shown, template_fields=False), with_budgets.template
+    )
+    new_bytes = catalog.write_po(
+        updated, catalog.updated_messages(updated, with_budgets.template, with_budgets.messages)
+    )
+    del updated
+    if new_bytes != old_bytes:
+        new_bytes = keep_layout(old_bytes, new_bytes)
+    if new_bytes != old_bytes:
+        files.write_bytes_atomic(path, new_bytes)
+    say(f"{shown}: {report.summary()}")
 
 
 def _read_po(project: Project, path: Path) -> catalog.PoFile:

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import click
 
-from toolkit import __version__
+from toolkit import __version__, files
 from toolkit.errors import ToolkitError
 
 #: Each command and the module whose ``COMMANDS`` list holds it. A module is imported only
@@ -91,6 +91,7 @@ class RedboxGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        files.forget_reads()  # a run's writes are checked against what that run read
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:

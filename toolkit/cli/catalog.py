@@ -100,15 +100,27 @@ Examples:
 @click.argument("language")
 @transcripts_argument
 @locales_option
-@click.option("--force", is_flag=True, help="Replace an existing catalog (its translations are lost).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Start the named transcripts' catalogs over (their translations are lost); needs TRANSCRIPTS.",
+)
 def init_command(language: str, transcripts: tuple[Path, ...], locales: Path | None, force: bool) -> None:
-    """Start a LANGUAGE catalog (e.g. ko, en) for each transcript, from a fresh template."""
+    """Start a LANGUAGE catalog (e.g. ko, en) for each transcript that has none.
+
+    Existing catalogs are left as they are (and listed), so adding an episode to a translated
+    series is `redbox catalog init ko` again.
+    """
     try:
         workflow.catalog_language(language)
     except ToolkitError as error:
         raise click.BadParameter(error.message, param_hint="LANGUAGE") from None
+    if force and not transcripts:
+        raise click.UsageError("--force replaces translations: name the episodes' transcripts to start over")
     where = _project(locales)
-    workflow.init_catalogs(where, language, _load(where, transcripts), force=force, say=_say)
+    workflow.init_catalogs(
+        where, language, _load(where, transcripts), force=force, named=bool(transcripts), say=_say
+    )
 
 
 @catalog_group.command(

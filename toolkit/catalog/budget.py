@@ -1,0 +1,148 @@
+"""The room a turn's translation has on screen: a Weblate flag and a comment per turn message.
+
+A turn is on screen for its slot (``redbox align``'s timings when the episode is aligned,
+else :func:`toolkit.timing.plan_turn_slots`' estimate). In that time a viewer reads at
+most the target language's characters a second, and the turn's cues (each at least 5/6 s
+on screen) hold at most two lines of the language's width (:mod:`toolkit.limits`). The smaller
+of the two is the turn's budget, in the language's own units (Korean: a Hangul syllable
+counts 1; Latin letters, digits, spaces and punctuation 0.5).
+
+Each turn message of a translation carries it twice, regenerated on every ``catalog
+update``: ``#. budget: about 6.2 s on screen: at most 74 Hangul`` for a translator in
+Poedit (and for ``redbox check``, CAT030), and Weblate's ``max-length:N`` flag, which
+Weblate enforces as its "Maximum length of translation" check. Weblate counts every
+character as one, so for a language counted the Korean way the flag allows the budget
+divided by :data:`CHARACTER_WIDTH` characters (see ``docs/catalogs.md``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from toolkit.catalog.po import PoEntry, PoFile, on_screen
+from toolkit.limits import LanguageLimits, limits_for, text_width
+from toolkit.model import Problem, Transcript
+from toolkit.timing import TurnSlot
+
+#: The extracted comment that holds a budget, and Weblate's flag.
+BUDGET_PREFIX = "budget: "
+FLAG_PREFIX = "max-length:"
+#: The average width of one character of a Korean subtitle (syllables 1, spaces and punctuation
+#: 0.5): 0.85 over the project's Korean translation (1,606 units in 1,889 characters).
+CHARACTER_WIDTH = 0.85
+
+_AT_MOST = re.compile(r"at most (\d+) ")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One turn's room: time on screen (ms), and what fits in it (language units, Weblate characters)."""
+
+    on_screen_ms: int
+    units: int
+    characters: int
+    unit_name: str
+
+    @property
+    def comment(self) -> str:
+        """The ``#.`` comment: ``budget: about 6.2 s on screen: at most 74 Hangul``."""
+        return f"{BUDGET_PREFIX}about {self.on_screen_ms / 1000:.1f} s on screen: at most {self.units} {self.unit_name}"
+
+    @property
+    def flag(self) -> str:
+        return f"{FLAG_PREFIX}{self.characters}"
+
+
+def turn_budget(on_screen_ms: int, limits: LanguageLimits) -> Budget:
+    """The budget of a turn shown for ``on_screen_ms`` in a language with ``limits``.
+
+    >>> from toolkit.limits import KOREAN, ENGLISH
+    >>> turn_budget(6200, KOREAN).comment
+    'budget: about 6.2 s on screen: at most 74 Hangul'
+    >>> turn_budget(6200, KOREAN).flag, turn_budget(2000, ENGLISH).flag
+    ('max-length:87', 'max-length:40')
+    """
+    shown = max(on_screen_ms, limits.min_duration_ms)
+    # The turn may be cut into as many cues as are each on screen for the minimum time.
+    cues = max(1, shown // limits.min_duration_ms)
+    by_speed = limits.max_cps * shown / 1000
+    by_lines = cues * limits.max_lines * limits.max_line_width
+    units = max(1, math.floor(min(by_speed, by_lines) + 1e-9))
+    if limits.cjk_counting:
+        return Budget(shown, units, math.floor(units / CHARACTER_WIDTH + 1e-9), "Hangul")
+    return Budget(shown, units, units, "characters")
+
+
+def turn_budgets(slots: Sequence[TurnSlot], language: str) -> list[Budget]:
+    """One budget per turn slot, in ``language``."""
+    limits = limits_for(language)
+    return [turn_budget(slot.end_ms - slot.start_ms, limits) for slot in slots]
+
+
+def is_budget_flag(flag: str) -> bool:
+    return flag.startswith(FLAG_PREFIX)
+
+
+def with_budget(entry: PoEntry, budget: Budget) -> PoEntry:
+    """A template turn message with its budget comment and flag (a new entry; lists not shared)."""
+    return PoEntry(
+        entry.msgid,
+        entry.msgstr,
+        entry.msgctxt,
+        entry.msgid_plural,
+        entry.msgstr_plural,
+        entry.translator_comments,
+        [*entry.extracted_comments, budget.comment],
+        entry.references,
+        [*(flag for flag in entry.flags if not is_budget_flag(flag)), budget.flag],
+    )
+
+
+def budgeted_template(template: PoFile, transcript: Transcript, budgets: Sequence[Budget]) -> PoFile:
+    """``template`` with each turn message's budget (turn messages follow the transcript's turns)."""
+    entries = list(template.entries)
+    turn_indexes = [index for index, entry in enumerate(entries) if entry.msgctxt and "/" in entry.msgctxt]
+    if len(turn_indexes) != len(transcript.turns) or len(budgets) != len(turn_indexes):
+        return template
+    for index, budget in zip(turn_indexes, budgets, strict=True):
+        entries[index] = with_budget(entries[index], budget)
+    return PoFile(
+        headers=template.headers,
+        header_comments=template.header_comments,
+        header_flags=template.header_flags,
+        entries=entries,
+        obsolete=template.obsolete,
+    )
+
+
+def budget_units(entry: PoEntry) -> int | None:
+    """The budget of a message, from its ``#. budget:`` comment (``None`` without one)."""
+    comment = entry.comment("budget")
+    if not comment:
+        return None
+    found = _AT_MOST.search(comment + " ")
+    return int(found.group(1)) if found else None
+
+
+def over_budget(entry: PoEntry, language: str, source: str) -> Problem | None:
+    """CAT030 (warning) when a translated turn is wider than its budget."""
+    units = budget_units(entry)
+    if units is None or not entry.translated:
+        return None
+    limits = limits_for(language)
+    width = max(text_width(on_screen(text), limits) for text in (entry.msgstr_plural or [entry.msgstr]))
+    if width <= units:
+        return None
+    unit = "Hangul" if limits.cjk_counting else "characters"
+    return Problem(
+        source,
+        entry.line,
+        1,
+        "warning",
+        "CAT030",
+        f"turn {entry.comment('turn') or '?'}: the translation is {width:g} {unit} long, over its budget "
+        f"of {units} ({entry.comment('budget')}); shorten it",
+    )
