@@ -213,7 +213,8 @@ def _refuse_if_changed(path: Path, key: str) -> None:
             )
             if changed
         ]
-        differs = "its " + ", ".join(changes) + " changed"
+        listed = ", ".join(changes[:-1]) + " and " + changes[-1] if len(changes) > 1 else changes[0]
+        differs = f"its {listed} changed"
     raise ChangedSinceRead(
         f"changed on disk since redbox read it ({differs}): not replaced, so that save is kept; "
         "run the command again",

@@ -19,17 +19,28 @@ from toolkit.catalog.po_write import _entry_lines, _entry_text, header_lines
 from toolkit.errors import CatalogError
 
 _BLANK_LINES = re.compile(rb"\n(?:[ \t]*\n)+")
-_FLAG_LINE = re.compile(rb"^#,[^\n]*", re.MULTILINE)
+_FLAG_LINE = re.compile(rb"^#,[^\n]*(?:\n|\Z)", re.MULTILINE)
 
 
-def _sorted_flags(match: re.Match[bytes]) -> bytes:
-    flags = sorted(flag.strip() for flag in match.group(0)[2:].split(b",") if flag.strip())
-    return b"#, " + b", ".join(flags)
+def _flags_key(match: re.Match[bytes]) -> bytes:
+    line = match.group(0)
+    flags = sorted(
+        flag for flag in (part.strip() for part in line.rstrip(b"\n")[2:].split(b",")) if flag
+        if not flag.startswith(b"max-length:")
+    )
+    return b"#, " + b", ".join(flags) + b"\n" if flags else b""
 
 
 def _key(block: bytes) -> bytes:
-    """A written block with its flags in a fixed order (tools keep or sort them differently)."""
-    return _FLAG_LINE.sub(_sorted_flags, block) if b"#," in block else block
+    """A written block with its flags sorted and without the budget flag.
+
+    Tools keep or sort flags differently; GNU ``msgcat`` (which Poedit runs on every save)
+    drops flags it does not know, Weblate's ``max-length`` among them. A message that
+    differs from the old one only there keeps its old text: its ``#. budget:`` comment
+    still says the budget (and CAT030 checks it), and the flag comes back when the
+    message changes.
+    """
+    return _FLAG_LINE.sub(_flags_key, block) if b"#," in block else block
 
 
 def _meaning(block: bytes) -> bytes | None:

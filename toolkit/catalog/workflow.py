@@ -270,7 +270,10 @@ def _update_one(project: Project, path: Path, with_budgets: Budgeted, say: Calla
     if new_bytes != old_bytes:
         new_bytes = keep_layout(old_bytes, new_bytes)
     if new_bytes != old_bytes:
-        files.write_bytes_atomic(path, new_bytes)
+        try:
+            files.write_bytes_atomic(path, new_bytes)
+        except files.ChangedSinceRead as error:
+            raise files.ChangedSinceRead(error.message, shown) from None
     say(f"{shown}: {report.summary()}")
 
 
