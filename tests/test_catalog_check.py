@@ -64,8 +64,9 @@ def test_cat000_a_file_that_does_not_parse_is_an_error_at_its_line() -> None:
 @pytest.mark.parametrize(
     ("index", "msgstr", "extra", "code", "severity"),
     [
-        (3, "", {}, "CAT001", "warning"),
-        (3, "번역 옛 번역", {"flags": ["fuzzy"]}, "CAT002", "warning"),
+        (3, "", {}, "CAT001", "error"),
+        (3, " ", {}, "CAT001", "error"),
+        (3, "번역 옛 번역", {"flags": ["fuzzy"]}, "CAT002", "error"),
         (9, "처음 한국에 왔을 때", {}, "CAT010", "warning"),
     ],
 )

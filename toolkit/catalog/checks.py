@@ -1,12 +1,12 @@
-"""Checks of translation catalogs (``.po``) for ``redbox check``: rule codes ``CAT000``–``CAT017``.
+"""Checks of translation catalogs (``.po``) for ``redbox check``: codes ``CAT000``–``CAT017``, ``CAT030``.
 
 Every finding is a :class:`~toolkit.model.Problem` at the file and line of the message's
 ``msgid``. Codes (severity in brackets; ``--strict`` in ``redbox check`` turns warnings
 into errors):
 
 - ``CAT000`` [error] the PO file does not parse.
-- ``CAT001`` [warning] untranslated message.
-- ``CAT002`` [warning] fuzzy message (needs a translator's review).
+- ``CAT001`` [error*] untranslated message (an empty or whitespace-only translation).
+- ``CAT002`` [error*] fuzzy message (needs a translator's review).
 - ``CAT003`` [warning] ``[added words]`` brackets of the source missing from the translation.
 - ``CAT004`` [warning] a number of the source missing from the translation.
 - ``CAT005`` [warning] a question or exclamation mark of the source missing from the translation.
@@ -24,6 +24,7 @@ into errors):
 - ``CAT016`` [error] plural forms: ``Plural-Forms`` missing, invalid, or not the number of
   ``msgstr[N]`` the messages have.
 - ``CAT017`` [error] no header entry (``msgid ""``) with a translation.
+- ``CAT030`` [warning] a turn's translation longer than its budget (``#. budget:``, see ``budget.py``).
 
 ``*`` redbox's own rules: errors on redbox's catalogs, warnings on catalogs written by other
 tools (:func:`is_redbox_catalog`), which ``msgfmt -c`` accepts with them. ``†`` ``msgfmt -c``'s
@@ -139,11 +140,13 @@ def _check_entry(
         problems.append(_problem(source, line, severity, code, message))
 
     what = _describe(entry)
+    # Errors: the subtitles would show the source text (under translated names) instead.
     if not entry.translated:
-        add("warning", "CAT001", f"{what} is untranslated")
+        blank = " (only whitespace)" if entry.msgstr and entry.msgid_plural is None else ""
+        add(own, "CAT001", f"{what} is untranslated{blank}")
         return problems
     if entry.fuzzy:
-        add("warning", "CAT002", f"{what} is fuzzy: review it, then clear the fuzzy flag")
+        add(own, "CAT002", f"{what} is fuzzy: review it, then clear the fuzzy flag")
     original = entry.msgid
     written = entry.msgstr_plural if entry.msgid_plural is not None else [entry.msgstr]
     targets = [on_screen(target) for target in written]

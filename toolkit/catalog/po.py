@@ -68,10 +68,11 @@ class PoEntry:
 
     @property
     def translated(self) -> bool:
-        """True when every msgstr is filled in (fuzzy or not)."""
+        """True when every msgstr is filled in (fuzzy or not); whitespace alone is never a translation
+        (it would make the turn vanish from the subtitles)."""
         if self.msgid_plural is not None:
-            return bool(self.msgstr_plural) and all(self.msgstr_plural)
-        return bool(self.msgstr)
+            return bool(self.msgstr_plural) and all(not form.isspace() and form for form in self.msgstr_plural)
+        return bool(self.msgstr) and not self.msgstr.isspace()
 
     @property
     def key(self) -> tuple[str | None, str]:

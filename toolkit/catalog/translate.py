@@ -33,14 +33,31 @@ def _problem(source: str, line: int, code: str, message: str) -> Problem:
     return Problem(source, line, 1, "warning", code, message)
 
 
+#: What opens a turn shown in the source language because it has no (reviewed) translation,
+#: in the viewer's language, so nobody takes it for a translation (``[untranslated]`` when
+#: the language has no entry).
+UNTRANSLATED_MARKS = {"ko": "[번역 안 됨]", "en": "[untranslated]"}
+
+
+def untranslated_mark(language: str) -> str:
+    """The mark of an untranslated turn in ``language``'s subtitles.
+
+    >>> untranslated_mark("ko-KR"), untranslated_mark("fr")
+    ('[번역 안 됨]', '[untranslated]')
+    """
+    return UNTRANSLATED_MARKS.get(language.replace("_", "-").split("-", 1)[0].lower(), "[untranslated]")
+
+
 def translate_transcript(
     transcript: Transcript, po_data: bytes, po_source: str, language: str
 ) -> tuple[Transcript, list[Problem]]:
     """The transcript with every turn's text and speaker name translated by a PO catalog.
 
-    Turns keep their order, lines and times. A turn whose message is untranslated or
-    fuzzy, or missing because the catalog is out of date, keeps its source text with a
-    warning (``CAT001``, ``CAT002``, ``CAT013``); so does a speaker name. The header
+    Turns keep their order, lines and times. A turn whose message is untranslated (empty
+    or only whitespace) or fuzzy, or missing because the catalog is out of date, keeps its
+    source text opened by :func:`untranslated_mark`, so a viewer sees it is not a
+    translation, with a warning at its line (``CAT001``, ``CAT002``, ``CAT013``; ``build
+    --strict`` fails on them). A speaker name keeps its source spelling, with a warning. The header
     ``language`` becomes ``language``; ``title`` and ``speakers`` are translated too.
     Raises :class:`CatalogError` when the catalog does not parse.
     """
@@ -74,8 +91,9 @@ def translate_transcript(
                 )
             )
     turns: list[Turn] = []
+    mark = untranslated_mark(language)
     for turn, turn_entry in zip(transcript.turns, match_turns(transcript, po), strict=True):
-        text = turn.text
+        text = f"{mark} {turn.text}"  # unless a reviewed translation replaces it below
         if turn_entry is None:
             problems.append(
                 _problem(
@@ -83,7 +101,7 @@ def translate_transcript(
                     turn.line,
                     "CAT013",
                     f"this turn is not in {po_source} with its current text; "
-                    "run `redbox catalog update`; the source text is used",
+                    f"run `redbox catalog update`; the source text is shown, marked {mark}",
                 )
             )
         elif turn_entry.fuzzy and turn_entry.translated:
@@ -92,7 +110,7 @@ def translate_transcript(
                     po_source,
                     turn_entry.line,
                     "CAT002",
-                    f"turn {turn_entry.comment('turn')} is fuzzy; the source text is used",
+                    f"turn {turn_entry.comment('turn')} is fuzzy; the source text is shown, marked {mark}",
                 )
             )
         elif not turn_entry.translated:
@@ -101,7 +119,7 @@ def translate_transcript(
                     po_source,
                     turn_entry.line,
                     "CAT001",
-                    f"turn {turn_entry.comment('turn')} is untranslated; the source text is used",
+                    f"turn {turn_entry.comment('turn')} is untranslated; the source text is shown, marked {mark}",
                 )
             )
         else:
