@@ -31,7 +31,7 @@ from toolkit.catalog.po_layout import keep_layout
 from toolkit.config import with_rate
 from toolkit.errors import ToolkitError
 from toolkit.limits import base_language
-from toolkit.model import Transcript
+from toolkit.model import Problem, Transcript
 from toolkit.naming import canonical_language
 from toolkit.orphans import orphaned_catalogs, renamed_from
 from toolkit.project import Project
@@ -317,3 +317,38 @@ def catalog_stats(project: Project, languages: Sequence[str], say: Callable[[str
             f"({numbers.percent:.0f}%), {numbers.fuzzy} fuzzy, {numbers.untranslated} untranslated, "
             f"{numbers.obsolete} obsolete"
         )
+
+
+def export_episode(
+    project: Project, language: str, episode: str | None, form: str, on_read: OnRead
+) -> tuple[str, list[Problem]]:
+    """``episode`` (the project's only one when ``None``) in ``language``: a transcript, or a
+    review sheet (``csv``, ``html``); and the catalog's warnings about untranslated turns."""
+    from toolkit.catalog import export
+    from toolkit.transcript import format_transcript
+
+    tag = canonical_language(language)
+    loaded = load_transcripts(project, [], on_read)
+    if episode is None:
+        if len(loaded) != 1:
+            names = ", ".join(sorted(one.episode for one in loaded))
+            raise NoTranscripts(f"the project has {len(loaded)} episodes ({names}): name the one to export")
+        chosen = loaded[0]
+    else:
+        found = [one for one in loaded if one.episode == episode]
+        if not found:
+            raise NoTranscripts(f"no transcript has episode {episode!r}")
+        chosen = found[0]
+    path = project.catalog_path(tag, chosen.episode, chosen.source, _episode_line(chosen))
+    shown = project.display(path)
+    if files.modified_ns(path) is None:
+        raise ToolkitError(f"no {tag} catalog for this episode (run `redbox catalog init {tag}`)", shown)
+    data = files.read_bytes(path)
+    translated, problems = catalog.translate_transcript(chosen.transcript, data, shown, tag)
+    if form == "transcript":
+        return format_transcript(translated), problems
+    rows = export.review_rows(chosen.transcript, catalog.parse_po(data, shown), tag)
+    if form == "csv":
+        return export.review_csv(rows), problems
+    title = f"{chosen.transcript.title or chosen.episode} ({tag})"
+    return export.review_html(rows, title, chosen.language or "en", tag), problems

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import click
 
+from toolkit import files
 from toolkit.build import Loaded
 from toolkit.catalog import workflow
 from toolkit.cli import common
 from toolkit.errors import ToolkitError
 from toolkit.project import Project
+from toolkit.report import format_text
 
 
 def _project(locales: Path | None) -> Project:
@@ -176,6 +178,53 @@ Examples:
 def stats_command(locales: Path | None, languages: tuple[str, ...]) -> None:
     """How much of each catalog is translated, fuzzy, untranslated and obsolete."""
     workflow.catalog_stats(_project(locales), _languages(languages), _say)
+
+
+@catalog_group.command(
+    "export",
+    epilog="""\b
+Examples:
+  redbox catalog export ko -o ko.txt              # the episode as a Korean transcript
+  redbox catalog export ko EPISODE --format csv -o review.csv
+  redbox catalog export ko --format html -o review.html
+""",
+)
+@click.argument("language")
+@click.argument("episode", required=False)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout).")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["transcript", "csv", "html"]),
+    default="transcript",
+    show_default=True,
+    help="A transcript in LANGUAGE, or a bilingual review sheet.",
+)
+@locales_option
+def export_command(
+    language: str, episode: str | None, output: Path | None, form: str, locales: Path | None
+) -> None:
+    """Write EPISODE (default: the project's only one) in LANGUAGE, from its catalog.
+
+    \b
+    transcript: translated title, speaker names and turns, anchors kept (redbox check reads it).
+    csv, html:  turn, speaker, source, translation, budget and status, side by side.
+    Untranslated turns keep their source text, marked, and are listed on stderr.
+    """
+    tag = common.language_option(language, "LANGUAGE")
+    where = _project(locales)
+    try:
+        text, problems = workflow.export_episode(where, tag, episode, form, common.note_encoding)
+    except workflow.NoTranscripts as error:
+        raise click.UsageError(error.message) from None
+    if problems:
+        click.echo(format_text(problems), err=True)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    files.refuse_overwriting_inputs(output, [found.path for found in where.catalogs()])
+    files.write_text_atomic(output, text)
+    click.echo(f"{output}: {form}, {text.count(chr(10))} lines", err=True)
 
 
 COMMANDS: list[click.Command] = [catalog_group]
