@@ -263,14 +263,27 @@ def find_files(paths: Iterable[Path], suffixes: Iterable[str]) -> Iterator[Path]
     wanted = tuple(suffixes)
     for path in paths:
         if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                relative = found.relative_to(path).parts
-                if any(part.startswith(".") for part in relative):
-                    continue
-                if found.is_file() and found.name.endswith(wanted):
-                    yield found
+            yield from sorted(_walk(path, wanted))
         else:
             yield path
+
+
+def _walk(top: Path, wanted: tuple[str, ...]) -> Iterator[Path]:
+    """The files below ``top`` whose names end with ``wanted``, following symlinked folders
+    (``locales/ko -> ../team/ko``) but never into one twice (a link loop)."""
+    seen: set[str] = set()
+    for folder, folders, names in os.walk(top, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            folders.clear()
+            continue
+        seen.add(real)
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            if name.endswith(wanted) and not name.startswith("."):
+                found = Path(folder) / name
+                if found.is_file():
+                    yield found
 
 
 def modified_ns(path: Path) -> int | None:

@@ -94,6 +94,21 @@ def _budget_flags_only(flags: list[str]) -> bool:
     return all(flag.startswith("max-length:") for flag in flags)
 
 
+def _reviewed_obsolete(po: PoFile, template: PoFile) -> dict[str, list[PoEntry]]:
+    """Reviewed obsolete turns whose id the template does not use, by normalised text, in file order."""
+    in_use = {entry.msgctxt for entry in template.entries}
+    found: dict[str, list[PoEntry]] = {}
+    for entry in po.obsolete:
+        if (
+            entry.translated
+            and not entry.fuzzy
+            and is_turn_context(entry.msgctxt)
+            and entry.msgctxt not in in_use
+        ):
+            found.setdefault(normalize_text(entry.msgid), []).append(entry)
+    return found
+
+
 def _translation_memory(po: PoFile) -> dict[str, PoEntry]:
     """Reviewed (non-fuzzy) turn translations by normalised source text; active ones win."""
     memory: dict[str, PoEntry] = {}
@@ -130,6 +145,7 @@ def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
         entry.msgctxt: entry for entry in po.obsolete if entry.msgctxt is not None and "/" in entry.msgctxt
     }
     memory: dict[str, PoEntry] | None = None  # built on the first new turn
+    reviewed_gone: dict[str, list[PoEntry]] | None = None  # likewise
     used: set[int] = set()
     revived: set[int] = set()
     kept = fuzzied = new_turns = prefilled = revived_count = 0
@@ -162,6 +178,20 @@ def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
             continue
         twin = None
         if is_turn:
+            if reviewed_gone is None:
+                reviewed_gone = _reviewed_obsolete(po, template)
+            same = reviewed_gone.get(normalize_text(msgid))
+            while same and id(same[0]) in revived:
+                same.pop(0)
+            if same:
+                # A reviewed turn deleted and now back under another id (its first text's
+                # hash was lost with the body): the same words, so the same reviewed turn.
+                gone_turn = same.pop(0)
+                revived.add(id(gone_turn))
+                entries.append(_carry(gone_turn, new)[0])
+                revived_count += 1
+                kept += 1
+                continue
             if memory is None:
                 memory = _translation_memory(po)
             twin = memory.get(normalize_text(msgid))
