@@ -34,20 +34,25 @@ def test_export_ko_gives_the_sample_as_a_korean_transcript_that_check_accepts(
     assert "0 error(s)" in check.output
 
 
-def test_export_review_sheets_list_every_turn_with_budget_and_status(runner: CliRunner, project: Path) -> None:
+def test_export_review_sheets_list_every_turn_with_budget_and_status(
+    runner: CliRunner, project: Path
+) -> None:
     result = runner.invoke(cli, ["catalog", "export", "ko", EPISODE, "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 17
     assert rows[2] == {
-        "turn": "3", "line": "13", "speaker": "일혁", "source": "Misunderstandings?", "translation": "오해요?",
-        "budget": "about 1.2 s on screen: at most 14 Hangul", "status": "translated",
+        "turn": "3", "line": "13", "speaker": "일혁", "source": "Misunderstandings?",
+        "translation": "오해요?", "budget": "about 1.2 s on screen: at most 14 Hangul",
+        "status": "translated",
     }  # fmt: skip
     result = runner.invoke(cli, ["catalog", "export", "ko", "--format", "html", "-o", "review.html"])
     assert result.exit_code == 0, result.output
 
     class Cells(HTMLParser):
-        rows: list[list[str]] = []
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if tag == "tr":

@@ -29,7 +29,9 @@ TRANSCRIPT = Path("transcripts") / f"{EPISODE}.txt"
 
 def _msgcat(data: bytes, *options: str) -> bytes:
     msgcat = require_binary("msgcat")
-    return subprocess.run([msgcat, *options, "-o", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return subprocess.run(
+        [msgcat, *options, "-o", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout
 
 
 def poedit_style(data: bytes) -> bytes:
@@ -89,7 +91,9 @@ def test_after_an_edit_only_the_edited_message_and_the_header_change(
     PO.write_bytes(styled)
     text = TRANSCRIPT.read_text(encoding="utf-8")
     TRANSCRIPT.write_text(
-        text.replace("Jeongyol: A lot of people think like that.", "Jeongyol: A lot of people think that way."),
+        text.replace(
+            "Jeongyol: A lot of people think like that.", "Jeongyol: A lot of people think that way."
+        ),
         encoding="utf-8",
     )
     assert "1 edited (fuzzy)" in _update(runner)

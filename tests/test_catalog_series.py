@@ -45,7 +45,12 @@ def test_init_on_a_series_starts_the_missing_catalogs_and_leaves_the_others(
     assert "#, max-length:" in second.read_text(encoding="utf-8")
     code, out = _run(runner, "catalog", "init", "ko", "--force")
     assert code == 2 and "name the episodes' transcripts" in out
-    second.write_text(second.read_text(encoding="utf-8").replace('msgstr ""\n\n#. speaker: Joy', 'msgstr "x"\n\n#. speaker: Joy'), encoding="utf-8")
+    second.write_text(
+        second.read_text(encoding="utf-8").replace(
+            'msgstr ""\n\n#. speaker: Joy', 'msgstr "x"\n\n#. speaker: Joy'
+        ),
+        encoding="utf-8",
+    )
     code, out = _run(runner, "catalog", "init", "ko", "--force", str(SECOND))
     assert code == 0, out
     assert PO.read_bytes() == before  # only the named episode started over
@@ -74,9 +79,13 @@ def test_a_symlinked_language_folder_is_followed_everywhere_and_written_through(
     assert "think that way." in (team / "ko" / "LC_MESSAGES" / f"{EPISODE}.po").read_text(encoding="utf-8")
 
 
-def test_a_reviewed_turn_comes_back_reviewed_after_delete_all_and_restore(runner: CliRunner, project: Path) -> None:
+def test_a_reviewed_turn_comes_back_reviewed_after_delete_all_and_restore(
+    runner: CliRunner, project: Path
+) -> None:
     original = TRANSCRIPT.read_text(encoding="utf-8")
-    edited = original.replace("Jeongyol: A lot of people think like that.", "Jeongyol: A lot of people think that way.")
+    edited = original.replace(
+        "Jeongyol: A lot of people think like that.", "Jeongyol: A lot of people think that way."
+    )
     TRANSCRIPT.write_text(edited, encoding="utf-8")
     assert _run(runner, "catalog", "update")[0] == 0
     po = catalog.parse_po(PO.read_bytes())

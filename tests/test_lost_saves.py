@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import toolkit.catalog
 from toolkit import catalog, files
-from toolkit.catalog import workflow
 from toolkit.cli import cli
 
 EPISODE = "misunderstandings-and-stereotypes"
@@ -33,6 +33,11 @@ def _save(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.poedit")
     temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+def _save_after(delay: float, data: bytes) -> None:
+    time.sleep(delay)
+    _save(PO, data)
 
 
 def _edit_transcript() -> None:
@@ -73,10 +78,13 @@ def test_update_refuses_when_a_translator_saves_during_it(runner: CliRunner, pro
         return real_update(po, template)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(workflow.catalog, "update", update_while_the_translator_saves)
+        patch.setattr(toolkit.catalog, "update", update_while_the_translator_saves)
         result = runner.invoke(cli, ["catalog", "update"])
     assert result.exit_code == 1
-    assert f"{PO}: changed on disk since redbox read it (its size, modification time and content changed)" in result.stderr
+    assert (
+        f"{PO}: changed on disk since redbox read it (its size, modification time and content changed)"
+        in result.stderr
+    )
     assert "not replaced, so that save is kept" in result.stderr
     assert PO.read_bytes() == theirs
     result = runner.invoke(cli, ["catalog", "update"])  # run again: the save is merged
@@ -93,10 +101,12 @@ def test_a_racing_translator_never_loses_a_save(runner: CliRunner, project: Path
     for _ in range(20):
         PO.write_bytes(original)  # out of date again: the update will rewrite it
         delay = randomly.uniform(0, 0.15)
-        racer = threading.Thread(target=lambda: (time.sleep(delay), _save(PO, theirs)))
+        racer = threading.Thread(target=_save_after, args=(delay, theirs))
         racer.start()
         result = runner.invoke(cli, ["catalog", "update"])
         racer.join()
         outcomes.append(result.exit_code)
         assert result.exit_code in (0, 1), result.output
-        assert SAVED in PO.read_text(encoding="utf-8"), f"the translator's save was lost (delay {delay:.3f} s)"
+        assert SAVED in PO.read_text(encoding="utf-8"), (
+            f"the translator's save was lost (delay {delay:.3f} s)"
+        )

@@ -49,7 +49,8 @@ class Budget:
     @property
     def comment(self) -> str:
         """The ``#.`` comment: ``budget: about 6.2 s on screen: at most 74 Hangul``."""
-        return f"{BUDGET_PREFIX}about {self.on_screen_ms / 1000:.1f} s on screen: at most {self.units} {self.unit_name}"
+        seconds = self.on_screen_ms / 1000
+        return f"{BUDGET_PREFIX}about {seconds:.1f} s on screen: at most {self.units} {self.unit_name}"
 
     @property
     def flag(self) -> str:

@@ -37,8 +37,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from toolkit.catalog.identity import normalize_text
 from toolkit.catalog.budget import over_budget
+from toolkit.catalog.identity import normalize_text
 from toolkit.catalog.msgfmt_checks import describe as _describe
 from toolkit.catalog.msgfmt_checks import msgfmt_duplicates, msgfmt_problems
 from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile, is_turn_context, on_screen

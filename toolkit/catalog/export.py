@@ -47,7 +47,9 @@ def review_rows(transcript: Transcript, po: PoFile, language: str) -> list[Revie
     names = {name: on_screen(entry.msgstr) for name, entry in speaker_names(po).items() if entry.translated}
     limits = limits_for(language)
     rows: list[ReviewRow] = []
-    for number, (turn, entry) in enumerate(zip(transcript.turns, match_turns(transcript, po), strict=True), 1):
+    for number, (turn, entry) in enumerate(
+        zip(transcript.turns, match_turns(transcript, po), strict=True), 1
+    ):
         speaker = names.get(turn.speaker, turn.speaker)
         if entry is None:
             rows.append(ReviewRow(number, turn.line, speaker, turn.text, "", "", "out of date"))
@@ -87,13 +89,17 @@ def review_html(rows: Sequence[ReviewRow], title: str, source_language: str, lan
     """The review sheet as one self-contained HTML page (no script, no external file)."""
     escape = html.escape
     body = "\n".join(
-        f'<tr class="{escape(row.status.replace(" ", "-"))}"><td>{row.turn}</td><td>{escape(row.speaker)}</td>'
+        f'<tr class="{escape(row.status.replace(" ", "-"))}">'
+        f"<td>{row.turn}</td><td>{escape(row.speaker)}</td>"
         f'<td lang="{escape(source_language)}">{escape(row.source)}</td>'
         f'<td lang="{escape(language)}">{escape(row.translation)}</td>'
         f"<td>{escape(row.budget.removeprefix('budget: '))}</td><td>{escape(row.status)}</td></tr>"
         for row in rows
     )
-    counts = {status: sum(1 for row in rows if row.status == status) for status in dict.fromkeys(r.status for r in rows)}
+    counts = {
+        status: sum(1 for row in rows if row.status == status)
+        for status in dict.fromkeys(r.status for r in rows)
+    }
     summary = ", ".join(f"{count} {status}" for status, count in counts.items())
     return f"""<!DOCTYPE html>
 <html lang="{escape(language)}">
@@ -103,7 +109,8 @@ def review_html(rows: Sequence[ReviewRow], title: str, source_language: str, lan
 <style>
 body {{ font-family: sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border: 1px solid #999; padding: 0.3em 0.5em; vertical-align: top; text-align: left; white-space: pre-wrap; }}
+th, td {{ border: 1px solid #999; padding: 0.3em 0.5em; vertical-align: top; text-align: left; }}
+td {{ white-space: pre-wrap; }}
 tr.untranslated td, tr.out-of-date td {{ background: #fdd; }}
 tr.fuzzy td, tr.over-budget td {{ background: #ffd; }}
 </style>

@@ -43,8 +43,9 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     ):
         # The usual unchanged message: what the general case below gives it, in one step.
         return PoEntry(
-            new.msgid, old.msgstr, new.msgctxt, None, [], [], new.extracted_comments, new.references, new.flags
-        ), False
+            new.msgid, old.msgstr, new.msgctxt, None, [], [], new.extracted_comments, new.references,
+            new.flags,
+        ), False  # fmt: skip
     # A budget flag is the template's (regenerated on every update): the old one is dropped.
     flags = (
         [*new.flags, *(flag for flag in old.flags if flag not in new.flags and not is_budget_flag(flag))]

@@ -71,7 +71,8 @@ class PoEntry:
         """True when every msgstr is filled in (fuzzy or not); whitespace alone is never a translation
         (it would make the turn vanish from the subtitles)."""
         if self.msgid_plural is not None:
-            return bool(self.msgstr_plural) and all(not form.isspace() and form for form in self.msgstr_plural)
+            forms = self.msgstr_plural
+            return bool(forms) and all(form and not form.isspace() for form in forms)
         return bool(self.msgstr) and not self.msgstr.isspace()
 
     @property

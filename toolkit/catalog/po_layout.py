@@ -25,7 +25,9 @@ _FLAG_LINE = re.compile(rb"^#,[^\n]*(?:\n|\Z)", re.MULTILINE)
 def _flags_key(match: re.Match[bytes]) -> bytes:
     line = match.group(0)
     flags = sorted(
-        flag for flag in (part.strip() for part in line.rstrip(b"\n")[2:].split(b",")) if flag
+        flag
+        for flag in (part.strip() for part in line.rstrip(b"\n")[2:].split(b","))
+        if flag
         if not flag.startswith(b"max-length:")
     )
     return b"#, " + b", ".join(flags) + b"\n" if flags else b""

@@ -119,7 +119,8 @@ def translate_transcript(
                     po_source,
                     turn_entry.line,
                     "CAT001",
-                    f"turn {turn_entry.comment('turn')} is untranslated; the source text is shown, marked {mark}",
+                    f"turn {turn_entry.comment('turn')} is untranslated; "
+                    f"the source text is shown, marked {mark}",
                 )
             )
         else:

@@ -135,7 +135,9 @@ class Budgeted:
     messages: list[bytes]
 
 
-def budgeted(extracted: Extracted, transcript: Transcript, slots: Sequence[TurnSlot], language: str) -> Budgeted:
+def budgeted(
+    extracted: Extracted, transcript: Transcript, slots: Sequence[TurnSlot], language: str
+) -> Budgeted:
     """The template with each turn's budget in ``language`` (see :mod:`toolkit.catalog.budget`)."""
     template = budget.budgeted_template(extracted.template, transcript, budget.turn_budgets(slots, language))
     messages = extracted.messages if template is extracted.template else catalog.encoded_messages(template)

@@ -191,7 +191,9 @@ Examples:
 )
 @click.argument("language")
 @click.argument("episode", required=False)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout)."
+)
 @click.option(
     "--format",
     "form",
