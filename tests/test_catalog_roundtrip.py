@@ -143,3 +143,30 @@ def test_every_turn_message_carries_a_budget_that_translate_toolkit_reads() -> N
         notes = unit.getnotes("developer")
         assert "budget: about " in notes and " s on screen: at most " in notes and notes.endswith("Hangul")
         assert len(unit.target) <= lengths[0]  # the shipped translation fits what Weblate enforces
+
+
+def test_the_budgeted_messages_spliced_into_the_template_are_what_the_writer_writes() -> None:
+    from tests.conftest import SAMPLE_TRANSCRIPT
+    from toolkit.catalog import budget
+    from toolkit.timing import TimingOptions, plan_turn_slots
+    from toolkit.transcript import parse_transcript
+
+    transcript = parse_transcript(SAMPLE_TRANSCRIPT.read_text(encoding="utf-8"), "sample.txt")[0]
+    template = catalog.extract(transcript, creation_date="2026-11-30 00:00+0000")
+    budgets = budget.turn_budgets(plan_turn_slots(transcript, TimingOptions()), "ko")
+    spliced_template, spliced = budget.budgeted_template(
+        template, transcript, budgets, catalog.encoded_messages(template)
+    )
+    _, general = budget.budgeted_template(template, transcript, budgets)
+    assert spliced == general == catalog.encoded_messages(spliced_template)
+    assert sum(b"#, max-length:" in message for message in spliced) == len(transcript.turns) == 17
+
+
+def test_a_second_update_after_an_edit_changes_nothing(runner: CliRunner, project: Path) -> None:
+    text = TRANSCRIPT.read_text(encoding="utf-8")
+    TRANSCRIPT.write_text(text.replace("think like that.", "think that way."), encoding="utf-8")
+    _update(runner)
+    after_edit = PO.read_bytes()
+    assert b"#, fuzzy, max-length:" in after_edit
+    _update(runner)
+    assert PO.read_bytes() == after_edit

@@ -10,7 +10,11 @@ docstrings of the Python standard library and installed packages, cached in
 ``--cache``), a template and a Korean catalog with ~90 % of the turns translated
 (stand-in Hangul, one "translation" per turn). Then 5 % of the turns are removed, 5 %
 edited once (a word replaced or deleted, a filler inserted, or the end punctuation
-changed) and 5 % new sentences inserted at random places. The same ``old.po`` and
+changed) and 5 % new sentences inserted at random places. The Korean catalog is first
+brought up to date with the old transcript by ``redbox catalog update`` (so it carries
+the turns' budget comments and flags, as a project's catalog does); ``--first-update``
+starts from one without them instead (the first update after upgrading redbox, which
+rewrites every turn message). The same ``old.po`` and
 ``new.pot`` (with the turn ids redbox assigns) go to every tool:
 
 - redbox: the whole ``python -m toolkit catalog update`` command (transcript parse,
@@ -275,6 +279,7 @@ def bench_size(
     work: Path,
     redbox_only: bool = False,
     repeat: int = 1,
+    first_update: bool = False,
 ) -> list[dict[str, object]]:
     old, new, truth = build(size, sentences)
     old_transcript = transcript_of(old)
@@ -296,11 +301,21 @@ def bench_size(
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "transcripts").mkdir(parents=True)
     (folder / "locales" / "ko" / "LC_MESSAGES").mkdir(parents=True)
-    (folder / "transcripts" / f"{EPISODE}.txt").write_text(new_transcript_text, encoding="utf-8")
     (folder / "locales" / f"{EPISODE}.pot").write_bytes(catalog.write_po(old_template))
     po_path = folder / "locales" / "ko" / "LC_MESSAGES" / f"{EPISODE}.po"
     po_path.write_bytes(catalog.write_po(po))
-    (folder / "old.po").write_bytes(catalog.write_po(po))
+    environment = dict(os.environ, SOURCE_DATE_EPOCH="1764158400")
+    compile_package()
+    if not first_update:
+        # The catalog as the previous `catalog update` left it (budget comments and flags of
+        # the old transcript's turns): the state a translator's project is in.
+        (folder / "transcripts" / f"{EPISODE}.txt").write_text(
+            format_transcript(old_transcript), encoding="utf-8"
+        )
+        command = [sys.executable, "-m", "toolkit", "catalog", "update"]
+        subprocess.run(command, cwd=folder, env=environment, check=True, capture_output=True)
+    (folder / "transcripts" / f"{EPISODE}.txt").write_text(new_transcript_text, encoding="utf-8")
+    (folder / "old.po").write_bytes(po_path.read_bytes())
     (folder / "old.pot").write_bytes(catalog.write_po(old_template))
     (folder / "new.pot").write_bytes(catalog.write_po(new_template))
     rows: list[dict[str, object]] = []
@@ -317,8 +332,6 @@ def bench_size(
         rows.append(row)
         print(json.dumps(row), flush=True)
 
-    environment = dict(os.environ, SOURCE_DATE_EPOCH="1764158400")
-    compile_package()
     runs: list[tuple[float, float]] = []
     for _ in range(repeat):
         # Every run starts from the same files (update rewrites both).
@@ -369,6 +382,11 @@ def main() -> None:
         "--repeat", type=int, default=5, help="redbox runs per size; the median CPU time is reported"
     )
     parser.add_argument("--out", type=Path, default=None, help="write every row as JSON here")
+    parser.add_argument(
+        "--first-update",
+        action="store_true",
+        help="start from a catalog without budgets (the first update after upgrading redbox)",
+    )
     arguments = parser.parse_args()
     sentences = harvest_sentences(arguments.cache, max(arguments.sizes) * 2)
     rows = []
@@ -380,6 +398,7 @@ def main() -> None:
             arguments.work,
             arguments.redbox_only,
             max(1, arguments.repeat),
+            arguments.first_update,
         )
     print()
     columns = [

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.catalog.po import PoEntry, PoFile, on_screen
+from toolkit.catalog.po_write import encoded_messages
 from toolkit.limits import LanguageLimits, limits_for, text_width
 from toolkit.model import Problem, Transcript
 from toolkit.timing import TurnSlot
@@ -80,43 +81,73 @@ def turn_budget(on_screen_ms: int, limits: LanguageLimits) -> Budget:
 def turn_budgets(slots: Sequence[TurnSlot], language: str) -> list[Budget]:
     """One budget per turn slot, in ``language``."""
     limits = limits_for(language)
-    return [turn_budget(slot.end_ms - slot.start_ms, limits) for slot in slots]
+    known: dict[int, Budget] = {}
+    budgets: list[Budget] = []
+    for slot in slots:
+        length = slot.end_ms - slot.start_ms
+        found = known.get(length)
+        if found is None:
+            found = known[length] = turn_budget(length, limits)
+        budgets.append(found)
+    return budgets
 
 
 def is_budget_flag(flag: str) -> bool:
     return flag.startswith(FLAG_PREFIX)
 
 
-def with_budget(entry: PoEntry, budget: Budget) -> PoEntry:
-    """A template turn message with its budget comment and flag (a new entry; lists not shared)."""
-    return PoEntry(
-        entry.msgid,
-        entry.msgstr,
-        entry.msgctxt,
-        entry.msgid_plural,
-        entry.msgstr_plural,
-        entry.translator_comments,
-        [*entry.extracted_comments, budget.comment],
-        entry.references,
-        [*(flag for flag in entry.flags if not is_budget_flag(flag)), budget.flag],
-    )
+def budgeted_template(
+    template: PoFile, transcript: Transcript, budgets: Sequence[Budget], messages: Sequence[bytes] = ()
+) -> tuple[PoFile, list[bytes]]:
+    """``template`` with each turn message's budget comment and flag, and its messages as written
+    (made from the template's own ``messages`` when given: see :func:`_with_budget_bytes`).
 
-
-def budgeted_template(template: PoFile, transcript: Transcript, budgets: Sequence[Budget]) -> PoFile:
-    """``template`` with each turn message's budget (turn messages follow the transcript's turns)."""
+    Turn messages follow the transcript's turns; a template that does not match is returned as it is.
+    """
     entries = list(template.entries)
     turn_indexes = [index for index, entry in enumerate(entries) if entry.msgctxt and "/" in entry.msgctxt]
     if len(turn_indexes) != len(transcript.turns) or len(budgets) != len(turn_indexes):
-        return template
+        return template, list(messages) or encoded_messages(template)
+    written = list(messages)
     for index, budget in zip(turn_indexes, budgets, strict=True):
-        entries[index] = with_budget(entries[index], budget)
-    return PoFile(
+        entry = entries[index]
+        comment, flag = budget.comment, budget.flag
+        flags = [flag] if not entry.flags else [*(f for f in entry.flags if not is_budget_flag(f)), flag]
+        # (positional: msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, translator comments,
+        # extracted comments, references, flags)
+        entries[index] = PoEntry(entry.msgid, entry.msgstr, entry.msgctxt, entry.msgid_plural,
+                                 entry.msgstr_plural, entry.translator_comments,
+                                 [*entry.extracted_comments, comment], entry.references, flags)  # fmt: skip
+        if written:
+            written[index] = _with_budget_bytes(written[index], comment, flag) or _written(entries[index])
+    result = PoFile(
         headers=template.headers,
         header_comments=template.header_comments,
         header_flags=template.header_flags,
         entries=entries,
         obsolete=template.obsolete,
     )
+    return result, written or encoded_messages(result)
+
+
+def _written(entry: PoEntry) -> bytes:
+    return encoded_messages(PoFile(entries=[entry]))[0]
+
+
+def _with_budget_bytes(message: bytes, comment: str, flag: str) -> bytes | None:
+    """A template turn message as written, with the budget comment after its other ``#.`` lines
+    and the flag line before ``msgctxt``: what the writer gives the budgeted message, without
+    writing it again. ``None`` for a message in another shape (translator comments, flags,
+    no references), which is then written in full.
+    """
+    references = message.find(b"\n#: ")
+    context = message.find(b"\nmsgctxt ", references)
+    if references < 0 or context < 0 or message.startswith((b"# ", b"#\n", b"#,")) or b"\n#," in message:
+        return None
+    if message.find(b"\n#", references + 1, context) >= 0:
+        return None  # more than one reference line, or #| lines: the general writer
+    return b"".join((message[:references], b"\n#. ", comment.encode("utf-8"), message[references:context],
+                     b"\n#, ", flag.encode("utf-8"), message[context:]))  # fmt: skip
 
 
 def budget_units(entry: PoEntry) -> int | None:

@@ -46,12 +46,10 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
             new.msgid, old.msgstr, new.msgctxt, None, [], [], new.extracted_comments, new.references,
             new.flags,
         ), False  # fmt: skip
-    # A budget flag is the template's (regenerated on every update): the old one is dropped.
-    flags = (
-        [*new.flags, *(flag for flag in old.flags if flag not in new.flags and not is_budget_flag(flag))]
-        if old.flags
-        else list(new.flags)
-    )
+    # The old flags in their order, then the template's (the budget flag is the template's,
+    # regenerated on every update: the old one is dropped), so an update reorders nothing.
+    flags = [flag for flag in old.flags if not is_budget_flag(flag)] if old.flags else []
+    flags += [flag for flag in new.flags if flag not in flags]
     # Plural forms are never dropped: a template without msgid_plural keeps the catalog's
     # (the message is the same; only its translation has forms), and a message that becomes
     # plural starts from its singular translation as form 0 (and is fuzzy: its text changed).

@@ -42,7 +42,19 @@ def _key(block: bytes) -> bytes:
     still says the budget (and CAT030 checks it), and the flag comes back when the
     message changes.
     """
-    return _FLAG_LINE.sub(_flags_key, block) if b"#," in block else block
+    if block.startswith(b"#,"):
+        start = 0
+    else:
+        start = block.find(b"\n#,") + 1
+        if not start:
+            return block
+    end = block.find(b"\n", start)
+    if end < 0 or block.find(b"\n#,", end) >= 0:
+        return _FLAG_LINE.sub(_flags_key, block)  # flags on several lines (or last): the general way
+    flags = [flag.strip() for flag in block[start + 2 : end].split(b",")]
+    kept = sorted(flag for flag in flags if flag and not flag.startswith(b"max-length:"))
+    line = b"#, " + b", ".join(kept) + b"\n" if kept else b""
+    return block[:start] + line + block[end + 1 :]
 
 
 def _meaning(block: bytes) -> bytes | None:
@@ -69,25 +81,122 @@ def blocks(data: bytes) -> list[bytes]:
     return _BLANK_LINES.split(body) if body else []
 
 
+#: Layout-only differences, undone by plain byte replacements: a string continued on the next
+#: line (``msgid ""`` then ``"…"`` lines, also in ``#|`` and ``#~`` lines) and references
+#: spread over several ``#:`` lines.
+_JOINS = (
+    (b'""\n"', b'"'),
+    (b'"\n"', b""),
+    (b'""\n#| "', b'"'),
+    (b'"\n#| "', b""),
+    (b'""\n#~ "', b'"'),
+    (b'"\n#~ "', b""),
+    (b"\n#: ", b" "),
+)
+
+
+def _unwrapped(block: bytes) -> bytes:
+    """:func:`_key` of the block with every string on one line and one ``#:`` line.
+
+    Two blocks with the same result say the same thing; the converse needs the reader
+    (:func:`_meaning`), used only when this is not enough.
+    """
+    for joined, join in _JOINS:
+        if joined in block:
+            block = block.replace(joined, join)
+    return _key(block)
+
+
+#: A string continued on the next line, and the continuations redbox itself writes: after an
+#: embedded line break, or after the empty first string of a keyword (``msgid ""``).
+_CONTINUED = (b'"\n"', b'"\n#| "', b'"\n#~ "')
+_REDBOX_CONTINUED = tuple(prefix + continued for prefix in (b"\\n", b' "') for continued in _CONTINUED)
+
+
+def _in_redbox_layout(block: bytes) -> bool:
+    """True for a block redbox could have written as it is: a turn with its budget flag, no
+    string wrapped, one ``#:`` line. Such a block has no layout of its own to keep (it could
+    only differ from what redbox writes in the order of its flags), so it need not be compared.
+    """
+    if b"max-length:" not in block:
+        return False
+    references = block.find(b"#: ")
+    if references >= 0 and block.find(b"#: ", references + 3) >= 0:
+        return False
+    if b'"\n"' not in block and b'"\n#' not in block:
+        return True  # every string on one line: the usual turn
+    continued = sum([block.count(pattern) for pattern in _CONTINUED])
+    return continued == sum([block.count(pattern) for pattern in _REDBOX_CONTINUED])
+
+
+def _context(block: bytes) -> bytes:
+    """The block's ``msgctxt`` line (``b""`` without one): a turn's is short, never wrapped."""
+    start = block.find(b'msgctxt "')
+    if start < 0:
+        return b""
+    end = block.find(b"\n", start)
+    return block[start:] if end < 0 else block[start:end]
+
+
+def _extracted(block: bytes) -> bytes:
+    """The ``#.`` lines of a block redbox wrote (they come together, and no tool wraps them)."""
+    start = block.find(b"#.")
+    if start < 0:
+        return b""
+    end = start
+    while True:
+        end = block.find(b"\n", end)
+        if end < 0 or block[end + 1 : end + 3] != b"#.":
+            return block[start:] if end < 0 else block[start:end]
+        end += 1
+
+
+def _all_in_redbox_layout(data: bytes) -> bool:
+    """True when every message of a file looks as redbox writes it (:func:`_in_redbox_layout`),
+    counted over the whole file at once: then no message has a layout of its own to keep."""
+    messages = data.count(b'\nmsgctxt "')
+    turns = messages - data.count(b'\nmsgctxt "speaker"\n') - data.count(b'\nmsgctxt "title"\n')
+    if data.count(b"max-length:") != turns or data.count(b"\n#: ") != messages:
+        return False
+    continued = sum([data.count(pattern) for pattern in _CONTINUED])
+    return continued == sum([data.count(pattern) for pattern in _REDBOX_CONTINUED])
+
+
 def keep_layout(old: bytes, new: bytes) -> bytes:
     """``new`` (as redbox writes it), with each message that means what a message of ``old``
     means written as ``old`` wrote it; ``old`` itself when every message is unchanged."""
+    if b"\r" not in old and _all_in_redbox_layout(old):
+        return new  # the file redbox wrote last: nothing of its layout to keep (the usual case)
     old_blocks = blocks(old)
     new_blocks = new[:-1].split(b"\n\n") if new.endswith(b"\n") else new.split(b"\n\n")
     unchanged = set(old_blocks)
     changed = [block for block in new_blocks if block not in unchanged]
     if changed:
-        # Only blocks that differ in bytes are compared by meaning (the usual update changes few).
+        # Only blocks that differ in bytes are compared (the usual update changes few), first
+        # by their text with lines joined, then by reading the few left that could still match.
         written = set(new_blocks)
-        by_meaning: dict[bytes, list[bytes]] = {}
+        by_context: dict[bytes, list[bytes]] = {}
         for block in old_blocks:
-            if block not in written and (meaning := _meaning(block)) is not None:
-                by_meaning.setdefault(meaning, []).append(block)
+            if block not in written and not _in_redbox_layout(block):
+                by_context.setdefault(_context(block), []).append(block)
         replaced: dict[bytes, bytes] = {}
-        for block in changed:
-            same = by_meaning.get(_key(block))
-            if same:
-                replaced[block] = same.pop(0)
+        used: set[bytes] = set()
+        for block in changed if by_context else ():
+            candidates = by_context.get(_context(block))
+            if not candidates:
+                continue
+            extracted = _extracted(block)
+            wanted: bytes | None = None
+            for candidate in candidates:
+                # The cheap tests first: no tool wraps `#.` lines, so a block without the new
+                # one's is another message (another budget, a renumbered turn).
+                if candidate in used or extracted not in candidate:
+                    continue
+                wanted = wanted or _unwrapped(block)
+                if _unwrapped(candidate) == wanted or _meaning(candidate) == _key(block):
+                    replaced[block] = candidate
+                    used.add(candidate)
+                    break
         new_blocks = [replaced.get(block, block) for block in new_blocks]
     if new_blocks == old_blocks:
         return old

@@ -139,8 +139,8 @@ def budgeted(
     extracted: Extracted, transcript: Transcript, slots: Sequence[TurnSlot], language: str
 ) -> Budgeted:
     """The template with each turn's budget in ``language`` (see :mod:`toolkit.catalog.budget`)."""
-    template = budget.budgeted_template(extracted.template, transcript, budget.turn_budgets(slots, language))
-    messages = extracted.messages if template is extracted.template else catalog.encoded_messages(template)
+    budgets = budget.turn_budgets(slots, language)
+    template, messages = budget.budgeted_template(extracted.template, transcript, budgets, extracted.messages)
     return Budgeted(template, messages)
 
 
