@@ -170,3 +170,17 @@ def test_a_second_update_after_an_edit_changes_nothing(runner: CliRunner, projec
     assert b"#, fuzzy, max-length:" in after_edit
     _update(runner)
     assert PO.read_bytes() == after_edit
+
+
+@pytest.mark.parametrize("style", ["redbox", *sorted(STYLES)])
+def test_the_whole_file_shortcut_gives_what_the_message_by_message_comparison_gives(style: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    data = (root / PO).read_bytes()
+    old = data if style == "redbox" else STYLES[style](data)
+    po = catalog.parse_po(old)
+    po.turn_entries()[3].msgstr = "바뀐 번역"
+    new = catalog.write_po(po)
+    contexts = [entry.msgctxt for entry in po.entries if entry.msgctxt is not None]
+    counts = (sum(1 for context in contexts if "/" in context), len(contexts))
+    assert keep_layout(old, new, counts=counts) == keep_layout(old, new)
+    assert keep_layout(old, old, counts=counts) == old

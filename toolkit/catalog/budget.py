@@ -109,9 +109,14 @@ def budgeted_template(
     if len(turn_indexes) != len(transcript.turns) or len(budgets) != len(turn_indexes):
         return template, list(messages) or encoded_messages(template)
     written = list(messages)
+    texts: dict[int, tuple[str, str, bytes, bytes]] = {}  # per distinct budget: its lines, as text and bytes
     for index, budget in zip(turn_indexes, budgets, strict=True):
         entry = entries[index]
-        comment, flag = budget.comment, budget.flag
+        known = texts.get(id(budget))
+        if known is None:
+            comment, flag = budget.comment, budget.flag
+            known = texts[id(budget)] = (comment, flag, comment.encode("utf-8"), flag.encode("utf-8"))
+        comment, flag, comment_bytes, flag_bytes = known
         flags = [flag] if not entry.flags else [*(f for f in entry.flags if not is_budget_flag(f)), flag]
         # (positional: msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, translator comments,
         # extracted comments, references, flags)
@@ -119,7 +124,8 @@ def budgeted_template(
                                  entry.msgstr_plural, entry.translator_comments,
                                  [*entry.extracted_comments, comment], entry.references, flags)  # fmt: skip
         if written:
-            written[index] = _with_budget_bytes(written[index], comment, flag) or _written(entries[index])
+            spliced = _with_budget_bytes(written[index], comment_bytes, flag_bytes)
+            written[index] = spliced if spliced is not None else _written(entries[index])
     result = PoFile(
         headers=template.headers,
         header_comments=template.header_comments,
@@ -134,20 +140,20 @@ def _written(entry: PoEntry) -> bytes:
     return encoded_messages(PoFile(entries=[entry]))[0]
 
 
-def _with_budget_bytes(message: bytes, comment: str, flag: str) -> bytes | None:
+def _with_budget_bytes(message: bytes, comment: bytes, flag: bytes) -> bytes | None:
     """A template turn message as written, with the budget comment after its other ``#.`` lines
     and the flag line before ``msgctxt``: what the writer gives the budgeted message, without
     writing it again. ``None`` for a message in another shape (translator comments, flags,
-    no references), which is then written in full.
+    no references, ``#|`` lines), which is then written in full.
     """
     references = message.find(b"\n#: ")
     context = message.find(b"\nmsgctxt ", references)
-    if references < 0 or context < 0 or message.startswith((b"# ", b"#\n", b"#,")) or b"\n#," in message:
+    if references < 0 or context < 0 or message[:2] in (b"# ", b"#\n", b"#,"):
         return None
     if message.find(b"\n#", references + 1, context) >= 0:
-        return None  # more than one reference line, or #| lines: the general writer
-    return b"".join((message[:references], b"\n#. ", comment.encode("utf-8"), message[references:context],
-                     b"\n#, ", flag.encode("utf-8"), message[context:]))  # fmt: skip
+        return None  # more than one reference line, flags or #| lines: the general writer
+    return b"".join((message[:references], b"\n#. ", comment, message[references:context], b"\n#, ", flag,
+                     message[context:]))  # fmt: skip
 
 
 def budget_units(entry: PoEntry) -> int | None:

@@ -32,9 +32,11 @@ class UpdateReport:
 
 def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
     """``new`` (from the template) with ``old``'s translation; True when it became fuzzy."""
+    old_flags, new_flags = old.flags, new.flags
     if (
-        (not old.flags or _budget_flags_only(old.flags))
-        and (not new.flags or _budget_flags_only(new.flags))
+        # No flags but a budget (the template's, which replaces the old one): not fuzzy.
+        (not old_flags or (len(old_flags) == 1 and old_flags[0].startswith("max-length:")))
+        and (not new_flags or (len(new_flags) == 1 and new_flags[0].startswith("max-length:")))
         and not old.translator_comments
         and old.msgid == new.msgid
         and old.msgid_plural is None
@@ -86,11 +88,6 @@ def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:
         merged.previous_msgid_plural = old.msgid_plural
         merged.previous_msgctxt = old.msgctxt if old.msgctxt != new.msgctxt else None
     return merged, True
-
-
-def _budget_flags_only(flags: list[str]) -> bool:
-    """True when every flag is a budget flag (``max-length:N``): the message is not fuzzy."""
-    return all(flag.startswith("max-length:") for flag in flags)
 
 
 def _reviewed_obsolete(po: PoFile, template: PoFile) -> dict[str, list[PoEntry]]:

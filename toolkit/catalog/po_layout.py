@@ -151,21 +151,35 @@ def _extracted(block: bytes) -> bytes:
         end += 1
 
 
-def _all_in_redbox_layout(data: bytes) -> bool:
+def _all_in_redbox_layout(data: bytes, turns: int, messages: int) -> bool:
     """True when every message of a file looks as redbox writes it (:func:`_in_redbox_layout`),
-    counted over the whole file at once: then no message has a layout of its own to keep."""
-    messages = data.count(b'\nmsgctxt "')
-    turns = messages - data.count(b'\nmsgctxt "speaker"\n') - data.count(b'\nmsgctxt "title"\n')
+    counted over the whole file at once: then no message has a layout of its own to keep.
+
+    ``turns`` and ``messages``: how many turn messages, and messages with a ``msgctxt``, the
+    file has (its reader knows). Each has one ``#:`` line, and each turn one budget flag; every
+    string continued on the next line follows an embedded line break or an empty first string.
+    """
     if data.count(b"max-length:") != turns or data.count(b"\n#: ") != messages:
         return False
-    continued = sum([data.count(pattern) for pattern in _CONTINUED])
-    return continued == sum([data.count(pattern) for pattern in _REDBOX_CONTINUED])
+    for pattern in (b'"\n"', b'"\n#'):
+        position = data.find(pattern)
+        while position >= 0:
+            continued = pattern == b'"\n"' or data.startswith((b"| \"", b"~ \""), position + 3)
+            after_break = data[position - 2 : position] == b"\\n"
+            if continued and not after_break and data[position - 2 : position + 1] != b' ""':
+                return False
+            position = data.find(pattern, position + 3)
+    return True
 
 
-def keep_layout(old: bytes, new: bytes) -> bytes:
+def keep_layout(old: bytes, new: bytes, *, counts: tuple[int, int] | None = None) -> bytes:
     """``new`` (as redbox writes it), with each message that means what a message of ``old``
-    means written as ``old`` wrote it; ``old`` itself when every message is unchanged."""
-    if b"\r" not in old and _all_in_redbox_layout(old):
+    means written as ``old`` wrote it; ``old`` itself when every message is unchanged.
+
+    ``counts``: the turn messages and the messages with a ``msgctxt`` of ``old``, when known
+    (see :func:`_all_in_redbox_layout`).
+    """
+    if counts is not None and b"\r" not in old and _all_in_redbox_layout(old, *counts):
         return new  # the file redbox wrote last: nothing of its layout to keep (the usual case)
     old_blocks = blocks(old)
     new_blocks = new[:-1].split(b"\n\n") if new.endswith(b"\n") else new.split(b"\n\n")

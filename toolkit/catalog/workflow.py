@@ -262,15 +262,17 @@ def _update_one(project: Project, path: Path, with_budgets: Budgeted, say: Calla
     """Update one catalog; write it only if it changed, keeping the layout of unchanged messages."""
     shown = project.display(path)
     old_bytes = files.read_bytes(path)
-    updated, report = catalog.update(
-        catalog.parse_po(old_bytes, shown, template_fields=False), with_budgets.template
-    )
+    old_po = catalog.parse_po(old_bytes, shown, template_fields=False)
+    contexts = [entry.msgctxt for entry in old_po.entries if entry.msgctxt is not None]
+    counts = (sum(1 for context in contexts if "/" in context), len(contexts))
+    updated, report = catalog.update(old_po, with_budgets.template)
+    del old_po
     new_bytes = catalog.write_po(
         updated, catalog.updated_messages(updated, with_budgets.template, with_budgets.messages)
     )
     del updated
     if new_bytes != old_bytes:
-        new_bytes = keep_layout(old_bytes, new_bytes)
+        new_bytes = keep_layout(old_bytes, new_bytes, counts=counts)
     if new_bytes != old_bytes:
         try:
             files.write_bytes_atomic(path, new_bytes)
