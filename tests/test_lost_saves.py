@@ -64,7 +64,7 @@ def test_a_file_touched_but_not_changed_is_written(tmp_path: Path) -> None:
     files.read_bytes(path)
     os.utime(path, ns=(1, 1))
     files.write_bytes_atomic(path, b"ours")
-    files.write_bytes_atomic(path, b"ours again")  # what this run wrote counts as read
+    files.write_bytes_atomic(path, b"ours again")  # what this run wrote is its own
     assert path.read_bytes() == b"ours again"
 
 

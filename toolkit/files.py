@@ -142,8 +142,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             key = os.path.realpath(target)
             _refuse_if_changed(path, key)
             os.replace(temporary, target)
-            if key in _READS:  # what is there now is what this run knows: it may write it again
-                _READS[key] = _fingerprint(data, os.stat(target).st_mtime_ns)
+            # What is there now is this run's own output: it may write it again unchecked
+            # (hashing it only for that would cost as much as the check itself).
+            _READS.pop(key, None)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
