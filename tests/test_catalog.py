@@ -605,10 +605,10 @@ def test_untranslated_fuzzy_and_stale_turns_fall_back_to_the_source_marked_with_
     line_of = {entry.msgid: entry.line for entry in catalog.parse_po(data).entries}
     edited = [*BASE[:6], ("Joy", "A line the catalog has never seen."), BASE[7]]
     translated, problems = catalog.translate_transcript(make_transcript(edited), data, "ko.po", "ko")
-    assert translated.turns[1].text == f"[번역 안 됨] {BASE[1][1]}"
-    assert translated.turns[2].text == f"[번역 안 됨] {BASE[2][1]}"
-    assert translated.turns[3].text == f"[번역 안 됨] {BASE[3][1]}"
-    assert translated.turns[6].text == "[번역 안 됨] A line the catalog has never seen."
+    assert translated.turns[1].text == f"【번역 안 됨】 {BASE[1][1]}"
+    assert translated.turns[2].text == f"【번역 안 됨】 {BASE[2][1]}"
+    assert translated.turns[3].text == f"【번역 안 됨】 {BASE[3][1]}"
+    assert translated.turns[6].text == "【번역 안 됨】 A line the catalog has never seen."
     found = {(p.source, p.line, p.code) for p in problems}
     assert ("ko.po", line_of[BASE[1][1]], "CAT001") in found
     assert ("ko.po", line_of[BASE[3][1]], "CAT001") in found

@@ -41,9 +41,9 @@ def test_build_strict_fails_and_build_marks_the_turn(
     draft = runner.invoke(cli, ["build"])
     assert draft.exit_code == 0, draft.output
     assert f"{PO}:{line}:1: warning {code} turn 3 is" in draft.output
-    assert "the source text is shown, marked [번역 안 됨]" in draft.output
+    assert "the source text is shown, marked 【번역 안 됨】" in draft.output
     subtitles = SRT.read_text(encoding="utf-8")
-    assert f"[번역 안 됨] {source}" in subtitles.replace("\n", " ")
+    assert f"【번역 안 됨】 {source}" in subtitles.replace("\n", " ")
     check = runner.invoke(cli, ["check", str(PO)])
     assert check.exit_code == 1
     assert f"{PO}:{line}:1: error {code}" in check.output

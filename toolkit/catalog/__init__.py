@@ -40,8 +40,11 @@ Where things are (this package re-exports the names callers use):
 - :mod:`.extract`: :func:`extract`, :func:`init`, :func:`plural_forms`,
   :func:`episode_slug`, :func:`stats`.
 - :mod:`.merge`: :func:`update` and its :class:`UpdateReport`.
-- :mod:`.translate`: :func:`translate_transcript`, :func:`match_turns`,
-  :func:`fill_translations`.
+- :mod:`.translate`: :func:`translate_transcript` (untranslated turns marked),
+  :func:`match_turns`, :func:`fill_translations`.
+- :mod:`.budget`: each turn's room on screen (``#. budget:``, Weblate's ``max-length``,
+  CAT030); :mod:`.po_layout`: byte-stable rewrites (:func:`~.po_layout.keep_layout`);
+  :mod:`.export`: ``catalog export``'s review sheets (imported on their own, not here).
 - :mod:`.checks`: the ``CAT`` rules of ``redbox check`` (imported on its own, not here);
   :mod:`.msgfmt_checks` what ``msgfmt -c`` rejects, with :mod:`.po_formats` (format
   strings) and :mod:`.po_plural` (``Plural-Forms``).

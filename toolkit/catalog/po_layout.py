@@ -91,6 +91,8 @@ _JOINS = (
     (b'"\n#| "', b""),
     (b'""\n#~ "', b'"'),
     (b'"\n#~ "', b""),
+    (b'""\n#~| "', b'"'),
+    (b'"\n#~| "', b""),
     (b"\n#: ", b" "),
 )
 
@@ -109,8 +111,12 @@ def _unwrapped(block: bytes) -> bytes:
 
 #: A string continued on the next line, and the continuations redbox itself writes: after an
 #: embedded line break, or after the empty first string of a keyword (``msgid ""``).
-_CONTINUED = (b'"\n"', b'"\n#| "', b'"\n#~ "')
+_CONTINUED = (b'"\n"', b'"\n#| "', b'"\n#~ "', b'"\n#~| "')
 _REDBOX_CONTINUED = tuple(prefix + continued for prefix in (b"\\n", b' "') for continued in _CONTINUED)
+
+
+#: What follows ``"\n#`` on a continued line of a ``#|``, ``#~`` or ``#~|`` string.
+_CONTINUED_COMMENTS = (b'| "', b'~ "', b'~| "')
 
 
 def _in_redbox_layout(block: bytes) -> bool:
@@ -164,7 +170,7 @@ def _all_in_redbox_layout(data: bytes, turns: int, messages: int) -> bool:
     for pattern in (b'"\n"', b'"\n#'):
         position = data.find(pattern)
         while position >= 0:
-            continued = pattern == b'"\n"' or data.startswith((b"| \"", b"~ \""), position + 3)
+            continued = pattern == b'"\n"' or data.startswith(_CONTINUED_COMMENTS, position + 3)
             after_break = data[position - 2 : position] == b"\\n"
             if continued and not after_break and data[position - 2 : position + 1] != b' ""':
                 return False

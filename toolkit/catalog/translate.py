@@ -34,18 +34,20 @@ def _problem(source: str, line: int, code: str, message: str) -> Problem:
 
 
 #: What opens a turn shown in the source language because it has no (reviewed) translation,
-#: in the viewer's language, so nobody takes it for a translation (``[untranslated]`` when
-#: the language has no entry).
-UNTRANSLATED_MARKS = {"ko": "[번역 안 됨]", "en": "[untranslated]"}
+#: in the viewer's language, so nobody takes it for a translation (``【untranslated】`` when
+#: the language has no entry). Lenticular brackets, not square ones or parentheses: a
+#: bracketed note at the start of a turn is an editorial note, which subtitles drop
+#: (:func:`toolkit.subtitles.on_screen_text`).
+UNTRANSLATED_MARKS = {"ko": "【번역 안 됨】", "en": "【untranslated】"}
 
 
 def untranslated_mark(language: str) -> str:
     """The mark of an untranslated turn in ``language``'s subtitles.
 
     >>> untranslated_mark("ko-KR"), untranslated_mark("fr")
-    ('[번역 안 됨]', '[untranslated]')
+    ('【번역 안 됨】', '【untranslated】')
     """
-    return UNTRANSLATED_MARKS.get(language.replace("_", "-").split("-", 1)[0].lower(), "[untranslated]")
+    return UNTRANSLATED_MARKS.get(language.replace("_", "-").split("-", 1)[0].lower(), "【untranslated】")
 
 
 def translate_transcript(
