@@ -106,3 +106,24 @@ def test_a_reviewed_turn_comes_back_reviewed_after_delete_all_and_restore(
     turn = next(entry for entry in po.entries if entry.msgid == "A lot of people think that way.")
     assert not turn.fuzzy
     assert turn.msgstr == "그렇게 생각하는 사람들이 많아요."
+
+
+def test_the_budget_follows_the_aligned_timings_when_there_are_some(runner: CliRunner, project: Path) -> None:
+    from toolkit.align.sidecar import format_timings, timings_path
+    from toolkit.align.timings import Alignment, TurnTiming, turn_fingerprint
+    from toolkit.transcript import parse_transcript
+
+    transcript = parse_transcript(TRANSCRIPT.read_text(encoding="utf-8"), str(TRANSCRIPT))[0]
+    rows, clock = [], 0
+    for index, turn in enumerate(transcript.turns):
+        length = 10_000 if index == 0 else 3_000  # the first turn is heard for 10 s
+        rows.append(TurnTiming(index, turn.line, turn.speaker, clock, clock + length,
+                               fingerprint=turn_fingerprint(turn.speaker, turn.text)))  # fmt: skip
+        clock += length + 500
+    timings = Path(str(timings_path(TRANSCRIPT)))
+    timings.write_text(format_timings(Alignment(tuple(rows), audio_ms=clock)), encoding="utf-8")
+    code, out = _run(runner, "catalog", "update")
+    assert code == 0, out
+    first = catalog.parse_po(PO.read_bytes()).turn_entries()[0]
+    # Aligned: 10 s heard plus the 250 ms hold after speech (align.rules), read at 12 a second.
+    assert first.comment("budget") == "about 10.2 s on screen: at most 123 Hangul"
