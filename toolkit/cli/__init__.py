@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import click
 
-from toolkit import __version__, files
+from toolkit import __version__
 from toolkit.errors import ToolkitError
 
 #: Each command and the module whose ``COMMANDS`` list holds it. A module is imported only
@@ -91,6 +91,8 @@ class RedboxGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from toolkit import files  # (not at import: `redbox --help` loads no more than it needs)
+
         files.forget_reads()  # a run's writes are checked against what that run read
         try:
             return super().invoke(ctx)
