@@ -167,8 +167,25 @@ def _split_hard(word: str, limits: LanguageLimits, width: float) -> list[str]:
     return [piece for piece in pieces if piece.strip()]
 
 
+#: Widths of words already measured, per language's limits: an archive repeats its words,
+#: and a build measures each distinct word once (cleared when it grows large).
+_WORD_WIDTHS: dict[LanguageLimits, dict[str, float]] = {}
+_WORD_WIDTHS_MAX = 200_000
+
+
+def _word_width(word: str, widths: dict[str, float], limits: LanguageLimits) -> float:
+    width = widths.get(word)
+    if width is None:
+        if len(widths) >= _WORD_WIDTHS_MAX:
+            widths.clear()
+        width = widths[word] = fast_width(word, limits)
+    return width
+
+
 def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
     tokens: list[_Token] = []
+    widths = _WORD_WIDTHS.setdefault(limits, {})
+    max_line_width = limits.max_line_width
     for part, in_label in ((label, True), (text, False)):
         # re.split with a group alternates word, separator, word, …
         chunks = _SEPARATOR_GROUP.split(part)
@@ -183,14 +200,21 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
                 # Only no-break spaces: a line of them would read as blank, so drop them.
                 continue
             offset = -1 if in_label else start
-            for piece_index, piece in enumerate(_split_hard(chunk, limits, limits.max_line_width)):
+            chunk_width = _word_width(chunk, widths, limits)
+            if chunk_width <= max_line_width:
+                # The common case: _split_hard would give the word back whole.
+                lead = (separator or " ") if tokens else ""
+                tokens.append(_Token(chunk, chunk_width, False, lead, in_label, offset))
+                separator = ""
+                continue
+            for piece_index, piece in enumerate(_split_hard(chunk, limits, max_line_width)):
                 if piece_index:
                     lead = ""
                 elif tokens:
                     lead = separator or " "
                 else:
                     lead = ""
-                width = fast_width(piece, limits)
+                width = _word_width(piece, widths, limits)
                 tokens.append(_Token(piece, width, piece_index > 0, lead, in_label, offset))
                 offset = -1
             separator = ""
@@ -216,6 +240,27 @@ def _strip_word(word: str) -> str:
     return word.strip("\"'()[]{}“”‘’«»,.;:!?…").casefold().replace("’", "'")
 
 
+#: Per cast (its names), the word rules' costs of a boundary, keyed by everything they read:
+#: the two words, whether the second is a hard-split piece, which are in the label, and
+#: whether a source line ends between them. Cleared when it grows large.
+_CostCache = dict[tuple[str, str, int], tuple[float, float]]
+_COSTS: dict[tuple[str, ...], tuple[set[tuple[str, str]], _CostCache]] = {}
+#: Per word: (word without closing quotes, that stripped and casefolded, the word stripped
+#: and casefolded), as the boundary rules read it.
+_WORD_FORMS: dict[str, tuple[str, str, str]] = {}
+_CACHE_MAX = 200_000
+
+
+def _word_forms(word: str) -> tuple[str, str, str]:
+    forms = _WORD_FORMS.get(word)
+    if forms is None:
+        if len(_WORD_FORMS) >= _CACHE_MAX:
+            _WORD_FORMS.clear()
+        bare = _bare(word)
+        forms = _WORD_FORMS[word] = (bare, _strip_word(bare), _strip_word(word))
+    return forms
+
+
 class _Boundaries:
     """What kind of boundary lies before each token, as cue-cut and line-break costs.
 
@@ -227,26 +272,36 @@ class _Boundaries:
     def __init__(
         self, tokens: Sequence[_Token], names: Sequence[str], grammar: Mapping[int, str] | None = None
     ) -> None:
-        pairs = _name_pairs(names)
+        cast = tuple(names)
+        cached = _COSTS.get(cast)
+        if cached is None or len(cached[1]) >= _CACHE_MAX:
+            cached = _COSTS[cast] = (_name_pairs(names), {})
+        pairs, known_costs = cached
         grammar = grammar or {}
         count = len(tokens)
         # Each word casefolded without its punctuation, once: as the word before a boundary
         # (closing quotes and brackets off first) and as the word after it.
-        bares = [_bare(token.text) for token in tokens]
-        befores = [_strip_word(bare) for bare in bares]
-        afters = [_strip_word(token.text) for token in tokens]
+        forms = [_word_forms(token.text) for token in tokens]
         # For the noun-phrase test, a word ending in punctuation closes a phrase.
         words = [
-            "" if token.in_label or bare[-1:] in ",.;:!?…" else word
-            for token, bare, word in zip(tokens, bares, befores, strict=True)
+            "" if token.in_label or form[0][-1:] in ",.;:!?…" else form[1]
+            for token, form in zip(tokens, forms, strict=True)
         ]
         self.paragraph = [False] * (count + 1)
         self.cut_cost = [0.0] * (count + 1)
         self.break_cost = [0.0] * (count + 1)
         for index in range(1, count):
             before, after = tokens[index - 1], tokens[index]
-            self.paragraph[index] = after.separator.count("\n") >= 2
-            costs = self._costs(before, after, pairs, befores[index - 1], afters[index])
+            separator = after.separator
+            self.paragraph[index] = separator.count("\n") >= 2
+            # The costs read only the two words, these flags and the cast: computed once each.
+            flags = after.glued + 2 * after.in_label + 4 * before.in_label + 8 * ("\n" in separator)
+            key = (before.text, after.text, flags)
+            known = known_costs.get(key)
+            if known is None:
+                bare_before, next_lowered = forms[index - 1][1], forms[index][2]
+                known = known_costs[key] = self._costs(before, after, pairs, bare_before, next_lowered)
+            costs = known
             if costs[0] == _CUT_WORD and english.opens_noun_phrase(words, index - 1):
                 costs = (_CUT_MODIFIER, 8.0)
             verdict = grammar.get(after.offset) if after.offset >= 0 else None
@@ -424,18 +479,30 @@ def _cut_ranges(
 
     best = [0.0] + [float("inf")] * count
     back = [0] * (count + 1)
+    # The cost of a cue starting before each token, before its own penalties.
+    cut_at = [0.0, *cut_cost[1:count]]
+    several_words = total_words > 1
     for end in range(1, count + 1):
+        end_prefix = prefix[end]
+        end_words = words_before[end]
+        ends_sentence = end == count or sentence[end]
         for start in range(end - 1, -1, -1):
-            width = prefix[end] - prefix[start] - lead[start]
+            width = end_prefix - prefix[start] - lead[start]
             if start < end - 1 and width > reach:
                 break
-            cost = best[start] + _PER_CUE + (cut_cost[start] if start else 0.0)
-            if words_before[end] - words_before[start] <= 1 and total_words > 1:
+            cost = best[start] + _PER_CUE + cut_at[start]
+            # The penalties below only add: a cue already no better than the best one found
+            # cannot become better (float addition of non-negative terms is monotonic).
+            if cost + least_line_cost >= best[end]:
+                if paragraph[start]:
+                    break
+                continue
+            if end_words - words_before[start] <= 1 and several_words:
                 cost += _ORPHAN
             # Squared widths favour even cues when the cut kinds are equal.
             cost += _EVEN * (width / reach) ** 2
             if width < half_line and 0 < end - start < count:
-                whole_sentence = (start == 0 or sentence[start]) and (end == count or sentence[end])
+                whole_sentence = (start == 0 or sentence[start]) and ends_sentence
                 if not whole_sentence:
                     cost += _FRAGMENT
             if cost + least_line_cost < best[end]:
