@@ -473,6 +473,7 @@ def _cut_ranges(
     line = limits.max_line_width
     prefix, lead = layout.prefix, layout.lead
     cut_cost, paragraph, sentence = boundaries.cut_cost, boundaries.paragraph, boundaries.sentence
+    break_cost = boundaries.break_cost
     half_line = line / 2
     # The lowest a line layout can cost: the best break bonus, weighted.
     least_line_cost = min(0.0, *boundaries.break_cost) * _LINE_WEIGHT
@@ -486,7 +487,11 @@ def _cut_ranges(
         end_prefix = prefix[end]
         end_words = words_before[end]
         ends_sentence = end == count or sentence[end]
+        # The least break cost inside tokens start:end; a two-line layout costs at least that.
+        least_inner_break = math.inf
         for start in range(end - 1, -1, -1):
+            if start < end - 1 and break_cost[start + 1] < least_inner_break:
+                least_inner_break = break_cost[start + 1]
             width = end_prefix - prefix[start] - lead[start]
             if start < end - 1 and width > reach:
                 break
@@ -507,6 +512,12 @@ def _cut_ranges(
                     cost += _FRAGMENT
             if cost + least_line_cost < best[end]:
                 if width > line and end - start > 1:
+                    if cost + least_inner_break * _LINE_WEIGHT >= best[end]:
+                        # Every break adds at least least_inner_break (the other terms of
+                        # _best_break's cost are non-negative): it cannot win.
+                        if paragraph[start]:
+                            break
+                        continue
                     found = (
                         _best_break(start, end, layout, boundaries, limits) if limits.max_lines > 1 else None
                     )

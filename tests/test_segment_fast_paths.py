@@ -1,0 +1,167 @@
+"""The faster cue cutting gives exactly what the general code gives.
+
+``toolkit.segment`` measures each distinct word once, computes each boundary's word-rule
+costs once per cast, and skips cue candidates that cannot beat the best one found. Here the
+general forms (the code those shortcuts replaced, kept below as reference) are run beside
+them on turns made of the sample's sentences with awkward extras: labels, source line and
+paragraph breaks, over-long words, curly quotes, dashes, Korean, names of the cast.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import segment
+from toolkit.limits import ENGLISH, KOREAN, LanguageLimits
+
+ROOT = Path(__file__).resolve().parents[1]
+_SAMPLE = (ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt").read_text(encoding="utf-8")
+_SENTENCES = [
+    part
+    for line in _SAMPLE.split("\n---\n", 1)[1].splitlines()
+    for part in re.split(r"(?<=[.?!])\s+", re.sub(r"^\w+:\s*", "", line.strip()))
+    if part
+]
+_EXTRAS = [
+    "\n", "\n\n", " - ", " — ", "“Quoted,” she said.", "Dr. Kim", "North Korea", "https://" + "x" * 90,
+    "그런데 저는 손님들한테 \"어서 오세요!\" 하고 인사했거든요.", "a very difficult relationship", "U.S. But",
+]  # fmt: skip
+_NAMES = ("Joy", "Dasom", "Kim Jeongyol")
+
+
+def _reference_tokenize(text: str, label: str, limits: LanguageLimits) -> list[segment._Token]:
+    """``_tokenize`` as it was: every word through ``_split_hard`` and measured again."""
+    tokens: list[segment._Token] = []
+    for part, in_label in ((label, True), (text, False)):
+        chunks = segment._SEPARATOR_GROUP.split(part)
+        separator = ""
+        position = 0
+        for index, chunk in enumerate(chunks):
+            start, position = position, position + len(chunk)
+            if index % 2:
+                separator += chunk
+                continue
+            if not chunk.strip():
+                continue
+            offset = -1 if in_label else start
+            for piece_index, piece in enumerate(segment._split_hard(chunk, limits, limits.max_line_width)):
+                lead = "" if piece_index else ((separator or " ") if tokens else "")
+                width = segment.fast_width(piece, limits)
+                tokens.append(segment._Token(piece, width, piece_index > 0, lead, in_label, offset))
+                offset = -1
+            separator = ""
+    return tokens
+
+
+def _reference_costs(tokens: Sequence[segment._Token], names: Sequence[str]) -> list[tuple[float, float]]:
+    """Each boundary's word-rule costs computed afresh, as ``_Boundaries`` did before its cache."""
+    pairs = segment._name_pairs(names)
+    return [
+        segment._Boundaries._costs(
+            tokens[index - 1],
+            tokens[index],
+            pairs,
+            segment._strip_word(segment._bare(tokens[index - 1].text)),
+            segment._strip_word(tokens[index].text),
+        )
+        for index in range(1, len(tokens))
+    ]
+
+
+def _reference_cut_ranges(
+    tokens: Sequence[segment._Token],
+    limits: LanguageLimits,
+    layout: segment._Layout,
+    boundaries: segment._Boundaries,
+    max_cue_width: float | None,
+) -> list[tuple[int, int]]:
+    """``_cut_ranges`` as it was: every candidate cue costed in full."""
+    count = len(tokens)
+    words_before = [0]
+    for token in tokens:
+        words_before.append(words_before[-1] + (0 if token.glued or token.in_label else 1))
+    total_words = words_before[-1]
+    reach = limits.max_line_width * max(1, limits.max_lines) + layout.space
+    if max_cue_width is not None:
+        reach = min(reach, max(max_cue_width, limits.max_line_width))
+    line = limits.max_line_width
+    prefix, lead = layout.prefix, layout.lead
+    cut_cost, paragraph, sentence = boundaries.cut_cost, boundaries.paragraph, boundaries.sentence
+    least_line_cost = min(0.0, *boundaries.break_cost) * segment._LINE_WEIGHT
+    best = [0.0] + [math.inf] * count
+    back = [0] * (count + 1)
+    for end in range(1, count + 1):
+        for start in range(end - 1, -1, -1):
+            width = prefix[end] - prefix[start] - lead[start]
+            if start < end - 1 and width > reach:
+                break
+            cost = best[start] + segment._PER_CUE + (cut_cost[start] if start else 0.0)
+            if words_before[end] - words_before[start] <= 1 and total_words > 1:
+                cost += segment._ORPHAN
+            cost += segment._EVEN * (width / reach) ** 2
+            whole = (start == 0 or sentence[start]) and (end == count or sentence[end])
+            if width < line / 2 and 0 < end - start < count and not whole:
+                cost += segment._FRAGMENT
+            if cost + least_line_cost < best[end]:
+                if width > line and end - start > 1:
+                    found = None
+                    if limits.max_lines > 1:
+                        found = segment._best_break(start, end, layout, boundaries, limits)
+                    cost = math.inf if found is None else cost + found[0] * segment._LINE_WEIGHT
+                if cost < best[end]:
+                    best[end], back[end] = cost, start
+            if paragraph[start]:
+                break
+    cuts: list[tuple[int, int]] = []
+    end = count
+    while end > 0:
+        cuts.append((back[end], end))
+        end = back[end]
+    cuts.reverse()
+    return cuts
+
+
+_turns = st.lists(st.sampled_from(_SENTENCES) | st.sampled_from(_EXTRAS), min_size=1, max_size=8).map(
+    lambda parts: " ".join(parts)
+)
+_limits = st.sampled_from([ENGLISH, KOREAN, LanguageLimits("en", max_line_width=20, max_cps=20, max_lines=1)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_turns, st.sampled_from(["", "Joy:", "Kim Jeongyol:"]), _limits, st.sampled_from([None, 30.0, 60.0]))
+def test_cutting_equals_the_general_code(
+    text: str, label: str, limits: LanguageLimits, max_cue_width: float | None
+) -> None:
+    tokens = segment._tokenize(text, label, limits)
+    assert tokens == _reference_tokenize(text, label, limits)
+    if not tokens:
+        return
+    boundaries = segment._Boundaries(tokens, _NAMES)
+    fresh = _reference_costs(tokens, _NAMES)
+    for index in range(1, len(tokens)):
+        costs = (boundaries.cut_cost[index], boundaries.break_cost[index])
+        # The noun-phrase rule lowers a plain word boundary afterwards; everything else is the cache's.
+        assert costs == fresh[index - 1] or (fresh[index - 1][0] == segment._CUT_WORD and costs == (
+            segment._CUT_MODIFIER, 8.0))  # fmt: skip
+    layout = segment._Layout(tokens, limits)
+    assert segment._cut_ranges(tokens, limits, layout, boundaries, max_cue_width) == _reference_cut_ranges(
+        tokens, limits, layout, boundaries, max_cue_width
+    )
+
+
+def test_a_cast_of_other_names_gets_its_own_costs() -> None:
+    """The cost cache is per cast: a name pair of one cast is no name pair for another."""
+    tokens = segment._tokenize("I met Kim Jeongyol there.", "", ENGLISH)
+    with_name = segment._Boundaries(tokens, ("Kim Jeongyol",))
+    without = segment._Boundaries(tokens, ("Joy",))
+    assert with_name.cut_cost[3] == segment._CUT_NAME
+    assert without.cut_cost[3] == segment._CUT_NAME  # two capitalised words read as a name either way
+    lower = segment._tokenize("i met kim jeongyol there.", "", ENGLISH)
+    assert segment._Boundaries(lower, ("Kim Jeongyol",)).cut_cost[3] == segment._CUT_NAME
+    assert segment._Boundaries(lower, ("Joy",)).cut_cost[3] != segment._CUT_NAME
