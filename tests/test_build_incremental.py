@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from toolkit import build_run
 from toolkit.build import BuildResult, build_project
 from toolkit.build_manifest import Manifest, TranscriptEntry, code_fingerprint, parse_manifest
 from toolkit.build_run import manifest_path
@@ -177,3 +178,24 @@ def test_build_writes_the_manifest_in_its_cache_folder_and_check_writes_nothing(
     built = runner.invoke(cli, ["build"])
     assert built.exit_code == 0, built.output
     assert (project / ".redbox-cache" / "build-manifest.json").is_file()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rendering_in_slices_builds_what_one_slice_does(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Episodes are queued a slice at a time (memory stays flat); slices of 4 over 6 episodes,
+    the last one short, give the same files, messages and order as one slice of them all."""
+    for number in range(2, 7):
+        _copy_episode(project, number)
+    whole_root = tmp_path / "whole"
+    shutil.copytree(project, whole_root)
+    monkeypatch.setattr(build_run, "RENDER_SLICE", 4)
+    sliced, said_sliced = _build(project, jobs=jobs, manifest=False)
+    monkeypatch.setattr(build_run, "RENDER_SLICE", 1000)
+    whole, said_whole = _build(whole_root, jobs=jobs, manifest=False)
+    assert sliced.rendered == whole.rendered == 12
+    assert _outputs(project) == _outputs(whole_root)
+    assert said_sliced == said_whole
+    assert [path.name for path in sliced.written] == [path.name for path in whole.written]
+    assert sliced.orphaned == whole.orphaned

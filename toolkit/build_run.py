@@ -21,7 +21,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -60,6 +60,8 @@ from toolkit.video.shots import video_for
 
 #: Below this many pieces of work a pool costs more than it saves.
 POOL_MIN_TASKS = 4
+#: Episodes planned and queued for rendering at a time (two slices are in flight).
+RENDER_SLICE = 128
 #: Where ``redbox build`` keeps its manifest, below the project's root (a cache: never committed).
 MANIFEST_FOLDER = ".redbox-cache"
 MANIFEST_NAME = "build-manifest.json"
@@ -192,16 +194,23 @@ class ProjectBuild:
             episodes = self._read_transcripts()
             self._add_project_errors(episodes)
             catalogs = self.project.catalog_languages()
-            plans = [self._plan_episode(one, catalogs) for one in episodes]
-            tasks = [self._render_task(one, plan) for one, plans_of in zip(episodes, plans, strict=True)
-                     for plan in plans_of if plan.render]  # fmt: skip
-            self.result.rendered = len(tasks)
-            self._detect_shots(tasks)
-            rendered = self._map(_render_one, tasks)
-            by_path = {one.path: (one, plans_of) for one, plans_of in zip(episodes, plans, strict=True)}
-            for path in progress([one.path for one in episodes]):
-                one, plans_of = by_path[path]
-                self._finish_episode(one, plans_of, rendered)
+            # Episodes are rendered a slice at a time, the next slice queued while this one's
+            # outputs are written, and each episode's text and turns dropped once settled: a
+            # build's memory stays flat however large the archive.
+            starts = range(0, len(episodes), RENDER_SLICE)
+            slices = [episodes[begin : begin + RENDER_SLICE] for begin in starts]
+            queued = [self._queue_slice(part, catalogs) for part in slices[:1]]
+            for position, path in enumerate(progress([one.path for one in episodes])):
+                index, offset = divmod(position, RENDER_SLICE)
+                if offset == 0 and index + 1 < len(slices):
+                    queued.append(self._queue_slice(slices[index + 1], catalogs))
+                plans, rendered = queued[index]
+                one = slices[index][offset]
+                assert one.path == path
+                self._finish_episode(one, plans[offset], rendered)
+                self._release(one)
+                if offset == len(slices[index]) - 1:
+                    queued[index] = ([], iter(()))
         finally:
             if self._executor is not None:
                 self._executor.shutdown(wait=True, cancel_futures=True)
@@ -209,6 +218,24 @@ class ProjectBuild:
         if not self.check and self.use_manifest:
             self._write_manifest()
         return self.result
+
+    def _queue_slice(
+        self, part: list[_Episode], catalogs: dict[str, list[str]]
+    ) -> tuple[list[list[_Plan]], Iterator[Rendered]]:
+        """Plan a slice of episodes and queue its renders; their outcomes come in order."""
+        plans = [self._plan_episode(one, catalogs) for one in part]
+        tasks = [self._render_task(one, plan) for one, plans_of in zip(part, plans, strict=True)
+                 for plan in plans_of if plan.render]  # fmt: skip
+        self.result.rendered += len(tasks)
+        self._detect_shots(tasks)
+        return plans, self._map(_render_one, tasks)
+
+    @staticmethod
+    def _release(one: _Episode) -> None:
+        """Keep of a settled episode only what the orphan rules read: its header."""
+        one.header = replace(one.header, turns=())
+        one.loaded = None
+        one.decoded = replace(one.decoded, text="")
 
     def _map(self, function: Callable[[Task], Outcome], tasks: list[Task]) -> Iterator[Outcome]:
         """``map(function, tasks)``, in order, on the pool when there is enough work for one."""
