@@ -317,3 +317,19 @@ def test_markup_is_reported_and_plain_entities_are_fixed() -> None:
 @pytest.mark.parametrize("body", ["Joy: I <3 you.\n", "Joy: Use import <module> there.\n", "Joy: A & B.\n"])
 def test_text_that_only_looks_like_markup_is_clean(body: str) -> None:
     assert found(body, "TRN037") == []
+
+
+def test_without_prose_only_the_prose_warnings_go_and_every_error_stays() -> None:
+    """Catalog commands read transcripts with ``prose=False`` (they refuse errors only): the
+    shortcut must keep every other problem, so a transcript is refused exactly as before."""
+    from toolkit.text_checks import TEXT_RULES
+
+    text = (
+        "title: Test\nspeakers: Joy, Dasom\n\nJoy: I  think the the answer is no\n"
+        "Dasom: \"Yes , it is.\nJo: Who am I?\n"
+    )
+    _, every = check_transcript_text(text, "t.txt")
+    _, without_prose = check_transcript_text(text, "t.txt", prose=False)
+    assert {problem.code for problem in every} & set(TEXT_RULES)  # the text has prose problems
+    assert without_prose == [problem for problem in every if problem.code not in TEXT_RULES]
+    assert any(problem.severity == "error" for problem in without_prose)  # "Jo" is not in the cast

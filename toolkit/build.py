@@ -72,17 +72,23 @@ STDIN = Path("-")
 
 
 def load_transcript(
-    path: Path, source: str, on_read: OnRead = _ignore_read, *, data: bytes | None = None
+    path: Path,
+    source: str,
+    on_read: OnRead = _ignore_read,
+    *,
+    data: bytes | None = None,
+    prose: bool = True,
 ) -> Loaded:
     """Read and check a transcript with the same rules as ``redbox check``.
 
     ``data``, when given, is the transcript's bytes (standard input), and ``path`` is not read.
     A label outside the cast would otherwise reach the viewer as a wrong name, so callers
-    refuse a transcript with errors as they would a parse error.
+    refuse a transcript with errors as they would a parse error. ``prose=False`` leaves out
+    the prose warnings (:func:`toolkit.validate.check_transcript_text`).
     """
     decoded = files.read_text(path) if data is None else decode_text(data, source)
     on_read(decoded, source)
-    transcript, problems = check_transcript_text(decoded.text, source)
+    transcript, problems = check_transcript_text(decoded.text, source, prose=prose)
     return Loaded(path, source, transcript, problems, decoded)
 
 

@@ -169,10 +169,14 @@ def check_transcript(transcript: Transcript) -> list[Problem]:
     return problems
 
 
-def check_transcript_text(text: str, source: str) -> tuple[Transcript, list[Problem]]:
-    """Parse and check one transcript: every problem, structural, cast and prose."""
+def check_transcript_text(text: str, source: str, *, prose: bool = True) -> tuple[Transcript, list[Problem]]:
+    """Parse and check one transcript: every problem, structural, cast and (unless ``prose``
+    is false) prose. The prose rules (TRN030-TRN037) are warnings only, so a caller that only
+    refuses errors can skip them: they are 40 % of reading a long transcript."""
     transcript, problems = parse_transcript(text, source)
-    problems += check_transcript(transcript) + text_problems(transcript, text)
+    problems += check_transcript(transcript)
+    if prose:
+        problems += text_problems(transcript, text)
     return transcript, sorted(problems, key=Problem.sort_key)
 
 

@@ -55,7 +55,8 @@ def load_transcripts(project: Project, paths: Sequence[Path], on_read: OnRead) -
         found = project.transcript_files(paths)
         if not found:
             raise NoTranscripts("no transcripts found (give .txt files or a folder; default: transcripts/)")
-        loaded = [load_transcript(path, project.display(path), on_read) for path in found]
+        # Catalog commands only refuse errors; the prose warnings are `redbox check`'s to report.
+        loaded = [load_transcript(path, project.display(path), on_read, prose=False) for path in found]
         add_project_problems(project, loaded)
         for one in loaded:
             refuse_errors(one)
