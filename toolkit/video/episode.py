@@ -8,15 +8,15 @@ what an editor previews or puts into a video is always the current subtitles.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit import files
-from toolkit.build import Loaded, load_checked, refuse_errors, render_cues
+from toolkit.build import Loaded, Rendered, load_checked, refuse_errors, render_cues
 from toolkit.errors import ToolkitError
 from toolkit.formats.styling import base_language
 from toolkit.formats.vtt import compose_vtt
-from toolkit.model import Cue, Problem
+from toolkit.model import Cue
 from toolkit.naming import canonical_language
 from toolkit.preview import (
     MediaKind,
@@ -31,7 +31,7 @@ from toolkit.project import Project
 from toolkit.subtitle_check import check_subtitle_text
 from toolkit.subtitles import SubtitleOptions
 from toolkit.timecode import format_clock
-from toolkit.video.snapping import RULES, SnapMove
+from toolkit.video.snapping import RULES
 
 SNAP_CODE = "SUB020"
 
@@ -119,15 +119,10 @@ def episode_languages(project: Project, loaded: Loaded, wanted: Sequence[str] = 
 
 
 @dataclass
-class LanguageCues:
-    """One language's cues for the video commands, with the warnings met and the snaps made."""
+class LanguageCues(Rendered):
+    """One language's cues for the video commands: what ``build`` renders, and the language."""
 
-    language: str
-    cues: list[Cue]
-    warnings: list[Problem]
-    snaps: list[SnapMove] = field(default_factory=list)
-    shots: tuple[int, ...] = ()
-    held: list[SnapMove] = field(default_factory=list)
+    language: str = ""
 
 
 def episode_cues(
@@ -141,11 +136,7 @@ def episode_cues(
     result = []
     for language in languages:
         rendered = render_cues(project, loaded, language, options, video=video)
-        result.append(
-            LanguageCues(
-                language, rendered.cues, rendered.warnings, rendered.snaps, rendered.shots, rendered.held
-            )
-        )
+        result.append(LanguageCues(**vars(rendered), language=language))
     return result
 
 

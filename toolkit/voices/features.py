@@ -111,24 +111,6 @@ def deltas(values: FloatArray) -> FloatArray:
     return out
 
 
-def fft_size(window: int) -> int:
-    """The smallest 5-smooth length at least ``window`` (pocketfft is fastest on those;
-    a power of two nearly doubles a 25 ms frame at 22.05 kHz: 1024 for 551 samples).
-
-    >>> fft_size(551), fft_size(400), fft_size(200)
-    (576, 400, 200)
-    """
-    size = window
-    while True:
-        rest = size
-        for factor in (2, 3, 5):
-            while rest % factor == 0:
-                rest //= factor
-        if rest == 1:
-            return size
-        size += 1
-
-
 @dataclass(frozen=True)
 class _FrontEnd:
     hop: int
