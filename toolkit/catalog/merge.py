@@ -130,16 +130,35 @@ def update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
         return _update(po, template)
 
 
-def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
+_Index = tuple[dict[tuple[str | None, str], PoEntry], dict[str | None, PoEntry]]
+
+
+def _index(entries: list[PoEntry]) -> _Index:
+    """Messages by (msgctxt, msgid), and turn messages (``episode/id`` contexts) by msgctxt
+    alone, so a turn whose text changed is still found by its identity."""
     # (entry.key and is_turn_context, inline: these loops see every message)
-    by_key = {(entry.msgctxt, entry.msgid): entry for entry in po.entries}
+    by_key = {(entry.msgctxt, entry.msgid): entry for entry in entries}
     by_context: dict[str | None, PoEntry] = {
-        entry.msgctxt: entry for entry in po.entries if entry.msgctxt is not None and "/" in entry.msgctxt
+        entry.msgctxt: entry for entry in entries if entry.msgctxt is not None and "/" in entry.msgctxt
     }
-    obsolete_by_key = {(entry.msgctxt, entry.msgid): entry for entry in po.obsolete}
-    obsolete_by_context: dict[str | None, PoEntry] = {
-        entry.msgctxt: entry for entry in po.obsolete if entry.msgctxt is not None and "/" in entry.msgctxt
-    }
+    return by_key, by_context
+
+
+def _unclaimed(
+    index: _Index, context: str | None, msgid: str, is_turn: bool, claimed: set[int]
+) -> PoEntry | None:
+    """The old message for (``context``, ``msgid``) in ``index``, unless a message met
+    earlier has already claimed it."""
+    by_key, by_context = index
+    old = by_key.get((context, msgid))
+    if old is None and is_turn:
+        old = by_context.get(context)
+    return None if old is None or id(old) in claimed else old
+
+
+def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
+    active = _index(po.entries)
+    obsolete = _index(po.obsolete)
     memory: dict[str, PoEntry] | None = None  # built on the first new turn
     reviewed_gone: dict[str, list[PoEntry]] | None = None  # likewise
     used: set[int] = set()
@@ -149,18 +168,10 @@ def _update(po: PoFile, template: PoFile) -> tuple[PoFile, UpdateReport]:
     for new in template.entries:
         context, msgid = new.msgctxt, new.msgid
         is_turn = context is not None and "/" in context
-        old = by_key.get((context, msgid))
-        if old is None and is_turn:
-            old = by_context.get(context)
-        if old is not None and id(old) in used:
-            old = None
+        old = _unclaimed(active, context, msgid, is_turn, used)
         from_obsolete = False
         if old is None:
-            old = obsolete_by_key.get((context, msgid))
-            if old is None and is_turn:
-                old = obsolete_by_context.get(context)
-            if old is not None and id(old) in revived:
-                old = None
+            old = _unclaimed(obsolete, context, msgid, is_turn, revived)
             from_obsolete = True
         if old is not None:
             (revived if from_obsolete else used).add(id(old))
