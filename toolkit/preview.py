@@ -45,6 +45,8 @@ class PreviewLanguage:
 
 @dataclass(frozen=True)
 class PreviewFinding:
+    """A QC finding shown at a turn (and at a cue of one language when it is about one)."""
+
     code: str
     severity: str
     message: str

@@ -140,30 +140,19 @@ def episode_cues(
     return result
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A QC finding shown in the preview at a turn (and at a cue of one language when it is about one)."""
-
-    code: str
-    severity: str
-    message: str
-    language: str = ""
-    cue: int = 0
-
-
 def turn_findings(
     project: Project, loaded: Loaded, languages: Sequence[LanguageCues], fps: float
-) -> dict[int, list[Finding]]:
+) -> dict[int, list[PreviewFinding]]:
     """Findings by transcript line of their turn: reading speed and timing (TIM), alignment
     outliers (ALN), the SUB rules on each language's cues, and untranslated turns (CAT).
 
     Findings about no one turn (a speaker name left untranslated, timings that no longer
     match the transcript) are under line 0: the page shows them for the whole episode.
     """
-    by_line: dict[int, list[Finding]] = {}
+    by_line: dict[int, list[PreviewFinding]] = {}
     turn_lines = [turn.line for turn in loaded.transcript.turns]
 
-    def add(line: int, finding: Finding) -> None:
+    def add(line: int, finding: PreviewFinding) -> None:
         if line in by_line and finding in by_line[line]:
             return
         by_line.setdefault(line, []).append(finding)
@@ -172,17 +161,20 @@ def turn_findings(
         for problem in one.warnings:
             if problem.source == loaded.source and problem.line in turn_lines:
                 if not problem.code.startswith("CAT"):  # turns' catalog states: _untranslated
-                    add(problem.line, Finding(problem.code, problem.severity, problem.message))
+                    add(problem.line, PreviewFinding(problem.code, problem.severity, problem.message))
             elif problem.source == loaded.source or not problem.message.startswith("turn "):
                 where = f"{problem.source}:{problem.line}: " if problem.line else f"{problem.source}: "
-                add(0, Finding(problem.code, problem.severity, where + problem.message, one.language))
+                add(0, PreviewFinding(problem.code, problem.severity, where + problem.message, one.language))
         vtt_source = f"{loaded.episode}.{one.language}.vtt"
         cue_lines = _timing_lines(one.cues)
         for problem in check_subtitle_text(compose_vtt(one.cues), vtt_source, language=one.language, fps=fps):
             number = cue_lines.get(problem.line)
             if number:
                 cue = one.cues[number - 1]
-                add(cue.line, Finding(problem.code, problem.severity, problem.message, one.language, number))
+                add(
+                    cue.line,
+                    PreviewFinding(problem.code, problem.severity, problem.message, one.language, number),
+                )
         for edge in one.held:
             cue = one.cues[edge.cue - 1]
             message = (
@@ -191,7 +183,7 @@ def turn_findings(
                 f"{format_clock(edge.to_ms)} would bring it within 2 frames of its neighbour "
                 "or shorten it below 5/6 s"
             )
-            add(cue.line, Finding(SNAP_CODE, RULES[SNAP_CODE][0], message, one.language, edge.cue))
+            add(cue.line, PreviewFinding(SNAP_CODE, RULES[SNAP_CODE][0], message, one.language, edge.cue))
         if base_language(one.language) != base_language(loaded.language):
             for line, finding in _untranslated(project, loaded, one.language):
                 add(line, finding)
@@ -203,7 +195,7 @@ def turn_findings(
             loaded.transcript, files.read_text(timings).text, project.display(timings)
         ):
             line = problem.line if problem.line in turn_lines else 0
-            add(line, Finding(problem.code, problem.severity, problem.message))
+            add(line, PreviewFinding(problem.code, problem.severity, problem.message))
     return by_line
 
 
@@ -223,7 +215,7 @@ def _timing_lines(cues: Sequence[Cue]) -> dict[int, int]:
     return lines
 
 
-def _untranslated(project: Project, loaded: Loaded, language: str) -> list[tuple[int, Finding]]:
+def _untranslated(project: Project, loaded: Loaded, language: str) -> list[tuple[int, PreviewFinding]]:
     from toolkit.catalog import match_turns, parse_po
 
     path = project.catalog_path(language, loaded.episode, loaded.source)
@@ -231,7 +223,7 @@ def _untranslated(project: Project, loaded: Loaded, language: str) -> list[tuple
     found = []
     for turn, entry in zip(loaded.transcript.turns, match_turns(loaded.transcript, po), strict=True):
         if entry is None:
-            finding = Finding(
+            finding = PreviewFinding(
                 "CAT013",
                 "warning",
                 "not in the catalog with its current text; the English "
@@ -239,9 +231,10 @@ def _untranslated(project: Project, loaded: Loaded, language: str) -> list[tuple
                 language,
             )
         elif entry.fuzzy and entry.translated:
-            finding = Finding("CAT002", "warning", "fuzzy translation; the English text is shown", language)
+            message = "fuzzy translation; the English text is shown"
+            finding = PreviewFinding("CAT002", "warning", message, language)
         elif not entry.translated:
-            finding = Finding("CAT001", "warning", "untranslated; the English text is shown", language)
+            finding = PreviewFinding("CAT001", "warning", "untranslated; the English text is shown", language)
         else:
             continue
         found.append((turn.line, finding))
@@ -262,10 +255,7 @@ def preview_page(
             number,
             turn.line,
             turn.speaker,
-            tuple(
-                PreviewFinding(f.code, f.severity, f.message, f.language, f.cue)
-                for f in findings.get(turn.line, [])
-            ),
+            tuple(findings.get(turn.line, [])),
         )
         for number, turn in enumerate(loaded.transcript.turns, start=1)
     ]
@@ -278,9 +268,7 @@ def preview_page(
         for one in languages
         for move in one.snaps
     ]
-    episode_findings = [
-        PreviewFinding(f.code, f.severity, f.message, f.language, f.cue) for f in findings.get(0, [])
-    ]
+    episode_findings = findings.get(0, [])
     shots = languages[0].shots if languages else ()
     colours = page_colours(languages[0].cues, project.config.colours) if languages else {}
     return PreviewPage(
