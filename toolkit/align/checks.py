@@ -9,9 +9,11 @@ Rule codes:
 * ``ALN003`` turn-length-outlier: the aligned span is far from what the turn's text
   takes at the episode's pace (:func:`episode_pace` times the synthesized length): over
   :data:`LONG_RATIO` times or under :data:`SHORT_RATIO` times it, and at least
-  :data:`MIN_DIFFERENCE_MS` apart. Longer: often a sentence spoken but missing from the
-  transcript, absorbed by this turn. Shorter: a turn squeezed in where it is not spoken
-  (cut in the edit); warning.
+  :data:`MIN_DIFFERENCE_MS` apart; and, in an episode of at least
+  :data:`SPREAD_MIN_TURNS` spoken turns, an outlier among the episode's own turns too
+  (:class:`_LengthSpread`: real voices vary far more than espeak-ng). Longer: often a
+  sentence spoken but missing from the transcript, absorbed by this turn. Shorter: a
+  turn squeezed in where it is not spoken (cut in the edit); warning.
 * ``ALN004`` uncovered-speech: at least :data:`UNCOVERED_MS` of speech just before
   (or inside) this turn, or after the last turn, that no turn covers; warning.
 * ``ALN005`` turn-in-silence: less than :data:`MIN_SPEECH` of the turn's span, or less
@@ -34,11 +36,22 @@ Rule codes:
   puts the turn's start over :data:`DRIFT_MS` away from the first: the audio does not
   decide between the two places (measured: most turns over 500 ms off in music and
   after a music intro); warning.
+* ``ALN014`` turn-after-long-turn: the turn before ran past what its text takes at the
+  episode's pace by at least :data:`ROOM_FACTOR` times what this turn's text takes: this
+  turn may be spoken inside it, absorbed by the turn before (measured: the last turn
+  after a music intro, 9 s late); warning.
+* ``ALN015`` turn-between-unsure: the second alignment disagrees (ALN011) on both
+  neighbours: the stretch of audio around the turn is in doubt, whatever the two say
+  about this one (measured: in music, runs of turns seconds off where the two
+  alignments agree on single turns); warning.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import statistics
+from dataclasses import dataclass
 
 from toolkit.align.sidecar import TimingsError, format_time, parse_timings
 from toolkit.align.stale import has_fingerprints, match_turns, stale_problems, unfingerprinted_problem
@@ -62,6 +75,49 @@ OVERLAP_MS = 200
 NOISY_DB = 25.0
 #: A second alignment this far (ms) from the first puts the turn in doubt (ALN011).
 DRIFT_MS = 500
+#: ALN003 also asks a turn to stand out among the episode's own turns when it has at
+#: least this many spoken turns (fewer: the fixed ratios alone).
+SPREAD_MIN_TURNS = 5
+#: ... by over this many median absolute deviations of their log length ratios.
+SPREAD_MADS = 3.0
+#: The median absolute deviation is taken as at least this (log ratio; about 10 %),
+#: so that an episode of near-identical turns does not flag every small difference.
+MIN_SPREAD = 0.1
+#: ALN014: the turn before overran by this many times what this turn's text takes.
+ROOM_FACTOR = 2.0
+
+
+@dataclass(frozen=True)
+class _LengthSpread:
+    """How the episode's turns' lengths spread against their synthetic lengths (log
+    ratios): a real voice pauses, laughs and hesitates, so one episode's turns may run
+    0.6-5x their synthetic length, all correctly placed (measured on recorded clips),
+    while on synthetic speech they stay within 10 %. A length is an outlier only
+    against the episode's own spread."""
+
+    median: float
+    spread: float
+    known: bool
+
+    @staticmethod
+    def of(alignment: Alignment) -> _LengthSpread:
+        logs = [
+            math.log((turn.end_ms - turn.start_ms) / turn.synth_ms)
+            for turn in alignment.turns
+            if turn.synth_ms > 0 and turn.end_ms > turn.start_ms
+        ]
+        if len(logs) < SPREAD_MIN_TURNS:
+            return _LengthSpread(0.0, 0.0, known=False)
+        median = statistics.median(logs)
+        spread = statistics.median([abs(value - median) for value in logs])
+        return _LengthSpread(median, max(spread, MIN_SPREAD), known=True)
+
+    def stands_out(self, length_ms: int, synth_ms: int) -> bool:
+        """Whether ``length_ms`` is far outside the episode's spread (always, when unknown)."""
+        if not self.known:
+            return True
+        value = math.log(max(length_ms, 1) / synth_ms)
+        return abs(value - self.median) > SPREAD_MADS * self.spread
 
 
 def episode_pace(alignment: Alignment) -> float:
@@ -143,7 +199,9 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
     detector_works = typical_share >= DETECTOR_MEDIAN
     # A turn is "in silence" against the episode's own typical share, or absolutely.
     silent_below = max(MIN_SPEECH, RELATIVE_SPEECH * typical_share)
-    for turn, timing in zip(transcript.turns, alignment.turns, strict=True):
+    lengths = _LengthSpread.of(alignment)
+    timings = alignment.turns
+    for position, (turn, timing) in enumerate(zip(transcript.turns, timings, strict=True)):
         line = turn.line
         at = format_time(timing.start_ms)
         if same_language and timing.speaker and timing.speaker != turn.speaker:
@@ -161,7 +219,7 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
         expected = round(timing.synth_ms * pace)
         if timing.synth_ms > 0 and abs(length - expected) >= MIN_DIFFERENCE_MS:
             ratio = length / expected if expected else LONG_RATIO + 1
-            if ratio > LONG_RATIO or ratio < SHORT_RATIO:
+            if (ratio > LONG_RATIO or ratio < SHORT_RATIO) and lengths.stands_out(length, timing.synth_ms):
                 kind = "longer" if ratio > 1 else "shorter"
                 hint = (
                     "is speech missing from the transcript here?"
@@ -221,6 +279,8 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
                     "the audio does not decide between them: check it by ear",
                 )
             )
+        if length > 0 and previous is not None:
+            problems.extend(_neighbour_problems(source, line, at, timing, previous, timings, position, pace))
         if previous is not None and timing.start_ms < previous.end_ms - OVERLAP_MS:
             problems.append(
                 _problem(
@@ -252,6 +312,54 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
                 "ALN004",
                 f"{alignment.trailing_uncovered_ms / 1000:.1f} s of speech after the last turn "
                 "is in no turn: is the transcript complete?",
+            )
+        )
+    return problems
+
+
+def _neighbour_problems(
+    source: str,
+    line: int,
+    at: str,
+    timing: TurnTiming,
+    previous: TurnTiming,
+    timings: tuple[TurnTiming, ...],
+    position: int,
+    pace: float,
+) -> list[Problem]:
+    """ALN014 and ALN015: doubts about a turn that its neighbours raise."""
+    problems: list[Problem] = []
+    previous_length = previous.end_ms - previous.start_ms
+    overrun = previous_length - previous.synth_ms * pace
+    room = ROOM_FACTOR * timing.synth_ms * pace
+    if previous.synth_ms > 0 and timing.synth_ms > 0 and overrun >= max(room, MIN_DIFFERENCE_MS):
+        problems.append(
+            _problem(
+                source,
+                line,
+                "warning",
+                "ALN014",
+                f"turn at {at}: the turn before runs {overrun / 1000:.1f} s past what its text takes, "
+                "room for this turn twice: it may be spoken in there; check it by ear",
+            )
+        )
+    following = timings[position + 1] if position + 1 < len(timings) else None
+    if (
+        following is not None
+        and previous.drift_ms > DRIFT_MS
+        and following.drift_ms > DRIFT_MS
+        and previous_length > 0
+        and following.end_ms > following.start_ms
+    ):
+        problems.append(
+            _problem(
+                source,
+                line,
+                "warning",
+                "ALN015",
+                f"turn at {at}: a second alignment puts both neighbouring turns elsewhere "
+                f"({previous.drift_ms / 1000:.1f} s, {following.drift_ms / 1000:.1f} s): "
+                "the audio around this turn is in doubt; check it by ear",
             )
         )
     return problems
