@@ -276,3 +276,74 @@ def test_aln011_a_turn_a_second_alignment_puts_elsewhere() -> None:
     # Within the goal's own tolerance (500 ms) the two alignments agree: no flag.
     agreeing = Alignment((first, dataclasses.replace(second, drift_ms=500)), 10_000)
     assert codes(transcript, agreeing) == []
+
+
+# Lengths of real voices against espeak-ng (length / synthetic length), as measured on the
+# realspeech set en_clips: they pause, laugh and hesitate, and every one of these turns
+# was placed within 250 ms of the truth.
+REAL_RATIOS = (
+    0.91, 1.38, 0.64, 1.88, 1.18, 5.0, 2.47, 2.5, 1.22, 1.12, 1.37, 2.64, 3.04, 1.19,
+    2.06, 0.73, 2.73, 2.25, 1.26, 2.23, 0.79, 2.39, 0.88, 1.64, 2.38, 1.37,
+)
+
+
+def spread_episode(ratios: tuple[float, ...], synth_ms: int = 2000) -> tuple[Transcript, Alignment]:
+    transcript = episode(*(f"Turn number {k}." for k in range(len(ratios))))
+    turns, cursor = [], 1000
+    for index, (turn, ratio) in enumerate(zip(transcript.turns, ratios, strict=True)):
+        length = round(synth_ms * ratio)
+        turns.append(timing(index, turn, cursor, cursor + length, synth_ms=synth_ms))
+        cursor += length + 500
+    return transcript, Alignment(tuple(turns), cursor + 1000)
+
+
+def test_aln003_judges_a_length_against_the_episodes_own_spread() -> None:
+    # Real voices: 0.64-5x their synthetic length, all correct; none stands out.
+    transcript, alignment = spread_episode(REAL_RATIOS)
+    assert "ALN003" not in [code for _line, code in codes(transcript, alignment)]
+    # The same 5x turn among turns that all keep espeak-ng's pace stands out.
+    transcript, alignment = spread_episode((1.0, 1.05, 0.95, 1.0, 5.0, 1.0, 0.98, 1.02))
+    # (and the turn after it: the overrun could hold it, ALN014)
+    assert codes(transcript, alignment) == [(14, "ALN003"), (15, "ALN014")]
+
+
+def test_aln003_a_fluent_turn_is_not_shorter_than_a_slow_episodes_pace() -> None:
+    # The episode takes 1.5x espeak-ng's time (pauses); a fluent turn at 0.6x its
+    # synthetic length is fast speech, not a turn squeezed in (its text's own length).
+    transcript = episode(*(f"Turn number {k}." for k in range(3)))
+    alignment = align(transcript, (0, 3000), (3500, 4700), (5200, 8200))
+    alignment = dataclasses.replace(
+        alignment, turns=tuple(dataclasses.replace(t, synth_ms=2000) for t in alignment.turns)
+    )
+    assert codes(transcript, alignment) == []
+
+
+def test_aln014_a_turn_after_one_that_ran_long_enough_to_hold_it() -> None:
+    transcript = episode("Welcome to the Red Box!", "Some people ask.", "Why?")
+    first = timing(0, transcript.turns[0], 0, 12_000, synth_ms=1500)
+    second = timing(1, transcript.turns[1], 12_500, 14_000, synth_ms=1500)
+    third = timing(2, transcript.turns[2], 14_500, 15_000, synth_ms=500)
+    found = codes(transcript, Alignment((first, second, third), 20_000))
+    assert (11, "ALN014") in found and (12, "ALN014") not in found
+    # An overrun with no room for the next turn twice says nothing about it.
+    first = timing(0, transcript.turns[0], 0, 4000, synth_ms=1500)
+    found = codes(transcript, Alignment((first, second, third), 20_000))
+    assert (11, "ALN014") not in found
+
+
+def test_aln015_a_turn_whose_neighbours_a_second_alignment_puts_elsewhere() -> None:
+    transcript = episode("One more.", "Two more.", "Three more.")
+    aligned = align(transcript, (0, 1500), (2000, 3500), (4000, 5500)).turns
+    unsure = [
+        dataclasses.replace(aligned[0], drift_ms=2600),
+        aligned[1],
+        dataclasses.replace(aligned[2], drift_ms=900),
+    ]
+    assert codes(transcript, Alignment(tuple(unsure), 10_000)) == [
+        (10, "ALN011"),
+        (11, "ALN015"),
+        (12, "ALN011"),
+    ]
+    # One unsure neighbour is not enough.
+    unsure[2] = aligned[2]
+    assert codes(transcript, Alignment(tuple(unsure), 10_000)) == [(10, "ALN011")]

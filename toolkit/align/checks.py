@@ -217,6 +217,11 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
             )
         length = timing.end_ms - timing.start_ms
         expected = round(timing.synth_ms * pace)
+        if length < expected:
+            # An episode's pace includes its pauses and hesitations; a fluent turn may
+            # have none, so a shorter turn is judged against its text at espeak-ng's
+            # pace when the episode's is slower (measured: a clean real turn at 0.58x).
+            expected = round(timing.synth_ms * min(pace, 1.0))
         if timing.synth_ms > 0 and abs(length - expected) >= MIN_DIFFERENCE_MS:
             ratio = length / expected if expected else LONG_RATIO + 1
             if (ratio > LONG_RATIO or ratio < SHORT_RATIO) and lengths.stands_out(length, timing.synth_ms):
