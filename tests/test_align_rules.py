@@ -325,8 +325,8 @@ def test_aln014_a_turn_after_one_that_ran_long_enough_to_hold_it() -> None:
     third = timing(2, transcript.turns[2], 14_500, 15_000, synth_ms=500)
     found = codes(transcript, Alignment((first, second, third), 20_000))
     assert (11, "ALN014") in found and (12, "ALN014") not in found
-    # An overrun with no room for the next turn twice says nothing about it.
-    first = timing(0, transcript.turns[0], 0, 4000, synth_ms=1500)
+    # An overrun with no room for the next turn (1.3 s for its 1.5 s) says nothing about it.
+    first = timing(0, transcript.turns[0], 0, 2800, synth_ms=1500)
     found = codes(transcript, Alignment((first, second, third), 20_000))
     assert (11, "ALN014") not in found
 

@@ -36,10 +36,11 @@ Rule codes:
   puts the turn's start over :data:`DRIFT_MS` away from the first: the audio does not
   decide between the two places (measured: most turns over 500 ms off in music and
   after a music intro); warning.
-* ``ALN014`` turn-after-long-turn: the turn before ran past what its text takes at the
-  episode's pace by at least :data:`ROOM_FACTOR` times what this turn's text takes: this
-  turn may be spoken inside it, absorbed by the turn before (measured: the last turn
-  after a music intro, 9 s late); warning.
+* ``ALN014`` turn-after-long-turn: the turn before runs longer than the episode's turns
+  do (:data:`OVERRUN_MADS` deviations over their median, :class:`_LengthSpread`), past
+  what its text takes by at least what this turn's text takes (:data:`ROOM_FACTOR`):
+  this turn may be spoken inside it, absorbed by the turn before (measured: the last
+  turn after a music intro, 9 s late); warning.
 * ``ALN015`` turn-between-unsure: the second alignment disagrees (ALN011) on both
   neighbours: the stretch of audio around the turn is in doubt, whatever the two say
   about this one (measured: in music, runs of turns seconds off where the two
@@ -83,8 +84,11 @@ SPREAD_MADS = 3.0
 #: The median absolute deviation is taken as at least this (log ratio; about 10 %),
 #: so that an episode of near-identical turns does not flag every small difference.
 MIN_SPREAD = 0.1
-#: ALN014: the turn before overran by this many times what this turn's text takes.
-ROOM_FACTOR = 2.0
+#: ALN014: the turn before runs longer than the episode's median turn (against their
+#: synthetic lengths) by this many median absolute deviations ...
+OVERRUN_MADS = 1.5
+#: ... and past its text's length by this many times what this turn's text takes.
+ROOM_FACTOR = 1.0
 
 
 @dataclass(frozen=True)
@@ -112,12 +116,19 @@ class _LengthSpread:
         spread = statistics.median([abs(value - median) for value in logs])
         return _LengthSpread(median, max(spread, MIN_SPREAD), known=True)
 
-    def stands_out(self, length_ms: int, synth_ms: int) -> bool:
-        """Whether ``length_ms`` is far outside the episode's spread (always, when unknown)."""
+    def stands_out(self, length_ms: int, synth_ms: int, mads: float = SPREAD_MADS) -> bool:
+        """Whether ``length_ms`` is over ``mads`` deviations from the episode's median
+        (always, when the spread is unknown)."""
         if not self.known:
             return True
         value = math.log(max(length_ms, 1) / synth_ms)
-        return abs(value - self.median) > SPREAD_MADS * self.spread
+        return abs(value - self.median) > mads * self.spread
+
+    def runs_long(self, length_ms: int, synth_ms: int, mads: float) -> bool:
+        """Whether ``length_ms`` is longer than the episode's median by ``mads`` deviations."""
+        if not self.known:
+            return True
+        return math.log(max(length_ms, 1) / synth_ms) - self.median > mads * self.spread
 
 
 def episode_pace(alignment: Alignment) -> float:
@@ -285,7 +296,8 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
                 )
             )
         if length > 0 and previous is not None:
-            problems.extend(_neighbour_problems(source, line, at, timing, previous, timings, position, pace))
+            neighbours = _Neighbours(previous, timings[position + 1] if position + 1 < len(timings) else None)
+            problems.extend(_neighbour_problems(source, line, at, timing, neighbours, pace, lengths))
         if previous is not None and timing.start_ms < previous.end_ms - OVERLAP_MS:
             problems.append(
                 _problem(
@@ -322,22 +334,35 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
     return problems
 
 
+@dataclass(frozen=True)
+class _Neighbours:
+    previous: TurnTiming
+    following: TurnTiming | None
+
+
 def _neighbour_problems(
     source: str,
     line: int,
     at: str,
     timing: TurnTiming,
-    previous: TurnTiming,
-    timings: tuple[TurnTiming, ...],
-    position: int,
+    neighbours: _Neighbours,
     pace: float,
+    lengths: _LengthSpread,
 ) -> list[Problem]:
     """ALN014 and ALN015: doubts about a turn that its neighbours raise."""
     problems: list[Problem] = []
+    previous, following = neighbours.previous, neighbours.following
     previous_length = previous.end_ms - previous.start_ms
     overrun = previous_length - previous.synth_ms * pace
-    room = ROOM_FACTOR * timing.synth_ms * pace
-    if previous.synth_ms > 0 and timing.synth_ms > 0 and overrun >= max(room, MIN_DIFFERENCE_MS):
+    # Room for this turn spoken fluently (its text at espeak-ng's pace, or the episode's
+    # when faster), as a "shorter" turn is judged (ALN003).
+    room = ROOM_FACTOR * timing.synth_ms * min(pace, 1.0)
+    if (
+        previous.synth_ms > 0
+        and timing.synth_ms > 0
+        and overrun >= max(room, MIN_DIFFERENCE_MS)
+        and lengths.runs_long(previous_length, previous.synth_ms, OVERRUN_MADS)
+    ):
         problems.append(
             _problem(
                 source,
@@ -345,10 +370,9 @@ def _neighbour_problems(
                 "warning",
                 "ALN014",
                 f"turn at {at}: the turn before runs {overrun / 1000:.1f} s past what its text takes, "
-                "room for this turn twice: it may be spoken in there; check it by ear",
+                "room for this turn: it may be spoken in there; check it by ear",
             )
         )
-    following = timings[position + 1] if position + 1 < len(timings) else None
     if (
         following is not None
         and previous.drift_ms > DRIFT_MS
