@@ -434,7 +434,9 @@ def align_turns(
                 snr_db=_snr_db(real.energy_db, floor_db, first, last),
                 drift_ms=abs(
                     real.frame_ms(first)
-                    - real.frame_ms(_second_start(second, synth_frame(clip.start), options))
+                    - real.frame_ms(
+                        _snap_start(_second_start(second, synth_frame(clip.start), options), speech, reach)
+                    )
                 ),
             )
         )
@@ -524,6 +526,20 @@ def _snap(spans: list[tuple[int, int]], speech: npt.NDArray[np.bool_], reach: in
             new_first, new_last = first, last
         result.append((new_first, new_last))
     return result
+
+
+def _snap_start(frame: int, speech: npt.NDArray[np.bool_], reach: int) -> int:
+    """``frame`` moved forward onto the next speech onset when it falls in a pause, as
+    :func:`_snap` moves a turn start found in silence: the coarse second opinion often
+    starts a turn in the pause before it, which is no disagreement about the turn."""
+    if reach <= 0 or len(speech) == 0:
+        return frame
+    frame = min(max(frame, 0), len(speech) - 1)
+    if speech[frame]:
+        return frame
+    onsets = np.flatnonzero(np.diff(np.concatenate(([False], speech)).astype(np.int8)) == 1)
+    moved = _nearest(onsets, frame, False, reach)
+    return frame if moved is None else moved
 
 
 def _nearest(onsets: IntArray, frame: int, inside: bool, reach: int) -> int | None:
