@@ -200,3 +200,17 @@ def test_only_speech_is_synthesized_notes_in_parentheses_and_brackets_are_not() 
     alignment = align_turns(turns, "en", episode.audio)
     assert alignment.turns[1].start_ms == alignment.turns[1].end_ms
     assert abs(alignment.turns[2].start_ms - episode.truths[1].start_ms) < 150
+
+
+def test_the_second_opinion_start_in_a_pause_moves_on_to_the_speech() -> None:
+    """drift_ms compares like with like: the main path's start snaps to the speech; a
+    second-opinion start in the pause before the turn moves forward to the onset too (not
+    back, not out of reach), so a coarse start in the pause is no disagreement (ALN011)."""
+    from toolkit.align.aligner import _snap_start
+
+    speech = np.zeros(300, dtype=np.bool_)
+    speech[100:200] = True
+    assert _snap_start(40, speech, 75) == 100  # in the pause, 0.6 s before: onto the onset
+    assert _snap_start(150, speech, 75) == 150  # inside speech: kept
+    assert _snap_start(10, speech, 75) == 10  # 0.9 s before, out of reach: kept
+    assert _snap_start(40, speech, 0) == 40  # noisy audio (no snapping): kept
