@@ -26,7 +26,8 @@ from toolkit.catalog.po import PoEntry, PoFile, on_screen
 from toolkit.catalog.po_write import encoded_messages
 from toolkit.limits import LanguageLimits, limits_for, text_width
 from toolkit.model import Problem, Transcript
-from toolkit.timing import TurnSlot
+from toolkit.segment import fast_width
+from toolkit.timing import TimingOptions, TurnSlot, plan_turn_slots, speech_rate
 
 #: The extracted comment that holds a budget, and Weblate's flag.
 BUDGET_PREFIX = "budget: "
@@ -80,16 +81,48 @@ def turn_budget(on_screen_ms: int, limits: LanguageLimits) -> Budget:
 
 def turn_budgets(slots: Sequence[TurnSlot], language: str) -> list[Budget]:
     """One budget per turn slot, in ``language``."""
+    return length_budgets([slot.end_ms - slot.start_ms for slot in slots], language)
+
+
+def length_budgets(lengths: Sequence[int], language: str) -> list[Budget]:
+    """One budget per turn on screen for ``lengths`` ms, in ``language`` (one :class:`Budget` a length)."""
     limits = limits_for(language)
-    known: dict[int, Budget] = {}
-    budgets: list[Budget] = []
-    for slot in slots:
-        length = slot.end_ms - slot.start_ms
-        found = known.get(length)
-        if found is None:
-            found = known[length] = turn_budget(length, limits)
-        budgets.append(found)
-    return budgets
+    known = {length: turn_budget(length, limits) for length in set(lengths)}
+    return [known[length] for length in lengths]
+
+
+def estimated_lengths(transcript: Transcript, options: TimingOptions) -> list[int]:
+    """How long each turn is on screen by the estimate: the length of each slot
+    :func:`toolkit.timing.plan_turn_slots` gives, found more quickly for the usual transcript.
+
+    With no anchor and no video length, the turns follow one another from ``options.start_ms``
+    at their natural length (:func:`toolkit.timing.speech_ms`) with a pause between them, all
+    in whole milliseconds: each slot is exactly as long as its turn takes to say, and that
+    depends only on the turn's width. A plain ASCII turn's width is its length (what
+    :func:`toolkit.segment.fast_width` counts), so the turns are measured without a call each
+    and each distinct width is converted once. Any other transcript (anchors, a video length,
+    times that are not whole milliseconds) takes the general way.
+    (Checked against the general way in ``tests/test_catalog_fast_paths.py``.)
+    """
+    turns = transcript.turns
+    if (
+        options.duration_ms is not None
+        or type(options.start_ms) is not int
+        or type(options.pause_ms) is not int
+        or any(turn.anchor_ms is not None for turn in turns)
+    ):
+        return [slot.end_ms - slot.start_ms for slot in plan_turn_slots(transcript, options)]
+    language = transcript.language or "en"
+    limits = limits_for(language)
+    rate = speech_rate(language, options)
+    unit = 0.5 if limits.cjk_counting else 1.0
+    widths = [
+        len(text) * unit if text.isascii() and text.isprintable() else fast_width(text, limits)
+        for text in [turn.text for turn in turns]
+    ]
+    # speech_ms of a text of each width
+    natural = {width: max(1, round(width / rate * 1000)) for width in set(widths)}
+    return [natural[width] for width in widths]
 
 
 def is_budget_flag(flag: str) -> bool:
@@ -97,12 +130,19 @@ def is_budget_flag(flag: str) -> bool:
 
 
 def budgeted_template(
-    template: PoFile, transcript: Transcript, budgets: Sequence[Budget], messages: Sequence[bytes] = ()
+    template: PoFile,
+    transcript: Transcript,
+    budgets: Sequence[Budget],
+    messages: Sequence[bytes] = (),
+    *,
+    in_place: bool = False,
 ) -> tuple[PoFile, list[bytes]]:
     """``template`` with each turn message's budget comment and flag, and its messages as written
     (made from the template's own ``messages`` when given: see :func:`_with_budget_bytes`).
 
     Turn messages follow the transcript's turns; a template that does not match is returned as it is.
+    ``in_place``: the template's own turn messages take their budget (when the template is not
+    needed without budgets any more: one language), instead of copies of them.
     """
     entries = list(template.entries)
     turn_indexes = [index for index, entry in enumerate(entries) if entry.msgctxt and "/" in entry.msgctxt]
@@ -118,11 +158,23 @@ def budgeted_template(
             known = texts[id(budget)] = (comment, flag, comment.encode("utf-8"), flag.encode("utf-8"))
         comment, flag, comment_bytes, flag_bytes = known
         flags = [flag] if not entry.flags else [*(f for f in entry.flags if not is_budget_flag(f)), flag]
-        # (positional: msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, translator comments,
-        # extracted comments, references, flags)
-        entries[index] = PoEntry(entry.msgid, entry.msgstr, entry.msgctxt, entry.msgid_plural,
-                                 entry.msgstr_plural, entry.translator_comments,
-                                 [*entry.extracted_comments, comment], entry.references, flags)  # fmt: skip
+        if (
+            in_place
+            and entry.line == 0
+            and entry.previous_msgid is None
+            and entry.previous_msgctxt is None
+            and entry.previous_msgid_plural is None
+        ):
+            # What the copy below would be: the same message with two fields replaced.
+            entry.extracted_comments = [*entry.extracted_comments, comment]
+            entry.flags = flags
+        else:
+            # (positional: msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, translator comments,
+            # extracted comments, references, flags)
+            comments = [*entry.extracted_comments, comment]
+            entries[index] = PoEntry(entry.msgid, entry.msgstr, entry.msgctxt, entry.msgid_plural,
+                                     entry.msgstr_plural, entry.translator_comments, comments,
+                                     entry.references, flags)  # fmt: skip
         if written:
             spliced = _with_budget_bytes(written[index], comment_bytes, flag_bytes)
             written[index] = spliced if spliced is not None else _written(entries[index])

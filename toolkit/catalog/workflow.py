@@ -35,7 +35,6 @@ from toolkit.model import Problem, Transcript
 from toolkit.naming import canonical_language
 from toolkit.orphans import orphaned_catalogs, renamed_from
 from toolkit.project import Project
-from toolkit.timing import TurnSlot, plan_turn_slots
 
 
 def now() -> str:
@@ -112,8 +111,8 @@ def catalog_language(language: str) -> str:
     return tag
 
 
-def turn_slots(project: Project, loaded: Loaded) -> list[TurnSlot]:
-    """When each turn is on screen: ``redbox align``'s timings when they fit, else the estimate."""
+def turn_lengths(project: Project, loaded: Loaded) -> list[int]:
+    """How long each turn is on screen (ms): ``redbox align``'s timings when they fit, else the estimate."""
     timings = Path(timings_path(loaded.path))
     if loaded.path != STDIN and files.modified_ns(timings) is not None:
         from toolkit.align.rules import turn_slots as aligned_slots
@@ -121,11 +120,12 @@ def turn_slots(project: Project, loaded: Loaded) -> list[TurnSlot]:
 
         try:
             alignment = parse_timings(files.read_text(timings).text, project.display(timings))
-            return aligned_slots(loaded.transcript, alignment, source=project.display(timings))
+            slots = aligned_slots(loaded.transcript, alignment, source=project.display(timings))
+            return [slot.end_ms - slot.start_ms for slot in slots]
         except ToolkitError:
             pass  # stale or broken timings: `redbox check` reports them (ALN); estimate instead
     options = with_rate(project.config.options, project.config, loaded.language)
-    return plan_turn_slots(loaded.transcript, options.timing)
+    return budget.estimated_lengths(loaded.transcript, options.timing)
 
 
 @dataclass
@@ -137,11 +137,15 @@ class Budgeted:
 
 
 def budgeted(
-    extracted: Extracted, transcript: Transcript, slots: Sequence[TurnSlot], language: str
+    extracted: Extracted, transcript: Transcript, lengths: Sequence[int], language: str, *, last: bool = False
 ) -> Budgeted:
-    """The template with each turn's budget in ``language`` (see :mod:`toolkit.catalog.budget`)."""
-    budgets = budget.turn_budgets(slots, language)
-    template, messages = budget.budgeted_template(extracted.template, transcript, budgets, extracted.messages)
+    """The template with the budget in ``language`` of each turn, on screen for ``lengths`` ms
+    (see :mod:`toolkit.catalog.budget`). ``last``: no other language's budgets will be made from
+    ``extracted``, whose template then takes these (instead of a copy of each message)."""
+    budgets = budget.length_budgets(lengths, language)
+    template, messages = budget.budgeted_template(
+        extracted.template, transcript, budgets, extracted.messages, in_place=last
+    )
     return Budgeted(template, messages)
 
 
@@ -169,7 +173,7 @@ def init_catalogs(
             say(f"{shown}: exists, left as it is (`redbox catalog update` refreshes it)")
             continue
         extracted = extract_one(project, one)
-        with_budgets = budgeted(extracted, one.transcript, turn_slots(project, one), tag)
+        with_budgets = budgeted(extracted, one.transcript, turn_lengths(project, one), tag, last=True)
         po = catalog.init(with_budgets.template, tag, revision_date=now())
         files.write_bytes_atomic(target, catalog.write_po(po))
         say(f"{shown}: {len(po.entries)} messages to translate")
@@ -247,14 +251,17 @@ def update_catalogs(
             episode = one.episode
             move_renamed_episode(project, one, say)
             extracted = extract_one(project, one)
-            transcript, slots = one.transcript, turn_slots(project, one)
+            transcript, lengths = one.transcript, turn_lengths(project, one)
             by_language: dict[str, Budgeted] = {}
             del one
             say(extracted.summary)
-            for found in project.catalogs(languages, [episode]):
+            found_catalogs = project.catalogs(languages, [episode])
+            left = {base_language(found.language) for found in found_catalogs}
+            for found in found_catalogs:
                 with_budgets = by_language.get(base_language(found.language))
                 if with_budgets is None:
-                    with_budgets = budgeted(extracted, transcript, slots, found.language)
+                    left.discard(base_language(found.language))
+                    with_budgets = budgeted(extracted, transcript, lengths, found.language, last=not left)
                     by_language[base_language(found.language)] = with_budgets
                 _update_one(project, found.path, with_budgets, say)
 
