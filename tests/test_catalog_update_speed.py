@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, SAMPLE_TRANSCRIPT
-from toolkit import catalog
+from toolkit import catalog, naming
 from toolkit.catalog import budget
 from toolkit.cli import cli
 from toolkit.errors import ToolkitError
@@ -145,3 +145,69 @@ def test_two_languages_updated_at_once_get_what_each_gets_alone(runner: CliRunne
     assert together == alone
     assert all(b"#, max-length:" in data for data in together.values())
     assert together != before
+
+
+# ------------------------------------------------------------- language tags without Babel
+
+
+def _babel_canonical(tag: str) -> str | None:
+    """What :func:`toolkit.naming._canonical` gave before its shortcut: Babel decides every tag."""
+    from babel import Locale, UnknownLocaleError
+
+    match = naming._TAG_SHAPE.match(tag.strip())
+    if not match:
+        return None
+    language, script, region = match.groups()
+    canonical = language.lower()
+    if script:
+        canonical += "-" + script.title()
+    if region:
+        canonical += "-" + region.upper()
+    try:
+        Locale.parse(canonical, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+    return canonical
+
+
+def _locale_data_names() -> list[str]:
+    import babel
+
+    return sorted(path.stem for path in (Path(babel.__file__).parent / "locale-data").glob("*.dat"))
+
+
+def test_every_locale_babel_has_data_for_is_known_as_babel_knows_it() -> None:
+    names = _locale_data_names()
+    assert len(names) > 500
+    for name in names:
+        for spelling in (name, name.replace("_", "-"), name.upper(), name.lower()):
+            assert naming._canonical.__wrapped__(spelling) == _babel_canonical(spelling), spelling
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(r"[a-zA-Z]{2,3}([-_][a-zA-Z]{4})?([-_]([a-zA-Z]{2}|[0-9]{3}))?", fullmatch=True)
+    | st.sampled_from(["ko", "ko_KR", "zh_TW", "iw", "und", "xx", "en-US", "sr-Latn", "pt-BR", " ko "])
+)
+def test_language_tags_are_known_as_babel_knows_them(tag: str) -> None:
+    assert naming._canonical.__wrapped__(tag) == _babel_canonical(tag)
+
+
+def test_the_update_of_an_english_transcripts_korean_catalog_does_not_load_babel(
+    runner: CliRunner, project: Path
+) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from toolkit.cli import main\n"
+        "sys.argv = ['redbox', 'catalog', 'update']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loaded = [name for name in sys.modules if name.startswith(('babel', 'kiwipiepy'))]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "misunderstandings-and-stereotypes.po" in result.stdout
