@@ -211,3 +211,12 @@ def test_the_update_of_an_english_transcripts_korean_catalog_does_not_load_babel
     )
     assert result.returncode == 0, result.stderr
     assert "misunderstandings-and-stereotypes.po" in result.stdout
+
+
+def test_a_template_of_another_length_is_changed_whatever_its_date() -> None:
+    old = catalog.write_po(catalog.extract(_sample(), creation_date="2026-11-26 12:00+0000"))
+    new = catalog.write_po(catalog.extract(_sample(), creation_date="2026-11-30 08:00+0000"))
+    assert catalog.template_date_if_unchanged(old, new) == "2026-11-26 12:00+0000"
+    assert catalog.template_date_if_unchanged(old, new.replace(b"Welcome", b"Welcome back")) is None
+    longer_date = new.replace(b"2026-11-30 08:00+0000", b"2026-11-30 08:00:00+0000")
+    assert catalog.template_date_if_unchanged(old, longer_date) == "2026-11-26 12:00+0000"

@@ -114,6 +114,8 @@ def template_date_if_unchanged(old: bytes, new: bytes) -> str | None:
     new_date = _CREATION_DATE_LINE.search(new)
     if old_date is None or new_date is None:
         return None
+    if len(old) - len(old_date.group(0)) != len(new) - len(new_date.group(0)):
+        return None  # different lengths (the usual update): no need to copy out the parts to compare
     if old[: old_date.start()] != new[: new_date.start()] or old[old_date.end() :] != new[new_date.end() :]:
         return None
     return old_date.group(1).decode("utf-8")
