@@ -337,6 +337,7 @@ class _Parser:
         """
         match_entry, count, seen, entries = _SIMPLE_ENTRY.match, text.count, self.seen, self.po.entries
         template_fields = self.template_fields
+        flag_lists: dict[str, list[str]] = {}  # each distinct `#,` block read once (a catalog repeats them)
         while (match := match_entry(text, position)) is not None:
             end = match.end()
             lines = count("\n", position, end)
@@ -350,11 +351,14 @@ class _Parser:
             reference_list = (
                 references.replace("\n#:", " ")[2:].split() if references and template_fields else []
             )
-            flag_list = (
-                [flag.strip() for flag in flags.replace("\n#,", ",")[2:].split(",") if flag.strip()]
-                if flags
-                else []
-            )
+            if flags:
+                known_flags = flag_lists.get(flags)
+                if known_flags is None:
+                    split = flags.replace("\n#,", ",")[2:].split(",")
+                    known_flags = flag_lists[flags] = [flag.strip() for flag in split if flag.strip()]
+                flag_list = known_flags.copy()  # each message its own list
+            else:
+                flag_list = []
             # The msgstr line is the last, or the one before the blank line that ends the message.
             msgid_line = number + lines - (3 if text[end - 2] == "\n" else 2)
             entry = PoEntry(
