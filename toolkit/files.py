@@ -295,6 +295,23 @@ def modified_ns(path: Path) -> int | None:
         return None
 
 
+def content_sha256(path: Path) -> tuple[str, int]:
+    """The SHA-256 (hex) and size of ``path``'s bytes, read a block at a time (an hour of
+    audio is never held twice); :class:`ToolkitError` when it cannot be read."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as stream:
+            while block := stream.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+    except FileNotFoundError:
+        raise ToolkitError("no such file", str(path)) from None
+    except OSError as error:
+        raise ToolkitError(f"cannot read: {error.strerror}", str(path)) from None
+    return digest.hexdigest(), size
+
+
 def size_and_time(path: Path) -> tuple[int, int] | None:
     """``(size in bytes, modification time in ns)`` of ``path``: what says a video changed."""
     try:

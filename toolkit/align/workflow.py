@@ -27,6 +27,8 @@ from toolkit.limits import base_language
 from toolkit.model import Problem
 from toolkit.project import Project
 from toolkit.transcript import format_transcript
+from toolkit.voices.store import voices_path
+from toolkit.voices.workflow import write_voice_stats
 
 #: Receives the fraction of the work done, 0 to 1.
 ProgressReport = Callable[[float], None]
@@ -107,6 +109,7 @@ def align_episode(
     started = time.monotonic()
     target = output or Path(timings_path(transcript))
     files.refuse_overwriting_inputs(target, (transcript, audio))
+    files.refuse_overwriting_inputs(Path(voices_path(target)), (transcript, audio))
     loaded = load_checked(project, transcript, on_read)
     refuse_errors(loaded)
     parsed = loaded.transcript
@@ -117,6 +120,7 @@ def align_episode(
         # voices say lives in the episode's catalog, turn for turn.
         said, catalog_problems = translate(project, loaded, spoken)
     sound = load_audio(audio, project.display(audio))
+    decoded = sound
     full_ms = sound.duration_ms
     skip_samples = round(skip_s * sound.sample_rate)
     if skip_samples >= len(sound.samples):
@@ -147,6 +151,9 @@ def align_episode(
         ),
     )
     files.write_text_atomic(target, format_timings(result))
+    # The voice check's statistics, from the audio decoded above, whatever engine timed
+    # the turns: `redbox check --voices` then never decodes the audio again.
+    write_voice_stats(target, audio, decoded, result)
     if anchors:
         anchored = format_transcript(with_anchors(parsed, result))
         files.write_text_atomic(transcript, anchored, newline=loaded.decoded.newline)

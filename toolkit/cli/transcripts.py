@@ -186,7 +186,8 @@ def _voice_problems(where: Project, paths: tuple[Path, ...], audio: Path | None)
     run = check_episodes(where, transcripts, audio, common.note_encoding)
     for note in run.notes:
         click.echo(str(note), err=True)
-    click.echo(f"voices: {run.checked_turns} turn(s) checked, {len(run.notes)} not checked", err=True)
+    unchecked = sum(1 for note in run.notes if note.line)  # the others are about files, not turns
+    click.echo(f"voices: {run.checked_turns} turn(s) checked, {unchecked} not checked", err=True)
     return run.problems
 
 

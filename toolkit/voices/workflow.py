@@ -32,8 +32,16 @@ from toolkit.build import OnRead, load_checked
 from toolkit.errors import ToolkitError
 from toolkit.model import Problem, Transcript
 from toolkit.project import Project
-from toolkit.voices.check import VoiceOptions, VoiceReport, VoiceTurn, check_voices
+from toolkit.voices.check import VoiceOptions, VoiceReport, VoiceTurn, check_turn_stats, check_voices
 from toolkit.voices.features import voice_frames
+from toolkit.voices.store import (
+    EpisodeStats,
+    VoiceStatsError,
+    episode_stats,
+    format_stats,
+    parse_stats,
+    voices_path,
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,7 @@ class VoiceRun:
 def voice_turns(transcript: Transcript, alignment: Alignment) -> list[VoiceTurn]:
     """The transcript's turns at the aligned times (same count: a stale file is refused earlier)."""
     return [
-        VoiceTurn(index, turn.line, turn.speaker, timing.start_ms, timing.end_ms)
+        VoiceTurn(index, turn.line, turn.speaker, timing.start_ms, timing.end_ms, turn.text)
         for index, (turn, timing) in enumerate(zip(transcript.turns, alignment.turns, strict=True))
     ]
 
@@ -104,6 +112,43 @@ def episode_report(
     turns = voice_turns(transcript, alignment)
     spans = [(turn.start_ms, turn.end_ms) for turn in turns]
     return check_voices(voice_frames(audio.samples, audio.sample_rate, spans), turns, options)
+
+
+def alignment_spans(alignment: Alignment) -> list[tuple[int, int]]:
+    """Every aligned turn's span, in ms: what the voice statistics are computed over."""
+    return [(timing.start_ms, timing.end_ms) for timing in alignment.turns]
+
+
+def write_voice_stats(timings: Path, audio_path: Path, audio: Audio, alignment: Alignment) -> Path:
+    """Compute every aligned turn's voice statistics from the audio ``redbox align`` has
+    decoded, and write them next to the timings file (:mod:`toolkit.voices.store`)."""
+    digest, size = files.content_sha256(audio_path)
+    stored = episode_stats(
+        audio.samples, audio.sample_rate, alignment_spans(alignment), audio_sha256=digest, audio_bytes=size
+    )
+    target = Path(voices_path(timings))
+    files.write_bytes_atomic(target, format_stats(stored))
+    return target
+
+
+def stored_voice_stats(
+    project: Project, timings: Path, audio_path: Path, alignment: Alignment
+) -> tuple[EpisodeStats | None, str]:
+    """The statistics ``redbox align`` stored for this audio and these turn times, or
+    ``None`` and why they cannot be used (missing, unreadable, stale)."""
+    path = Path(voices_path(timings))
+    shown = project.display(path)
+    if files.modified_ns(path) is None:
+        return None, f"no stored voice statistics ({shown}; redbox align writes them)"
+    try:
+        stored = parse_stats(files.read_bytes(path), shown)
+    except VoiceStatsError as error:
+        return None, f"the voice statistics {shown} cannot be read ({error.message})"
+    digest, size = files.content_sha256(audio_path)
+    stale = stored.stale_reason(digest, size, alignment_spans(alignment))
+    if stale:
+        return None, f"the voice statistics {shown} {stale}"
+    return stored, ""
 
 
 def load_audio(path: Path, source: str) -> Audio:
@@ -180,8 +225,18 @@ def check_episode(
         raise ToolkitError(
             f"the episode's audio {project.display(path)} is missing; pass it with --audio", shown
         )
-    report = episode_report(loaded.transcript, alignment, load_audio(path, project.display(path)), options)
+    stored, why = stored_voice_stats(project, timings, path, alignment)
+    if stored is not None:
+        turns = voice_turns(loaded.transcript, alignment)
+        report = check_turn_stats(stored.stats, stored.frame_ms, turns, options)
+    else:
+        # Stale or missing statistics are never used: the audio is decoded again.
+        report = episode_report(
+            loaded.transcript, alignment, load_audio(path, project.display(path)), options
+        )
+    notes = [] if stored is not None else [VoiceNote(source, 0, f"{why}: computed from the audio")]
     run.problems, run.notes = report_problems(report, source)
+    run.notes[:0] = notes
     run.checked_turns = len(report.margins)
     return run
 
