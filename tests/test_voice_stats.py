@@ -206,9 +206,35 @@ def test_align_stores_the_voice_statistics_the_check_then_uses(tmp_path: Path) -
     stored = Path(voices_path(transcript.with_name(transcript.stem + ".timings.tsv")))
     stats = parse_stats(stored.read_bytes(), str(stored))
     assert len(stats.stats) == 5
+    # Computed from the aligner's own spectrum, they are what the check computes from the audio.
+    timings = parse_timings(
+        transcript.with_name(transcript.stem + ".timings.tsv").read_text(encoding="utf-8")
+    )
+    decoded = workflow.load_audio(audio, audio.name)
+    frames = voice_frames(
+        decoded.samples, decoded.sample_rate, [(t.start_ms, t.end_ms) for t in timings.turns]
+    )
+    for item, (start, end) in zip(stats.stats, stats.spans, strict=True):
+        recomputed = turn_stats(frames.speech_of(start, end))
+        assert item.count == recomputed.count
+        assert np.allclose(item.outer, recomputed.outer, rtol=1e-4, atol=1e-3)
     assert "computed from the audio" not in result.stderr
     again = CliRunner().invoke(cli, ["check", str(transcript), "--voices"])
     assert "computed from the audio" not in again.output
+
+
+def test_features_from_the_aligners_spectrum_are_the_features_from_the_audio(
+    george: list[Samples], jackson: list[Samples]
+) -> None:
+    from toolkit.align.features import spectrum
+
+    audio, found = episode(interleaved(("George", george), ("Jackson", jackson)))
+    spans = [(turn.start_ms, turn.end_ms) for turn in found]
+    computed = voice_frames(audio, RATE, spans)
+    reused = voice_frames(audio, RATE, spans, energies=spectrum(audio, RATE).energies)
+    assert np.array_equal(computed.index, reused.index)
+    assert np.array_equal(computed.speech, reused.speech)
+    assert np.allclose(computed.values, reused.values, atol=1e-5)
 
 
 def test_one_sentence_said_many_times_is_not_a_second_person(

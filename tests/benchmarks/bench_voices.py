@@ -2,19 +2,24 @@
 
 Run on demand (not collected by pytest)::
 
-    .venv/bin/python tests/benchmarks/bench_voices.py [--sentences 150]
+    .venv/bin/python tests/benchmarks/bench_voices.py [--sentences 150] [--before ../main]
 
 Builds an episode of two alternating espeak-ng voices (:mod:`toolkit.align.fixtures`,
 150 sentences is about 10 minutes), then runs, each as its own process under GNU time:
-``redbox align`` on it, and ``redbox check --voices`` on the timings it wrote (each
-``--repeat`` times, the run with the least CPU time kept). Prints the wall time, CPU time
-and peak memory of both, and the voice check's share of the alignment's CPU time.
-The issue's budget: at most 10 % of the alignment's time, and no more memory.
+``redbox align`` on it (which stores the turns' voice statistics), ``redbox align
+--voices``, ``redbox check --voices`` on the timings it wrote (from the stored statistics,
+and from the audio with the statistics file moved away) and a plain ``redbox check``.
+Each command runs ``--repeat`` times, interleaved, and the run with the least CPU time is
+kept. With ``--before`` (another checkout of redbox, e.g. main), the same commands of that
+code run in their own copy of the episode, interleaved with these: before and after side
+by side. The issue's budget: the voice check at most 10 % of the alignment's time, and
+no more memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -29,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from toolkit.align.fixtures import TEST_VOICES, build_episode, sentences_for  # noqa: E402
 
 
-def run(command: list[str], folder: Path) -> tuple[float, float, float]:
+def run(command: list[str], folder: Path, env: dict[str, str]) -> tuple[float, float, float]:
     """Wall time (s), CPU time (user + system, s) and peak RSS (MB), from GNU time, of one
     process run in ``folder``. On a shared machine the CPU time is the fair comparison: the
     wall time also counts the waits for a core."""
@@ -41,6 +46,7 @@ def run(command: list[str], folder: Path) -> tuple[float, float, float]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             check=False,
+            env=env,
         )
         elapsed = time.perf_counter() - started
         user, system, peak_kb = (float(value) for value in Path(report.name).read_text().split()[-3:])
@@ -55,43 +61,72 @@ def main() -> None:
     )
     parser.add_argument("--sentences", type=int, default=150)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command (least CPU time kept)")
+    parser.add_argument("--before", type=Path, help="another redbox checkout to measure side by side")
     args = parser.parse_args()
     sentences = sentences_for("en", args.sentences)
     episode = build_episode(sentences, "en", voices=TEST_VOICES["en"][:2])
     with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        (folder / "transcripts").mkdir()
-        soundfile.write(
-            folder / "bench.wav", episode.audio.samples, episode.audio.sample_rate, subtype="PCM_16"
-        )
+        versions = {"now": Path(name) / "now"} | ({"before": Path(name) / "before"} if args.before else {})
         speakers = ("Joy", "Dasom")
         lines = ["---", "title: bench", "episode: bench", "language: en", "speakers: Joy, Dasom", "---"]
         lines += [f"{speakers[k % 2]}: {truth.text}" for k, truth in enumerate(episode.transcript_truths)]
-        (folder / "transcripts" / "bench.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for folder in versions.values():
+            (folder / "transcripts").mkdir(parents=True)
+            soundfile.write(
+                folder / "bench.wav", episode.audio.samples, episode.audio.sample_rate, subtype="PCM_16"
+            )
+            (folder / "transcripts" / "bench.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         python = [sys.executable, "-m", "toolkit"]
-        commands = {
-            "align": [*python, "align", "transcripts/bench.txt", "bench.wav", "--no-progress"],
-            "voices": [*python, "check", "transcripts/bench.txt", "--voices"],
-            "plain": [*python, "check", "transcripts/bench.txt"],
+        align = [*python, "align", "transcripts/bench.txt", "bench.wav", "--no-progress"]
+        check = [*python, "check", "transcripts/bench.txt"]
+        stats = Path("transcripts") / "bench.voices.bin"
+        # name -> (version, command, statistics file present)
+        commands: dict[str, tuple[str, list[str], bool]] = {
+            "redbox align": ("now", align, True),
+            "redbox align --voices": ("now", [*align, "--voices"], True),
+            "check --voices (stored)": ("now", [*check, "--voices"], True),
+            "check --voices (audio)": ("now", [*check, "--voices"], False),
+            "redbox check": ("now", check, True),
         }
+        if args.before:
+            commands |= {
+                "before: redbox align": ("before", align, True),
+                "before: check --voices": ("before", [*check, "--voices"], True),
+                "before: redbox check": ("before", check, True),
+            }
         # Each command --repeat times, interleaved, keeping each one's least CPU time: on a
         # shared machine a run's CPU time also grows with its neighbours' (caches, SMT).
         runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
         for _ in range(args.repeat):
-            for name, command in commands.items():
-                runs[name].append(run(command, folder))
-        align, voices, plain = (min(runs[name], key=lambda item: item[1]) for name in commands)
+            for label, (version, command, with_stats) in commands.items():
+                folder = versions[version]
+                env = dict(os.environ)
+                if version == "before":
+                    env["PYTHONPATH"] = str(args.before.resolve())
+                aside = folder / "aside.bin"
+                if not with_stats and (folder / stats).exists():
+                    (folder / stats).rename(aside)
+                runs[label].append(run(command, folder, env))
+                if aside.exists():
+                    aside.rename(folder / stats)
+        best = {label: min(found, key=lambda item: item[1]) for label, found in runs.items()}
     minutes = episode.audio.duration_ms / 60_000
     print(f"episode: {len(sentences)} turns, {minutes:.1f} min of audio")
-    print("command                   wall s   CPU s   peak MB")
-    for name, (wall, cpu, peak) in (("redbox align", align), ("redbox check --voices", voices),
-                                    ("redbox check", plain)):  # fmt: skip
-        print(f"{name:24} {wall:7.1f} {cpu:7.1f} {peak:9.0f}")
-    extra = voices[1] - plain[1]
-    print(
-        f"voice check: {extra:.2f} CPU s over a plain check = {100 * extra / align[1]:.1f} % of the "
-        f"alignment's CPU time ({100 * voices[1] / align[1]:.1f} % counting the whole command)"
-    )
+    print("command                          wall s   CPU s   peak MB")
+    for label, (wall, cpu, peak) in best.items():
+        print(f"{label:30} {wall:7.1f} {cpu:7.2f} {peak:9.0f}")
+    for prefix, voices in (("", "check --voices (stored)"), ("", "check --voices (audio)"),
+                           ("before: ", "before: check --voices")):  # fmt: skip
+        if voices not in best:
+            continue
+        extra = best[voices][1] - best[f"{prefix}redbox check"][1]
+        base = best[f"{prefix}redbox align"][1]
+        print(f"{voices}: {extra:.2f} CPU s over a plain check = {100 * extra / base:.1f} % of its align")
+    extra = best["redbox align --voices"][1] - best["redbox align"][1]
+    print(f"align --voices over align: {extra:.2f} CPU s = {100 * extra / best['redbox align'][1]:.1f} %")
+    if args.before:
+        extra = best["redbox align"][1] - best["before: redbox align"][1]
+        print(f"align now over before (the stored statistics): {extra:.2f} CPU s")
 
 
 if __name__ == "__main__":

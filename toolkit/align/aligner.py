@@ -25,6 +25,7 @@ from toolkit.align import dtw
 from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.features import (
     Features,
+    Spectrum,
     cepstra,
     local_floor,
     loud_frames,
@@ -363,8 +364,12 @@ def align_turns(
     audio: Audio,
     options: AlignOptions | None = None,
     progress: Progress | None = None,
+    on_spectrum: Callable[[Spectrum], None] | None = None,
 ) -> Alignment:
-    """Find every turn of ``turns`` in ``audio`` (see the module documentation)."""
+    """Find every turn of ``turns`` in ``audio`` (see the module documentation).
+
+    ``on_spectrum`` is shown the recording's log mel spectrum as computed (the voice
+    check's statistics reuse it rather than transform the audio again)."""
     options = options or AlignOptions()
     if not turns:
         raise ToolkitError("the transcript has no turns to align")
@@ -381,6 +386,8 @@ def align_turns(
     voice = voice_for(language, options)
     synthetic, synth_rate, clips = synthesize_turns(turns, voice, options.pause_ms, stage(0.0, 0.2))
     recording = spectrum(audio.samples, audio.sample_rate)
+    if on_spectrum is not None:
+        on_spectrum(recording)
     recording = subtract_background(recording, BACKGROUND_KEPT_DB)
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db

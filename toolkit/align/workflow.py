@@ -14,10 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from toolkit import files
 from toolkit.align.aligner import AlignOptions, align_turns
 from toolkit.align.audio import Audio, decode_soundfile, decode_with_ffmpeg, signal_problem, wants_ffmpeg
 from toolkit.align.checks import alignment_problems
+from toolkit.align.features import Spectrum
 from toolkit.align.rules import with_anchors
 from toolkit.align.sidecar import format_time, format_timings, timings_path
 from toolkit.align.timings import Alignment, shifted, turn_fingerprint
@@ -127,7 +131,15 @@ def align_episode(
         raise SkipTooLong(f"the audio lasts only {full_ms / 1000:.1f} s")
     if skip_samples:
         sound = dataclasses.replace(sound, samples=sound.samples[skip_samples:])
-    result = align_turns(said.turns, spoken, sound, options, progress(sound.duration_ms))
+    # The log mel energies of the whole file, kept for the voice statistics (a copy: the
+    # aligner may change its own); with --skip its frames are not the file's.
+    heard: list[npt.NDArray[np.float32]] = []
+
+    def keep(seen: Spectrum) -> None:
+        if not skip_samples:
+            heard.append(seen.energies.copy())
+
+    result = align_turns(said.turns, spoken, sound, options, progress(sound.duration_ms), keep)
     if skip_samples:
         result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
     # The fingerprints, lines and speakers are the transcript's (English with --lang ko):
@@ -153,7 +165,8 @@ def align_episode(
     files.write_text_atomic(target, format_timings(result))
     # The voice check's statistics, from the audio decoded above, whatever engine timed
     # the turns: `redbox check --voices` then never decodes the audio again.
-    write_voice_stats(target, audio, decoded, result)
+    write_voice_stats(target, audio, decoded, result, energies=heard[0] if heard else None)
+    heard.clear()  # an hour of energies is 58 MB: not kept for the checks below
     if anchors:
         anchored = format_transcript(with_anchors(parsed, result))
         files.write_text_atomic(transcript, anchored, newline=loaded.decoded.newline)

@@ -17,7 +17,9 @@ EPILOG = """\b
 Examples:
   redbox align transcripts/my-episode.txt episode.wav
       writes transcripts/my-episode.timings.tsv, which redbox subtitles and build use
-      for every language of the episode (the translations keep the aligned times)
+      for every language of the episode (the translations keep the aligned times),
+      and transcripts/my-episode.voices.bin, each turn's voice statistics for
+      redbox check --voices (which then need not decode the audio again)
   redbox align transcripts/my-episode.txt episode.mp4 --lang ko
       the main way to time a Red Box episode: the audio is Korean and the transcript
       English, so the Korean text of the episode's catalog

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from toolkit.align.features import N_FILTERS, mel_filterbank
+from toolkit.align.features import N_FILTERS, fft_size, mel_filterbank
 
 N_CEPSTRA = 20
 HOP_S = 0.010
@@ -113,9 +113,14 @@ def deltas(values: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True)
 class _FrontEnd:
+    """The aligner's framing (:func:`toolkit.align.features.log_mel`): the same FFT length,
+    frame ``i`` centred on sample ``i * hop + hop / 2``, so that the log mel energies
+    ``redbox align`` computed are these frames' (:func:`voice_frames`' ``energies``)."""
+
     hop: int
     window: int
     n_fft: int
+    lead: int
     taper: FloatArray
     bank: FloatArray
 
@@ -123,9 +128,9 @@ class _FrontEnd:
     def at(cls, sample_rate: int) -> _FrontEnd:
         hop = max(1, round(HOP_S * sample_rate))
         window = max(hop, round(WINDOW_S * sample_rate))
-        n_fft = 1 << (window - 1).bit_length()
-        bank = np.ascontiguousarray(mel_filterbank(sample_rate, n_fft).T, dtype=np.float32)
-        return cls(hop, window, n_fft, np.hamming(window).astype(np.float32), bank)
+        n_fft = fft_size(window)
+        bank = mel_filterbank(sample_rate, n_fft).T.astype(np.float32)
+        return cls(hop, window, n_fft, (window - hop) // 2, np.hamming(window).astype(np.float32), bank)
 
 
 def log_mel(
@@ -151,17 +156,17 @@ def _log_mel(samples: FloatArray, front: _FrontEnd, first: int, last: int | None
     out = np.empty((max(last - first, 0), N_FILTERS), dtype=np.float32)
     for start in range(first, last, _CHUNK_FRAMES):
         stop = min(last, start + _CHUNK_FRAMES)
-        # One sample before the chunk for the pre-emphasis; zeros past the end.
-        begin, end = start * hop - 1, (stop - 1) * hop + window
+        # As the aligner computes them, operation for operation: one sample before the
+        # chunk for the pre-emphasis, the frames centred, zeros past either end.
+        begin, end = start * hop - front.lead - 1, (stop - 1) * hop - front.lead + window
         segment = np.zeros(end - begin, dtype=np.float32)
         low, high = max(begin, 0), min(end, len(samples))
         if low < high:
             segment[low - begin : high - begin] = samples[low:high]
-        emphasized = segment[1:] - np.float32(0.97) * segment[:-1]
+        emphasized = segment[1:] - 0.97 * segment[:-1]
         frames = np.lib.stride_tricks.sliding_window_view(emphasized, window)[::hop][: stop - start]
-        spectrum = np.fft.rfft(frames * front.taper, front.n_fft)
-        power = spectrum.real**2 + spectrum.imag**2
-        out[start - first : stop - first] = np.log(power @ front.bank + np.float32(1e-12))
+        power = np.abs(np.fft.rfft(frames * front.taper, front.n_fft)).astype(np.float32) ** 2
+        out[start - first : stop - first] = np.log(power @ front.bank + 1e-12)
     return out
 
 
@@ -244,7 +249,11 @@ def probe_layout(sample_rate: int, hop: int, count: int) -> tuple[int, int]:
 
 
 def voice_frames(
-    samples: FloatArray, sample_rate: int, spans: Sequence[tuple[int, int]] | None = None
+    samples: FloatArray,
+    sample_rate: int,
+    spans: Sequence[tuple[int, int]] | None = None,
+    *,
+    energies: FloatArray | None = None,
 ) -> VoiceFrames:
     """The voice features of the frames in ``spans`` (the turns' times, in ms; default: the
     whole episode), each dimension normalised over the computed speech frames.
@@ -255,12 +264,18 @@ def voice_frames(
 
     Normalising over the episode (not per turn) keeps what tells voices apart in one
     recording, and removes what the whole recording shares (microphone, level).
+
+    ``energies`` are the log mel energies of every frame of ``samples`` when the caller
+    has them already (``redbox align`` does: :attr:`toolkit.align.features.Spectrum.energies`,
+    the same frames): the rows are then taken from them instead of transformed again.
     """
     front = _FrontEnd.at(sample_rate)
     count = frame_count(samples, front.hop)
+    if energies is not None and energies.shape != (count, N_FILTERS):
+        energies = None  # not this signal's frames (another framing): computed here
     ranges = [(0, count)] if spans is None else sampled_ranges(spans, samples, sample_rate, front.hop)
     total = sum(last - first for first, last in ranges)
-    energies = np.empty((total, N_FILTERS), dtype=np.float32)
+    levels = np.empty((total, N_FILTERS), dtype=np.float32)
     values = np.empty((total, DIMENSIONS), dtype=np.float32)
     index = np.empty(total, dtype=np.int64)
     dct = _dct_matrix()
@@ -268,11 +283,15 @@ def voice_frames(
     for first, last in ranges:
         # DELTA_SPAN frames of context each side, so the deltas see past the range's ends.
         wide_first, wide_last = max(first - DELTA_SPAN, 0), min(last + DELTA_SPAN, count)
-        wide = _log_mel(samples, front, wide_first, wide_last)
+        wide = (
+            _log_mel(samples, front, wide_first, wide_last)
+            if energies is None
+            else energies[wide_first:wide_last]
+        )
         cepstra = wide @ dct
         inner = slice(first - wide_first, last - wide_first)
         size = last - first
-        energies[row : row + size] = wide[inner]
+        levels[row : row + size] = wide[inner]
         values[row : row + size, :N_CEPSTRA] = cepstra[inner]
         values[row : row + size, N_CEPSTRA:] = deltas(cepstra)[inner]
         index[row : row + size] = np.arange(first, last)
@@ -281,8 +300,8 @@ def voice_frames(
     # frames would leave out most of the pauses between them (and raise the floors).
     probe, every = probe_layout(sample_rate, front.hop, count)
     probes = index % every < probe
-    speech = speech_frames(energies, energies[probes] if spans is not None and probes.sum() >= 10 else None)
-    del energies
+    speech = speech_frames(levels, levels[probes] if spans is not None and probes.sum() >= 10 else None)
+    del levels
     reference = values[speech] if int(speech.sum()) >= 2 else values
     mean, scale = reference.mean(axis=0), reference.std(axis=0) + np.float32(1e-6)
     values -= mean

@@ -100,9 +100,11 @@ def episode_stats(
     *,
     audio_sha256: str,
     audio_bytes: int,
+    energies: npt.NDArray[np.float32] | None = None,
 ) -> EpisodeStats:
-    """The statistics of every turn span, computed as the check computes them from audio."""
-    frames = voice_frames(samples, sample_rate, spans)
+    """The statistics of every turn span, computed as the check computes them from audio
+    (from the aligner's log mel ``energies`` of every frame, when given)."""
+    frames = voice_frames(samples, sample_rate, spans, energies=energies)
     return EpisodeStats(
         audio_sha256,
         audio_bytes,

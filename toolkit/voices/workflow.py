@@ -18,6 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from toolkit import files
 from toolkit.align.audio import (
     Audio,
@@ -119,12 +122,25 @@ def alignment_spans(alignment: Alignment) -> list[tuple[int, int]]:
     return [(timing.start_ms, timing.end_ms) for timing in alignment.turns]
 
 
-def write_voice_stats(timings: Path, audio_path: Path, audio: Audio, alignment: Alignment) -> Path:
+def write_voice_stats(
+    timings: Path,
+    audio_path: Path,
+    audio: Audio,
+    alignment: Alignment,
+    *,
+    energies: npt.NDArray[np.float32] | None = None,
+) -> Path:
     """Compute every aligned turn's voice statistics from the audio ``redbox align`` has
-    decoded, and write them next to the timings file (:mod:`toolkit.voices.store`)."""
+    decoded (and the log mel ``energies`` of its frames, when the aligner computed them),
+    and write them next to the timings file (:mod:`toolkit.voices.store`)."""
     digest, size = files.content_sha256(audio_path)
     stored = episode_stats(
-        audio.samples, audio.sample_rate, alignment_spans(alignment), audio_sha256=digest, audio_bytes=size
+        audio.samples,
+        audio.sample_rate,
+        alignment_spans(alignment),
+        audio_sha256=digest,
+        audio_bytes=size,
+        energies=energies,
     )
     target = Path(voices_path(timings))
     files.write_bytes_atomic(target, format_stats(stored))
