@@ -192,34 +192,39 @@ def validate_cues(
     """
     previous_end = 0
     for number, cue in enumerate(cues, start=1):
-        where = f"cue {number}"
         if cue.start_ms < 0 or cue.end_ms < 0:
-            raise SubtitleError(f"{where} starts before zero ({cue.start_ms} ms)", source, cue.line)
-        if not lenient:
-            _check_times_and_text(cue, where, previous_end, source)
+            raise SubtitleError(f"cue {number} starts before zero ({cue.start_ms} ms)", source, cue.line)
+        text = cue.text
+        if not lenient and (
+            cue.end_ms <= cue.start_ms or cue.start_ms < previous_end or not cue.parts or not text.strip()
+        ):
+            _check_times_and_text(cue, f"cue {number}", previous_end, source)
         previous_end = cue.end_ms
-        if cue.text and any(not line.strip() for line in cue.text.split("\n")):
+        if text and any(not line.strip() for line in text.split("\n")):
             raise SubtitleError(
-                f"{where} has a blank line, which would end the cue in a {format_name} file",
+                f"cue {number} has a blank line, which would end the cue in a {format_name} file",
                 source,
                 cue.line,
             )
-        found = noncharacters(cue.text)
-        if found:
+        if NONCHARACTER.search(text):
             raise SubtitleError(
-                f"{where} holds the noncharacter {found[0]}, which is not for interchange "
-                "(ffmpeg drops a cue holding U+FFFE)",
+                f"cue {number} holds the noncharacter {noncharacters(text)[0]}, which is not for "
+                "interchange (ffmpeg drops a cue holding U+FFFE)",
                 source,
                 cue.line,
             )
-        for char in cue.text:
-            if char == "\x00" or char in LINE_BREAKING_CHARACTERS:
-                raise SubtitleError(
-                    f"{where} holds the control character U+{ord(char):04X}, which "
-                    f"{format_name} readers take as a line break or refuse",
-                    source,
-                    cue.line,
-                )
+        control = _CONTROL_CHARACTER.search(text)
+        if control:
+            raise SubtitleError(
+                f"cue {number} holds the control character U+{ord(control.group()):04X}, which "
+                f"{format_name} readers take as a line break or refuse",
+                source,
+                cue.line,
+            )
+
+
+#: The characters :func:`validate_cues` refuses in a cue's text: NUL and the line-breaking ones.
+_CONTROL_CHARACTER = re.compile("[\x00" + re.escape(LINE_BREAKING_CHARACTERS) + "]")
 
 
 def _check_times_and_text(cue: Cue, where: str, previous_end: int, source: str) -> None:

@@ -35,6 +35,8 @@ _TIMESTAMP_TAG = re.compile(r"^(\d+:)?\d{2}:\d{2}\.\d{3}$")
 #: Hours longer than this are refused (``int`` of an unbounded digit run is slow, or refused past
 #: 4,300 digits); 9 digits is over 100,000 years.
 MAX_HOUR_DIGITS = 9
+#: What :func:`escape_text` changes: the three markup characters and the backslash.
+_NEEDS_ESCAPE = re.compile(r"[&<>\\]")
 
 
 # ---------------------------------------------------------------- writing
@@ -60,6 +62,8 @@ def escape_text(text: str) -> str:
     >>> escape_text("C:\\\\New") == "C:\\\\\\u2060New"
     True
     """
+    if not _NEEDS_ESCAPE.search(text):
+        return text  # the common line of prose: nothing to escape
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return break_backslash_escapes(escaped)
 
@@ -104,9 +108,17 @@ def compose_vtt(cues: Sequence[Cue], *, source: str = "", lenient: bool = False)
     """
     validate_cues(cues, source=source, format_name="WebVTT", lenient=lenient)
     blocks = [SIGNATURE]
+    voices: dict[str | None, str] = {}  # each speaker's escaped name, once a file
     for cue in cues:
-        timing = f"{format_timestamp(cue.start_ms)} --> {format_timestamp(cue.end_ms)}"
-        blocks.append(f"{timing}\n{cue_payload(cue)}")
+        timing = f"{format_clock(cue.start_ms)} --> {format_clock(cue.end_ms)}"
+        lines = []
+        for part in cue.parts:  # cue_payload, with the names escaped once
+            name = voices.get(part.speaker)
+            if name is None:
+                name = voices[part.speaker] = escape_voice(part.speaker or "")
+            body = escape_text(part.text)
+            lines.append(f"<v {name}>{body}</v>" if name else body)
+        blocks.append(timing + "\n" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
