@@ -49,26 +49,28 @@ def _reference_validate(cues: Sequence[Cue], *, source: str, format_name: str, l
             raise SubtitleError(f"{where} starts before zero ({cue.start_ms} ms)", source, cue.line)
         if not lenient:
             if cue.end_ms <= cue.start_ms:
-                raise SubtitleError(f"{where} ends at {cue.end_ms} ms, not after its start ({cue.start_ms} ms)",
-                                    source, cue.line)  # fmt: skip
+                message = f"{where} ends at {cue.end_ms} ms, not after its start ({cue.start_ms} ms)"
+                raise SubtitleError(message, source, cue.line)
             if cue.start_ms < previous_end:
-                raise SubtitleError(
-                    f"{where} starts at {cue.start_ms} ms, before the previous cue ends "
-                    f"({previous_end} ms): cues must be in order without overlaps", source, cue.line)  # fmt: skip
+                message = (f"{where} starts at {cue.start_ms} ms, before the previous cue ends "
+                           f"({previous_end} ms): cues must be in order without overlaps")  # fmt: skip
+                raise SubtitleError(message, source, cue.line)
             if not cue.parts or not cue.text.strip():
                 raise SubtitleError(f"{where} has no text", source, cue.line)
         previous_end = cue.end_ms
         if cue.text and any(not line.strip() for line in cue.text.split("\n")):
-            raise SubtitleError(f"{where} has a blank line, which would end the cue in a {format_name} file",
-                                source, cue.line)  # fmt: skip
+            message = f"{where} has a blank line, which would end the cue in a {format_name} file"
+            raise SubtitleError(message, source, cue.line)
         found = noncharacters(cue.text)
         if found:
-            raise SubtitleError(f"{where} holds the noncharacter {found[0]}, which is not for interchange "
-                                "(ffmpeg drops a cue holding U+FFFE)", source, cue.line)  # fmt: skip
+            message = (f"{where} holds the noncharacter {found[0]}, which is not for interchange "
+                       "(ffmpeg drops a cue holding U+FFFE)")  # fmt: skip
+            raise SubtitleError(message, source, cue.line)
         for char in cue.text:
             if char == "\x00" or char in LINE_BREAKING_CHARACTERS:
-                raise SubtitleError(f"{where} holds the control character U+{ord(char):04X}, which "
-                                    f"{format_name} readers take as a line break or refuse", source, cue.line)  # fmt: skip
+                message = (f"{where} holds the control character U+{ord(char):04X}, which "
+                           f"{format_name} readers take as a line break or refuse")  # fmt: skip
+                raise SubtitleError(message, source, cue.line)
 
 
 def _reference_compose_srt(cues: Sequence[Cue], *, crlf: bool, lenient: bool) -> str:
@@ -76,7 +78,8 @@ def _reference_compose_srt(cues: Sequence[Cue], *, crlf: bool, lenient: bool) ->
     _reference_validate(cues, source="a.txt", format_name="SRT", lenient=lenient)
     items = [
         pysrt.SubRipItem(index, start=pysrt.SubRipTime(milliseconds=cue.start_ms),
-                         end=pysrt.SubRipTime(milliseconds=cue.end_ms), text=_reference_srt_safe_text(cue.text))
+                         end=pysrt.SubRipTime(milliseconds=cue.end_ms),
+                         text=_reference_srt_safe_text(cue.text))
         for index, cue in enumerate(cues, start=1)
     ]  # fmt: skip
     stream = io.StringIO()
@@ -93,7 +96,8 @@ def _reference_compose_vtt(cues: Sequence[Cue], *, lenient: bool) -> str:
             body = _reference_escape_text(part.text)
             name = escape_voice(part.speaker or "")
             lines.append(f"<v {name}>{body}</v>" if name else body)
-        blocks.append(f"{format_timestamp(cue.start_ms)} --> {format_timestamp(cue.end_ms)}\n" + "\n".join(lines))
+        timing = f"{format_timestamp(cue.start_ms)} --> {format_timestamp(cue.end_ms)}"
+        blocks.append(timing + "\n" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -115,7 +119,7 @@ _texts = st.lists(st.sampled_from(_PIECES) | st.text(max_size=6), max_size=5).ma
 _parts = st.lists(
     st.builds(CuePart, st.sampled_from([None, "", "Joy", "A&B >  C", "조이"]), _texts), min_size=0, max_size=2
 ).map(tuple)
-_times = st.integers(min_value=-5, max_value=400_000_000) | st.sampled_from([0, 999, 1000, 3_599_999, 3_600_000])
+_times = st.integers(min_value=-5, max_value=400_000_000) | st.sampled_from([0, 999, 1000, 3_600_000])
 _cues = st.lists(st.builds(Cue, _times, _times, _parts, st.integers(0, 50)), max_size=6)
 
 
@@ -128,11 +132,17 @@ def test_writers_equal_the_replaced_code(cues: list[Cue], crlf: bool, lenient: b
     assert _outcome(lambda: compose_vtt(cues, source="a.txt", lenient=lenient)) == _outcome(
         lambda: _reference_compose_vtt(cues, lenient=lenient)
     )
-    for format_name in ("SRT", "TTML"):
-        assert _outcome(lambda: str(validate_cues(cues, source="a.txt", format_name=format_name,
-                                                  lenient=lenient))) == _outcome(  # fmt: skip
-            lambda: str(_reference_validate(cues, source="a.txt", format_name=format_name, lenient=lenient))
-        )
+    for name in ("SRT", "TTML"):
+        expected = _validation(_reference_validate, cues, name, lenient)
+        assert _validation(validate_cues, cues, name, lenient) == expected
+
+
+def _validation(validate: Callable[..., None], cues: Sequence[Cue], format_name: str, lenient: bool) -> str:
+    try:
+        validate(cues, source="a.txt", format_name=format_name, lenient=lenient)
+    except SubtitleError as error:
+        return f"error: {error}"
+    return "valid"
 
 
 @settings(max_examples=400, deadline=None)
@@ -146,4 +156,5 @@ def test_a_cue_of_no_text_is_written_as_pysrt_writes_it() -> None:
     """``redbox convert`` (lenient) may carry an empty cue: pysrt adds no second line end after it."""
     cues = [Cue(0, 1000, (CuePart(None, ""),)), Cue(1000, 2000, (CuePart(None, "Hi"),))]
     for crlf in (False, True):
-        assert compose_srt(cues, crlf=crlf, lenient=True) == _reference_compose_srt(cues, crlf=crlf, lenient=True)
+        expected = _reference_compose_srt(cues, crlf=crlf, lenient=True)
+        assert compose_srt(cues, crlf=crlf, lenient=True) == expected

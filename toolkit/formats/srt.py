@@ -92,7 +92,8 @@ def compose_srt(cues: Sequence[Cue], *, crlf: bool = False, source: str = "", le
     for index, cue in enumerate(cues, start=1):
         # pysrt: "%s\n%s --> %s%s\n%s\n" % (index, start, end, position, text), its "\n"
         # replaced by the file's line end, then one more line end unless it ends a blank line.
-        block = f"{index}\n{_srt_clock(cue.start_ms)} --> {_srt_clock(cue.end_ms)}\n{srt_safe_text(cue.text)}\n"
+        timing = f"{_srt_clock(cue.start_ms)} --> {_srt_clock(cue.end_ms)}"
+        block = f"{index}\n{timing}\n{srt_safe_text(cue.text)}\n"
         if crlf:
             block = block.replace("\n", eol)
         blocks.append(block if block.endswith(blank) else block + eol)
