@@ -1,7 +1,10 @@
 """The faster cue cutting gives exactly what the general code gives.
 
-``toolkit.segment`` measures each distinct word once, computes each boundary's word-rule
-costs once per cast, and skips cue candidates that cannot beat the best one found. Here the
+``toolkit.segment`` measures each distinct word once (and splits plainly spaced text without
+the separator regex), computes each boundary's word-rule costs once per cast, costs first the
+cue start that was best for the previous token, skips cue candidates that cannot beat the
+best one found (ties broken as the plain order breaks them), finds the farthest start by a
+pointer, and runs the two-line search inlined. Here the
 general forms (the code those shortcuts replaced, kept below as reference) are run beside
 them on turns made of the sample's sentences with awkward extras: labels, source line and
 paragraph breaks, over-long words, curly quotes, dashes, Korean, names of the cast.
@@ -14,6 +17,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -165,3 +169,26 @@ def test_a_cast_of_other_names_gets_its_own_costs() -> None:
     lower = segment._tokenize("i met kim jeongyol there.", "", ENGLISH)
     assert segment._Boundaries(lower, ("Kim Jeongyol",)).cut_cost[3] == segment._CUT_NAME
     assert segment._Boundaries(lower, ("Joy",)).cut_cost[3] != segment._CUT_NAME
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am just who I am. " * 12,
+        "Right Right Right Right Right Right Right Right Right Right Right Right Right Right.",
+        "aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo pp qq rr ss tt uu vv ww xx yy zz " * 3,
+        "Yes, no, yes, no, yes, no, yes, no, yes, no, yes, no, yes, no, yes, no, yes, no.",
+        "\u200b \u200b word \u200b " * 10 + "x" * 100,
+    ],
+)
+@pytest.mark.parametrize("limits", [ENGLISH, KOREAN])
+def test_equal_costs_are_broken_as_the_plain_search_breaks_them(text: str, limits: LanguageLimits) -> None:
+    """Repeated words and sentences make many cuts cost the same: the first in the plain
+    order (the latest start) must still win, whatever order the candidates are costed in.
+    Zero-width words and a hard-split word test the farthest-start pointer."""
+    for max_cue_width in (None, 30.0, 50.5):
+        tokens = segment._tokenize(text, "Joy:", limits)
+        boundaries = segment._Boundaries(tokens, _NAMES)
+        layout = segment._Layout(tokens, limits)
+        expected = _reference_cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
+        assert segment._cut_ranges(tokens, limits, layout, boundaries, max_cue_width) == expected

@@ -25,7 +25,8 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 import regex
 
@@ -34,6 +35,9 @@ from toolkit.limits import LanguageLimits, char_width, text_width
 
 # Whitespace that separates words; no-break spaces stay inside a word on purpose.
 _SEPARATOR_GROUP = re.compile(r"((?:(?![\u00a0\u2007\u202f])\s)+)")
+#: Spacing other than single spaces between words: any other whitespace, two spaces in a
+#: row, a space at either end.
+_AWKWARD_SPACING = re.compile(r"[^\S ]|  |^ | $")
 _CLOSERS = "\"')]}»”’」』》〉"
 _OPENING_QUOTES = "\"“‘«「『"
 _SENTENCE_ENDS = (".", "?", "!", "…", "。", "？", "！")
@@ -112,9 +116,12 @@ _MIDLINE_SENTENCE = 12.0
 _FRAGMENT = 14.0
 
 
-@dataclass(frozen=True)
-class _Token:
-    """A word (or a piece of an over-long word) with what separates it from the one before."""
+class _Token(NamedTuple):
+    """A word (or a piece of an over-long word) with what separates it from the one before.
+
+    A named tuple, not a frozen dataclass: a build makes one for every word of every turn,
+    and a tuple is made several times faster.
+    """
 
     text: str
     width: float
@@ -187,6 +194,23 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
     widths = _WORD_WIDTHS.setdefault(limits, {})
     max_line_width = limits.max_line_width
     for part, in_label in ((label, True), (text, False)):
+        if part and not _AWKWARD_SPACING.search(part):
+            # The common text: words between single spaces, each narrower than a line. The
+            # general loop below gives the same tokens; this one skips the regex split.
+            kept = len(tokens)
+            offset = 0
+            for word in part.split(" "):
+                width = widths.get(word)
+                if width is None:
+                    width = _word_width(word, widths, limits)
+                if width > max_line_width:
+                    del tokens[kept:]  # an over-long word: the general loop splits it
+                    break
+                lead = " " if tokens else ""
+                tokens.append(_Token(word, width, False, lead, in_label, -1 if in_label else offset))
+                offset += len(word) + 1
+            else:
+                continue
         # re.split with a group alternates word, separator, word, …
         chunks = _SEPARATOR_GROUP.split(part)
         separator = ""
@@ -281,41 +305,51 @@ class _Boundaries:
         count = len(tokens)
         # Each word casefolded without its punctuation, once: as the word before a boundary
         # (closing quotes and brackets off first) and as the word after it.
-        forms = [_word_forms(token.text) for token in tokens]
+        texts = [token.text for token in tokens]
+        forms = [_WORD_FORMS.get(text) or _word_forms(text) for text in texts]
         # For the noun-phrase test, a word ending in punctuation closes a phrase.
         words = [
             "" if token.in_label or form[0][-1:] in ",.;:!?…" else form[1]
             for token, form in zip(tokens, forms, strict=True)
         ]
-        self.paragraph = [False] * (count + 1)
-        self.cut_cost = [0.0] * (count + 1)
-        self.break_cost = [0.0] * (count + 1)
+        paragraph = [False] * (count + 1)
+        cut_cost = [0.0] * (count + 1)
+        break_cost = [0.0] * (count + 1)
+        function_words = english.FUNCTION_WORDS
         for index in range(1, count):
             before, after = tokens[index - 1], tokens[index]
             separator = after.separator
-            self.paragraph[index] = separator.count("\n") >= 2
+            if separator == " ":  # the common boundary: no line end, no flags from it
+                source_line = False
+            else:
+                paragraph[index] = separator.count("\n") >= 2
+                source_line = "\n" in separator
             # The costs read only the two words, these flags and the cast: computed once each.
-            flags = after.glued + 2 * after.in_label + 4 * before.in_label + 8 * ("\n" in separator)
-            key = (before.text, after.text, flags)
-            known = known_costs.get(key)
-            if known is None:
+            flags = after.glued + 2 * after.in_label + 4 * before.in_label + 8 * source_line
+            key = (texts[index - 1], texts[index], flags)
+            costs = known_costs.get(key)
+            if costs is None:
                 bare_before, next_lowered = forms[index - 1][1], forms[index][2]
-                known = known_costs[key] = self._costs(before, after, pairs, bare_before, next_lowered)
-            costs = known
-            if costs[0] == _CUT_WORD and english.opens_noun_phrase(words, index - 1):
-                costs = (_CUT_MODIFIER, 8.0)
-            verdict = grammar.get(after.offset) if after.offset >= 0 else None
-            if verdict is not None and "\n" not in after.separator and not after.glued:
-                costs = _with_verdict(costs, verdict)
-            self.cut_cost[index], self.break_cost[index] = costs
+                costs = known_costs[key] = self._costs(before, after, pairs, bare_before, next_lowered)
+            if costs[0] == _CUT_WORD:
+                # english.opens_noun_phrase, its first test inlined (most words fail it).
+                word = words[index - 1]
+                if word and word not in function_words and english.opens_noun_phrase(words, index - 1):
+                    costs = (_CUT_MODIFIER, 8.0)
+            if grammar and after.offset >= 0:
+                verdict = grammar.get(after.offset)
+                if verdict is not None and not source_line and not after.glued:
+                    costs = _with_verdict(costs, verdict)
+            cut_cost[index], break_cost[index] = costs
+        self.paragraph, self.cut_cost, self.break_cost = paragraph, cut_cost, break_cost
         # Sentence ends (and source line ends) before each token, counted for the
         # two-line search: a new sentence should start a line, not sit inside one.
         self.sentence = [
-            0 < index < count and cost <= _CUT_SOURCE_LINE for index, cost in enumerate(self.cut_cost)
+            0 < index < count and cost <= _CUT_SOURCE_LINE for index, cost in enumerate(cut_cost)
         ]
-        self.sentences_before = [0]
-        for flag in self.sentence:
-            self.sentences_before.append(self.sentences_before[-1] + flag)
+        self.sentences_before = list(itertools.accumulate(self.sentence, initial=0))
+        #: Two-line breaks the cut search found, by token range (``None``: none fits).
+        self.breaks: dict[tuple[int, int], tuple[float, int] | None] = {}
 
     @staticmethod
     def _costs(
@@ -404,7 +438,9 @@ def _best_break(
     """The best place to break tokens ``start:end`` into two lines, with its cost."""
     line = limits.max_line_width
     prefix, lead, break_cost = layout.prefix, layout.lead, boundaries.break_cost
-    # Hot loop of the whole build: widths are inlined from _Layout.width.
+    # Hot loop of the whole build: widths are inlined from _Layout.width, abs() from the
+    # evenness term, and the sentence term is left out when no sentence starts inside
+    # (it is 0.0 then, and x + 0.0 == x): the same floats as the plain formula.
     top_base = prefix[start] + lead[start]
     end_width = prefix[end]
     best_cost = 0.0
@@ -420,8 +456,12 @@ def _best_break(
         bottom = end_width - prefix[split] - lead[split]
         if bottom > line:
             continue
-        cost = abs(top - bottom) / line * 10 + break_cost[split]
-        cost += (inner_sentences - sentence[split]) * _MIDLINE_SENTENCE
+        difference = top - bottom
+        if difference < 0:
+            difference = -difference
+        cost = difference / line * 10 + break_cost[split]
+        if inner_sentences:
+            cost += (inner_sentences - sentence[split]) * _MIDLINE_SENTENCE
         if best_split < 0 or cost < best_cost:
             best_cost, best_split = cost, split
     return None if best_split < 0 else (best_cost, best_split)
@@ -447,7 +487,10 @@ def _lines(
 ) -> str:
     if layout.width(start, end) <= limits.max_line_width or limits.max_lines < 2:
         return _render(tokens, start, end)
-    found = _best_break(start, end, layout, boundaries, limits)
+    # The cut search found the best break of most cues already.
+    found = boundaries.breaks.get((start, end))
+    if found is None:
+        found = _best_break(start, end, layout, boundaries, limits)
     if found is None:  # a label wider than a line with label_every_cue: no break fits
         return _render(tokens, start, end)
     split = found[1]
@@ -480,52 +523,118 @@ def _cut_ranges(
 
     best = [0.0] + [float("inf")] * count
     back = [0] * (count + 1)
-    # The cost of a cue starting before each token, before its own penalties.
+    # The cost of a cue starting before each token, before its own penalties, plus the least
+    # line cost, once the best cut up to that token is known: summed in the order the plain
+    # formula sums them (best[start] + _PER_CUE + cut cost), so the floats are the same.
     cut_at = [0.0, *cut_cost[1:count]]
+    floor = [0.0] * (count + 1)
+    floor[0] = best[0] + _PER_CUE + cut_at[0] + least_line_cost
     several_words = total_words > 1
+    two_lines = limits.max_lines > 1
+    sentences_before, space = boundaries.sentences_before, layout.space
+    breaks = boundaries.breaks
+    # Where a cue ending at each token may start: not before a paragraph break ...
+    paragraph_before = [0] * (count + 1)
+    for index in range(1, count + 1):
+        paragraph_before[index] = index if paragraph[index] else paragraph_before[index - 1]
+    # ... and not so far back that the cue is wider than ``reach``. A cue's width only grows
+    # the further back it starts (prefix[s + 1] + lead[s + 1] = prefix[s] + lead[s] + width of
+    # token s + lead[s + 1], all >= 0), and with its end: the last start that is too wide only
+    # moves forward, found by a pointer instead of a scan back from every end.
+    too_wide = -1  # the last start (before end - 1) whose cue would be wider than reach
     for end in range(1, count + 1):
         end_prefix = prefix[end]
         end_words = words_before[end]
         ends_sentence = end == count or sentence[end]
-        # The least break cost inside tokens start:end; a two-line layout costs at least that.
+        while too_wide + 1 < end - 1 and end_prefix - prefix[too_wide + 1] - lead[too_wide + 1] > reach:
+            too_wide += 1
+        lowest = max(too_wide + 1, paragraph_before[end - 1])
+        best_end = math.inf
+        back_end = 0
+        # The least break cost inside tokens start:end (a two-line layout costs at least
+        # that), extended down to start + 1 when a candidate needs it.
         least_inner_break = math.inf
-        for start in range(end - 1, -1, -1):
-            if start < end - 1 and break_cost[start + 1] < least_inner_break:
-                least_inner_break = break_cost[start + 1]
-            width = end_prefix - prefix[start] - lead[start]
-            if start < end - 1 and width > reach:
-                break
-            cost = best[start] + _PER_CUE + cut_at[start]
-            # The penalties below only add: a cue already no better than the best one found
-            # cannot become better (float addition of non-negative terms is monotonic).
-            if cost + least_line_cost >= best[end]:
-                if paragraph[start]:
-                    break
-                continue
-            if end_words - words_before[start] <= 1 and several_words:
-                cost += _ORPHAN
-            # Squared widths favour even cues when the cut kinds are equal.
-            cost += _EVEN * (width / reach) ** 2
-            if width < half_line and 0 < end - start < count:
-                whole_sentence = (start == 0 or sentence[start]) and ends_sentence
-                if not whole_sentence:
-                    cost += _FRAGMENT
-            if cost + least_line_cost < best[end]:
-                if width > line and end - start > 1:
-                    if cost + least_inner_break * _LINE_WEIGHT >= best[end]:
-                        # Every break adds at least least_inner_break (the other terms of
-                        # _best_break's cost are non-negative): it cannot win.
-                        if paragraph[start]:
-                            break
-                        continue
-                    found = (
-                        _best_break(start, end, layout, boundaries, limits) if limits.max_lines > 1 else None
-                    )
-                    cost = float("inf") if found is None else cost + found[0] * _LINE_WEIGHT
-                if cost < best[end]:
-                    best[end], back[end] = cost, start
-            if paragraph[start]:
-                break  # a paragraph break always ends a cue
+        inner_from = end
+        # The start that was best for the previous token usually is for this one too (five
+        # times in six): costed first, it lets the bounds below skip most other candidates.
+        # The plain search takes the first of equal costs in the order end - 1, end - 2, …;
+        # the ties are broken that way here too, whatever the order they are costed in.
+        seed = back[end - 1] if end > 1 and lowest <= back[end - 1] < end - 1 else -1
+        for phase in (0, 1):
+            if phase == 0:
+                if seed < 0:
+                    continue
+                starts: Sequence[int] = (seed,)
+            else:
+                # The penalties below only add: a cue whose floor is already above the best
+                # one found cannot become better (float addition of non-negative terms is
+                # monotonic). Filtered at once; the loop tests again as the best improves.
+                starts = [
+                    one for one in range(end - 1, lowest - 1, -1) if floor[one] <= best_end and one != seed
+                ]
+            for start in starts:
+                bound = floor[start]
+                if bound > best_end or (bound == best_end and start < back_end):
+                    continue
+                cost = best[start] + _PER_CUE + cut_at[start]
+                width = end_prefix - prefix[start] - lead[start]
+                if end_words - words_before[start] <= 1 and several_words:
+                    cost += _ORPHAN
+                # Squared widths favour even cues when the cut kinds are equal.
+                cost += _EVEN * (width / reach) ** 2
+                if width < half_line and 0 < end - start < count:
+                    whole_sentence = (start == 0 or sentence[start]) and ends_sentence
+                    if not whole_sentence:
+                        cost += _FRAGMENT
+                bound = cost + least_line_cost
+                if bound < best_end or (bound == best_end and start > back_end):
+                    if width > line and end - start > 1:
+                        while inner_from > start + 1:
+                            inner_from -= 1
+                            if break_cost[inner_from] < least_inner_break:
+                                least_inner_break = break_cost[inner_from]
+                        bound = cost + least_inner_break * _LINE_WEIGHT
+                        if bound > best_end or (bound == best_end and start < back_end):
+                            # Every break adds at least least_inner_break (the other terms of
+                            # _best_break's cost are non-negative): it cannot win.
+                            continue
+                        if not two_lines:
+                            cost = math.inf
+                        else:
+                            # _best_break(start, end, …) inlined (its floats, its order).
+                            top_base = prefix[start] + lead[start]
+                            inner_sentences = sentences_before[end] - sentences_before[start + 1]
+                            split = bisect_left(prefix, end_prefix - line - space, start + 1, end)
+                            if split < start + 1:
+                                split = start + 1
+                            break_best = 0.0
+                            break_at = -1
+                            while split < end:
+                                top = prefix[split] - top_base
+                                if top > line:
+                                    break
+                                bottom = end_prefix - prefix[split] - lead[split]
+                                if bottom <= line:
+                                    difference = top - bottom
+                                    if difference < 0:
+                                        difference = -difference
+                                    split_cost = difference / line * 10 + break_cost[split]
+                                    if inner_sentences:
+                                        split_cost += (inner_sentences - sentence[split]) * _MIDLINE_SENTENCE
+                                    if break_at < 0 or split_cost < break_best:
+                                        break_best, break_at = split_cost, split
+                                split += 1
+                            if break_at < 0:
+                                breaks[start, end] = None
+                                cost = math.inf
+                            else:
+                                breaks[start, end] = (break_best, break_at)
+                                cost = cost + break_best * _LINE_WEIGHT
+                    if cost < best_end or (cost == best_end and start > back_end and cost < math.inf):
+                        best_end, back_end = cost, start
+        best[end], back[end] = best_end, back_end
+        if end < count:
+            floor[end] = best_end + _PER_CUE + cut_at[end] + least_line_cost
     cuts: list[tuple[int, int]] = []
     end = count
     while end > 0:
@@ -584,7 +693,7 @@ def cut_text(
         narrow_layout = _Layout(tokens, narrow)
         narrow_boundaries = _Boundaries(tokens, names, grammar)
         for start, end in _cut_ranges(tokens, narrow, narrow_layout, narrow_boundaries, max_cue_width):
-            first = replace(tokens[start], separator=" ", glued=False)
+            first = tokens[start]._replace(separator=" ", glued=False)
             cue_tokens = [*label_tokens, first, *tokens[start + 1 : end]]
             cues.append(_layout_lines(cue_tokens, limits, names, grammar))
         return cues
