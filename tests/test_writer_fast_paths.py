@@ -158,3 +158,32 @@ def test_a_cue_of_no_text_is_written_as_pysrt_writes_it() -> None:
     for crlf in (False, True):
         expected = _reference_compose_srt(cues, crlf=crlf, lenient=True)
         assert compose_srt(cues, crlf=crlf, lenient=True) == expected
+
+
+def test_a_tuple_of_cues_is_validated_once_and_only_as_strictly_as_it_passed() -> None:
+    """``render`` hands every writer one tuple: the second writer skips the checks the first
+    passed, and only those (a lenient pass does not excuse a strict check; another tuple,
+    even equal, is checked again)."""
+    overlapping = (Cue(0, 2000, (CuePart(None, "a"),)), Cue(1000, 3000, (CuePart(None, "b"),)))
+    validate_cues(overlapping, lenient=True)
+    validate_cues(overlapping, lenient=True)
+    try:
+        validate_cues(overlapping, format_name="WebVTT")
+    except SubtitleError as error:
+        assert "before the previous cue ends" in str(error)
+    else:
+        raise AssertionError("a lenient pass let a strict check through")
+    good = (Cue(0, 1000, (CuePart(None, "a"),)),)
+    validate_cues(good)
+    validate_cues(good, lenient=True)
+    bad = (Cue(0, 1000, (CuePart(None, "a\x00"),)),)
+    try:
+        validate_cues(bad)
+    except SubtitleError as error:
+        assert "U+0000" in str(error)
+    else:
+        raise AssertionError("another tuple went unchecked")
+    written = compose_srt(good) + compose_vtt(good)
+    assert written == _reference_compose_srt(good, crlf=False, lenient=False) + _reference_compose_vtt(
+        good, lenient=False
+    )

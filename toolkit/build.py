@@ -223,9 +223,10 @@ def render(
     rendered = render_cues(project, loaded, language, options, video=video)
     styling = Styling(language, loaded.transcript.title, project.config.colours)
     outputs: dict[str, bytes] = {}
+    cues = tuple(rendered.cues)  # one immutable list for every writer: validated once
     for format_id in format_ids:
         writer = get_writer(format_id, crlf=options.crlf, styling=styling)
-        outputs[format_id] = writer(rendered.cues, source=loaded.source).encode("utf-8")
+        outputs[format_id] = writer(cues, source=loaded.source).encode("utf-8")
     return outputs, rendered.warnings
 
 

@@ -468,6 +468,8 @@ def _best_break(
 
 
 def _render(tokens: Sequence[_Token], start: int, end: int) -> str:
+    if not any(token.glued for token in tokens[start + 1 : end]):
+        return " ".join([token.text for token in tokens[start:end]])  # the words, one space apart
     words: list[str] = []
     for index in range(start, end):
         token = tokens[index]

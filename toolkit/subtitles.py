@@ -110,6 +110,8 @@ class _Planned:
     pinned: bool
     parts: tuple[CuePart, ...]
     line: int
+    #: The width of the parts' text, when already measured (a cue cut from one turn).
+    width: float | None = None
 
 
 def _dialogue_line(turn: Turn, limits: LanguageLimits, options: SubtitleOptions) -> str | None:
@@ -169,10 +171,13 @@ def cues_for_turns(
             max_cue_width=max_cue_width,
         )
         if texts:
-            weights = [max(fast_width(text, limits), 1.0) for text in texts]
+            widths = [fast_width(text, limits) for text in texts]
+            weights = [max(width, 1.0) for width in widths]
             for number, (start, end) in enumerate(share_slot(slot, weights)):
                 part = CuePart(turn.speaker, texts[number])
-                planned.append(_Planned(start, end, slot.pinned and number == 0, (part,), turn.line))
+                planned.append(
+                    _Planned(start, end, slot.pinned and number == 0, (part,), turn.line, widths[number])
+                )
             previous_speaker = turn.speaker
         index += 1
     times = fit_cue_times(
@@ -184,7 +189,11 @@ def cues_for_turns(
         # Labels and dialogue dashes are read but not spoken: give every cue at least
         # the time its text takes to read at the language's limit.
         minimums=[
-            math.ceil(sum(fast_width(part.text, limits) for part in cue.parts) / limits.max_cps * 1000)
+            math.ceil(
+                (sum(fast_width(part.text, limits) for part in cue.parts) if cue.width is None else cue.width)
+                / limits.max_cps
+                * 1000
+            )
             for cue in planned
         ],
     )

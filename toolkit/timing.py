@@ -433,6 +433,10 @@ def reading_limit_problems(cues: Sequence[Cue], limits: LanguageLimits, source: 
     for number, cue in enumerate(cues, 1):
         width = sum(fast_width(part.text, limits) for part in cue.parts)
         duration = cue.duration_ms
+        if duration >= limits.min_duration_ms and not (
+            duration > 0 and width / (duration / 1000) > limits.max_cps + 1e-9
+        ):
+            continue  # the common cue: nothing to say (and no clock text to make)
         where = f"{limits.language} cue {number} at {format_clock(cue.start_ms)}"
         if duration < limits.min_duration_ms:
             message = (f"cue-too-short-for-the-audio: {where} lasts {duration} ms "

@@ -190,6 +190,8 @@ def validate_cues(
     ...
     toolkit.errors.SubtitleError: a.txt:3: cue 1 ends at 0 ms, not after its start (0 ms)
     """
+    if isinstance(cues, tuple) and _passed and _passed[0][0] is cues and (lenient or not _passed[0][1]):
+        return  # this very tuple passed already, as strictly: a build writes it in every format
     previous_end = 0
     for number, cue in enumerate(cues, start=1):
         if cue.start_ms < 0 or cue.end_ms < 0:
@@ -221,8 +223,14 @@ def validate_cues(
                 source,
                 cue.line,
             )
+    if isinstance(cues, tuple):
+        # A tuple of frozen cues cannot change: the next writer of the same tuple need not
+        # check it again (held here, so its id cannot be reused by another object).
+        _passed[:] = [(cues, lenient)]
 
 
+#: The last tuple of cues that passed :func:`validate_cues`, and whether leniently.
+_passed: list[tuple[tuple[Cue, ...], bool]] = []
 #: The characters :func:`validate_cues` refuses in a cue's text: NUL and the line-breaking ones.
 _CONTROL_CHARACTER = re.compile("[\x00" + re.escape(LINE_BREAKING_CHARACTERS) + "]")
 
