@@ -131,6 +131,9 @@ class _Token(NamedTuple):
     offset: int = -1  # where it starts in the turn's text (-1 in the label)
 
 
+_new_tuple = tuple.__new__
+
+
 def _bare(word: str) -> str:
     """The word without closing quotes and brackets, for punctuation tests."""
     return word.rstrip(_CLOSERS)
@@ -207,7 +210,9 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
                     del tokens[kept:]  # an over-long word: the general loop splits it
                     break
                 lead = " " if tokens else ""
-                tokens.append(_Token(word, width, False, lead, in_label, -1 if in_label else offset))
+                # _Token(word, width, …) without the named tuple's Python-level __new__.
+                fields = (word, width, False, lead, in_label, -1 if in_label else offset)
+                tokens.append(_new_tuple(_Token, fields))
                 offset += len(word) + 1
             else:
                 continue
