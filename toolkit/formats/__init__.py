@@ -183,6 +183,8 @@ def validate_cues(
     no NUL, line-breaking control character or noncharacter, and cues in order without overlaps.
     ``lenient`` (``redbox convert``: cues players already accepted) keeps only what the file
     itself could not carry: a negative time, a blank line inside a text, the characters.
+    A tuple of cues that passed is not checked again by the next call (``build.render``
+    hands every writer the same tuple), unless that call is stricter than the one it passed.
 
     >>> from toolkit.model import CuePart
     >>> validate_cues([Cue(0, 0, (CuePart(None, "Hi"),), line=3)], source="a.txt")
