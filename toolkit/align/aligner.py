@@ -391,7 +391,7 @@ def align_turns(
     recording = subtract_background(recording, BACKGROUND_KEPT_DB)
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
-    real = cepstra(recording, background, every_frame=not clean)
+    real = cepstra(recording, background, every_frame=not clean, local=True)
     fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
     path = warp(real, fake, options, stage(0.25, 0.65), clean=clean)
     second = _second_opinion(real, fake, path, options, clean=clean)
