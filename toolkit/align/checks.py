@@ -34,6 +34,7 @@ Rule codes:
 * ``ALN010`` turn-in-noise: the turn's speech rises less than :data:`NOISY_DB` over the
   background around it; on real voices such turns land seconds off with nothing else to
   show it (measured: white noise 15 dB under the speech); warning.
+* ``ALN012``/``ALN013``: the acoustic-model engine's doubts (:mod:`toolkit.align.sphinx_checks`).
 * ``ALN011`` turn-unsure: a second, independent alignment (fewer cepstra, coarse frames)
   puts the turn's start over :data:`DRIFT_MS` away from the first: the audio does not
   decide between the two places (measured: most turns over 500 ms off in music and
@@ -57,6 +58,7 @@ import statistics
 from dataclasses import dataclass
 
 from toolkit.align.sidecar import TimingsError, format_time, parse_timings
+from toolkit.align.sphinx_checks import sphinx_engine, sphinx_flags
 from toolkit.align.stale import has_fingerprints, match_turns, stale_problems, unfingerprinted_problem
 from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.limits import base_language
@@ -212,6 +214,7 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
     detector_works = typical_share >= DETECTOR_MEDIAN
     # A turn is "in silence" against the episode's own typical share, or absolutely.
     silent_below = max(MIN_SPEECH, RELATIVE_SPEECH * typical_share)
+    by_sphinx = sphinx_engine(alignment)
     lengths = _LengthSpread.of(alignment)
     timings = alignment.turns
     for position, (turn, timing) in enumerate(zip(transcript.turns, timings, strict=True)):
@@ -301,6 +304,9 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
         if length > 0 and previous is not None:
             neighbours = _Neighbours(previous, timings[position + 1] if position + 1 < len(timings) else None)
             problems.extend(_neighbour_problems(source, line, at, timing, neighbours, pace, lengths))
+        # ALN012-ALN013: the acoustic-model engine's own doubts (toolkit.align.sphinx_checks).
+        for code, message in sphinx_flags(timing, at) if by_sphinx else []:
+            problems.append(_problem(source, line, "warning", code, message))
         if previous is not None and timing.start_ms < previous.end_ms - OVERLAP_MS:
             problems.append(
                 _problem(

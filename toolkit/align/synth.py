@@ -27,6 +27,7 @@ _EVENT_LIST_TERMINATED = 0
 _EVENT_WORD = 1
 _PARAMETER_RATE = 1
 _PARAMETER_PITCH = 3
+_PHONEMES_IPA = 2
 
 
 class _EventId(ctypes.Union):
@@ -154,6 +155,20 @@ class _Engine:
         words = tuple((max(position - 1, 0), length, sample) for position, length, sample in self.word_events)
         return Speech(samples, self.sample_rate, words)
 
+    def ipa(self, text: str, voice: Voice) -> str:
+        self.set_voice(voice)
+        convert = self.library.espeak_TextToPhonemes
+        convert.restype = ctypes.c_char_p
+        convert.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+        buffer = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+        pointer = ctypes.c_void_p(ctypes.addressof(buffer))
+        clauses: list[str] = []
+        # espeak-ng moves the pointer clause by clause and sets it to NULL at the end.
+        while pointer.value:
+            clause = convert(ctypes.byref(pointer), _CHARS_UTF8, _PHONEMES_IPA)
+            clauses.append((clause or b"").decode("utf-8", "replace"))
+        return " ".join(clauses)
+
 
 _lock = threading.Lock()
 _engine: _Engine | None = None
@@ -166,3 +181,12 @@ def synthesize(text: str, voice: Voice) -> Speech:
         if _engine is None:
             _engine = _Engine()
         return _engine.synthesize(text, voice)
+
+
+def ipa(text: str, voice: Voice) -> str:
+    """How ``voice`` would pronounce ``text``, in IPA (espeak-ng's letter-to-sound rules)."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = _Engine()
+        return _engine.ipa(text, voice)

@@ -39,6 +39,8 @@ class TurnTiming:
     snr_db: float = 0.0
     #: How far (ms) a second, independent alignment puts the turn's start (ALN011).
     drift_ms: int = 0
+    #: Words the acoustic-model engine squeezed to its shortest time: not found (ALN013).
+    squeezed: int = 0
 
 
 @dataclass(frozen=True)

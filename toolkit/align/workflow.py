@@ -18,9 +18,10 @@ import numpy as np
 import numpy.typing as npt
 
 from toolkit import files
-from toolkit.align.aligner import AlignOptions, align_turns
+from toolkit.align.aligner import AlignOptions
 from toolkit.align.audio import Audio, decode_soundfile, decode_with_ffmpeg, signal_problem, wants_ffmpeg
 from toolkit.align.checks import alignment_problems
+from toolkit.align.engine import align_with
 from toolkit.align.features import Spectrum
 from toolkit.align.rules import with_anchors
 from toolkit.align.sidecar import format_time, format_timings, timings_path
@@ -83,13 +84,17 @@ class AlignRun:
     target: Path
     flagged: list[Problem]
     elapsed_s: float
+    #: The engine that aligned (``sphinx`` or ``dtw``) and why it is not the one asked for.
+    engine: str = "dtw"
+    engine_note: str = ""
 
     def summary(self, shown_target: str) -> str:
         seconds = self.result.audio_ms / 1000
         factor = f", {self.elapsed_s / seconds:.3f}x real time" if seconds else ""
         note = f"; {len(self.flagged)} turn(s) to check by ear" if self.flagged else ""
         return (
-            f"aligned {len(self.result.turns)} turns to {format_time(self.result.audio_ms)} of audio in "
+            f"aligned {len(self.result.turns)} turns to {format_time(self.result.audio_ms)} of audio "
+            f"({self.engine}) in "
             f"{self.elapsed_s:.1f} s{factor}; wrote {shown_target}{note}"
         )
 
@@ -106,6 +111,7 @@ def align_episode(
     anchors: bool,
     on_read: OnRead,
     progress: Callable[[int], ProgressReport | None],
+    engine: str = "auto",
 ) -> AlignRun:
     """Align ``transcript``'s turns to ``audio`` and write the timings file (and, with
     ``anchors``, the aligned starts into the transcript). ``progress`` is given the audio's
@@ -139,7 +145,8 @@ def align_episode(
         if not skip_samples:
             heard.append(seen.energies.copy())
 
-    result = align_turns(said.turns, spoken, sound, options, progress(sound.duration_ms), keep)
+    aligned = align_with(engine, said.turns, spoken, sound, options, progress(sound.duration_ms), keep)
+    result = aligned.alignment
     if skip_samples:
         result = shifted(result, round(skip_samples * 1000 / sound.sample_rate), full_ms)
     # The fingerprints, lines and speakers are the transcript's (English with --lang ko):
@@ -171,4 +178,4 @@ def align_episode(
         anchored = format_transcript(with_anchors(parsed, result))
         files.write_text_atomic(transcript, anchored, newline=loaded.decoded.newline)
     flagged = catalog_problems + alignment_problems(parsed, result, timings_source=project.display(target))
-    return AlignRun(result, target, flagged, time.monotonic() - started)
+    return AlignRun(result, target, flagged, time.monotonic() - started, aligned.engine, aligned.note)

@@ -64,7 +64,15 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
     help="Language spoken (default: the transcript's language). Another language than the "
     "transcript's is read from the episode's catalog for it.",
 )
-@click.option("--voice", help="espeak-ng voice to synthesize with (default: by language).")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "dtw", "sphinx"]),
+    default="auto",
+    show_default=True,
+    help="sphinx: pocketsphinx's English acoustic model; dtw: espeak-ng + DTW (any language); "
+    "auto: sphinx for English when pocketsphinx is installed, else dtw.",
+)
+@click.option("--voice", help="espeak-ng voice to synthesize with (dtw engine; default: by language).")
 @click.option(
     "--rate",
     type=click.IntRange(80, 450),
@@ -105,6 +113,7 @@ def align_command(
     audio: Path,
     output: Path | None,
     language: str | None,
+    engine: str,
     voice: str | None,
     rate: int,
     band_s: float,
@@ -130,6 +139,7 @@ def align_command(
         os.environ.setdefault(variable, "1")
     # numpy and espeak-ng load only when aligning: every other command starts without them.
     from toolkit.align.aligner import AlignOptions
+    from toolkit.align.engine import EngineUnavailable
     from toolkit.align.workflow import SkipTooLong, align_episode
 
     where = common.project()
@@ -144,10 +154,12 @@ def align_command(
                 where, transcript, audio, output=output, language=language,
                 options=AlignOptions(voice=voice, rate=rate, band_ms=round(band_s * 1000)),
                 skip_s=skip_s, anchors=anchors, on_read=common.note_encoding,
-                progress=lambda audio_ms: stack.enter_context(reporter(audio_ms)),
+                progress=lambda audio_ms: stack.enter_context(reporter(audio_ms)), engine=engine,
             )  # fmt: skip
         except SkipTooLong as error:
             raise click.BadParameter(error.message, param_hint="--skip") from None
+        except EngineUnavailable as error:
+            raise click.BadParameter(error.message, param_hint="--engine") from None
     if voices:
         from toolkit.voices.workflow import check_episode
 
@@ -155,6 +167,8 @@ def align_command(
         run.flagged.extend(voice_run.problems)
         for note in voice_run.notes:
             click.echo(str(note), err=True)
+    if run.engine_note:
+        click.echo(f"note: {run.engine_note}", err=True)
     if run.flagged:
         click.echo(format_text(run.flagged), err=True)
     click.echo(run.summary(where.display(run.target)), err=True)

@@ -1,0 +1,97 @@
+"""Which aligner runs: the acoustic model (pocketsphinx, English) or the DTW (any language).
+
+``auto`` picks pocketsphinx for English when the package can be imported, the DTW for
+every other language (pocketsphinx's model is US English) and when it cannot. When the
+acoustic model finds no path that says every word through the recording, the DTW
+aligns it instead and the run says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from toolkit.align.aligner import AlignOptions, align_turns
+from toolkit.align.audio import Audio
+from toolkit.align.features import Spectrum
+from toolkit.align.timings import Alignment
+from toolkit.errors import ToolkitError
+from toolkit.limits import base_language
+from toolkit.model import Turn
+
+ENGINES = ("auto", "dtw", "sphinx")
+
+
+class EngineUnavailable(ToolkitError):
+    """``--engine sphinx`` where it cannot run (a usage problem)."""
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """An alignment, the engine that made it, and a note when it is not the one asked for."""
+
+    alignment: Alignment
+    engine: str
+    note: str = ""
+
+
+def pick_engine(requested: str, language: str) -> str:
+    """The engine that aligns speech in ``language`` when ``requested`` is asked for.
+
+    >>> pick_engine("auto", "ko")
+    'dtw'
+    >>> pick_engine("dtw", "en")
+    'dtw'
+    """
+    from toolkit.align import sphinx
+
+    english = base_language(language or "en") == "en"
+    if requested == "dtw":
+        return "dtw"
+    if requested == "sphinx":
+        if not english:
+            raise EngineUnavailable(
+                f"--engine sphinx aligns English speech only (its model is US English), not {language!r}: "
+                "use --engine dtw or auto"
+            )
+        if not sphinx.available():
+            raise EngineUnavailable(
+                "--engine sphinx needs the pocketsphinx package (pip install pocketsphinx)"
+            )
+        return "sphinx"
+    if requested != "auto":
+        raise EngineUnavailable(f"unknown engine {requested!r} (choose one of {', '.join(ENGINES)})")
+    return "sphinx" if english and sphinx.available() else "dtw"
+
+
+def align_with(
+    requested: str,
+    turns: Sequence[Turn],
+    language: str,
+    audio: Audio,
+    options: AlignOptions,
+    progress: Callable[[float], None] | None = None,
+    on_spectrum: Callable[[Spectrum], None] | None = None,
+) -> EngineResult:
+    """Align with the engine :func:`pick_engine` chooses (the DTW when pocketsphinx fails).
+
+    ``on_spectrum`` is given the DTW's spectrum of the audio (the sphinx engine has none)."""
+    engine = pick_engine(requested, language)
+    if engine == "sphinx":
+        from toolkit.align.sphinx import align_turns_sphinx
+
+        found = align_turns_sphinx(turns, language, audio, progress)
+        if found is not None:
+            return EngineResult(found, "sphinx")
+        fallback = align_turns(turns, language, audio, options, progress, on_spectrum)
+        return EngineResult(
+            _tagged(fallback, "dtw"),
+            "dtw",
+            "pocketsphinx found no path through the audio that says every word: aligned with the DTW",
+        )
+    aligned = align_turns(turns, language, audio, options, progress, on_spectrum)
+    return EngineResult(_tagged(aligned, "dtw"), "dtw")
+
+
+def _tagged(alignment: Alignment, engine: str) -> Alignment:
+    return replace(alignment, meta=(*alignment.meta, ("engine", engine)))

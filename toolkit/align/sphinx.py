@@ -1,0 +1,281 @@
+"""Forced alignment with an acoustic model trained on real voices (pocketsphinx, English).
+
+The DTW engine (:mod:`toolkit.align.aligner`) matches the recording against espeak-ng's
+voice; a real voice costs about as much to match against it as the background does, so
+in noise and music its path rests on near-ties. pocketsphinx's US English model was
+trained on recorded speech: every word of the transcript becomes its phones' hidden
+Markov models, and the decoder finds the one path through the whole recording that says
+the words in order, with optional silence and noise (``<sil>``, ``[NOISE]``) between any
+two words, before the first and after the last.
+
+This is the only module that imports pocketsphinx, and only when an alignment runs, so
+that ``redbox --help`` does not pay for it.
+
+Evidence kept per turn (the checks judge it):
+
+* ``match``: the turn's acoustic cost per 10 ms frame (how far its words score under the
+  best-matching sound at each frame, from the decoder's own scores) against the
+  episode's median turn; a turn the model hears badly, or words forced onto audio that
+  does not hold them, costs more (``ALN012``);
+* ``squeezed``: words the decoder squeezed to (nearly) the shortest time its model
+  allows, one frame per state: words it could not place in the audio (``ALN013``);
+* ``uncovered_ms``: speech-like noise (``[SPEECH]``, ``[NOISE]``) the decoder put before the
+  turn, after the previous one: speech no turn covers (``ALN004``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from statistics import median
+from typing import Any
+
+import numpy as np
+
+from toolkit.align.audio import Audio, signal_problem
+from toolkit.align.sphinx_words import SPEECH_UNIT, TurnWords, arpabet_from_ipa, turn_words
+from toolkit.align.synth import Voice, ipa
+from toolkit.align.timings import Alignment, TurnTiming, turn_fingerprint
+from toolkit.errors import ToolkitError
+from toolkit.model import Turn
+
+Progress = Callable[[float], None]
+
+#: Beams, widest last: pocketsphinx's defaults (1e-48) prune the one path through a few
+#: minutes of laughter, whisper or music and the alignment fails outright (measured on
+#: the real-speech sets); 1e-200 keeps it on clean speech and music at tens of models a
+#: frame (the grammar is one sentence); in white noise 15 dB under the speech only no
+#: pruning at all (0) finds it, at about 4x the CPU, so that last try is kept to
+#: recordings where frames x words stays under :data:`UNPRUNED_BUDGET`.
+_BEAMS = ((1e-200, 1e-150), (1e-300, 1e-250), (0.0, 0.0))
+#: Frames (10 ms) times words for which an unpruned search is still tried (about 20 s
+#: of CPU: 3 minutes of audio with 200 words).
+UNPRUNED_BUDGET = 4_000_000
+#: A word squeezed to under this many frames per phone was not found in the audio
+#: (the model's phones have 3 states, one frame each at the least).
+SQUEEZED_FRAMES_PER_PHONE = 3.5
+_FILLERS = ("[NOISE]", "[SPEECH]")
+_SILENCES = ("<s>", "</s>", "<sil>")
+#: espeak-ng voice whose letter-to-sound rules pronounce words the dictionary lacks.
+_G2P_VOICE = Voice("en-us")
+
+
+def available() -> bool:
+    """Whether the pocketsphinx package (and its English model) can be imported."""
+    return importlib.util.find_spec("pocketsphinx") is not None
+
+
+@dataclass(frozen=True)
+class _Word:
+    token: str
+    start: int  # frames (10 ms)
+    end: int
+    cost: float  # acoustic cost per frame (natural log units)
+    phones: int
+
+
+def _decoder(sample_rate: int, beam: float, word_beam: float) -> Any:
+    # Imported here only: every other command starts without it.
+    from pocketsphinx import Decoder  # type: ignore[import-untyped]
+
+    window = math.ceil(0.025625 * sample_rate)
+    nfft = 1 << max(9, (window - 1).bit_length())
+    return Decoder(
+        lm=None,
+        loglevel="FATAL",
+        samprate=float(sample_rate),
+        nfft=nfft,
+        beam=beam,
+        pbeam=beam,
+        wbeam=word_beam,
+        bestpath=False,
+    )
+
+
+def _pronounce(decoder: Any, tokens: set[str]) -> None:
+    """Add every token the dictionary lacks, pronounced by espeak-ng (or ``+SPN+``)."""
+    missing = sorted(token for token in tokens if decoder.lookup_word(token) is None)
+    for count, token in enumerate(missing, start=1):
+        phones = arpabet_from_ipa(ipa(token, _G2P_VOICE).replace(" ", "")) or SPEECH_UNIT
+        # Rebuilding the search once, after the last word, not after each.
+        decoder.add_word(token, phones, count == len(missing))
+
+
+def _decode(decoder: Any, audio: Audio, text: str) -> list[Any] | None:
+    pcm = np.clip(np.round(audio.samples * 32767.0), -32768, 32767).astype("<i2")
+    try:
+        decoder.set_align_text(text)
+    except RuntimeError as error:  # pragma: no cover - every token was added above
+        raise ToolkitError(f"pocketsphinx refused the text: {error}") from None
+    decoder.start_utt()
+    decoder.process_raw(pcm.tobytes(), full_utt=True)
+    decoder.end_utt()
+    segments = decoder.seg()
+    return list(segments) if segments is not None else None
+
+
+def _cost(ascore: float, frames: int) -> float:
+    # The Python binding gives the score as a probability; a long, badly matched word
+    # underflows to 0: count it as the worst cost a frame can have here.
+    if ascore <= 0.0:
+        return 745.0 / max(frames, 1)
+    return -math.log(ascore) / max(frames, 1)
+
+
+def align_turns_sphinx(
+    turns: Sequence[Turn], language: str, audio: Audio, progress: Progress | None = None
+) -> Alignment | None:
+    """Find every turn of ``turns`` (English) in ``audio`` with pocketsphinx.
+
+    ``None`` when the decoder finds no path through the whole recording that says every
+    word (the caller then falls back to the DTW engine).
+    """
+    if not turns:
+        raise ToolkitError("the transcript has no turns to align")
+    problem = signal_problem(audio.samples)
+    if problem:
+        raise ToolkitError(problem)
+    split = [turn_words(turn.text) for turn in turns]
+    tokens = [token for words in split for token in words.tokens]
+    if not tokens:
+        return None
+    # A turn that opens with a note ("[laughs] Montreal …") opens with a sound: the
+    # grammar asks for one (``[NOISE]``) before its first word, and the turn starts there.
+    said = " ".join(
+        token
+        for words in split
+        for token in ((_FILLERS[0], *words.tokens) if words.opens_with_note else words.tokens)
+    )
+    frames = len(audio.samples) * 100 // audio.sample_rate
+    segments: list[Any] | None = None
+    for attempt, (beam, word_beam) in enumerate(_BEAMS):
+        if beam == 0.0 and frames * len(tokens) > UNPRUNED_BUDGET:
+            break
+        decoder = _decoder(audio.sample_rate, beam, word_beam)
+        _pronounce(decoder, set(tokens))
+        segments = _decode(decoder, audio, said)
+        if progress is not None:
+            progress((attempt + 1) / len(_BEAMS) * 0.9)
+        if segments is not None:
+            break
+    if segments is None:
+        return None
+    words: list[_Word] = []
+    noise_before: list[int] = []  # frames of filler noise just before each placed word
+    noise = 0
+    for segment in segments:
+        frames = segment.end_frame - segment.start_frame + 1
+        if segment.word in _FILLERS:
+            noise += frames
+            continue
+        if segment.word in _SILENCES:
+            continue
+        token = segment.word.split("(")[0]
+        pronunciation = decoder.lookup_word(segment.word) or ""
+        words.append(
+            _Word(
+                token,
+                segment.start_frame,
+                segment.end_frame + 1,
+                _cost(segment.ascore, frames),
+                len(pronunciation.split()) or 1,
+            )
+        )
+        noise_before.append(noise)
+        noise = 0
+    if [word.token for word in words] != tokens:
+        return None
+    if progress is not None:
+        progress(0.95)
+    result = _timings(turns, split, words, noise_before, segments, audio)
+    if progress is not None:
+        progress(1.0)
+    return result
+
+
+def _timings(
+    turns: Sequence[Turn],
+    split: Sequence[TurnWords],
+    words: Sequence[_Word],
+    noise_before: Sequence[int],
+    segments: Sequence[Any],
+    audio: Audio,
+) -> Alignment:
+    frame_ms = 10
+    costs: list[float] = []
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for turn_split in split:
+        count = len(turn_split.tokens)
+        spans.append((at, at + count))
+        placed = words[at : at + count]
+        frames = sum(word.end - word.start for word in placed)
+        costs.append(sum(word.cost * (word.end - word.start) for word in placed) / frames if frames else 0.0)
+        at += count
+    typical = median([cost for cost in costs if cost > 0] or [1.0]) or 1.0
+    timings: list[TurnTiming] = []
+    previous_end = 0
+    for index, (turn, turn_split, (first, last)) in enumerate(zip(turns, split, spans, strict=True)):
+        fingerprint = turn_fingerprint(turn.speaker, turn.text)
+        if first == last:
+            at_ms = previous_end * frame_ms
+            timings.append(TurnTiming(index, turn.line, turn.speaker, at_ms, at_ms, fingerprint=fingerprint))
+            continue
+        placed = words[first:last]
+        start = placed[0].start
+        if turn_split.opens_with_note:
+            # "[laughs] Montreal …": the laugh is the turn's first sound, and the
+            # decoder heard it as noise just before the first word.
+            start = _note_start(segments, start, previous_end)
+        word_starts = _word_starts(turn_split, placed, start)
+        squeezed = sum(
+            1 for word in placed if word.end - word.start < SQUEEZED_FRAMES_PER_PHONE * word.phones
+        )
+        timings.append(
+            TurnTiming(
+                index=index,
+                line=turn.line,
+                speaker=turn.speaker,
+                start_ms=start * frame_ms,
+                end_ms=placed[-1].end * frame_ms,
+                words=tuple(frame * frame_ms for frame in word_starts),
+                fingerprint=fingerprint,
+                match=round(costs[index] / typical, 2),
+                uncovered_ms=0 if turn_split.opens_with_note else noise_before[first] * frame_ms,
+                squeezed=squeezed,
+            )
+        )
+        previous_end = placed[-1].end
+    meta = (("language", "en"), ("engine", "sphinx"), ("voice", "pocketsphinx en-us"))
+    return Alignment(tuple(timings), audio.duration_ms, 0, meta)
+
+
+def _note_start(segments: Sequence[Any], first_word: int, previous_end: int) -> int:
+    """Where the noise the decoder heard just before ``first_word`` begins."""
+    start = first_word
+    for segment in segments:
+        if segment.end_frame + 1 > first_word:
+            break
+        if segment.start_frame < previous_end:
+            continue
+        if segment.word in _FILLERS:
+            start = min(start, segment.start_frame)
+        elif segment.word not in _SILENCES:
+            start = first_word
+    return start
+
+
+def _word_starts(turn_split: TurnWords, placed: Sequence[_Word], start: int) -> list[int]:
+    """A start frame for every whitespace word (notes and punctuation: the next word's)."""
+    starts: list[int] = []
+    following = placed[-1].end
+    for token_index in reversed(turn_split.first_token):
+        if token_index is not None:
+            following = placed[token_index].start
+        starts.append(following)
+    starts.reverse()
+    if starts:
+        starts[0] = start
+    return [max(start, frame) for frame in starts]
