@@ -13,9 +13,9 @@ SAMPLE = """# redbox timings 2
 # language: ko
 # audio_ms: 9000
 # trailing_uncovered_ms: 0
-turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\tmatch\tsnr_db\tdrift_ms\tfingerprint\twords
-1\t7\t조이\t00:00:01.020\t00:00:02.310\t1290\t0.97\t0\t1.04\t41.5\t40\t3f2a9c01b7de\t0 420 800
-2\t8\tJoy\t00:00:03.000\t00:00:04.000\t900\t1.00\t0\t0.91\t12.0\t2630\t00aa00bb00cc\t0
+turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\tmatch\tsnr_db\tdrift_ms\tunplaced\tfingerprint\twords
+1\t7\t조이\t00:00:01.020\t00:00:02.310\t1290\t0.97\t0\t1.04\t41.5\t40\t0\t3f2a9c01b7de\t0 420 800
+2\t8\tJoy\t00:00:03.000\t00:00:04.000\t900\t1.00\t0\t0.91\t12.0\t2630\t2\t00aa00bb00cc\t0
 """
 #: A file written before fingerprints (redbox timings 1).
 OLD_SAMPLE = """# redbox timings 1
@@ -90,7 +90,7 @@ def test_the_file_is_plain_tab_separated_text_a_person_can_read() -> None:
         (SAMPLE.replace("0.97", "1.5"), 6, "from 0 to 1"),
         (SAMPLE.replace("0 420 800", "0 soon"), 6, "whole ms"),
         (
-            SAMPLE.replace("\t1290\t0.97\t0\t1.04\t41.5\t40\t3f2a9c01b7de\t0 420 800", ""),
+            SAMPLE.replace("\t1290\t0.97\t0\t1.04\t41.5\t40\t0\t3f2a9c01b7de\t0 420 800", ""),
             6,
             "tab-separated columns",
         ),

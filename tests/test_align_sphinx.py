@@ -146,10 +146,10 @@ def test_sphinx_flags_are_raised_from_the_timings_file_and_only_for_its_engine()
         for k in range(4)
     ]
     timings[1] = dataclasses.replace(timings[1], match=2.6)
-    timings[2] = dataclasses.replace(timings[2], squeezed=3)
+    timings[2] = dataclasses.replace(timings[2], unplaced=3)
     sphinx_made = Alignment(tuple(timings), 9000, 0, (("engine", "sphinx"),))
     reread = parse_timings(format_timings(sphinx_made))
-    assert reread.turns[2].squeezed == 3
+    assert reread.turns[2].unplaced == 3
     codes = [(p.line, p.code) for p in alignment_problems(transcript, reread)]
     assert codes == [(8, "ALN012"), (9, "ALN013")]
     dtw_made = dataclasses.replace(reread, meta=(("engine", "dtw"),))

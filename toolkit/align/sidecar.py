@@ -22,14 +22,14 @@ synthesized length, ``speech`` the share of the span that sounds like speech,
 ``uncovered_ms`` the speech just before the turn that no turn covers, ``match`` the
 turn's match cost against the episode's median turn and ``snr_db`` how far its speech
 rises over the background around it, ``drift_ms`` how far a second, independent
-alignment puts its start, ``squeezed`` how many words the acoustic-model engine squeezed
+alignment puts its start, ``unplaced`` how many words the acoustic-model engine squeezed
 to its shortest time (the outlier checks use them);
 ``words`` is the start of each word of the turn, in ms after ``start``, so that moving
 ``start`` by hand moves the words with it. ``audio_path`` is the audio's path relative to
 the timings file's folder.
 
 Files of version 1 (no ``match``, ``snr_db`` or ``fingerprint``) are still read; their turns cannot
-be checked for staleness (``ALN009``). A file without ``drift_ms`` or ``squeezed`` (written
+be checked for staleness (``ALN009``). A file without ``drift_ms`` or ``unplaced`` (written
 before them) reads as 0.
 """
 
@@ -48,7 +48,7 @@ OLD_MAGIC = ("# redbox timings 1",)
 SUFFIX = ".timings.tsv"
 COLUMNS = (
     "turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms",
-    "match", "snr_db", "drift_ms", "squeezed", "fingerprint", "words",
+    "match", "snr_db", "drift_ms", "unplaced", "fingerprint", "words",
 )  # fmt: skip
 #: The columns every version has.
 REQUIRED = ("turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms")
@@ -122,7 +122,7 @@ def format_timings(alignment: Alignment) -> str:
                     f"{turn.match:.2f}",
                     f"{turn.snr_db:.1f}",
                     str(turn.drift_ms),
-                    str(turn.squeezed),
+                    str(turn.unplaced),
                     fingerprint,
                     words,
                 )
@@ -236,5 +236,5 @@ def _parse_row(names: tuple[str, ...], fields: list[str], source: str, number: i
         match=share("match", "0", 1e6),
         snr_db=share("snr_db", "0", 99.0),
         drift_ms=whole("drift_ms"),
-        squeezed=whole("squeezed"),
+        unplaced=whole("unplaced"),
     )

@@ -17,8 +17,11 @@ Evidence kept per turn (the checks judge it):
   best-matching sound at each frame, from the decoder's own scores) against the
   episode's median turn; a turn the model hears badly, or words forced onto audio that
   does not hold them, costs more (``ALN012``);
-* ``squeezed``: words the decoder squeezed to (nearly) the shortest time its model
-  allows, one frame per state: words it could not place in the audio (``ALN013``);
+* ``unplaced``: words the decoder squeezed to (nearly) the shortest time its model
+  allows, one frame per state, or stretched over 5 times the episode's time per phone
+  (and over 1 s): words it could not place in the audio (``ALN013``). A stretched first
+  word holds speech the transcript lacks: the turn starts where the word would, and
+  the rest counts as uncovered speech;
 * ``uncovered_ms``: speech-like noise (``[SPEECH]``, ``[NOISE]``) the decoder put before the
   turn, after the previous one: speech no turn covers (``ALN004``).
 """
@@ -33,6 +36,7 @@ from statistics import median
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.sphinx_words import SPEECH_UNIT, TurnWords, arpabet_from_ipa, turn_words
@@ -141,13 +145,7 @@ def align_turns_sphinx(
     tokens = [token for words in split for token in words.tokens]
     if not tokens:
         return None
-    # A turn that opens with a note ("[laughs] Montreal …") opens with a sound: the
-    # grammar asks for one (``[NOISE]``) before its first word, and the turn starts there.
-    said = " ".join(
-        token
-        for words in split
-        for token in ((_FILLERS[0], *words.tokens) if words.opens_with_note else words.tokens)
-    )
+    said = " ".join(tokens)
     frames = len(audio.samples) * 100 // audio.sample_rate
     segments: list[Any] | None = None
     for attempt, (beam, word_beam) in enumerate(_BEAMS):
@@ -189,7 +187,7 @@ def align_turns_sphinx(
         return None
     if progress is not None:
         progress(0.95)
-    result = _timings(turns, split, words, noise_before, segments, audio)
+    result = _timings(turns, split, words, noise_before, frame_energy_db(audio), audio)
     if progress is not None:
         progress(1.0)
     return result
@@ -200,7 +198,7 @@ def _timings(
     split: Sequence[TurnWords],
     words: Sequence[_Word],
     noise_before: Sequence[int],
-    segments: Sequence[Any],
+    energy_db: npt.NDArray[np.float64],
     audio: Audio,
 ) -> Alignment:
     frame_ms = 10
@@ -215,6 +213,8 @@ def _timings(
         costs.append(sum(word.cost * (word.end - word.start) for word in placed) / frames if frames else 0.0)
         at += count
     typical = median([cost for cost in costs if cost > 0] or [1.0]) or 1.0
+    # The episode's pace: frames per phone of its median word.
+    phone_frames = median([(word.end - word.start) / word.phones for word in words] or [8.0])
     timings: list[TurnTiming] = []
     previous_end = 0
     for index, (turn, turn_split, (first, last)) in enumerate(zip(turns, split, spans, strict=True)):
@@ -225,14 +225,24 @@ def _timings(
             continue
         placed = words[first:last]
         start = placed[0].start
+        stretched = [_stretched(word, phone_frames) for word in placed]
+        uncovered = noise_before[first]
+        if stretched[0]:
+            # Speech the transcript lacks, just before this turn, was given to its first
+            # word: the turn starts where that word takes its usual time.
+            moved = placed[0].end - round(_USUAL_STRETCH * phone_frames * placed[0].phones)
+            uncovered += moved - start
+            start = moved
         if turn_split.opens_with_note:
-            # "[laughs] Montreal …": the laugh is the turn's first sound, and the
-            # decoder heard it as noise just before the first word.
-            start = _note_start(segments, start, previous_end)
+            # "[laughs] Montreal …": the laugh is the turn's first sound, but the model
+            # hears laughter as silence: the turn starts where the loud run before its
+            # first word does.
+            start = _sound_before(energy_db, start, previous_end)
         word_starts = _word_starts(turn_split, placed, start)
         squeezed = sum(
             1 for word in placed if word.end - word.start < SQUEEZED_FRAMES_PER_PHONE * word.phones
         )
+        unplaced = squeezed + sum(stretched)
         timings.append(
             TurnTiming(
                 index=index,
@@ -243,8 +253,8 @@ def _timings(
                 words=tuple(frame * frame_ms for frame in word_starts),
                 fingerprint=fingerprint,
                 match=round(costs[index] / typical, 2),
-                uncovered_ms=0 if turn_split.opens_with_note else noise_before[first] * frame_ms,
-                squeezed=squeezed,
+                uncovered_ms=0 if turn_split.opens_with_note else uncovered * frame_ms,
+                unplaced=unplaced,
             )
         )
         previous_end = placed[-1].end
@@ -252,18 +262,45 @@ def _timings(
     return Alignment(tuple(timings), audio.duration_ms, 0, meta)
 
 
-def _note_start(segments: Sequence[Any], first_word: int, previous_end: int) -> int:
-    """Where the noise the decoder heard just before ``first_word`` begins."""
+#: A word longer than this many times the episode's time per phone (and 1 s) holds
+#: more than the word: speech the transcript lacks, or a long noise.
+STRETCHED_FACTOR = 5.0
+_STRETCHED_MIN_FRAMES = 100
+#: How long (times the episode's time per phone) a stretched first word is taken to last.
+_USUAL_STRETCH = 1.5
+
+
+def _stretched(word: _Word, phone_frames: float) -> bool:
+    frames = word.end - word.start
+    return frames > max(_STRETCHED_MIN_FRAMES, STRETCHED_FACTOR * phone_frames * word.phones)
+
+
+def frame_energy_db(audio: Audio) -> npt.NDArray[np.float64]:
+    """Energy (dB) of every 10 ms frame of ``audio``."""
+    hop = max(1, audio.sample_rate // 100)
+    count = len(audio.samples) // hop
+    frames = audio.samples[: count * hop].astype(np.float64).reshape(count, hop)
+    energy: npt.NDArray[np.float64] = 10.0 * np.log10((frames**2).mean(axis=1) + 1e-12)
+    return energy
+
+
+#: A sound before a turn's first word: frames this far (dB) over the quietest tenth of
+#: the pause, in runs no more than :data:`_SOUND_GAP` frames apart.
+_SOUND_RISE_DB = 15.0
+_SOUND_GAP = 30
+
+
+def _sound_before(energy_db: npt.NDArray[np.float64], first_word: int, previous_end: int) -> int:
+    """Where the loud run (a laugh, a sigh) that leads into ``first_word`` begins."""
+    window = energy_db[previous_end:first_word]
+    if len(window) == 0:
+        return first_word
+    loud = np.flatnonzero(window > np.percentile(window, 10) + _SOUND_RISE_DB)
     start = first_word
-    for segment in segments:
-        if segment.end_frame + 1 > first_word:
+    for frame in loud[::-1]:
+        if start - (previous_end + int(frame)) > _SOUND_GAP:
             break
-        if segment.start_frame < previous_end:
-            continue
-        if segment.word in _FILLERS:
-            start = min(start, segment.start_frame)
-        elif segment.word not in _SILENCES:
-            start = first_word
+        start = previous_end + int(frame)
     return start
 
 

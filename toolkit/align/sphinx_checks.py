@@ -4,7 +4,7 @@
   acoustic model than the episode's typical turn (``match``): the model hears
   something else there (noise, another voice, words forced onto audio that lacks them).
 * ``ALN013`` sphinx-words-unplaced: the decoder squeezed words of the turn to the
-  shortest time its model allows (``squeezed``): it found no room for them in the audio.
+  shortest time its model allows (``unplaced``): it found no room for them in the audio.
 
 They apply only to timings the sphinx engine wrote (``# engine: sphinx``); the DTW's
 ``match`` is another measure on another scale.
@@ -40,11 +40,11 @@ def sphinx_flags(timing: TurnTiming, at: str) -> list[tuple[str, str]]:
             )
         )
     words = max(len(timing.words), 1)
-    if timing.squeezed >= SQUEEZED_WORDS and timing.squeezed >= SQUEEZED_SHARE * words:
+    if timing.unplaced >= SQUEEZED_WORDS and timing.unplaced >= SQUEEZED_SHARE * words:
         flags.append(
             (
                 "ALN013",
-                f"turn at {at}: {timing.squeezed} of its {words} words were squeezed to the shortest "
+                f"turn at {at}: {timing.unplaced} of its {words} words were squeezed to the shortest "
                 "time the acoustic model allows (not found in the audio); check it by ear",
             )
         )

@@ -40,7 +40,7 @@ class TurnTiming:
     #: How far (ms) a second, independent alignment puts the turn's start (ALN011).
     drift_ms: int = 0
     #: Words the acoustic-model engine squeezed to its shortest time: not found (ALN013).
-    squeezed: int = 0
+    unplaced: int = 0
 
 
 @dataclass(frozen=True)
