@@ -35,7 +35,7 @@ def write_episode(folder: Path, episode: Episode) -> tuple[Path, Path]:
 def test_subtitles_start_when_each_turn_is_heard(runner: CliRunner, tmp_path: Path) -> None:
     episode = english_episode()
     transcript, audio = write_episode(tmp_path, episode)
-    aligned = runner.invoke(cli, ["align", str(transcript), str(audio), "--no-progress", "--engine", "dtw"])
+    aligned = runner.invoke(cli, ["align", str(transcript), str(audio), "--no-progress"])
     assert aligned.exit_code == 0, aligned.output
     assert (tmp_path / "aligned.timings.tsv").is_file()
 

@@ -28,6 +28,7 @@ Evidence kept per turn (the checks judge it):
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import math
 from collections.abc import Callable, Sequence
@@ -233,6 +234,21 @@ def _timings(
             moved = placed[0].end - round(_USUAL_STRETCH * phone_frames * placed[0].phones)
             uncovered += moved - start
             start = moved
+        if (
+            len(placed) > 1
+            and placed[0].phones <= _DETACHED_PHONES
+            and placed[1].start - placed[0].end >= _DETACHED_GAP
+        ):
+            # A short first word ("I", "so") far from the rest of its turn: a word that
+            # short fits any breath or click, and the decoder put it on one. It is said
+            # just before the next word, as long as such a word usually takes.
+            length = min(
+                placed[0].end - placed[0].start, round(_USUAL_STRETCH * phone_frames * placed[0].phones)
+            )
+            moved = placed[1].start - length
+            uncovered += moved - start
+            start = moved
+            placed = [dataclasses.replace(placed[0], start=moved, end=placed[1].start), *placed[1:]]
         if turn_split.opens_with_note:
             # "[laughs] Montreal …": the laugh is the turn's first sound, but the model
             # hears laughter as silence: the turn starts where the loud run before its
@@ -268,6 +284,13 @@ STRETCHED_FACTOR = 5.0
 _STRETCHED_MIN_FRAMES = 100
 #: How long (times the episode's time per phone) a stretched first word is taken to last.
 _USUAL_STRETCH = 1.5
+
+
+#: A first word of at most this many phones, this many frames before the turn's second
+#: word, is moved next to it (measured: "I" put on a breath 0.75 s early, and on the
+#: tail of a sentence missing from the transcript 1.9 s early).
+_DETACHED_PHONES = 3
+_DETACHED_GAP = 50
 
 
 def _stretched(word: _Word, phone_frames: float) -> bool:
