@@ -3,7 +3,7 @@
 Run on demand (not collected by pytest)::
 
     .venv/bin/python tests/benchmarks/bench_align.py [--aeneas AENEAS_VENV/bin/python]
-        [--long] [--hour] [--only NAME]
+        [--long] [--hour] [--only NAME] [--engines dtw,sphinx]
 
 ``AENEAS_VENV`` is a virtual environment of its own with aeneas-ng installed (how:
 ``docs/benchmarks.md``, "Installing aeneas-ng for the comparison"); without ``--aeneas``
@@ -137,7 +137,9 @@ def errors(episode: Episode, found: list[tuple[int, int]]) -> tuple[list[int], l
     return starts, ends
 
 
-def run_redbox(case: Case, episode: Episode, audio: Path, transcript: Path, folder: Path) -> Result:
+def run_redbox(
+    case: Case, episode: Episode, audio: Path, transcript: Path, folder: Path, engine: str = "auto"
+) -> Result:
     out = folder / f"{case.name}.timings.tsv"
     command = [
         sys.executable,
@@ -149,6 +151,8 @@ def run_redbox(case: Case, episode: Episode, audio: Path, transcript: Path, fold
         "-o",
         str(out),
         "--no-progress",
+        "--engine",
+        engine,
     ]
     seconds, cpu, peak, failed = run(command)
     if failed:
@@ -213,7 +217,11 @@ def main() -> None:
     parser.add_argument("--long", action="store_true", help="also the 10-minute episodes")
     parser.add_argument("--hour", action="store_true", help="also a 60-minute episode (redbox only)")
     parser.add_argument("--only", help="run only cases whose name contains this")
+    parser.add_argument(
+        "--engines", default="auto", help="redbox engines to run, comma-separated (auto, dtw, sphinx)"
+    )
     arguments = parser.parse_args()
+    engines = [engine for engine in arguments.engines.split(",") if engine]
     cases = SHORT + (LONG if arguments.long else []) + (HOUR if arguments.hour else [])
     if arguments.only:
         cases = [case for case in cases if arguments.only in case.name]
@@ -237,10 +245,12 @@ def main() -> None:
             duration = episode.audio.duration_ms / 1000
             audio, transcript, plain = write_inputs(case, episode, folder)
             label = f"{case.name} ({duration:.0f} s)"
-            print(
-                row(label, "redbox", duration, run_redbox(case, episode, audio, transcript, folder)),
-                flush=True,
-            )
+            for engine in engines:
+                if engine == "sphinx" and case.language != "en":
+                    continue
+                name = "redbox" if engine == "auto" else f"redbox {engine}"
+                result = run_redbox(case, episode, audio, transcript, folder, engine)
+                print(row(label, name, duration, result), flush=True)
             if arguments.aeneas and case not in HOUR:
                 print(
                     row(
