@@ -26,6 +26,7 @@ from toolkit.align.synth import Voice, ipa
 from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.cli import cli
 from toolkit.model import Transcript, Turn
+from toolkit.transcript import parse_transcript
 
 needs_sphinx = pytest.mark.skipif(not sphinx.available(), reason="pocketsphinx is not installed")
 
@@ -107,12 +108,21 @@ def test_a_sound_with_no_arpabet_phone_gives_no_pronunciation() -> None:
 
 
 @needs_sphinx
-def test_the_sample_transcripts_names_get_pronunciations() -> None:
+def test_every_word_of_the_sample_transcript_gets_a_pronunciation() -> None:
+    """The sample's words the CMU dictionary lacks (Chuseok, jjajangmyun) are spoken by
+    espeak-ng's rules in ARPABET, not left to the generic speech unit."""
+    text = (Path(__file__).parents[1] / "transcripts" / "misunderstandings-and-stereotypes.txt").read_text(
+        encoding="utf-8"
+    )
+    transcript, _ = parse_transcript(text, "sample.txt")
+    tokens = {token for turn in transcript.turns for token in turn_words(turn.text).tokens}
     decoder = sphinx._decoder(16000, 1e-48, 1e-48)
-    names = {"dasom", "hyeonseo", "pyongyang", "1990s"}
-    sphinx._pronounce(decoder, names)
-    for name in names:
-        assert decoder.lookup_word(name), name
+    missing = {token for token in tokens if decoder.lookup_word(token) is None}
+    assert {"chuseok", "jjajangmyun"} <= missing
+    sphinx._pronounce(decoder, tokens | {"dasom", "hyeonseo", "1990s"})
+    for token in missing | {"dasom", "hyeonseo", "1990s"}:
+        assert decoder.lookup_word(token) not in (None, "+SPN+"), token
+    assert decoder.lookup_word("chuseok") == "CH UW S IH AA K"
 
 
 def test_auto_picks_the_acoustic_model_for_english_only(monkeypatch: pytest.MonkeyPatch) -> None:
