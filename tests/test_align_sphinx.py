@@ -199,3 +199,20 @@ def test_cli_refuses_the_acoustic_model_for_korean_as_a_usage_error(tmp_path: Pa
     assert result.exit_code == 2, result.output
     assert "English speech only" in result.output
     assert "Traceback" not in result.output
+
+
+@needs_sphinx
+def test_times_hold_at_sample_rates_whose_frames_are_not_10_ms() -> None:
+    """At 22,050 Hz pocketsphinx's frames are 221 samples (10.02 ms): counted as 10 ms,
+    starts came 1.7 s early over a 12-minute file; here, 60-90 s in, 140-200 ms."""
+    transcript, audio, truth = conversation()
+    rng = np.random.default_rng(5)
+    lead = rng.normal(0, 3e-4, 60 * 16000).astype(np.float32)
+    samples = np.concatenate([lead, audio.samples])
+    rate = 22050
+    times = np.arange(round(len(samples) * rate / 16000)) / rate
+    resampled = np.interp(times, np.arange(len(samples)) / 16000, samples).astype(np.float32)
+    alignment = sphinx.align_turns_sphinx(transcript.turns, "en", Audio(resampled, rate))
+    assert alignment is not None
+    errors = _errors(alignment, truth, offset=60_000)
+    assert sorted(errors)[len(errors) // 2] <= 50, errors
