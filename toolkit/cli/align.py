@@ -125,8 +125,11 @@ def align_command(
 ) -> None:
     """Time every turn of TRANSCRIPT from the episode's AUDIO, offline.
 
-    Each turn is synthesized with espeak-ng and matched to the audio (MFCC features,
-    banded dynamic time warping). The turn and word times go to a timings file next to
+    English is aligned by pocketsphinx's acoustic model of real voices (--engine
+    sphinx, the default for English when it is installed); other languages, Korean
+    included, by synthesizing each turn with espeak-ng and matching it to the audio
+    (--engine dtw: MFCC features, banded dynamic time warping). The turn and word
+    times go to a timings file next to
     the transcript, which `redbox subtitles` and `redbox build` then use for every
     language of the episode. Turns that look wrong (speech no turn covers, a turn far
     longer than its text, a turn in silence) are listed with their line.
