@@ -125,16 +125,17 @@ def test_every_word_of_the_sample_transcript_gets_a_pronunciation() -> None:
     assert decoder.lookup_word("chuseok") == "CH UW S IH AA K"
 
 
-def test_auto_picks_the_acoustic_model_for_english_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_acoustic_model_runs_when_asked_for_english_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sphinx, "available", lambda: True)
-    assert pick_engine("auto", "en") == "sphinx"
-    assert pick_engine("auto", "en-GB") == "sphinx"
-    assert pick_engine("auto", "ko") == "dtw"
+    assert pick_engine("sphinx", "en") == "sphinx"
+    assert pick_engine("sphinx", "en-GB") == "sphinx"
     assert pick_engine("dtw", "en") == "dtw"
+    assert pick_engine("dtw", "ko") == "dtw"
     with pytest.raises(EngineUnavailable, match="English speech only"):
         pick_engine("sphinx", "ko")
+    with pytest.raises(EngineUnavailable, match="unknown engine"):
+        pick_engine("auto", "en")
     monkeypatch.setattr(sphinx, "available", lambda: False)
-    assert pick_engine("auto", "en") == "dtw"
     with pytest.raises(EngineUnavailable, match="pip install pocketsphinx"):
         pick_engine("sphinx", "en")
 
@@ -143,7 +144,7 @@ def test_the_dtw_aligns_when_the_acoustic_model_finds_no_path(monkeypatch: pytes
     transcript, audio, _ = conversation()
     monkeypatch.setattr(sphinx, "available", lambda: True)
     monkeypatch.setattr(sphinx, "align_turns_sphinx", lambda *args: None)
-    result = align_with("auto", transcript.turns, "en", audio, AlignOptions())
+    result = align_with("sphinx", transcript.turns, "en", audio, AlignOptions())
     assert result.engine == "dtw" and "aligned with the DTW" in result.note
     assert dict(result.alignment.meta)["engine"] == "dtw"
 

@@ -1,7 +1,9 @@
-"""Which aligner runs: the acoustic model (pocketsphinx, English) or the DTW (any language).
+"""Which aligner runs: the DTW (any language, the default) or the acoustic model
+(pocketsphinx, English, ``--engine sphinx``).
 
-``auto`` picks pocketsphinx for English when the package can be imported, the DTW for
-every other language (pocketsphinx's model is US English) and when it cannot. When the
+The DTW is the default because it flags every turn it misplaces and costs about a ninth
+of the acoustic model's CPU; the acoustic model places more English turns right in noise
+and music but flags fewer of those it misses (measured: docs/alignment.md). When the
 acoustic model finds no path that says every word through the recording, the DTW
 aligns it instead and the run says so.
 """
@@ -19,7 +21,7 @@ from toolkit.errors import ToolkitError
 from toolkit.limits import base_language
 from toolkit.model import Turn
 
-ENGINES = ("auto", "dtw", "sphinx")
+ENGINES = ("dtw", "sphinx")
 
 
 class EngineUnavailable(ToolkitError):
@@ -38,30 +40,27 @@ class EngineResult:
 def pick_engine(requested: str, language: str) -> str:
     """The engine that aligns speech in ``language`` when ``requested`` is asked for.
 
-    >>> pick_engine("auto", "ko")
-    'dtw'
     >>> pick_engine("dtw", "en")
     'dtw'
     """
     from toolkit.align import sphinx
 
     english = base_language(language or "en") == "en"
-    if requested == "dtw":
-        return "dtw"
     if requested == "sphinx":
         if not english:
             raise EngineUnavailable(
                 f"--engine sphinx aligns English speech only (its model is US English), not {language!r}: "
-                "use --engine dtw or auto"
+                "use --engine dtw"
             )
         if not sphinx.available():
             raise EngineUnavailable(
-                "--engine sphinx needs the pocketsphinx package (pip install pocketsphinx)"
+                "--engine sphinx needs the pocketsphinx package "
+                "(pip install pocketsphinx, or the redbox[sphinx] extra)"
             )
         return "sphinx"
-    if requested != "auto":
+    if requested != "dtw":
         raise EngineUnavailable(f"unknown engine {requested!r} (choose one of {', '.join(ENGINES)})")
-    return "sphinx" if english and sphinx.available() else "dtw"
+    return "dtw"
 
 
 def align_with(

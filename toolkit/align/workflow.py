@@ -111,7 +111,7 @@ def align_episode(
     anchors: bool,
     on_read: OnRead,
     progress: Callable[[int], ProgressReport | None],
-    engine: str = "auto",
+    engine: str = "dtw",
 ) -> AlignRun:
     """Align ``transcript``'s turns to ``audio`` and write the timings file (and, with
     ``anchors``, the aligned starts into the transcript). ``progress`` is given the audio's

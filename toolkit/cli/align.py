@@ -66,11 +66,12 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
 )
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "dtw", "sphinx"]),
-    default="auto",
+    type=click.Choice(["dtw", "sphinx"]),
+    default="dtw",
     show_default=True,
-    help="sphinx: pocketsphinx's English acoustic model; dtw: espeak-ng + DTW (any language); "
-    "auto: sphinx for English when pocketsphinx is installed, else dtw.",
+    help="dtw: espeak-ng + DTW (any language; flags every turn it is unsure of); sphinx: "
+    "pocketsphinx's English acoustic model (pip install 'redbox[sphinx]'; better in noise, "
+    "about 9x the CPU, fewer flags).",
 )
 @click.option("--voice", help="espeak-ng voice to synthesize with (dtw engine; default: by language).")
 @click.option(
@@ -125,10 +126,10 @@ def align_command(
 ) -> None:
     """Time every turn of TRANSCRIPT from the episode's AUDIO, offline.
 
-    English is aligned by pocketsphinx's acoustic model of real voices (--engine
-    sphinx, the default for English when it is installed); other languages, Korean
-    included, by synthesizing each turn with espeak-ng and matching it to the audio
-    (--engine dtw: MFCC features, banded dynamic time warping). The turn and word
+    Each turn is synthesized with espeak-ng and matched to the audio (MFCC features,
+    banded dynamic time warping), in any language, Korean included; English speech may
+    instead be aligned by pocketsphinx's acoustic model of real voices (--engine
+    sphinx: better in noise and music, slower, fewer flags). The turn and word
     times go to a timings file next to
     the transcript, which `redbox subtitles` and `redbox build` then use for every
     language of the episode. Turns that look wrong (speech no turn covers, a turn far
