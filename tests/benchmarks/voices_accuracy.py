@@ -332,6 +332,15 @@ def main() -> None:
     print(f"\nat margin {args.margin}: set | all | 1-2 s | 2-4 s | 4 s+ (detected/false, counts)")
     for label, result in results.items():
         print(label, " | ".join(rates(result, args.margin, key) for key in ("", ":1-2s", ":2-4s", ":4s+")))
+    meeting = [
+        label
+        for label, result in results.items()
+        if result.get("flipped")
+        and (np.array(result["flipped"]) > args.margin).mean() >= 0.9
+        and (np.array(result["correct"]) > args.margin).mean() <= 0.02
+    ]
+    # The goal per cell: >= 90 % of flipped turns flagged, <= 2 % of correct ones.
+    print(f"cells meeting the goal at margin {args.margin}: {len(meeting)} of {len(results)}")
     print("\ntwo voices under one name (VOI002): case | noise | found (turns, score)")
     for case, (clips, relabel) in two_voice_cases(args, rng).items():
         audio, turns = episode(clips, rng)
