@@ -185,6 +185,7 @@ def parse_cue_text(payload: str) -> CueText:
 
 #: The only tags the fast path reads: a voice span's start (with its annotation) and end.
 _VOICE_TAG = re.compile(r"<v[ \t\x0c\n]([^>]*)>|</v>")
+_ONE_VOICE = re.compile(r"<v[ \t\x0c\n]([^<>&]*)>([^<&]*)</v>")
 
 
 def shown_text(payload: str) -> tuple[str, tuple[str, ...]] | None:
@@ -196,6 +197,10 @@ def shown_text(payload: str) -> tuple[str, tuple[str, ...]] | None:
     """
     if "<" not in payload:
         return (html.unescape(payload) if "&" in payload else payload), ()
+    one = _ONE_VOICE.fullmatch(payload)
+    if one is not None:  # one voice span and no reference: what redbox writes for one speaker
+        voice = " ".join(one[1].split())
+        return one[2], (voice,) if voice else ()
     parts = _VOICE_TAG.split(payload)
     # Every '<' must start one of the two tags (a '<' inside an annotation goes the long way).
     if len(parts) // 2 != payload.count("<"):
