@@ -2,9 +2,11 @@
 
 Files are streamed: each is read (through :mod:`toolkit.files`), checked and let go, and
 only what the cross-file rules need is kept (a transcript's header and the first line of
-each name: :func:`toolkit.validate.cross_file_summary`). A catalog is compared with its
+each name: :func:`toolkit.validate.cross_file_summary`). A first pass gathers that, so
+the second can check the files in the order of the report and hand each file's problems
+over as soon as it is done (:func:`check_paths`). A catalog is compared with its
 episode's transcript, which is parsed again when the catalog is checked rather than kept.
-So memory does not grow with the number of files, and every cross-file rule is linear.
+So memory does not grow with the files or their problems, and every cross-file rule is linear.
 The checks themselves are pure and work on the text handed to them.
 """
 
