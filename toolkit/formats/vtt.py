@@ -184,7 +184,9 @@ def parse_cue_text(payload: str) -> CueText:
 
 
 #: The only tags the fast path reads: a voice span's start (with its annotation) and end.
-_VOICE_TAG = re.compile(r"<v[ \t\x0c\n]([^>]*)>|</v>")
+#: The annotation stops at the next '<' too (a '<' in it goes the long way): each match then
+#: scans only to the next tag, so a run of unclosed ``<v `` stays linear.
+_VOICE_TAG = re.compile(r"<v[ \t\x0c\n]([^<>]*)>|</v>")
 _ONE_VOICE = re.compile(r"<v[ \t\x0c\n]([^<>&]*)>([^<&]*)</v>")
 
 
