@@ -2,9 +2,11 @@
 
 Files are streamed: each is read (through :mod:`toolkit.files`), checked and let go, and
 only what the cross-file rules need is kept (a transcript's header and the first line of
-each name: :func:`toolkit.validate.cross_file_summary`). A catalog is compared with its
+each name: :func:`toolkit.validate.cross_file_summary`). A first pass gathers that, so
+the second can check the files in the order of the report and hand each file's problems
+over as soon as it is done (:func:`check_paths`). A catalog is compared with its
 episode's transcript, which is parsed again when the catalog is checked rather than kept.
-So memory does not grow with the number of files, and every cross-file rule is linear.
+So memory does not grow with the files or their problems, and every cross-file rule is linear.
 The checks themselves are pure and work on the text handed to them.
 """
 
@@ -14,6 +16,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from toolkit import files
@@ -58,8 +61,10 @@ def _timings_of(path: Path, project: Project) -> tuple[str, str] | None:
     """The alignment timings file next to a transcript, as (name, text), if there is one."""
     from toolkit.align.sidecar import timings_path
 
+    if not path.name.endswith(TRANSCRIPT_SUFFIXES):
+        return None
     timings = Path(timings_path(path))
-    if not path.name.endswith(TRANSCRIPT_SUFFIXES) or files.modified_ns(timings) is None:
+    if files.modified_ns(timings) is None:
         return None
     return project.display(timings), files.read_text(timings).text
 
@@ -88,47 +93,34 @@ def document_of(data: bytes, source: str, *, timings: tuple[str, str] | None = N
     return document, decoded
 
 
-def _found(project: Project, paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
+def _found(project: Project, paths: Sequence[Path]) -> tuple[list[tuple[str, str]], list[str]]:
     """The files ``redbox check`` reads below ``paths`` (path, display name), and those it skips.
 
     A path that does not exist is an error (``file: no such file``) before anything is read.
+    Paths are kept as strings: a ``Path`` costs several times the memory, for every file.
     """
     for path in paths:
         if files.modified_ns(path) is None and not path.is_symlink():
             raise ToolkitError("no such file", str(path))
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[str, str]] = []
     skipped: list[str] = []
     for path in files.find_files(paths, CHECKED_SUFFIXES):
         source = project.display(path)
         if is_checked(path):
-            found.append((path, source))
+            found.append((str(path), source))
         else:
             skipped.append(source)
     return found, skipped
 
 
-def _read(project: Project, path: Path, source: str, language: str | None,
+def _read(project: Project, name: str, source: str, language: str | None,
           ) -> tuple[Document, DecodedText | None]:  # fmt: skip
+    path = Path(name)
     try:
-        data = files.read_bytes(path)
+        data = files.read_bytes(path, remember=False)  # check writes nothing
     except ToolkitError as error:  # unreadable: reported with the others
         return Document(source, None, unreadable=error.message), None
     return document_of(data, source, timings=_timings_of(path, project), language=language)
-
-
-def read_documents(
-    project: Project, paths: Sequence[Path], on_read: Callable[[DecodedText, str], None],
-    *, language: str | None = None,
-) -> tuple[list[Document], list[str]]:  # fmt: skip
-    """Every file ``redbox check`` looks at below ``paths`` (all in memory), and the files it skips."""
-    found, skipped = _found(project, paths)
-    documents = []
-    for path, source in found:
-        document, decoded = _read(project, path, source, language)
-        if decoded is not None:
-            on_read(decoded, source)
-        documents.append(document)
-    return documents, skipped
 
 
 def _kind(source: str) -> str:
@@ -194,36 +186,55 @@ class _Checker:
     episodes: _EpisodeTranscripts = field(default_factory=_EpisodeTranscripts)
 
     def check(self, document: Document, again: TextSource) -> None:
-        if document.text is None:
-            self.problems.append(Problem(document.source, 0, 0, "error", "TRN018", document.unreadable))
-            return
-        kind = _kind_of(document)
-        if kind == "transcript":
-            self.check_transcript(document, again)
-        elif kind == "subtitle":
-            self.problems.extend(_check_subtitle(document))
-        elif kind == "catalog":
-            found = check_catalog_bytes(document.data, document.source, transcripts=self.episodes)
+        """Check one document, keeping its problems and what the cross-file rules need of it."""
+        if document.text is not None and _kind_of(document) == "transcript":
+            transcript, found = _transcript_problems(document)
             self.problems.extend(found)
+            self.remember_parsed(transcript, document.source, again)
         else:
-            self.problems.append(Problem(document.source, 0, 0, "error", "TRN018",
-                                         "not a file redbox checks (.txt, .srt, .vtt, .po, .pot)"))
+            self.problems.extend(self.problems_of(document, again))
 
-    def check_transcript(self, document: Document, again: TextSource) -> None:
+    def remember(self, document: Document, again: TextSource) -> Transcript:
+        """Keep what the cross-file rules need of a readable transcript; returns its summary."""
         assert document.text is not None
-        transcript, found = check_transcript_text(document.text, document.source)
-        self.problems.extend(found)
-        if not any(problem.severity == "error" for problem in found):
-            self.problems.extend(timing_problems(transcript, TimingOptions(), document.source))
-            if document.timings is not None:
-                self.problems.extend(sidecar_problems(transcript, document.timings[1], document.timings[0]))
+        transcript = parse_transcript(document.text, document.source)[0]
+        return self.remember_parsed(transcript, document.source, again)
+
+    def remember_parsed(self, transcript: Transcript, source: str, again: TextSource) -> Transcript:
         self.summaries.append(cross_file_summary(transcript))
         if transcript.episode:
-            self.episodes.add(transcript.episode, again, document.source)
+            self.episodes.add(transcript.episode, again, source)
+        return self.summaries[-1]
+
+    def problems_of(self, document: Document, again: TextSource) -> list[Problem]:
+        """The problems of one document on its own (catalogs: against the transcripts remembered)."""
+        if document.text is None:
+            return [Problem(document.source, 0, 0, "error", "TRN018", document.unreadable)]
+        kind = _kind_of(document)
+        if kind == "transcript":
+            return _transcript_problems(document)[1]
+        if kind == "subtitle":
+            return _check_subtitle(document)
+        if kind == "catalog":
+            return check_catalog_bytes(document.data, document.source, transcripts=self.episodes)
+        return [Problem(document.source, 0, 0, "error", "TRN018",
+                        "not a file redbox checks (.txt, .srt, .vtt, .po, .pot)")]  # fmt: skip
 
     def finish(self) -> list[Problem]:
         self.problems.extend(check_across_transcripts(self.summaries))
         return sorted(self.problems, key=Problem.sort_key)
+
+
+def _transcript_problems(document: Document) -> tuple[Transcript, list[Problem]]:
+    """A readable transcript parsed, and its problems: its rules, then (when it has no error)
+    its timing and its alignment timings file."""
+    assert document.text is not None
+    transcript, found = check_transcript_text(document.text, document.source)
+    if not any(problem.severity == "error" for problem in found):
+        found.extend(timing_problems(transcript, TimingOptions(), document.source))
+        if document.timings is not None:
+            found.extend(sidecar_problems(transcript, document.timings[1], document.timings[0]))
+    return transcript, found
 
 
 def _held(document: Document) -> TextSource:
@@ -247,12 +258,62 @@ def _check_subtitle(document: Document) -> list[Problem]:
 
 @dataclass
 class CheckRun:
-    """What ``redbox check`` found: every problem, the files checked, the files skipped."""
+    """What ``redbox check`` found: every problem (unless they were streamed), the files checked,
+    the files skipped, and how many errors and warnings there were."""
 
     problems: list[Problem]
     #: The display name of every file checked.
     checked: list[str]
     skipped: list[str]
+    errors: int = 0
+    warnings: int = 0
+
+
+#: Receives the problems of one file (never an empty list), in the order they are reported.
+OnProblems = Callable[[list[Problem]], None]
+#: Bytes that only a binary file holds: a file without them that is UTF-8 is read as UTF-8
+#: by every decoder, so reading it cannot give a legacy-encoding note.
+_CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in (0x09, 0x0A, 0x0C, 0x0D))
+
+
+def _survey(project: Project, found: Sequence[tuple[str, str]], checker: _Checker,
+            on_read: Callable[[DecodedText, str], None], language: str | None,
+            ) -> dict[str, Transcript]:  # fmt: skip
+    """The first pass, in the order the files were found: the encoding notes (``on_read``), and
+    what the cross-file rules need of each transcript; returns the headers by real path."""
+    headers: dict[str, Transcript] = {}
+    for path, source in found:
+        if _kind(source) != "transcript":
+            _note_only(path, source, language, on_read)
+            continue
+        document, decoded = _read(project, path, source, language)
+        if decoded is not None:
+            on_read(decoded, source)
+        if document.text is not None:
+            headers[os.path.realpath(path)] = checker.remember(document, _again(path, source))
+    return headers
+
+
+def _note_only(path: str, source: str, language: str | None, on_read: Callable[[DecodedText, str], None],
+               ) -> None:  # fmt: skip
+    """``on_read`` for a file the first pass does not need, decoding it only when it could be
+    read in a legacy encoding: UTF-8 without control bytes is UTF-8 to every decoder."""
+    try:
+        data = files.read_bytes(Path(path), remember=False)
+    except ToolkitError:
+        return
+    if len(data.translate(None, _CONTROL_BYTES)) == len(data):
+        if data.isascii():
+            return
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return
+    decoded = document_of(data, source, language=language)[1]
+    if decoded is not None:
+        on_read(decoded, source)
 
 
 def check_paths(
@@ -262,55 +323,95 @@ def check_paths(
     *,
     language: str | None = None,
     stdin: Document | None = None,
+    on_problems: OnProblems | None = None,
 ) -> CheckRun:
     """Check ``paths`` (default: the whole project: transcripts, subtitles and catalogs) and,
-    when given, the document read from standard input, one file at a time."""
+    when given, the document read from standard input, one file at a time.
+
+    The problems come sorted by file, line and column. With ``on_problems`` each file's are
+    handed to it as soon as that file is checked (and not kept: ``CheckRun.problems`` stays
+    empty), so memory does not grow with the number of problems. Two passes: the first reads
+    the files in the order found, for the encoding notes and what the cross-file rules need
+    of each transcript (its header and names); the second checks each file in the order of
+    the report (by display name) and adds that file's cross-file and project problems. A
+    file named twice gets its problems in the order of one pass that checks transcripts
+    before catalogs (the sort is stable): see :func:`_order`.
+    """
     if not paths and stdin is None:
         paths = [folder for folder in (project.transcripts, project.subtitles, project.locales)
                  if files.modified_ns(folder) is not None]  # fmt: skip
     found, skipped = _found(project, paths) if paths else ([], [])
     checker = _Checker()
+    headers = _survey(project, found, checker, on_read, language)
     stdin_is_transcript = stdin is not None and _kind_of(stdin) == "transcript"
-    # The number of transcripts still to come: a catalog waits until every one is checked.
-    transcripts_left = sum(1 for _, source in found if _kind(source) == "transcript") + stdin_is_transcript
-    waiting: list[tuple[Path, str]] = []
-    headers: dict[str, Transcript] = {}
-    for path, source in found:
-        kind = _kind(source)
-        if kind == "catalog" and transcripts_left:
-            waiting.append((path, source))  # read now for on_read's order, checked later
-        document, decoded = _read(project, path, source, language)
-        if decoded is not None:
-            on_read(decoded, source)
-        if kind == "catalog" and transcripts_left:
+    if stdin is not None and stdin_is_transcript and stdin.text is not None:
+        checker.remember(stdin, _held(stdin))
+    checked = {source for _, source in found} | ({stdin.source} if stdin is not None else set())
+    later: dict[str, list[Problem]] = {}
+    for problem in check_across_transcripts(checker.summaries) + project_problems(project, checked, headers):
+        later.setdefault(problem.source, []).append(problem)
+    del checked, headers
+    run = CheckRun([], [source for _, source in found] + ([stdin.source] if stdin is not None else []),
+                   skipped)  # fmt: skip
+    order = _order(found, stdin, stdin_is_transcript)
+    at = 0
+    while at < len(order):
+        source = order[at][0]
+        problems: list[Problem] = []
+        while at < len(order) and order[at][0] == source:
+            index = order[at][2]
+            at += 1
+            if index < 0:
+                assert stdin is not None
+                problems.extend(checker.problems_of(stdin, _held(stdin)))
+            else:
+                path = found[index][0]
+                document = _read(project, path, source, language)[0]
+                problems.extend(checker.problems_of(document, _again(path, source)))
+        problems.extend(later.pop(source, ()))
+        if not problems:
             continue
-        checker.check(document, _again(path, source))
+        problems.sort(key=Problem.sort_key)
+        errors = sum(1 for problem in problems if problem.severity == "error")
+        run.errors += errors
+        run.warnings += len(problems) - errors
+        if on_problems is None:
+            run.problems.extend(problems)
+        else:
+            on_problems(problems)
+    return run
+
+
+def _order(found: Sequence[tuple[str, str]], stdin: Document | None, stdin_is_transcript: bool,
+           ) -> list[tuple[str, int, int]]:  # fmt: skip
+    """Every file to check as (display name, rank, index in ``found``; -1 for the standard
+    input), in the order of the report. Files of the same name keep the order in which one
+    pass checked them: transcripts and other files as found (rank 0), the standard input's
+    transcript (1), the catalogs that waited for a transcript found after them (2), the
+    standard input's other file (3)."""
+    order = []
+    transcripts_left = sum(1 for _, source in found if _kind(source) == "transcript") + stdin_is_transcript
+    for index, (_, source) in enumerate(found):
+        kind = _kind(source)
+        order.append((source, 2 if kind == "catalog" and transcripts_left > 0 else 0, index))
         if kind == "transcript":
             transcripts_left -= 1
-            if document.text is not None:
-                headers[os.path.realpath(path)] = checker.summaries[-1]
-    if stdin is not None and stdin_is_transcript:
-        checker.check(stdin, _held(stdin))
-    for path, source in waiting:
-        checker.check(_read(project, path, source, language)[0], _again(path, source))
-    if stdin is not None and not stdin_is_transcript:
-        checker.check(stdin, _held(stdin))
-    checked = {source for _, source in found} | ({stdin.source} if stdin is not None else set())
-    problems = checker.finish() + project_problems(project, checked, headers)
-    names = [source for _, source in found] + ([stdin.source] if stdin is not None else [])
-    return CheckRun(sorted(problems, key=Problem.sort_key), names, skipped)
+    if stdin is not None:
+        order.append((stdin.source, 1 if stdin_is_transcript else 3, -1))
+    order.sort()
+    return order
 
 
-def _again(path: Path, source: str) -> TextSource:
+def _again(path: str, source: str) -> TextSource:
     """Reads the file's text again (``None`` when it no longer decodes)."""
+    return partial(_text_again, path, source)
 
-    def text() -> str | None:
-        try:
-            return decode_text(files.read_bytes(path), source).text
-        except ToolkitError:
-            return None
 
-    return text
+def _text_again(path: str, source: str) -> str | None:
+    try:
+        return decode_text(files.read_bytes(Path(path), remember=False), source).text
+    except ToolkitError:
+        return None
 
 
 def project_problems(project: Project, checked: set[str], known: dict[str, Transcript] | None = None,

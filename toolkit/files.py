@@ -43,14 +43,16 @@ def _fingerprint(data: bytes, mtime_ns: int) -> _Read:
     return _Read(len(data), mtime_ns, hashlib.sha256(data).digest())
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, *, remember: bool = True) -> bytes:
     """The bytes of ``path``; remembered (size, time, hash) so a later write can tell whether
-    someone else saved the file in between (see :func:`write_bytes_atomic`)."""
+    someone else saved the file in between (see :func:`write_bytes_atomic`). A command that
+    writes nothing (``redbox check``) passes ``remember=False``: no hash, and no memory that
+    grows with the files read."""
     try:
         with open(path, "rb") as stream:
             data = stream.read()
-            mtime_ns = os.fstat(stream.fileno()).st_mtime_ns
-        _READS[os.path.realpath(path)] = _fingerprint(data, mtime_ns)
+            if remember:
+                _READS[os.path.realpath(path)] = _fingerprint(data, os.fstat(stream.fileno()).st_mtime_ns)
         return data
     except FileNotFoundError:
         raise ToolkitError("no such file", str(path)) from None

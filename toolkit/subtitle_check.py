@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import re
 
-from toolkit.formats import ParsedCue, format_for_name, noncharacters, sniff_format
+from toolkit.formats import NONCHARACTER, CueRow, ParsedCue, format_for_name, noncharacters, sniff_format
 from toolkit.formats.decoding import UNKNOWN_ENCODING
-from toolkit.formats.srt import parse_srt
-from toolkit.formats.vtt import parse_vtt
+from toolkit.formats.srt import ordinary_cue_rows as srt_rows
+from toolkit.formats.srt import parse_srt_general
+from toolkit.formats.vtt import ordinary_cue_rows as vtt_rows
+from toolkit.formats.vtt import parse_vtt_general
 from toolkit.limits import LanguageLimits, limits_for, text_width
 from toolkit.model import Problem, Severity
 
@@ -73,12 +75,27 @@ def check_subtitle_text(
     [(3, 'SUB001'), (4, 'SUB011')]
     """
     kind = format_for_name(source) or sniff_format(text)
-    cues, problems = parse_vtt(text, source) if kind == "vtt" else parse_srt(text, source)
+    # An ordinary file (what redbox writes) is read by one split and a regex per cue, with no
+    # problem to report and no ParsedCue built; any other goes through the full reader.
+    rows = (vtt_rows if kind == "vtt" else srt_rows)(text)
+    if rows is None:
+        cues, problems = parse_vtt_general(text, source) if kind == "vtt" else parse_srt_general(text, source)
+        rows = [_row(cue) for cue in cues]
+    else:
+        problems = []
     problems.extend(encoding_problems(kind, encoding, source))
-    problems.extend(noncharacter_problems(kind, cues, source))
+    # Noncharacters are U+FDD0 and above: most files are settled by one C pass (max), not the
+    # regex's set of 66 ranges tried at every character.
+    if not text.isascii() and max(text) >= "\ufdd0" and NONCHARACTER.search(text) is not None:
+        problems.extend(noncharacter_problems(kind, [ParsedCue(*row) for row in rows], source))
     limits = limits_for(language or language_from_name(source))
-    problems.extend(check_cues(cues, source, limits, fps=fps))
+    problems.extend(_check_rows(rows, source, limits, fps))
     return sorted(problems, key=Problem.sort_key)
+
+
+def _row(cue: ParsedCue) -> CueRow:
+    return (cue.number, cue.identifier, cue.start_ms, cue.end_ms, cue.text, cue.plain, cue.voices, cue.line,
+            cue.timing_line)  # fmt: skip
 
 
 def noncharacter_problems(kind: str, cues: list[ParsedCue], source: str) -> list[Problem]:
@@ -135,103 +152,79 @@ def check_cues(
     cues: list[ParsedCue], source: str, limits: LanguageLimits, *, fps: float = DEFAULT_FPS
 ) -> list[Problem]:
     """The quality rules of the module docstring over cues already read."""
+    return _check_rows([_row(cue) for cue in cues], source, limits, fps)
+
+
+def _check_rows(rows: list[CueRow], source: str, limits: LanguageLimits, fps: float) -> list[Problem]:
+    """:func:`check_cues` over cue rows.
+
+    A character counts at most 1 (:func:`toolkit.limits.char_width`), so a line of no more
+    characters than the limit is never too wide, and a cue whose character count is within
+    the reading speed is never too fast: widths are counted only past those bounds.
+    """
     problems: list[Problem] = []
 
     def problem(line: int, severity: Severity, code: str, message: str, column: int = 0) -> None:
         problems.append(Problem(source, line, column, severity, code, message))
 
     min_gap_ms = 2000 / fps
-    previous: ParsedCue | None = None
-    for cue in cues:
-        where = f"cue {cue.number}"
-        duration = cue.end_ms - cue.start_ms
-        visible = cue.plain.strip()
+    min_duration, max_duration = limits.min_duration_ms, limits.max_duration_ms
+    max_width, max_cps, max_lines = limits.max_line_width, limits.max_cps, limits.max_lines
+    previous: CueRow | None = None
+    for row in rows:
+        number, _, start_ms, end_ms, text, plain, _, _, timing_line = row
+        where = f"cue {number}"
+        duration = end_ms - start_ms
         if duration <= 0:
-            problem(
-                cue.timing_line,
-                "error",
-                "SUB012",
-                f"end-not-after-start: {where} ends at {cue.end_ms} ms, not after its start "
-                f"({cue.start_ms} ms)",
-            )
-        elif duration < limits.min_duration_ms:
-            problem(
-                cue.timing_line,
-                "error",
-                "SUB001",
-                f"cue-too-short: {where} is shown {duration} ms, under {limits.min_duration_ms} ms (5/6 s)",
-            )
-        elif duration > limits.max_duration_ms:
-            problem(
-                cue.timing_line,
-                "error",
-                "SUB002",
-                f"cue-too-long: {where} is shown {duration} ms, over {limits.max_duration_ms} ms",
-            )
+            problem(timing_line, "error", "SUB012",
+                    f"end-not-after-start: {where} ends at {end_ms} ms, not after its start ({start_ms} ms)")
+        elif duration < min_duration:
+            problem(timing_line, "error", "SUB001",
+                    f"cue-too-short: {where} is shown {duration} ms, under {min_duration} ms (5/6 s)")
+        elif duration > max_duration:
+            problem(timing_line, "error", "SUB002",
+                    f"cue-too-long: {where} is shown {duration} ms, over {max_duration} ms")
+        visible = plain.strip()
         if not visible:
-            problem(cue.timing_line, "error", "SUB010", f"empty-cue: {where} has no text")
-        elif duration > 0:
+            problem(timing_line, "error", "SUB010", f"empty-cue: {where} has no text")
+        elif duration > 0 and (len(visible) - visible.count("\n")) * 1000 / duration > max_cps:
             speed = text_width(visible, limits) * 1000 / duration
-            if speed > limits.max_cps:
-                problem(
-                    cue.timing_line,
-                    "warning",
-                    "SUB003",
-                    f"reading-too-fast: {where} needs {speed:.1f} characters a second; "
-                    f"{limits.language} allows {limits.max_cps:g}",
-                )
-        shown_lines = cue.plain.split("\n")
-        if len(shown_lines) > limits.max_lines:
-            problem(
-                cue.timing_line,
-                "error",
-                "SUB005",
-                f"too-many-lines: {where} has {len(shown_lines)} lines; at most {limits.max_lines} fit",
-            )
-        for offset, line in enumerate(shown_lines, start=1):
-            width = text_width(line, limits)
-            if width > limits.max_line_width:
-                problem(
-                    cue.timing_line + offset,
-                    "error",
-                    "SUB004",
-                    f"line-too-long: {where} has a line {width:g} characters wide; "
-                    f"{limits.language} allows {limits.max_line_width:g}",
-                )
-        for offset, line in enumerate(cue.text.split("\n"), start=1):
-            column = line.find("...")
-            if column >= 0:
-                problem(
-                    cue.timing_line + offset,
-                    "warning",
-                    "SUB011",
-                    f"three-dots: {where} uses '...'; write the single character '…'",
-                    column + 1,
-                )
+            if speed > max_cps:
+                problem(timing_line, "warning", "SUB003",
+                        f"reading-too-fast: {where} needs {speed:.1f} characters a second; "
+                        f"{limits.language} allows {max_cps:g}")  # fmt: skip
+        line_count = plain.count("\n") + 1
+        if line_count > max_lines:
+            problem(timing_line, "error", "SUB005",
+                    f"too-many-lines: {where} has {line_count} lines; at most {max_lines} fit")
+        if len(plain) > max_width:
+            for offset, line in enumerate(plain.split("\n"), start=1):
+                if len(line) <= max_width:
+                    continue
+                width = text_width(line, limits)
+                if width > max_width:
+                    problem(timing_line + offset, "error", "SUB004",
+                            f"line-too-long: {where} has a line {width:g} characters wide; "
+                            f"{limits.language} allows {max_width:g}")  # fmt: skip
+        if "..." in text:
+            for offset, line in enumerate(text.split("\n"), start=1):
+                column = line.find("...")
+                if column >= 0:
+                    problem(timing_line + offset, "warning", "SUB011",
+                            f"three-dots: {where} uses '...'; write the single character '…'", column + 1)
         if previous is not None:
-            if cue.start_ms < previous.start_ms:
-                problem(
-                    cue.timing_line,
-                    "error",
-                    "SUB008",
-                    f"cue-out-of-order: {where} starts at {cue.start_ms} ms, before cue "
-                    f"{previous.number} ({previous.start_ms} ms)",
-                )
-            elif cue.start_ms < previous.end_ms:
-                problem(
-                    cue.timing_line,
-                    "error",
-                    "SUB007",
-                    f"cues-overlap: {where} starts at {cue.start_ms} ms, before cue "
-                    f"{previous.number} ends ({previous.end_ms} ms)",
-                )
-            elif cue.start_ms - previous.end_ms < min_gap_ms - 1e-9:
-                problem(
-                    cue.timing_line,
-                    "error",
-                    "SUB006",
-                    f"gap-too-short: {where} starts {cue.start_ms - previous.end_ms} ms after "
-                    f"cue {previous.number}; 2 frames at {fps:g} fps is {min_gap_ms:.1f} ms",
-                )
-        previous = cue
+            _, _, previous_start, previous_end, _, _, _, _, _ = previous
+            if start_ms < previous_start:
+                problem(timing_line, "error", "SUB008",
+                        f"cue-out-of-order: {where} starts at {start_ms} ms, before cue "
+                        f"{previous[0]} ({previous_start} ms)")  # fmt: skip
+            elif start_ms < previous_end:
+                problem(timing_line, "error", "SUB007",
+                        f"cues-overlap: {where} starts at {start_ms} ms, before cue "
+                        f"{previous[0]} ends ({previous_end} ms)")  # fmt: skip
+            elif start_ms - previous_end < min_gap_ms - 1e-9:
+                problem(timing_line, "error", "SUB006",
+                        f"gap-too-short: {where} starts {start_ms - previous_end} ms after "
+                        f"cue {previous[0]}; 2 frames at {fps:g} fps is {min_gap_ms:.1f} ms")  # fmt: skip
+        previous = row
     return problems

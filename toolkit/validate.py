@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from sys import intern
 
 from toolkit.limits import HANGUL_RE, base_language
 from toolkit.model import Problem, Transcript, Turn
@@ -189,8 +190,12 @@ def cross_file_summary(transcript: Transcript) -> Transcript:
     first: dict[str, Turn] = {}
     for turn in transcript.turns:
         first.setdefault(turn.speaker, turn)
-    turns = tuple(Turn(one.speaker, "", one.line, label_column=one.label_column) for one in first.values())
-    return Transcript(transcript.source, header, turns, dict(transcript.header_lines))
+    # Kept for every transcript of a check run: the same names share one string, and only the
+    # lines of the kept keys are kept.
+    turns = tuple(Turn(intern(one.speaker), "", one.line, label_column=one.label_column)
+                  for one in first.values())  # fmt: skip
+    lines = {key: line for key, line in transcript.header_lines.items() if key in kept}
+    return Transcript(transcript.source, header, turns, lines)
 
 
 def check_across_transcripts(transcripts: Sequence[Transcript]) -> list[Problem]:

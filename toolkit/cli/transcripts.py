@@ -149,20 +149,23 @@ def check_command(paths: tuple[Path, ...], format_: str, strict: bool, language:
         stdin, decoded = document_of(sys.stdin.buffer.read(), stdin_name, language=language, kind=kind)
         if decoded is not None:
             common.note_encoding(decoded, stdin_name)
+    # Text and GitHub annotations go out file by file as each is checked; JSON (counts first)
+    # and --voices (problems merged with the voice check's) need them all.
+    streamed = format_ in ("text", "github") and not voices
+    echo = (lambda found: click.echo(format_text(found) if format_ == "text" else format_github(found))
+            ) if streamed else None  # fmt: skip
     run = check_paths(where, [path for path in paths if path != Path("-")], common.note_encoding,
-                      language=language, stdin=stdin)  # fmt: skip
+                      language=language, stdin=stdin, on_problems=echo)  # fmt: skip
     problems = run.problems
+    errors, warnings = run.errors, run.warnings
     if voices:
         problems = sorted(problems + _voice_problems(where, paths, audio), key=lambda p: p.sort_key())
+        errors = sum(1 for problem in problems if problem.severity == "error")
+        warnings = len(problems) - errors
     if format_ == "json":
         click.echo(format_json(problems, len(run.checked)))
-    elif format_ == "github":
-        if problems:
-            click.echo(format_github(problems))
-    elif problems:
-        click.echo(format_text(problems))
-    errors = sum(1 for problem in problems if problem.severity == "error")
-    warnings = len(problems) - errors
+    elif problems:  # not streamed
+        click.echo(format_text(problems) if format_ == "text" else format_github(problems))
     if format_ == "text":
         skipped = f", {len(run.skipped)} skipped" if run.skipped else ""
         click.echo(f"{len(run.checked)} file(s) checked{skipped}: {errors} error(s), {warnings} warning(s)",
