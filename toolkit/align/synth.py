@@ -174,19 +174,21 @@ _lock = threading.Lock()
 _engine: _Engine | None = None
 
 
+def _loaded_engine() -> _Engine:
+    """The one espeak-ng engine, loaded on first use; call with ``_lock`` held."""
+    global _engine
+    if _engine is None:
+        _engine = _Engine()
+    return _engine
+
+
 def synthesize(text: str, voice: Voice) -> Speech:
     """Speak ``text`` with ``voice``; the result's sample rate is espeak-ng's (22,050 Hz)."""
-    global _engine
     with _lock:
-        if _engine is None:
-            _engine = _Engine()
-        return _engine.synthesize(text, voice)
+        return _loaded_engine().synthesize(text, voice)
 
 
 def ipa(text: str, voice: Voice) -> str:
     """How ``voice`` would pronounce ``text``, in IPA (espeak-ng's letter-to-sound rules)."""
-    global _engine
     with _lock:
-        if _engine is None:
-            _engine = _Engine()
-        return _engine.ipa(text, voice)
+        return _loaded_engine().ipa(text, voice)

@@ -13,7 +13,7 @@ real player would drop, reject or misread. Nothing here touches the filesystem.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -70,6 +70,36 @@ class ParsedCue:
 #: tuple (``ParsedCue(*row)``), which costs a tenth of building the frozen dataclass; the
 #: subtitle checks read these.
 CueRow = tuple[int, str, int, int, str, str, tuple[str, ...], int, int]
+
+
+def blocks_between_blank_lines(body: str, line: int) -> Iterator[tuple[int, str]]:
+    r"""Each non-empty block of ``body`` (``\n`` line ends) between blank lines, with the
+    1-based line it starts on, ``body`` starting at ``line``: the ordinary-file readers' split.
+
+    >>> list(blocks_between_blank_lines("a\nb\n\n\n\nc\n", 1))
+    [(1, 'a\nb'), (6, 'c')]
+    """
+    for block in body.split("\n\n"):
+        lines_in_block = block.count("\n") + 2
+        if block[:1] == "\n" or block[-1:] == "\n":  # more blank lines before it, or the end
+            stripped = block.lstrip("\n")
+            first = line + len(block) - len(stripped)
+            block = stripped.rstrip("\n")
+        else:
+            first = line
+        line += lines_in_block
+        if block:
+            yield first, block
+
+
+def span_ms(fields: Sequence[str]) -> tuple[int, int]:
+    """Start and end in ms from a canonical timing line's eight fields (h, m, s, ms twice).
+
+    >>> span_ms(("00", "01", "02", "003", "01", "00", "00", "000"))
+    (62003, 3600000)
+    """
+    h1, m1, s1, f1, h2, m2, s2, f2 = map(int, fields)
+    return ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2
 
 
 class Writer(Protocol):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from toolkit.formats import CueRow, ParsedCue, validate_cues
+from toolkit.formats import CueRow, ParsedCue, blocks_between_blank_lines, span_ms, validate_cues
 from toolkit.formats.libass import (
     WORD_JOINER,
     break_backslash_escapes,
@@ -219,18 +219,7 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
     rows: list[CueRow] = []
     append = rows.append
     timing = _CANONICAL_TIMING.fullmatch
-    line = 1  # the 1-based line of the block being read
-    for block in body.split("\n\n"):
-        lines_in_block = block.count("\n") + 2
-        if block[:1] == "\n" or block[-1:] == "\n":  # more blank lines before it, or the end
-            stripped = block.lstrip("\n")
-            first = line + len(block) - len(stripped)
-            block = stripped.rstrip("\n")
-        else:
-            first = line
-        line += lines_in_block
-        if not block:
-            continue
+    for first, block in blocks_between_blank_lines(body, 1):
         number, _, rest = block.partition("\n")
         timing_line, _, payload = rest.partition("\n")
         found = timing(timing_line)
@@ -238,9 +227,7 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
             return None
         if payload and _BLANK_LINE.search(payload):
             return None
-        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, found.groups())
-        start = ((h1 * 60 + m1) * 60 + s1) * 1000 + f1
-        end = ((h2 * 60 + m2) * 60 + s2) * 1000 + f2
+        start, end = span_ms(found.groups())
         plain = payload if "<" not in payload and "{" not in payload else plain_text(payload)
         append((len(rows) + 1, number, start, end, payload, plain, (), first, first + 1))
     if rows and not _ffmpeg_recognises(body.lstrip("\n").split("\n", 2)):
@@ -415,8 +402,7 @@ def _read_timing(line: str) -> tuple[int, int, list[str]] | str:
     found = _CANONICAL_TIMING.fullmatch(line)
     if found is None:
         return _read_timing_general(line)
-    h1, m1, s1, f1, h2, m2, s2, f2 = map(int, found.groups())
-    return ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2, []
+    return (*span_ms(found.groups()), [])
 
 
 def _read_timing_general(line: str) -> tuple[int, int, list[str]] | str:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.errors import TimecodeError
-from toolkit.formats import CueRow, ParsedCue, validate_cues
+from toolkit.formats import CueRow, ParsedCue, blocks_between_blank_lines, span_ms, validate_cues
 from toolkit.formats.libass import break_backslash_escapes
 from toolkit.model import Cue, Problem, Severity
 from toolkit.timecode import format_clock
@@ -294,8 +294,7 @@ def parse_timing_line(line: str) -> tuple[int, int, str]:
     found = _CANONICAL_TIMING.fullmatch(line)
     if found is None:
         return parse_timing_line_general(line)
-    h1, m1, s1, f1, h2, m2, s2, f2 = map(int, found.groups())
-    return ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2, ""
+    return (*span_ms(found.groups()), "")
 
 
 def parse_timing_line_general(line: str) -> tuple[int, int, str]:
@@ -492,18 +491,7 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
     rows: list[CueRow] = []
     append = rows.append
     timing = _CANONICAL_TIMING.fullmatch
-    line = 3  # the 1-based line of the block being read
-    for block in body[8:].split("\n\n"):
-        lines_in_block = block.count("\n") + 2
-        if block[:1] == "\n" or block[-1:] == "\n":  # more blank lines before it, or the end
-            stripped = block.lstrip("\n")
-            first = line + len(block) - len(stripped)
-            block = stripped.rstrip("\n")
-        else:
-            first = line
-        line += lines_in_block
-        if not block:
-            continue
+    for first, block in blocks_between_blank_lines(body[8:], 3):
         timing_line, _, payload = block.partition("\n")
         found = timing(timing_line)
         if found is None or "-->" in payload:
@@ -511,9 +499,7 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         shown = shown_text(payload)
         if shown is None:
             return None
-        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, found.groups())
-        start = ((h1 * 60 + m1) * 60 + s1) * 1000 + f1
-        end = ((h2 * 60 + m2) * 60 + s2) * 1000 + f2
+        start, end = span_ms(found.groups())
         append((len(rows) + 1, "", start, end, payload, shown[0], shown[1], first, first))
     return rows
 
