@@ -138,7 +138,7 @@ def errors(episode: Episode, found: list[tuple[int, int]]) -> tuple[list[int], l
 
 
 def run_redbox(
-    case: Case, episode: Episode, audio: Path, transcript: Path, folder: Path, engine: str = "auto"
+    case: Case, episode: Episode, audio: Path, transcript: Path, folder: Path, engine: str = "dtw"
 ) -> Result:
     out = folder / f"{case.name}.timings.tsv"
     command = [
@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument("--hour", action="store_true", help="also a 60-minute episode (redbox only)")
     parser.add_argument("--only", help="run only cases whose name contains this")
     parser.add_argument(
-        "--engines", default="auto", help="redbox engines to run, comma-separated (auto, dtw, sphinx)"
+        "--engines", default="dtw", help="redbox engines to run, comma-separated (dtw, sphinx)"
     )
     arguments = parser.parse_args()
     engines = [engine for engine in arguments.engines.split(",") if engine]
@@ -248,7 +248,7 @@ def main() -> None:
             for engine in engines:
                 if engine == "sphinx" and case.language != "en":
                     continue
-                name = "redbox" if engine == "auto" else f"redbox {engine}"
+                name = "redbox" if engine == "dtw" else f"redbox {engine}"
                 result = run_redbox(case, episode, audio, transcript, folder, engine)
                 print(row(label, name, duration, result), flush=True)
             if arguments.aeneas and case not in HOUR:
