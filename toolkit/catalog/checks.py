@@ -35,7 +35,7 @@ A ``.po`` that ``msgfmt -c`` rejects gets an error; see docs/catalogs.md for the
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from toolkit.catalog.budget import over_budget
 from toolkit.catalog.identity import normalize_text
@@ -103,6 +103,37 @@ def _word_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
 
 
+class _Reading:
+    """:func:`reading_speed` for one catalog's languages, their limits and speech rate looked up once.
+
+    The same arithmetic in the same order, so the same float (tests/test_catalog_check_fast_paths.py).
+    """
+
+    def __init__(self, source_language: str, target_language: str) -> None:
+        self.source_limits = limits_for(source_language)
+        self.target_limits = limits_for(target_language)
+        self.rate = speech_rate(source_language, TimingOptions())
+
+    def speed(self, translation: str, source: str) -> float:
+        width = text_width(translation, self.target_limits)
+        duration = max(MIN_DISPLAY_MS, speech_ms(source, self.source_limits, self.rate))
+        return 1000 * width / duration
+
+
+#: A speaker name, its translation, and its whole-word pattern, compiled once a catalog.
+_NameRule = tuple[str, str, "re.Pattern[str]"]
+
+
+def _name_rules(names: Mapping[str, str]) -> list[_NameRule]:
+    return [(name, translated, _word_pattern(name)) for name, translated in names.items()]
+
+
+def _has_word(name: str, pattern: re.Pattern[str], text: str) -> bool:
+    """``pattern.search(text)`` for ``_word_pattern(name)``: it matches ``name`` itself, so only
+    where ``name`` occurs (a substring test first: most turns name no speaker)."""
+    return name in text and pattern.search(text) is not None
+
+
 def is_redbox_catalog(po: PoFile) -> bool:
     """True for a catalog redbox wrote (and a translator edited): redbox's own rules are errors there.
 
@@ -130,8 +161,9 @@ def _check_entry(
     source: str,
     language: str,
     source_language: str,
-    names: Mapping[str, str],
-    own: Severity = "error",
+    names: Sequence[_NameRule],
+    own: Severity,
+    reading: _Reading,
 ) -> list[Problem]:
     problems: list[Problem] = []
     line = entry.line
@@ -175,10 +207,10 @@ def _check_entry(
             )
         elif language == "en" and has_hangul:
             add(own, "CAT006", f"{what}: an English translation containing Hangul")
-        for name, translated_name in names.items():
+        for name, translated_name, pattern in names:
             if (
                 entry.msgctxt != SPEAKER_CONTEXT
-                and _word_pattern(name).search(original)
+                and _has_word(name, pattern, original)
                 and translated_name not in target
             ):
                 add(
@@ -195,7 +227,7 @@ def _check_entry(
         if whitespace:
             add("warning", "CAT009", f"{what}: {whitespace}")
         if is_turn_context(entry.msgctxt) and language in ("ko", "en"):
-            speed = reading_speed(target, original, source_language, language)
+            speed = reading.speed(target, original)
             limit = (KOREAN if language == "ko" else ENGLISH).max_cps
             if speed > limit:
                 add(
@@ -315,8 +347,10 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
         for entry in po.entries
         if entry.msgctxt == SPEAKER_CONTEXT and entry.translated and not entry.fuzzy
     }
+    rules = _name_rules(names)
+    reading = _Reading(source_language, language)
     for entry in po.entries:
-        problems += _check_entry(entry, source, language, source_language, names, own)
+        problems += _check_entry(entry, source, language, source_language, rules, own, reading)
         if (too_long := over_budget(entry, language, source)) is not None:
             problems.append(too_long)  # CAT030: see toolkit/catalog/budget.py
     transcript = transcripts.get(_episode_of(po, source))

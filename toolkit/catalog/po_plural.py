@@ -15,6 +15,7 @@ which refuses expressions over 1,000 characters or nested too deeply).
 
 from __future__ import annotations
 
+import functools
 import gettext
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ class Distribution:
 GERMANIC = Distribution((False, True))
 
 
-def _evaluated(expression: str, nplurals: int) -> tuple[str, Distribution | None]:
+def _evaluate(expression: str, nplurals: int) -> tuple[str, Distribution | None]:
     """Why the expression does not fit ``nplurals`` (or ""), and the forms' distribution."""
     try:
         rule = gettext.c2py(expression)
@@ -67,6 +68,12 @@ def _evaluated(expression: str, nplurals: int) -> tuple[str, Distribution | None
     except (ArithmeticError, RecursionError):
         return "the plural expression can produce arithmetic exceptions", None
     return "", Distribution(tuple(count >= _OFTEN for count in counts) if nplurals <= 100 else None)
+
+
+#: A project's catalogs share a handful of Plural-Forms headers: each (expression, nplurals) is
+#: compiled and tried on n = 0…1000 once a process, not once a file (a pure function of the
+#: two, its answer immutable). Bounded, so a tree of odd headers cannot grow it.
+_evaluated = functools.lru_cache(maxsize=64)(_evaluate)
 
 
 def _nplurals(text: str) -> int | None:
