@@ -218,9 +218,9 @@ def _check_entry(
                     "CAT007",
                     f"{what}: {name!r} should appear as {translated_name!r} (its speaker message)",
                 )
-        doubled = {m.group(0) for m in _DOUBLED.finditer(target)} - {
-            m.group(0) for m in _DOUBLED.finditer(original)
-        }
+        doubled = {m.group(0) for m in _DOUBLED.finditer(target)}
+        if doubled:  # (the source's doubled words are looked for only when the translation has any)
+            doubled -= {m.group(0) for m in _DOUBLED.finditer(original)}
         if doubled:
             add("warning", "CAT008", f"{what}: doubled word {sorted(doubled)[0]!r}")
         whitespace = _whitespace_problem(original, target)
