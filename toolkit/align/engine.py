@@ -55,7 +55,7 @@ def pick_engine(requested: str, language: str) -> str:
         if not sphinx.available():
             raise EngineUnavailable(
                 "--engine sphinx needs the pocketsphinx package "
-                "(pip install pocketsphinx, or the redbox[sphinx] extra)"
+                "(pip install pocketsphinx, or the sphinx extra: pip install -e '.[sphinx]')"
             )
         return "sphinx"
     if requested != "dtw":

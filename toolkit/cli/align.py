@@ -70,8 +70,8 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
     default="dtw",
     show_default=True,
     help="dtw: espeak-ng + DTW (any language; flags every turn it is unsure of); sphinx: "
-    "pocketsphinx's English acoustic model (pip install 'redbox[sphinx]'; better in noise, "
-    "about 9x the CPU, fewer flags).",
+    "pocketsphinx's English acoustic model (the sphinx extra: pip install -e '.[sphinx]'; better "
+    "in noise, about 9x the CPU, fewer flags).",
 )
 @click.option("--voice", help="espeak-ng voice to synthesize with (dtw engine; default: by language).")
 @click.option(
