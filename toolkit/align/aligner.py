@@ -403,7 +403,8 @@ def align_turns(
     # On noisy audio the voice detector misses quiet speech (soft onsets, fading ends)
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
     reach = round(options.snap_ms / 10) if clean else 0
-    spans = _snap(_spans(path, clips, synth_frame), speech, reach)
+    onsets = _speech_onsets(speech)
+    spans = _snap(_spans(path, clips, synth_frame), speech, onsets, reach)
     row_cost = _row_costs(real.values, fake.values, path)
     floor_db = local_floor(real.energy_db)
     turn_cost = [float(row_cost[first:last].mean()) if last > first else 0.0 for first, last in spans]
@@ -445,7 +446,9 @@ def align_turns(
                 drift_ms=abs(
                     real.frame_ms(first)
                     - real.frame_ms(
-                        _snap_start(_second_start(second, synth_frame(clip.start), options), speech, reach)
+                        _snap_start(
+                            _second_start(second, synth_frame(clip.start), options), speech, onsets, reach
+                        )
                     )
                 ),
             )
@@ -500,7 +503,14 @@ def _spans(
     return spans
 
 
-def _snap(spans: list[tuple[int, int]], speech: npt.NDArray[np.bool_], reach: int) -> list[tuple[int, int]]:
+def _speech_onsets(speech: npt.NDArray[np.bool_]) -> IntArray:
+    """The frames where a run of speech begins."""
+    return np.flatnonzero(np.diff(np.concatenate(([False], speech)).astype(np.int8)) == 1)
+
+
+def _snap(
+    spans: list[tuple[int, int]], speech: npt.NDArray[np.bool_], onsets: IntArray, reach: int
+) -> list[tuple[int, int]]:
     """Move turn edges onto the nearest edge of speech, at most ``reach`` frames away.
 
     A turn starts where speech starts and ends where it stops: a start found in silence
@@ -511,7 +521,6 @@ def _snap(spans: list[tuple[int, int]], speech: npt.NDArray[np.bool_], reach: in
     if reach <= 0:
         return spans
     count = len(speech)
-    onsets = np.flatnonzero(np.diff(np.concatenate(([False], speech)).astype(np.int8)) == 1)
     offsets = np.flatnonzero(np.diff(np.concatenate((speech, [False])).astype(np.int8)) == -1) + 1
     starts: list[int] = []
     for first, _last in spans:
@@ -538,7 +547,7 @@ def _snap(spans: list[tuple[int, int]], speech: npt.NDArray[np.bool_], reach: in
     return result
 
 
-def _snap_start(frame: int, speech: npt.NDArray[np.bool_], reach: int) -> int:
+def _snap_start(frame: int, speech: npt.NDArray[np.bool_], onsets: IntArray, reach: int) -> int:
     """``frame`` moved forward onto the next speech onset when it falls in a pause, as
     :func:`_snap` moves a turn start found in silence: the coarse second opinion often
     starts a turn in the pause before it, which is no disagreement about the turn."""
@@ -547,7 +556,6 @@ def _snap_start(frame: int, speech: npt.NDArray[np.bool_], reach: int) -> int:
     frame = min(max(frame, 0), len(speech) - 1)
     if speech[frame]:
         return frame
-    onsets = np.flatnonzero(np.diff(np.concatenate(([False], speech)).astype(np.int8)) == 1)
     moved = _nearest(onsets, frame, False, reach)
     return frame if moved is None else moved
 
