@@ -43,11 +43,10 @@ def pick_engine(requested: str, language: str) -> str:
     >>> pick_engine("dtw", "en")
     'dtw'
     """
-    from toolkit.align import sphinx
-
-    english = base_language(language or "en") == "en"
     if requested == "sphinx":
-        if not english:
+        from toolkit.align import sphinx
+
+        if base_language(language or "en") != "en":
             raise EngineUnavailable(
                 f"--engine sphinx aligns English speech only (its model is US English), not {language!r}: "
                 "use --engine dtw"
