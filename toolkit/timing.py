@@ -105,7 +105,17 @@ def speech_ms(text: str, limits: LanguageLimits, rate: float) -> int:
     >>> speech_ms("Welcome to the Red Box!", ENGLISH, 15.0)
     1533
     """
-    return max(1, round(fast_width(text, limits) / rate * 1000))
+    return speech_ms_of_width(fast_width(text, limits), rate)
+
+
+def speech_ms_of_width(width: float, rate: float) -> int:
+    """How long text ``width`` units wide takes to say at ``rate`` width units a second
+    (at least 1 ms): :func:`speech_ms` once the width is known.
+
+    >>> speech_ms_of_width(23.0, 15.0)
+    1533
+    """
+    return max(1, round(width / rate * 1000))
 
 
 def _runs(transcript: Transcript) -> list[tuple[int, int]]:

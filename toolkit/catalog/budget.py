@@ -27,7 +27,7 @@ from toolkit.catalog.po_write import encoded_messages
 from toolkit.limits import LanguageLimits, limits_for, text_width
 from toolkit.model import Problem, Transcript
 from toolkit.segment import fast_width
-from toolkit.timing import TimingOptions, TurnSlot, plan_turn_slots, speech_rate
+from toolkit.timing import TimingOptions, TurnSlot, plan_turn_slots, speech_ms_of_width, speech_rate
 
 #: The extracted comment that holds a budget, and Weblate's flag.
 BUDGET_PREFIX = "budget: "
@@ -98,10 +98,9 @@ def estimated_lengths(transcript: Transcript, options: TimingOptions) -> list[in
     With no anchor and no video length, the turns follow one another from ``options.start_ms``
     at their natural length (:func:`toolkit.timing.speech_ms`) with a pause between them, all
     in whole milliseconds: each slot is exactly as long as its turn takes to say, and that
-    depends only on the turn's width. A plain ASCII turn's width is its length (what
-    :func:`toolkit.segment.fast_width` counts), so the turns are measured without a call each
-    and each distinct width is converted once. Any other transcript (anchors, a video length,
-    times that are not whole milliseconds) takes the general way.
+    depends only on the turn's width, so each distinct width is converted once. Any other
+    transcript (anchors, a video length, times that are not whole milliseconds) takes the
+    general way.
     (Checked against the general way in ``tests/test_catalog_fast_paths.py``.)
     """
     turns = transcript.turns
@@ -115,13 +114,8 @@ def estimated_lengths(transcript: Transcript, options: TimingOptions) -> list[in
     language = transcript.language or "en"
     limits = limits_for(language)
     rate = speech_rate(language, options)
-    unit = 0.5 if limits.cjk_counting else 1.0
-    widths = [
-        len(text) * unit if text.isascii() and text.isprintable() else fast_width(text, limits)
-        for text in [turn.text for turn in turns]
-    ]
-    # speech_ms of a text of each width
-    natural = {width: max(1, round(width / rate * 1000)) for width in set(widths)}
+    widths = [fast_width(turn.text, limits) for turn in turns]
+    natural = {width: speech_ms_of_width(width, rate) for width in set(widths)}
     return [natural[width] for width in widths]
 
 
