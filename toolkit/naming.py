@@ -16,10 +16,11 @@ folder name gettext, Poedit and Weblate look for).
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
+from toolkit import files
 from toolkit.errors import NamingError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -81,7 +82,7 @@ def _has_locale_data(identifier: str) -> bool:
     spec = importlib.util.find_spec("babel")
     if spec is None or spec.origin is None:
         return False
-    return os.path.isfile(os.path.join(os.path.dirname(spec.origin), "locale-data", f"{identifier}.dat"))
+    return files.modified_ns(Path(spec.origin).parent / "locale-data" / f"{identifier}.dat") is not None
 
 
 def language_problem(tag: str) -> str | None:
