@@ -15,6 +15,7 @@ judged by :mod:`toolkit.align.checks`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from toolkit.align.features import (
     local_floor,
     loud_frames,
     mfcc,
+    music_frames,
     spectrum,
     subtract_background,
 )
@@ -388,14 +390,20 @@ def align_turns(
     recording = spectrum(audio.samples, audio.sample_rate)
     if on_spectrum is not None:
         on_spectrum(recording)
+    # Music alone (an intro, a bed between turns) is background, not speech: out of the
+    # speech statistics, priced as background by the DTW, never a turn's edge.
+    music = music_frames(audio.samples, audio.sample_rate, recording.energy_db)
+    if int((recording.loud & ~music).sum()) >= 10:
+        recording = dataclasses.replace(recording, loud=recording.loud & ~music)
     recording = subtract_background(recording, BACKGROUND_KEPT_DB)
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
     real = cepstra(recording, background, every_frame=not clean, local=True)
     fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
+    real.values[music] = real.silence
     path = warp(real, fake, options, stage(0.25, 0.65), clean=clean)
     second = _second_opinion(real, fake, path, options, clean=clean)
-    speech = speech_frames(real)
+    speech = speech_frames(real) & ~music
 
     def synth_frame(sample: int) -> int:
         return min(sample // fake.hop, len(fake.values) - 1)
