@@ -19,8 +19,9 @@ from click.testing import CliRunner
 from toolkit.align.aligner import align_turns
 from toolkit.align.audio import Audio
 from toolkit.align.checks import alignment_problems
-from toolkit.align.features import music_frames, spectrum
+from toolkit.align.features import spectrum
 from toolkit.align.fixtures import TEST_VOICES, build_episode, sentences_for
+from toolkit.align.music import find_music
 from toolkit.align.sidecar import parse_timings
 from toolkit.align.timings import Alignment
 from toolkit.cli import cli
@@ -192,9 +193,8 @@ def test_music_alone_is_told_from_real_and_synthetic_voices() -> None:
     mic, whisper, falsetto, a LibriVox reader) and espeak-ng's English and Korean."""
     _transcript, audio, _truth = conversation()
     mixed, lead_ms = with_music_intro(audio, bed_db=None)
-    marked = music_frames(
-        mixed.samples, mixed.sample_rate, spectrum(mixed.samples, mixed.sample_rate).energy_db
-    )
+    energy_db = spectrum(mixed.samples, mixed.sample_rate).energy_db
+    marked = find_music(mixed.samples, mixed.sample_rate, energy_db).alone
     lead = lead_ms // 10
     assert marked[:lead].mean() > 0.5
     assert not marked[lead + 50 :].any()
@@ -202,4 +202,4 @@ def test_music_alone_is_told_from_real_and_synthetic_voices() -> None:
         episode = build_episode(sentences_for(language, 10), language, voices=TEST_VOICES[language])
         samples = episode.audio.samples
         heard = spectrum(samples, episode.audio.sample_rate).energy_db
-        assert not music_frames(samples, episode.audio.sample_rate, heard).any(), language
+        assert not find_music(samples, episode.audio.sample_rate, heard).alone.any(), language

@@ -333,6 +333,18 @@ def test_aln014_a_turn_after_one_that_ran_long_enough_to_hold_it() -> None:
     assert (11, "ALN014") not in found
 
 
+def test_aln018_a_turn_that_starts_in_sound_as_steady_as_music() -> None:
+    """Real voices' onsets measured stay under 0.80 (0.61 at the 95th percentile); turns
+    found early or late in a music bed start in steadier sound (up to 0.87)."""
+    transcript = episode("Welcome to the Red Box!", "Some people ask because they don't know.")
+    first, second = align(transcript, (0, 1500), (2000, 4500)).turns
+    in_music = Alignment((first, dataclasses.replace(second, steady=0.81)), 10_000)
+    assert codes(transcript, in_music) == [(11, "ALN018")]
+    assert "as steady as played music (0.81)" in alignment_problems(transcript, in_music)[0].message
+    voiced = Alignment((first, dataclasses.replace(second, steady=0.6)), 10_000)
+    assert codes(transcript, voiced) == []
+
+
 def test_aln015_a_turn_whose_neighbours_a_second_alignment_puts_elsewhere() -> None:
     transcript = episode("One more.", "Two more.", "Three more.")
     aligned = align(transcript, (0, 1500), (2000, 3500), (4000, 5500)).turns

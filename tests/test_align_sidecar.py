@@ -13,9 +13,9 @@ SAMPLE = """# redbox timings 2
 # language: ko
 # audio_ms: 9000
 # trailing_uncovered_ms: 0
-turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\tmatch\tsnr_db\tdrift_ms\tunplaced\tfingerprint\twords
-1\t7\t조이\t00:00:01.020\t00:00:02.310\t1290\t0.97\t0\t1.04\t41.5\t40\t0\t3f2a9c01b7de\t0 420 800
-2\t8\tJoy\t00:00:03.000\t00:00:04.000\t900\t1.00\t0\t0.91\t12.0\t2630\t2\t00aa00bb00cc\t0
+turn\tline\tspeaker\tstart\tend\tsynth_ms\tspeech\tuncovered_ms\tmatch\tsnr_db\tdrift_ms\tunplaced\tsteady\tfingerprint\twords
+1\t7\t조이\t00:00:01.020\t00:00:02.310\t1290\t0.97\t0\t1.04\t41.5\t40\t0\t0.31\t3f2a9c01b7de\t0 420 800
+2\t8\tJoy\t00:00:03.000\t00:00:04.000\t900\t1.00\t0\t0.91\t12.0\t2630\t2\t0.82\t00aa00bb00cc\t0
 """
 #: A file written before fingerprints (redbox timings 1).
 OLD_SAMPLE = """# redbox timings 1
@@ -51,6 +51,7 @@ def alignments(draw: st.DrawFn) -> Alignment:
                 match=draw(st.integers(0, 900)) / 100,
                 snr_db=draw(st.integers(0, 990)) / 10,
                 drift_ms=draw(st.integers(0, 60_000)),
+                steady=draw(st.integers(0, 100)) / 100,
             )
         )
         cursor = end
@@ -90,7 +91,7 @@ def test_the_file_is_plain_tab_separated_text_a_person_can_read() -> None:
         (SAMPLE.replace("0.97", "1.5"), 6, "from 0 to 1"),
         (SAMPLE.replace("0 420 800", "0 soon"), 6, "whole ms"),
         (
-            SAMPLE.replace("\t1290\t0.97\t0\t1.04\t41.5\t40\t0\t3f2a9c01b7de\t0 420 800", ""),
+            SAMPLE.replace("\t1290\t0.97\t0\t1.04\t41.5\t40\t0\t0.31\t3f2a9c01b7de\t0 420 800", ""),
             6,
             "tab-separated columns",
         ),
@@ -129,3 +130,11 @@ def test_a_second_opinion_is_kept_and_files_without_it_still_read() -> None:
     assert [turn.drift_ms for turn in parse_timings(without, "t.tsv").turns] == [0, 0]
     with pytest.raises(TimingsError, match="drift_ms must be a whole number"):
         parse_timings(SAMPLE.replace("\t2630\t", "\tfar\t"), "t.tsv")
+
+
+def test_the_steadiness_of_a_turn_start_is_kept_and_files_without_it_still_read() -> None:
+    assert [turn.steady for turn in parse_timings(SAMPLE, "t.tsv").turns] == [0.31, 0.82]
+    without = SAMPLE.replace("\tsteady", "").replace("\t0.31\t", "\t").replace("\t0.82\t", "\t")
+    assert [turn.steady for turn in parse_timings(without, "t.tsv").turns] == [0.0, 0.0]
+    with pytest.raises(TimingsError, match="steady must be a number from 0 to 1"):
+        parse_timings(SAMPLE.replace("\t0.82\t", "\t1.5\t"), "t.tsv")

@@ -15,7 +15,6 @@ judged by :mod:`toolkit.align.checks`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,10 +30,10 @@ from toolkit.align.features import (
     local_floor,
     loud_frames,
     mfcc,
-    music_frames,
     spectrum,
     subtract_background,
 )
+from toolkit.align.music import find_music, past_music, start_steadiness
 from toolkit.align.synth import Speech, Voice, synthesize
 from toolkit.align.timings import Alignment, TurnTiming, spoken_text, turn_fingerprint, word_spans
 from toolkit.errors import ToolkitError
@@ -390,20 +389,18 @@ def align_turns(
     recording = spectrum(audio.samples, audio.sample_rate)
     if on_spectrum is not None:
         on_spectrum(recording)
-    # Music alone (an intro, a bed between turns) is background, not speech: out of the
-    # speech statistics, priced as background by the DTW, never a turn's edge.
-    music = music_frames(audio.samples, audio.sample_rate, recording.energy_db)
-    if int((recording.loud & ~music).sum()) >= 10:
-        recording = dataclasses.replace(recording, loud=recording.loud & ~music)
+    # Music alone (an intro, a bed between turns) is background, not speech: the DTW
+    # matches it as silence, and it is never speech for the edges and checks below.
+    music = find_music(audio.samples, audio.sample_rate, recording.energy_db)
     recording = subtract_background(recording, BACKGROUND_KEPT_DB)
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
     real = cepstra(recording, background, every_frame=not clean, local=True)
     fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
-    real.values[music] = real.silence
+    real.values[music.alone] = real.silence
     path = warp(real, fake, options, stage(0.25, 0.65), clean=clean)
     second = _second_opinion(real, fake, path, options, clean=clean)
-    speech = speech_frames(real) & ~music
+    speech = speech_frames(real) & ~music.alone
 
     def synth_frame(sample: int) -> int:
         return min(sample // fake.hop, len(fake.values) - 1)
@@ -413,6 +410,11 @@ def align_turns(
     reach = round(options.snap_ms / 10) if clean else 0
     onsets = _speech_onsets(speech)
     spans = _snap(_spans(path, clips, synth_frame), speech, onsets, reach)
+    # A turn never starts in music: a start found in steady sound moves on to the voice.
+    spans = [
+        (past_music(first, last, music.steady), last) if first >= 0 else (first, last)
+        for first, last in spans
+    ]
     row_cost = _row_costs(real.values, fake.values, path)
     floor_db = local_floor(real.energy_db)
     turn_cost = [float(row_cost[first:last].mean()) if last > first else 0.0 for first, last in spans]
@@ -450,6 +452,7 @@ def align_turns(
                 words=words,
                 fingerprint=turn_fingerprint(turn.speaker, turn.text),
                 match=round(turn_cost[index] / typical_cost, 2),
+                steady=start_steadiness(first, music.steady),
                 snr_db=_snr_db(real.energy_db, floor_db, first, last),
                 drift_ms=abs(
                     real.frame_ms(first)

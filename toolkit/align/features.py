@@ -83,7 +83,7 @@ def _dct_matrix() -> npt.NDArray[np.float64]:
     return matrix
 
 
-def _padded_slice(samples: FloatArray, begin: int, end: int) -> FloatArray:
+def padded_slice(samples: FloatArray, begin: int, end: int) -> FloatArray:
     """``samples[begin:end]`` with zeros where the range runs past either end."""
     out = np.zeros(end - begin, dtype=np.float32)
     first, last = max(begin, 0), min(end, len(samples))
@@ -138,7 +138,7 @@ def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, FloatArr
         stop = min(count, start + _CHUNK_FRAMES)
         # One sample before the chunk for the pre-emphasis (flattens the speech tilt).
         begin = start * hop - lead - 1
-        segment = _padded_slice(samples, begin, (stop - 1) * hop - lead + window)
+        segment = padded_slice(samples, begin, (stop - 1) * hop - lead + window)
         emphasized = segment[1:] - 0.97 * segment[:-1]
         frames = np.lib.stride_tricks.sliding_window_view(emphasized, window)[::hop][: stop - start]
         power = np.abs(np.fft.rfft(frames * taper, n_fft)).astype(np.float32) ** 2
@@ -359,111 +359,3 @@ def _normalize_locally(values: FloatArray, floor_cepstra: npt.NDArray[np.float32
         values[start : start + 65536] /= scale[block].astype(np.float32)
     silence: FloatArray = np.median((floor_cepstra - mean) / scale, axis=0).astype(np.float32)
     return silence
-
-
-#: Fine spectra for :func:`music_frames`: 64 ms windows (harmonics of a voice resolved),
-#: every third 10 ms frame, compared 2 of them (60 ms) apart, over 100-3000 Hz.
-_STEADY_WINDOW_S = 0.064
-_STEADY_STRIDE = 3
-_STEADY_LAG = 2
-_STEADY_LOW_HZ, _STEADY_HIGH_HZ = 100.0, 3000.0
-#: Half a second either side: the window over which a frame's steadiness is judged.
-_STEADY_REACH = 17
-
-
-def steadiness(samples: FloatArray, sample_rate: int, loud: npt.NDArray[np.bool_]) -> FloatArray:
-    """How alike the fine spectrum stays over 60 ms, around every 10 ms frame (0-1, NaN
-    where the frames around it are quiet): the median, over the loud frames within half
-    a second, of the correlation between log spectra 60 ms apart.
-
-    Why: a voice's pitch and formants glide, so its harmonics move between frames 60 ms
-    apart; a played note holds its pitch for its whole length. On the real-speech sets a
-    voice's value stays under 0.80 (99th percentile; 0.87 at most under a music bed 5 dB
-    down), a tracker module's intro over 0.85 (95 %); espeak-ng voices, English and
-    Korean, stay under 0.84.
-    """
-    # Only 100-3000 Hz is compared: halve the rate first when the signal allows it
-    # (pairs of samples averaged: the FFTs cost a third of the full rate's).
-    hop = max(1, round(HOP_S * sample_rate))
-    factor = max(1, int(sample_rate // (2 * _STEADY_HIGH_HZ * 1.6)))
-    while hop % factor:
-        factor -= 1
-    if factor > 1:
-        usable = len(samples) // factor * factor
-        summed = samples[0:usable:factor].copy()
-        for offset in range(1, factor):
-            summed += samples[offset:usable:factor]
-        samples = summed / np.float32(factor)
-        sample_rate //= factor
-        hop //= factor
-    step = hop * _STEADY_STRIDE
-    window = fft_size(round(_STEADY_WINDOW_S * sample_rate))
-    count = len(loud)
-    coarse = -(-count // _STEADY_STRIDE)
-    bins = np.fft.rfftfreq(window, 1.0 / sample_rate)
-    band = (bins > _STEADY_LOW_HZ) & (bins < _STEADY_HIGH_HZ)
-    taper = np.hanning(window).astype(np.float32)
-    similarity = np.full(coarse, np.nan, dtype=np.float32)
-    for start in range(0, coarse, _CHUNK_FRAMES):
-        stop = min(coarse, start + _CHUNK_FRAMES)
-        # From _STEADY_LAG frames before the chunk, so that its first frames have a pair.
-        first = max(0, start - _STEADY_LAG)
-        # Frame i is centred on sample i * step + hop / 2, as log_mel centres its frames.
-        begin = first * step + hop // 2 - window // 2
-        segment = _padded_slice(samples, begin, (stop - 1) * step + hop // 2 - window // 2 + window)
-        frames = np.lib.stride_tricks.sliding_window_view(segment, window)[::step][: stop - first]
-        spectra = np.abs(np.fft.rfft(frames * taper, window))[:, band]
-        logs = np.log(spectra * spectra + 1e-10).astype(np.float32)
-        logs -= logs.mean(axis=1, keepdims=True)
-        logs /= np.linalg.norm(logs, axis=1, keepdims=True) + 1e-9
-        # Correlation of each frame's log spectrum with the one _STEADY_LAG frames before.
-        paired = (logs[_STEADY_LAG:] * logs[:-_STEADY_LAG]).sum(axis=1)
-        similarity[first + _STEADY_LAG : stop] = paired
-    heard = loud[::_STEADY_STRIDE][:coarse].copy()
-    heard[_STEADY_LAG:] &= heard[:-_STEADY_LAG]
-    heard[:_STEADY_LAG] = False
-    similarity[~heard] = np.nan
-    # The median of every window of 2 * _STEADY_REACH frames, over its loud frames only
-    # (the others sort last, as infinity); NaN where a window has none.
-    padded = np.pad(similarity, (_STEADY_REACH, _STEADY_REACH - 1), constant_values=np.nan)
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * _STEADY_REACH)
-    counts = (~np.isnan(windows)).sum(axis=1)
-    ordered = np.sort(np.nan_to_num(windows, nan=np.inf), axis=1)
-    median = np.full(coarse, np.nan, dtype=np.float32)
-    rows = np.flatnonzero(counts)
-    median[rows] = (ordered[rows, (counts[rows] - 1) // 2] + ordered[rows, counts[rows] // 2]) / 2
-    result: FloatArray = np.repeat(median, _STEADY_STRIDE)[:count]
-    return result
-
-
-#: A stretch is music alone when its steadiness (:func:`steadiness`) reaches this ...
-MUSIC_STEADINESS = 0.82
-#: ... for at least this long (10 ms frames: 1 s).
-MUSIC_MIN_FRAMES = 100
-#: Frames this far (dB) over the recording's quiet level (its 10th percentile) are judged.
-_HEARD_DB = 6.0
-#: When more than this share of the heard frames counts as music, the discriminator is
-#: not trusted (a monotone or sung voice): nothing is marked.
-_MUSIC_MAX_SHARE = 0.5
-
-
-def music_frames(samples: FloatArray, sample_rate: int, energy_db: FloatArray) -> npt.NDArray[np.bool_]:
-    """Frames of stretches (1 s or more) that hold music and no voice: a speech/music
-    discriminator on the stability of the fine spectrum (:func:`steadiness`).
-
-    Why: the energy voice detector hears music as speech, so an intro's music was
-    taken for talk (the open start matched turns to it) and counted in the statistics
-    the cepstra are normalized by. The aligner treats these frames as background.
-    """
-    heard = energy_db > np.float32(np.percentile(energy_db, 10) + _HEARD_DB)
-    steady = steadiness(samples, sample_rate, heard)
-    marked = np.nan_to_num(steady, nan=0.0) >= MUSIC_STEADINESS
-    # Keep runs of MUSIC_MIN_FRAMES or more.
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], marked.view(np.int8), [0]))))
-    music = np.zeros(len(marked), dtype=np.bool_)
-    for begin, end in zip(edges[::2], edges[1::2], strict=True):
-        if end - begin >= MUSIC_MIN_FRAMES:
-            music[begin:end] = True
-    if music.sum() > _MUSIC_MAX_SHARE * max(int(heard.sum()), 1):
-        music[:] = False
-    return music

@@ -10,8 +10,11 @@ read and fix by hand::
     # language: ko
     # audio_ms: 612000
     # trailing_uncovered_ms: 0
-    turn line speaker start end synth_ms speech uncovered_ms match snr_db drift_ms squeezed fingerprint words
-    1 7 All 00:00:01.020 00:00:02.310 1290 0.97 0 1.04 41.5 40 0 3f2a9c01b7de 0 420 800
+    turn line speaker start end synth_ms speech uncovered_ms match snr_db drift_ms unplaced steady
+        fingerprint words
+    1 7 All 00:00:01.020 00:00:02.310 1290 0.97 0 1.04 41.5 40 0 0.31 3f2a9c01b7de 0 420 800
+
+(the header is one line in the file).
 
 ``turn`` counts from 1 in transcript order (translations match turns by this number);
 ``line`` and ``speaker`` tell which turn it was when aligned, ``fingerprint`` its speaker
@@ -23,14 +26,15 @@ synthesized length, ``speech`` the share of the span that sounds like speech,
 turn's match cost against the episode's median turn and ``snr_db`` how far its speech
 rises over the background around it, ``drift_ms`` how far a second, independent
 alignment puts its start, ``unplaced`` how many words the acoustic-model engine squeezed
-to its shortest time (the outlier checks use them);
+to its shortest time, ``steady`` how steady, like played music, the sound is where the
+turn starts (the outlier checks use them);
 ``words`` is the start of each word of the turn, in ms after ``start``, so that moving
 ``start`` by hand moves the words with it. ``audio_path`` is the audio's path relative to
 the timings file's folder.
 
 Files of version 1 (no ``match``, ``snr_db`` or ``fingerprint``) are still read; their turns cannot
-be checked for staleness (``ALN009``). A file without ``drift_ms`` or ``unplaced`` (written
-before them) reads as 0.
+be checked for staleness (``ALN009``). A file without ``drift_ms``, ``unplaced`` or ``steady``
+(written before them) reads as 0.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ OLD_MAGIC = ("# redbox timings 1",)
 SUFFIX = ".timings.tsv"
 COLUMNS = (
     "turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms",
-    "match", "snr_db", "drift_ms", "unplaced", "fingerprint", "words",
+    "match", "snr_db", "drift_ms", "unplaced", "steady", "fingerprint", "words",
 )  # fmt: skip
 #: The columns every version has.
 REQUIRED = ("turn", "line", "speaker", "start", "end", "synth_ms", "speech", "uncovered_ms")
@@ -123,6 +127,7 @@ def format_timings(alignment: Alignment) -> str:
                     f"{turn.snr_db:.1f}",
                     str(turn.drift_ms),
                     str(turn.unplaced),
+                    f"{turn.steady:.2f}",
                     fingerprint,
                     words,
                 )
@@ -237,4 +242,5 @@ def _parse_row(names: tuple[str, ...], fields: list[str], source: str, number: i
         snr_db=share("snr_db", "0", 99.0),
         drift_ms=whole("drift_ms"),
         unplaced=whole("unplaced"),
+        steady=share("steady", "0", 1.0),
     )

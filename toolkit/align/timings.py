@@ -41,6 +41,8 @@ class TurnTiming:
     drift_ms: int = 0
     #: Words the acoustic-model engine squeezed to its shortest time: not found (ALN013).
     unplaced: int = 0
+    #: How steady (0-1, like played music) the sound is where the turn starts (ALN018).
+    steady: float = 0.0
 
 
 @dataclass(frozen=True)
