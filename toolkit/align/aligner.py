@@ -412,7 +412,7 @@ def align_turns(
     spans = _snap(_spans(path, clips, synth_frame), speech, onsets, reach)
     # A turn never starts in music: a start found in steady sound moves on to the voice.
     spans = [
-        (past_music(first, last, music.steady), last) if first >= 0 else (first, last)
+        (past_music(first, last, music.steady_around), last) if first >= 0 else (first, last)
         for first, last in spans
     ]
     row_cost = _row_costs(real.values, fake.values, path)

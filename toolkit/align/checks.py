@@ -84,8 +84,8 @@ OVERLAP_MS = 200
 NOISY_DB = 25.0
 #: A turn whose start sounds this steady (:mod:`toolkit.align.music`) may start in music
 #: (ALN018). Measured on the real-speech sets: 0.61 at the 95th percentile of real turn
-#: onsets (0.79 at most); 9 of 53 turns over 500 ms off start at 0.75 or more, and 1 of
-#: 140 turns within 250 ms.
+#: onsets (0.79 at most); 14 of the 55 turns over 500 ms off start at 0.75 or more, and
+#: 1 of the 140 within 250 ms (docs/alignment.md).
 STEADY_START = 0.75
 #: A second alignment this far (ms) from the first puts the turn in doubt (ALN011).
 DRIFT_MS = 500
