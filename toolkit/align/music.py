@@ -4,10 +4,10 @@ background, and how steady the sound is around every frame.
 The energy voice detector (:func:`toolkit.align.features.loud_frames`) hears music as
 speech. This module tells them apart by the stability of the fine spectrum: a voice's
 pitch and formants glide, so its harmonics move between frames 60 ms apart, while a
-played note holds its pitch for its whole length. Pitch stability over 1 s windows is
-one of the cues of the speech/music discrimination literature (Scheirer and Slaney,
-1997, use spectral flux and 4 Hz modulation among others; neither separated the
-real-speech sets here: a tracker module's notes start and stop like syllables).
+played note holds its pitch for its whole length (the tonality cue of Sell and Clark,
+ICASSP 2014). Scheirer and Slaney's classic features (ICASSP 1997: 4 Hz modulation
+energy, the share of low-energy frames, spectral flux) did not separate the real-speech
+sets: a tracker module's notes start and stop like syllables (docs/alignment.md).
 """
 
 from __future__ import annotations
