@@ -15,7 +15,7 @@ import soundfile
 from click.testing import CliRunner
 
 from tests.test_align_realspeech import conversation
-from toolkit.align import sphinx
+from toolkit.align import sphinx, sphinx_search
 from toolkit.align.aligner import AlignOptions
 from toolkit.align.audio import Audio
 from toolkit.align.checks import alignment_problems
@@ -116,10 +116,10 @@ def test_every_word_of_the_sample_transcript_gets_a_pronunciation() -> None:
     )
     transcript, _ = parse_transcript(text, "sample.txt")
     tokens = {token for turn in transcript.turns for token in turn_words(turn.text).tokens}
-    decoder = sphinx._decoder(16000, 1e-48, 1e-48)
+    decoder = sphinx_search.make_decoder(16000, 1e-48, 1e-48)
     missing = {token for token in tokens if decoder.lookup_word(token) is None}
     assert {"chuseok", "jjajangmyun"} <= missing
-    sphinx._pronounce(decoder, tokens | {"dasom", "hyeonseo", "1990s"})
+    sphinx_search.pronounce(decoder, tokens | {"dasom", "hyeonseo", "1990s"})
     for token in missing | {"dasom", "hyeonseo", "1990s"}:
         assert decoder.lookup_word(token) not in (None, "+SPN+"), token
     assert decoder.lookup_word("chuseok") == "CH UW S IH AA K"

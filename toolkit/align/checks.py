@@ -299,7 +299,8 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
                     "in noise this loud its timing is not reliable; check it by ear",
                 )
             )
-        if timing.drift_ms > DRIFT_MS and length > 0:
+        # (the sphinx engine's drift is the DTW's opinion: ALN016, toolkit.align.sphinx_checks)
+        if timing.drift_ms > DRIFT_MS and length > 0 and not by_sphinx:
             problems.append(
                 _problem(
                     source,
@@ -323,7 +324,9 @@ def _outliers(transcript: Transcript, alignment: Alignment, *, same_language: bo
             )
         if length > 0 and previous is not None:
             neighbours = _Neighbours(previous, timings[position + 1] if position + 1 < len(timings) else None)
-            problems.extend(_neighbour_problems(source, line, at, timing, neighbours, pace, lengths))
+            problems.extend(
+                _neighbour_problems(source, line, at, timing, neighbours, pace, lengths, by_sphinx)
+            )
         # ALN012-ALN013: the acoustic-model engine's own doubts (toolkit.align.sphinx_checks).
         for code, message in sphinx_flags(timing, at) if by_sphinx else []:
             problems.append(_problem(source, line, "warning", code, message))
@@ -377,8 +380,9 @@ def _neighbour_problems(
     neighbours: _Neighbours,
     pace: float,
     lengths: _LengthSpread,
+    sphinx: bool = False,
 ) -> list[Problem]:
-    """ALN014 and ALN015: doubts about a turn that its neighbours raise."""
+    """ALN014 and ALN015 (ALN015 not on sphinx timings, whose drift is ALN016's): doubts its neighbours raise."""
     problems: list[Problem] = []
     previous, following = neighbours.previous, neighbours.following
     previous_length = previous.end_ms - previous.start_ms
@@ -404,6 +408,7 @@ def _neighbour_problems(
         )
     if (
         following is not None
+        and not sphinx
         and previous.drift_ms > DRIFT_MS
         and following.drift_ms > DRIFT_MS
         and previous_length > 0

@@ -23,48 +23,41 @@ Evidence kept per turn (the checks judge it):
   word holds speech the transcript lacks: the turn starts where the word would, and
   the rest counts as uncovered speech;
 * ``uncovered_ms``: speech-like noise (``[SPEECH]``, ``[NOISE]``) the decoder put before the
-  turn, after the previous one: speech no turn covers (``ALN004``).
+  turn, after the previous one: speech no turn covers (``ALN004``);
+* ``drift_ms`` (set by :mod:`toolkit.align.engine`): how far the DTW, run on the same
+  audio, puts the turn's start (``ALN016``).
+
+The search itself (whole recording or window by window) is
+:mod:`toolkit.align.sphinx_search`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib.util
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from statistics import median
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from toolkit.align.audio import Audio, signal_problem
-from toolkit.align.sphinx_words import SPEECH_UNIT, TurnWords, arpabet_from_ipa, turn_words
-from toolkit.align.synth import Voice, ipa
+from toolkit.align.sphinx_search import (
+    PRUNED,
+    SQUEEZED_FRAMES_PER_PHONE,
+    UNPRUNED,
+    Searcher,
+    Word,
+    pcm16,
+    search_whole,
+    search_windows,
+)
+from toolkit.align.sphinx_words import TurnWords, turn_words
 from toolkit.align.timings import Alignment, TurnTiming, turn_fingerprint
 from toolkit.errors import ToolkitError
 from toolkit.model import Turn
 
 Progress = Callable[[float], None]
-
-#: Beams, widest last: pocketsphinx's defaults (1e-48) prune the one path through a few
-#: minutes of laughter, whisper or music and the alignment fails outright (measured on
-#: the real-speech sets); 1e-200 keeps it on clean speech and music at tens of models a
-#: frame (the grammar is one sentence); in white noise 15 dB under the speech only no
-#: pruning at all (0) finds it, at about 4x the CPU, so that last try is kept to
-#: recordings where frames x words stays under :data:`UNPRUNED_BUDGET`.
-_BEAMS = ((1e-200, 1e-150), (1e-300, 1e-250), (0.0, 0.0))
-#: Frames (10 ms) times words for which an unpruned search is still tried (about 20 s
-#: of CPU: 3 minutes of audio with 200 words).
-UNPRUNED_BUDGET = 4_000_000
-#: A word squeezed to under this many frames per phone was not found in the audio
-#: (the model's phones have 3 states, one frame each at the least).
-SQUEEZED_FRAMES_PER_PHONE = 3.5
-_FILLERS = ("[NOISE]", "[SPEECH]")
-_SILENCES = ("<s>", "</s>", "<sil>")
-#: espeak-ng voice whose letter-to-sound rules pronounce words the dictionary lacks.
-_G2P_VOICE = Voice("en-us")
 
 
 def available() -> bool:
@@ -72,70 +65,19 @@ def available() -> bool:
     return importlib.util.find_spec("pocketsphinx") is not None
 
 
-@dataclass(frozen=True)
-class _Word:
-    token: str
-    start: int  # frames (10 ms)
-    end: int
-    cost: float  # acoustic cost per frame (natural log units)
-    phones: int
-
-
-def _decoder(sample_rate: int, beam: float, word_beam: float) -> Any:
-    # Imported here only: every other command starts without it.
-    from pocketsphinx import Decoder  # type: ignore[import-untyped]
-
-    window = math.ceil(0.025625 * sample_rate)
-    nfft = 1 << max(9, (window - 1).bit_length())
-    return Decoder(
-        lm=None,
-        loglevel="FATAL",
-        samprate=float(sample_rate),
-        nfft=nfft,
-        beam=beam,
-        pbeam=beam,
-        wbeam=word_beam,
-        bestpath=False,
-    )
-
-
-def _pronounce(decoder: Any, tokens: set[str]) -> None:
-    """Add every token the dictionary lacks, pronounced by espeak-ng (or ``+SPN+``)."""
-    missing = sorted(token for token in tokens if decoder.lookup_word(token) is None)
-    for count, token in enumerate(missing, start=1):
-        phones = arpabet_from_ipa(ipa(token, _G2P_VOICE).replace(" ", "")) or SPEECH_UNIT
-        # Rebuilding the search once, after the last word, not after each.
-        decoder.add_word(token, phones, count == len(missing))
-
-
-def _decode(decoder: Any, audio: Audio, text: str) -> list[Any] | None:
-    pcm = np.clip(np.round(audio.samples * 32767.0), -32768, 32767).astype("<i2")
-    try:
-        decoder.set_align_text(text)
-    except RuntimeError as error:  # pragma: no cover - every token was added above
-        raise ToolkitError(f"pocketsphinx refused the text: {error}") from None
-    decoder.start_utt()
-    decoder.process_raw(pcm.tobytes(), full_utt=True)
-    decoder.end_utt()
-    segments = decoder.seg()
-    return list(segments) if segments is not None else None
-
-
-def _cost(ascore: float, frames: int) -> float:
-    # The Python binding gives the score as a probability; a long, badly matched word
-    # underflows to 0: count it as the worst cost a frame can have here.
-    if ascore <= 0.0:
-        return 745.0 / max(frames, 1)
-    return -math.log(ascore) / max(frames, 1)
-
-
 def align_turns_sphinx(
-    turns: Sequence[Turn], language: str, audio: Audio, progress: Progress | None = None
+    turns: Sequence[Turn],
+    language: str,
+    audio: Audio,
+    progress: Progress | None = None,
+    guide: Sequence[tuple[int, int]] | None = None,
 ) -> Alignment | None:
     """Find every turn of ``turns`` (English) in ``audio`` with pocketsphinx.
 
-    ``None`` when the decoder finds no path through the whole recording that says every
-    word (the caller then falls back to the DTW engine).
+    With ``guide`` (each turn's start and end in ms as another aligner found them), the
+    recording is searched window by window (:mod:`toolkit.align.sphinx_search`), and
+    whole when a window fails; without it, whole. ``None`` when no search finds a path
+    that says every word (the caller then falls back to the DTW engine).
     """
     if not turns:
         raise ToolkitError("the transcript has no turns to align")
@@ -146,46 +88,16 @@ def align_turns_sphinx(
     tokens = [token for words in split for token in words.tokens]
     if not tokens:
         return None
-    said = " ".join(tokens)
-    frames = len(audio.samples) * 100 // audio.sample_rate
-    segments: list[Any] | None = None
-    for attempt, (beam, word_beam) in enumerate(_BEAMS):
-        if beam == 0.0 and frames * len(tokens) > UNPRUNED_BUDGET:
-            break
-        decoder = _decoder(audio.sample_rate, beam, word_beam)
-        _pronounce(decoder, set(tokens))
-        segments = _decode(decoder, audio, said)
-        if progress is not None:
-            progress((attempt + 1) / len(_BEAMS) * 0.9)
-        if segments is not None:
-            break
-    if segments is None:
+    searcher = Searcher(pcm16(audio.samples), audio.sample_rate, frame_hop(audio.sample_rate), set(tokens))
+    found = search_whole(searcher, tokens, PRUNED)
+    if found is None and guide is not None and len(guide) == len(turns):
+        stage = None if progress is None else (lambda fraction: progress(0.9 * fraction))
+        found = search_windows(searcher, [words.tokens for words in split], guide, stage)
+    if found is None:
+        found = search_whole(searcher, tokens, (UNPRUNED,))
+    if found is None:
         return None
-    words: list[_Word] = []
-    noise_before: list[int] = []  # frames of filler noise just before each placed word
-    noise = 0
-    for segment in segments:
-        frames = segment.end_frame - segment.start_frame + 1
-        if segment.word in _FILLERS:
-            noise += frames
-            continue
-        if segment.word in _SILENCES:
-            continue
-        token = segment.word.split("(")[0]
-        pronunciation = decoder.lookup_word(segment.word) or ""
-        words.append(
-            _Word(
-                token,
-                segment.start_frame,
-                segment.end_frame + 1,
-                _cost(segment.ascore, frames),
-                len(pronunciation.split()) or 1,
-            )
-        )
-        noise_before.append(noise)
-        noise = 0
-    if [word.token for word in words] != tokens:
-        return None
+    words, noise_before = found.words, found.noise_before
     if progress is not None:
         progress(0.95)
     result = _timings(turns, split, words, noise_before, frame_energy_db(audio), audio)
@@ -197,7 +109,7 @@ def align_turns_sphinx(
 def _timings(
     turns: Sequence[Turn],
     split: Sequence[TurnWords],
-    words: Sequence[_Word],
+    words: Sequence[Word],
     noise_before: Sequence[int],
     energy_db: npt.NDArray[np.float64],
     audio: Audio,
@@ -297,7 +209,7 @@ _DETACHED_PHONES = 3
 _DETACHED_GAP = 50
 
 
-def _stretched(word: _Word, phone_frames: float) -> bool:
+def _stretched(word: Word, phone_frames: float) -> bool:
     frames = word.end - word.start
     return frames > max(_STRETCHED_MIN_FRAMES, STRETCHED_FACTOR * phone_frames * word.phones)
 
@@ -342,7 +254,7 @@ def _sound_before(energy_db: npt.NDArray[np.float64], first_word: int, previous_
     return start
 
 
-def _word_starts(turn_split: TurnWords, placed: Sequence[_Word], start: int) -> list[int]:
+def _word_starts(turn_split: TurnWords, placed: Sequence[Word], start: int) -> list[int]:
     """A start frame for every whitespace word (notes and punctuation: the next word's)."""
     starts: list[int] = []
     following = placed[-1].end

@@ -12,6 +12,8 @@ They apply only to timings the sphinx engine wrote (``# engine: sphinx``); the D
 
 from __future__ import annotations
 
+import dataclasses
+
 from toolkit.align.timings import Alignment, TurnTiming
 
 #: A turn whose acoustic cost per frame is this many times the episode's median (ALN012).
@@ -19,6 +21,8 @@ POOR_MATCH = 2.0
 #: A turn with at least this many squeezed words, and at least this share of its words (ALN013).
 SQUEEZED_WORDS = 2
 SQUEEZED_SHARE = 0.25
+#: The DTW puts the turn's start more than this far (ms) away (ALN016).
+DISAGREE_MS = 500
 
 
 def sphinx_engine(alignment: Alignment) -> bool:
@@ -48,4 +52,24 @@ def sphinx_flags(timing: TurnTiming, at: str) -> list[tuple[str, str]]:
                 "time the acoustic model allows (not found in the audio); check it by ear",
             )
         )
+    if timing.drift_ms > DISAGREE_MS:
+        flags.append(
+            (
+                "ALN016",
+                f"turn at {at}: the DTW, run on the same audio, puts its start "
+                f"{timing.drift_ms / 1000:.1f} s away: the two engines disagree; check it by ear",
+            )
+        )
     return flags
+
+
+def with_second_opinion(found: Alignment, dtw: Alignment) -> Alignment:
+    """``found`` (the acoustic model's) with each turn's ``drift_ms``: how far the DTW,
+    run on the same audio, puts its start (ALN016)."""
+    turns = tuple(
+        dataclasses.replace(timing, drift_ms=abs(timing.start_ms - other.start_ms))
+        if timing.end_ms > timing.start_ms and other.end_ms > other.start_ms
+        else timing
+        for timing, other in zip(found.turns, dtw.turns, strict=True)
+    )
+    return dataclasses.replace(found, turns=turns)
