@@ -167,3 +167,24 @@ def test_the_engine_records_how_far_the_dtw_puts_each_turn(monkeypatch: pytest.M
     result = align_with("sphinx", transcript.turns, "en", audio, AlignOptions())
     flagged = [p.line for p in alignment_problems(transcript, result.alignment) if p.code == "ALN016"]
     assert flagged == [transcript.turns[3].line]
+
+
+@needs_sphinx
+def test_past_the_unpruned_budget_the_engine_searches_window_by_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the pruned searches fail and the whole recording is too long to search
+    unpruned (the DTW aligned it before), the windows align it (scaled down here: the
+    conversation in white noise, a budget below its frames x words)."""
+    transcript, audio, truth = conversation()
+    noisy = _noisy(audio, 15.0, seed=12)
+    monkeypatch.setattr(sphinx, "PRUNED", ())  # as if every pruned search failed
+    monkeypatch.setattr(sphinx_search, "UNPRUNED_BUDGET", 100_000)  # the whole file: 190,000
+    monkeypatch.setattr(sphinx_search, "WINDOW_MS", 5_000)
+    monkeypatch.setattr(sphinx_search, "LOOKAHEAD_TURNS", 1)
+    assert sphinx.align_turns_sphinx(transcript.turns, "en", noisy) is None  # no guide: no windows
+    guide = [(timing.start_ms, timing.end_ms) for timing in align_turns(transcript.turns, "en", noisy).turns]
+    alignment = sphinx.align_turns_sphinx(transcript.turns, "en", noisy, None, guide)
+    assert alignment is not None
+    errors = [abs(timing.start_ms - start) for timing, start in zip(alignment.turns, truth, strict=True)]
+    assert sorted(errors)[len(errors) // 2] <= 50, errors

@@ -382,7 +382,7 @@ def _neighbour_problems(
     lengths: _LengthSpread,
     sphinx: bool = False,
 ) -> list[Problem]:
-    """ALN014 and ALN015 (ALN015 not on sphinx timings, whose drift is ALN016's): doubts its neighbours raise."""
+    """ALN014 and ALN015: doubts its neighbours raise (ALN015 not on sphinx timings: ALN016)."""
     problems: list[Problem] = []
     previous, following = neighbours.previous, neighbours.following
     previous_length = previous.end_ms - previous.start_ms

@@ -74,10 +74,10 @@ def align_turns_sphinx(
 ) -> Alignment | None:
     """Find every turn of ``turns`` (English) in ``audio`` with pocketsphinx.
 
-    With ``guide`` (each turn's start and end in ms as another aligner found them), the
-    recording is searched window by window (:mod:`toolkit.align.sphinx_search`), and
-    whole when a window fails; without it, whole. ``None`` when no search finds a path
-    that says every word (the caller then falls back to the DTW engine).
+    The whole recording is searched at once; with ``guide`` (each turn's start and end
+    in ms as another aligner found them), window by window when the whole-file searches
+    fail or cost too much (:mod:`toolkit.align.sphinx_search`). ``None`` when no search
+    finds a path that says every word (the caller then falls back to the DTW engine).
     """
     if not turns:
         raise ToolkitError("the transcript has no turns to align")
@@ -89,12 +89,12 @@ def align_turns_sphinx(
     if not tokens:
         return None
     searcher = Searcher(pcm16(audio.samples), audio.sample_rate, frame_hop(audio.sample_rate), set(tokens))
-    found = search_whole(searcher, tokens, PRUNED)
+    # Pruned, then unpruned while the whole recording is affordable (frames x words under
+    # UNPRUNED_BUDGET), then unpruned window by window (sphinx_search's docstring).
+    found = search_whole(searcher, tokens, PRUNED) or search_whole(searcher, tokens, (UNPRUNED,))
     if found is None and guide is not None and len(guide) == len(turns):
         stage = None if progress is None else (lambda fraction: progress(0.9 * fraction))
         found = search_windows(searcher, [words.tokens for words in split], guide, stage)
-    if found is None:
-        found = search_whole(searcher, tokens, (UNPRUNED,))
     if found is None:
         return None
     words, noise_before = found.words, found.noise_before

@@ -71,7 +71,7 @@ def progress_reporter(enabled: bool) -> Iterator[Callable[[float], None] | None]
     show_default=True,
     help="dtw: espeak-ng + DTW (any language; flags every turn it is unsure of); sphinx: "
     "pocketsphinx's English acoustic model (the sphinx extra: pip install -e '.[sphinx]'; better "
-    "in noise, about 9x the CPU, fewer flags).",
+    "in noise; runs the DTW too, as its second opinion; about 10x the CPU).",
 )
 @click.option("--voice", help="espeak-ng voice to synthesize with (dtw engine; default: by language).")
 @click.option(
@@ -129,7 +129,7 @@ def align_command(
     Each turn is synthesized with espeak-ng and matched to the audio (MFCC features,
     banded dynamic time warping), in any language, Korean included; English speech may
     instead be aligned by pocketsphinx's acoustic model of real voices (--engine
-    sphinx: better in noise and music, slower, fewer flags). The turn and word
+    sphinx: better in noise and music, about 10x slower). The turn and word
     times go to a timings file next to
     the transcript, which `redbox subtitles` and `redbox build` then use for every
     language of the episode. Turns that look wrong (speech no turn covers, a turn far
