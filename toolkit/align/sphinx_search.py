@@ -302,6 +302,8 @@ def _search_widening(
     margin = MARGIN_MS / frame_ms
     for widening in range(WIDENINGS + 2):
         last = total if final or widening > WIDENINGS else min(total, round(max(guide_end, least) + margin))
+        # A window over UNPRUNED_BUDGET (one widened to the end of a long recording) is
+        # not searched: the alignment then falls back to the DTW, at a bounded cost.
         found = searcher.search(first_frame, last, tokens, (UNPRUNED,))
         if found is not None and (last >= total or _room_left(found, own_count, last)):
             return found
