@@ -14,12 +14,16 @@ Each is run against its general form on generated inputs, and on the corpus's ca
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.catalog import checks, po_plural
+from toolkit.catalog import budget, checks, identity, msgfmt_checks, po_plural
+from toolkit.catalog.budget import over_budget
+from toolkit.catalog.po import PoEntry, PoFile
 from toolkit.catalog.po_read import parse_po
 from toolkit.limits import base_language
 
@@ -105,3 +109,105 @@ def test_corpus_catalogs_agree_with_the_general_forms() -> None:
         for nplurals in (1, 2, 3, 6):
             assert po_plural._evaluated(expression, nplurals) == po_plural._evaluate(expression, nplurals)
     assert compared > 1000
+
+
+# ------------------------------------------------- issue 16: the second pass at `redbox check`
+
+
+def _normalize_text_general(text: str) -> str:
+    """identity.normalize_text as it was, with its ASCII-only shortcut (the general form)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " and text.isascii():
+        return text
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if identity._CONTROL.search(text) is not None:
+        text = identity._CONTROL.sub(" ", text)
+    return " ".join(text.split())
+
+
+_SPACES = [" ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2028", "\x85", "\x1f", "\u200b", "\x07"]
+_TURN_PIECES = ["He said “no.”", "It’s fine…", "조이", "\u1100\u1161", "e\u0301", "\u212a", "Right",
+                *_SPACES]  # fmt: skip
+_turn_pieces = st.one_of(st.sampled_from(_TURN_PIECES), st.text(max_size=3))
+_turn_texts = st.lists(_turn_pieces, max_size=10).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_turn_texts)
+def test_normalized_text_is_the_general_forms(text: str) -> None:
+    assert identity.normalize_text(text) == _normalize_text_general(text)
+
+
+def _newline_problems_general(entry: PoEntry) -> list[str]:
+    """msgfmt_checks._newline_problems without its no-newline shortcut."""
+    plural = entry.msgid_plural is not None
+    others = [("msgid_plural", entry.msgid_plural or "")] if plural else []
+    others += [(f"msgstr[{index}]" if plural else "the translation", form)
+               for index, form in enumerate(msgfmt_checks.translation_forms(entry))]  # fmt: skip
+    found = []
+    for edge, test in (("begin", str.startswith), ("end", str.endswith)):
+        source = test(entry.msgid, "\n")
+        for what, text in others:
+            if test(text, "\n") != source:
+                found.append(f"the source and {what} must both {edge} with a newline or both not")
+    return found
+
+
+_po_strings = st.lists(st.sampled_from(["\n", "a", "조", " ", "\n\n"]), max_size=4).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(msgid=_po_strings, msgstr=_po_strings, plural=st.booleans(),
+       flags=st.sampled_from([[], ["c-format"], ["fuzzy"]]))  # fmt: skip
+def test_message_checks_skip_only_what_finds_nothing(
+    msgid: str, msgstr: str, plural: bool, flags: list[str]
+) -> None:
+    entry = PoEntry(msgid, "" if plural else msgstr, "ep/a1", "many" if plural else None,
+                    [msgstr, msgstr] if plural else [], flags=list(flags), line=3)  # fmt: skip
+    assert msgfmt_checks._newline_problems(entry) == _newline_problems_general(entry)
+    found = msgfmt_checks._message_problems(entry, "x.po", po_plural.plural_problems(PoFile())[1])
+    assert [p.message for p in found if p.code == "CAT012"] == [
+        f"{msgfmt_checks.describe(entry)}: {message}" for message in _newline_problems_general(entry)
+    ] * bool(msgfmt_checks.translation_forms(entry) and msgfmt_checks.translation_forms(entry)[0])
+
+
+def test_a_message_is_described_as_before() -> None:
+    turn = PoEntry("Hi", "", "ep/a1", extracted_comments=["turn: 4"])
+    for entry in (PoEntry("Joy", "조이", "speaker"), turn, PoEntry("Hi", "", "ep/a1"), PoEntry("Ok " * 9)):
+        assert f"{checks._Described(entry)}" == msgfmt_checks.describe(entry)
+
+
+def test_corpus_catalogs_budgets_and_brackets_agree_with_the_general_forms() -> None:
+    """CAT030 with the widths CAT010 measured is CAT030 measuring them again; the bracket
+    shortcut (no '[' in the source) finds what the two searches find."""
+    compared = 0
+    for path in CORPUS_CATALOGS:
+        po = parse_po(path.read_bytes(), str(path), any_charset=True)
+        language = base_language(po.language) if po.language else ""
+        reading = checks._Reading("en", language)
+        for entry in po.entries:
+            entry.extracted_comments = [*entry.extracted_comments, "budget: at most 3 Hangul"]
+            measured_once = over_budget(entry, language, str(path), reading.width)
+            assert measured_once == over_budget(entry, language, str(path))
+            for target in entry.msgstr_plural or [entry.msgstr]:
+                source_brackets = checks._BRACKETS.findall(entry.msgid)
+                general = len(checks._BRACKETS.findall(target)) < len(source_brackets)
+                assert general == bool(("[" in entry.msgid) and source_brackets and general)
+                compared += 1
+    assert compared > 1000
+
+
+def test_a_translations_width_is_measured_once_for_both_rules() -> None:
+    # Fails if CAT030 measures the translation again instead of taking CAT010's width.
+    po = parse_po(
+        ('msgid ""\nmsgstr "Language: ko\\n"\n\n#. turn: 1\n#. budget: at most 2 Hangul\n'
+        'msgctxt "ep/a1"\nmsgid "Hello there, how are you?"\nmsgstr "안녕하세요"\n').encode(),
+        "x.po",
+    )
+    with (
+        mock.patch.object(checks, "text_width", wraps=checks.text_width) as measured,
+        mock.patch.object(budget, "text_width", wraps=budget.text_width) as measured_again,
+    ):
+        problems = checks.check_catalog(po, "x.po", transcripts={})
+    assert "CAT030" in [problem.code for problem in problems]
+    assert measured.call_count + measured_again.call_count == 1

@@ -17,7 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from toolkit import catalog
-from toolkit.catalog import identity, po_fast, po_read, po_write
+from toolkit.catalog import identity, po, po_fast, po_read, po_write
 from toolkit.errors import CatalogError
 
 HEADER = 'msgid ""\nmsgstr ""\n"Language: ko\\n"\n"POT-Creation-Date: 2026-11-26 12:00+0000\\n"\n'
@@ -46,8 +46,16 @@ _comment_lines = st.lists(
 _contexts = st.sampled_from(
     [None, '"ep/a1"', '"ep/a2"', '"speaker"', '"title"', '""', '"ep/a\\"3"', '""\n"ep/a4"']
 )
-_msgids = st.sampled_from(['"Hi."', '"Hi."', '"Right"', '""', '"Two\\nlines"', '""\n"Wrapped "\n"text."'])
-_msgstrs = st.sampled_from(['""', '"안녕."', '"조이"', '""\n"두 줄"'])
+#: Escapes the one-message reader reads (quotes, backslashes, newlines, tabs), others it leaves
+#: to the line reader (octal, hex, unknown, a bare quote or backslash, two strings on a line).
+_ESCAPED = [
+    '"Say \\"hi\\"."', '"a\\\\b"', '"a\\\\"', '"tab\\there"', '"\\"\\n\\"\\t\\\\"',
+    '"\\\\n"', '"caf\\xc3\\xa9"', '"\\101"', '"bad \\q"', '"a\\"', '"a" "b"', '"a"b"',
+    '"\\"', '"\\\\\\"', '"x\\\\\\"y"', '"\\x04"', '"\\a\\r"',
+]
+_msgids = st.sampled_from(['"Hi."', '"Hi."', '"Right"', '""', '"Two\\nlines"', '""\n"Wrapped "\n"text."',
+                           *_ESCAPED])  # fmt: skip
+_msgstrs = st.sampled_from(['""', '"안녕."', '"조이"', '""\n"두 줄"', *_ESCAPED])
 
 
 @st.composite
@@ -69,7 +77,8 @@ def _turn_entries(draw: st.DrawFn) -> str:
     """A turn as redbox writes it (ids from a small set, so some repeat)."""
     speaker = draw(st.sampled_from(["Joy", "조이", "Dasom "]))
     turn_id = draw(st.sampled_from(["a1", "a2", "b7", "c9", "d4", "e5", "f6", "g7", "h8"]))
-    text = draw(st.sampled_from(["Hi.", "Right", "맞아요", "100% sure"]))
+    texts = ["Hi.", "Right", "맞아요", "100% sure", 'He said \\"no\\".', "a\\\\n\\n"]
+    text = draw(st.sampled_from(texts))
     comments = f"#. speaker: {speaker}\n#. turn: 1\n#: ep.txt:3\n"
     return f'{comments}msgctxt "ep/{turn_id}"\nmsgid "{text}"\nmsgstr ""'
 
@@ -150,6 +159,36 @@ def test_a_redbox_template_is_read_quickly() -> None:
     assert not whole_file_reader.called
     assert len(reader.call_args_list) == 1  # the header alone, not the whole file
     assert reader.call_args.args[0].count("msgid") == 1
+
+
+@given(st.sampled_from(_ESCAPED), st.sampled_from(_ESCAPED), st.sampled_from([None, '"ep/a\\"1"', '"s\\\\"']))
+def test_plain_escapes_are_read_as_the_line_reader_reads_them(
+    msgid: str, msgstr: str, context: str | None
+) -> None:
+    # Each string on its own, then all three in one message: the same value, or the same error.
+    for literal in (msgid, msgstr, *([context] if context else [])):
+        inner = literal[1:-1]
+        if po_read._PLAIN_ESCAPES.fullmatch(inner) is not None:
+            assert po_read._unescape_plain(inner) == po.unescape(inner)
+    text = HEADER + "\n" + (f"msgctxt {context}\n" if context else "") + f"msgid {msgid}\nmsgstr {msgstr}\n"
+    data = text.encode("utf-8")
+    fast = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
+    with mock.patch.object(po_read, "_SIMPLE_ENTRY", re.compile(r"(?!)")):
+        slow = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
+    assert fast == slow
+
+
+def test_quoted_speech_is_read_a_message_at_a_time() -> None:
+    # Fails if the one-message reader stops taking messages with escaped quotes (a silent slow
+    # path): only the header goes line by line.
+    entries = "".join(f'\nmsgctxt "ep/a{i}"\nmsgid "He said \\"no\\" \\\\ {i}"\nmsgstr "그는 \\"아니\\"\\t"\n'
+                      for i in range(5))  # fmt: skip
+    text = HEADER + entries
+    with mock.patch.object(po_read._Parser, "feed", autospec=True, side_effect=po_read._Parser.feed) as fed:
+        parsed = catalog.parse_po(text.encode("utf-8"), "x.po")
+    assert [entry.msgid for entry in parsed.entries][:2] == ['He said "no" \\ 0', 'He said "no" \\ 1']
+    assert parsed.entries[0].msgstr == '그는 "아니"\t'
+    assert all(call.args[2] <= HEADER.count("\n") for call in fed.call_args_list if call.args[1].strip())
 
 
 @given(

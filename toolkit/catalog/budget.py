@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from toolkit.catalog.po import PoEntry, PoFile, on_screen
 from toolkit.catalog.po_write import encoded_messages
@@ -211,13 +212,17 @@ def budget_units(entry: PoEntry) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def over_budget(entry: PoEntry, language: str, source: str) -> Problem | None:
-    """CAT030 (warning) when a translated turn is wider than its budget."""
+def over_budget(entry: PoEntry, language: str, source: str,
+                width_of: Callable[[str], float] | None = None) -> Problem | None:  # fmt: skip
+    """CAT030 (warning) when a translated turn is wider than its budget. ``width_of``: the
+    language's ``text_width``, when the caller has measured the translations already."""
     units = budget_units(entry)
     if units is None or not entry.translated:
         return None
     limits = limits_for(language)
-    width = max(text_width(on_screen(text), limits) for text in (entry.msgstr_plural or [entry.msgstr]))
+    if width_of is None:
+        width_of = partial(text_width, limits=limits)
+    width = max(width_of(on_screen(text)) for text in (entry.msgstr_plural or [entry.msgstr]))
     if width <= units:
         return None
     unit = "Hangul" if limits.cjk_counting else "characters"

@@ -114,8 +114,18 @@ class _Reading:
         self.target_limits = limits_for(target_language)
         self.rate = speech_rate(source_language, TimingOptions())
 
+        #: Widths of the translations measured (on screen, NFC), for CAT010 and CAT030 alike.
+        self.widths: dict[str, float] = {}
+
+    def width(self, translation: str) -> float:
+        """``text_width(translation, target limits)``, measured once a translation."""
+        width = self.widths.get(translation)
+        if width is None:
+            width = self.widths[translation] = text_width(translation, self.target_limits)
+        return width
+
     def speed(self, translation: str, source: str) -> float:
-        width = text_width(translation, self.target_limits)
+        width = self.width(translation)
         duration = max(MIN_DISPLAY_MS, speech_ms(source, self.source_limits, self.rate))
         return 1000 * width / duration
 
@@ -156,6 +166,18 @@ def is_redbox_catalog(po: PoFile) -> bool:
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+class _Described:
+    """A message's :func:`~.msgfmt_checks.describe`, made when a problem message formats it."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry: PoEntry) -> None:
+        self.entry = entry
+
+    def __format__(self, spec: str) -> str:
+        return format(_describe(self.entry), spec)
+
+
 def _check_entry(
     entry: PoEntry,
     source: str,
@@ -171,7 +193,7 @@ def _check_entry(
     def add(severity: Severity, code: str, message: str) -> None:
         problems.append(_problem(source, line, severity, code, message))
 
-    what = _describe(entry)
+    what = _Described(entry)  # (described only when a problem is reported)
     # Errors: the subtitles would show the source text (under translated names) instead.
     if not entry.translated:
         blank = " (only whitespace)" if entry.msgstr and entry.msgid_plural is None else ""
@@ -183,8 +205,9 @@ def _check_entry(
     written = entry.msgstr_plural if entry.msgid_plural is not None else [entry.msgstr]
     targets = [on_screen(target) for target in written]
     for target in targets:
-        source_brackets, target_brackets = _BRACKETS.findall(original), _BRACKETS.findall(target)
-        if len(target_brackets) < len(source_brackets):
+        # (no '[' in the source: no brackets to miss, and the translation's need not be found)
+        source_brackets = _BRACKETS.findall(original) if "[" in original else []
+        if source_brackets and len(_BRACKETS.findall(target)) < len(source_brackets):
             add(
                 "warning",
                 "CAT003",
@@ -351,7 +374,7 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
     reading = _Reading(source_language, language)
     for entry in po.entries:
         problems += _check_entry(entry, source, language, source_language, rules, own, reading)
-        if (too_long := over_budget(entry, language, source)) is not None:
+        if (too_long := over_budget(entry, language, source, reading.width)) is not None:
             problems.append(too_long)  # CAT030: see toolkit/catalog/budget.py
     transcript = transcripts.get(_episode_of(po, source))
     if transcript is not None:

@@ -39,8 +39,11 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("  Right \\n there\\x07 ")
     'Right there'
     """
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " and text.isascii():
-        return text  # the usual case, decided without splitting
+    # The usual case, decided without splitting: printable text holds no control character
+    # and no whitespace but the ASCII space (every other one is a separator or a control).
+    if (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+            and (text.isascii() or unicodedata.is_normalized("NFC", text))):  # fmt: skip
+        return text
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _CONTROL.search(text) is not None:

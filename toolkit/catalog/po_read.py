@@ -50,6 +50,31 @@ _SIMPLE_ENTRY = re.compile(
 )
 
 
+#: String contents whose only escapes are ``\"``, ``\\``, ``\n`` and ``\t`` (no bare quote or
+#: backslash): what ``_ONE_STRING`` reads as one whole string, and ``unescape`` maps one to one.
+_PLAIN_ESCAPES = re.compile(r'(?:[^"\\]++|\\["\\nt])*+')
+_PLAIN_ESCAPE = re.compile(r'\\(["\\nt])')
+_PLAIN_ESCAPE_VALUES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
+def _plain_escapes(msgctxt: str | None, msgid: str, msgstr: str) -> bool:
+    """Whether each string's only escapes are the plain ones (each alone: a ``\\`` ending one
+    string must not pair with the next string's first character)."""
+    match = _PLAIN_ESCAPES.fullmatch
+    return (msgctxt is None or match(msgctxt) is not None) and match(msgid) is not None and (
+        match(msgstr) is not None
+    )
+
+
+def _unescape_plain(contents: str) -> str:
+    """:func:`~toolkit.catalog.po.unescape` of contents ``_PLAIN_ESCAPES`` matches (tested to agree)."""
+    if "\\" not in contents:
+        return contents
+    if "\\\\" not in contents and "\\n" not in contents and "\\t" not in contents:
+        return contents.replace('\\"', '"')  # the usual case: quoted speech
+    return _PLAIN_ESCAPE.sub(lambda match: _PLAIN_ESCAPE_VALUES[match[1]], contents)
+
+
 class _Parser:
     """A line-by-line PO reader that keeps every comment, header and line number.
 
@@ -345,8 +370,17 @@ class _Parser:
                 match.groups()
             )
             strings = msgid + msgstr if msgctxt is None else msgctxt + msgid + msgstr
-            if _has_escape(strings) or "\x04" in strings:
-                break  # an escape (or a stray quote, or an EOT): the line-by-line reader takes this message
+            if _has_escape(strings):
+                # Quoted speech (\") is common in turns: the plain escapes are read here too.
+                # Anything else (another escape, a stray quote or backslash) goes line by line.
+                if "\x04" in strings or not _plain_escapes(msgctxt, msgid, msgstr):
+                    break
+                msgid = _unescape_plain(msgid)
+                msgstr = _unescape_plain(msgstr)
+                if msgctxt is not None:
+                    msgctxt = _unescape_plain(msgctxt)
+            elif "\x04" in strings:
+                break  # an EOT: the line-by-line reader reports it
             # Each line's words (or comma-separated flags), as if the lines were one.
             reference_list = (
                 references.replace("\n#:", " ")[2:].split() if references and template_fields else []
