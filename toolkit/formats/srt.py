@@ -200,8 +200,8 @@ def _is_index(line: str) -> bool:
     return stripped.isascii() and stripped.isdigit()
 
 
-#: A line of nothing but whitespace inside a block: SRT readers end the cue there.
-_BLANK_LINE = re.compile(r"^[^\S\n]*$", re.MULTILINE)
+#: A line of nothing but whitespace (not empty) anywhere in a file: SRT readers end a cue at it.
+_WHITESPACE_LINE = re.compile(r"^[^\S\n]+$", re.MULTILINE)
 
 
 def ordinary_cue_rows(text: str) -> list[CueRow] | None:
@@ -216,6 +216,11 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
     body = text.removeprefix("\ufeff")
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
+    # Two tests made once for the whole file instead of once a cue (the same verdicts): a line of
+    # nothing but whitespace makes a block that is not a cue (its number, its timing line, or a
+    # blank-looking text line); and the file holds one "-->" a cue unless some text line has one.
+    if _WHITESPACE_LINE.search(body) is not None:
+        return None
     rows: list[CueRow] = []
     append = rows.append
     timing = _CANONICAL_TIMING.fullmatch
@@ -223,13 +228,15 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         number, _, rest = block.partition("\n")
         timing_line, _, payload = rest.partition("\n")
         found = timing(timing_line)
-        if found is None or number != str(len(rows) + 1) or "-->" in payload:
+        count = len(rows) + 1
+        if found is None or number != str(count):
             return None
-        if payload and _BLANK_LINE.search(payload):
-            return None
-        start, end = span_ms(found.groups())
+        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, found.groups())  # (formats.span_ms, inline)
         plain = payload if "<" not in payload and "{" not in payload else plain_text(payload)
-        append((len(rows) + 1, number, start, end, payload, plain, (), first, first + 1))
+        append((count, number, ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2,
+                payload, plain, (), first, first + 1))  # fmt: skip
+    if body.count("-->") != len(rows):
+        return None  # an arrow in a cue's text
     if rows and not _ffmpeg_recognises(body.lstrip("\n").split("\n", 2)):
         return None
     return rows

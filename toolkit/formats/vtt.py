@@ -494,13 +494,17 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
     for first, block in blocks_between_blank_lines(body[8:], 3):
         timing_line, _, payload = block.partition("\n")
         found = timing(timing_line)
-        if found is None or "-->" in payload:
+        if found is None:
             return None
         shown = shown_text(payload)
         if shown is None:
             return None
-        start, end = span_ms(found.groups())
+        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, found.groups())  # (formats.span_ms, inline)
+        start, end = ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2
         append((len(rows) + 1, "", start, end, payload, shown[0], shown[1], first, first))
+    # One "-->" a cue (its timing line's), tested once for the whole file: else a text line has one.
+    if body.count("-->") != len(rows):
+        return None
     return rows
 
 
