@@ -21,11 +21,11 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.catalog import budget, checks, identity, msgfmt_checks, po_plural
+from toolkit.catalog import checks, identity, msgfmt_checks, po_plural
 from toolkit.catalog.budget import over_budget
 from toolkit.catalog.po import PoEntry, PoFile
 from toolkit.catalog.po_read import parse_po
-from toolkit.limits import base_language
+from toolkit.limits import base_language, text_width
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_CATALOGS = sorted((ROOT / "tests" / "data" / "corpus" / "po").rglob("*.po")) + sorted(
@@ -205,8 +205,8 @@ def test_a_translations_width_is_measured_once_for_both_rules() -> None:
         "x.po",
     )
     with (
-        mock.patch.object(checks, "text_width", wraps=checks.text_width) as measured,
-        mock.patch.object(budget, "text_width", wraps=budget.text_width) as measured_again,
+        mock.patch("toolkit.catalog.checks.text_width", wraps=text_width) as measured,
+        mock.patch("toolkit.catalog.budget.text_width", wraps=text_width) as measured_again,
     ):
         problems = checks.check_catalog(po, "x.po", transcripts={})
     assert "CAT030" in [problem.code for problem in problems]

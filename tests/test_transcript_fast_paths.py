@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit import text_units
 from toolkit.limits import is_hangul
 from toolkit.model import Problem, Severity, Transcript, Turn, new_turn
 from toolkit.speaker_names import suggest_name
@@ -503,3 +504,31 @@ def test_parse_header_reads_the_header_parse_transcript_reads(
     full, _ = parse_transcript(text, "t.txt")
     header = parse_header(text, "t.txt")
     assert (header.header, dict(header.header_lines)) == (full.header, dict(full.header_lines))
+
+
+def _label_text_start_general(raw: str, cast: Cast) -> int:
+    """text_units._label_text_start as it was: through match_label, judging every line afresh."""
+    label = match_label(raw, cast)
+    if label is None:
+        colon = raw.find(":")
+        return len(raw) if colon < 0 else colon + 1
+    if not label.text:
+        return len(raw)
+    return len(raw.rstrip()) - len(label.text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(transcript_texts())
+def test_prose_units_find_the_turns_text_as_match_label_does(text: str) -> None:
+    # The prose checks read each turn's label with the judgements shared over the transcript
+    # (issue 16); the general form, match_label, judges each line afresh.
+    transcript, _ = parse_transcript(text, "ep.txt")
+    lines = text_units.split_lines(text)
+    cast = Cast(transcript.speakers)
+    judgements: dict[tuple[str, str | None, str, bool], tuple[str, str | None, str] | None] = {}
+    for turn in transcript.turns:
+        if 1 <= turn.line <= len(lines):
+            raw = lines[turn.line - 1]
+            expected = _label_text_start_general(raw, cast)
+            assert text_units._label_text_start(raw, cast, judgements) == expected
+            assert text_units._label_text_start(raw, cast) == expected

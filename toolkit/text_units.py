@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Literal
 
 from toolkit.model import Transcript
-from toolkit.transcript import HEADER_FENCE, Cast, match_label
+from toolkit.transcript import HEADER_FENCE, Cast, _Judgements, _line_label
 
 #: Header values that are prose (shown to viewers or translators); the other keys are identifiers.
 HEADER_TEXT_KEYS = ("title", "description")
@@ -92,27 +92,30 @@ def _segment(line_number: int, raw: str, start: int) -> Segment:
     return Segment(line_number, start, raw[start:end])
 
 
-def _label_text_start(raw: str, cast: Cast) -> int:
+def _label_text_start(raw: str, cast: Cast, judgements: _Judgements | None = None) -> int:
     """Where the text after a turn's label begins in its line (the line's end when none); the
-    label is read against the ``cast``, as the parser read it."""
-    label = match_label(raw, cast)
-    if label is None:  # (the parser said this line starts a turn; keep going if it changes its mind)
+    label is read against the ``cast``, as the parser read it (:func:`match_label`).
+    ``judgements``: what was judged of the labels of earlier lines, against the same cast."""
+    found = _line_label(raw, cast, {} if judgements is None else judgements)
+    if found is None:  # (the parser said this line starts a turn; keep going if it changes its mind)
         colon = raw.find(":")
         return len(raw) if colon < 0 else colon + 1
-    if not label.text:
+    text = raw[found[2] :].strip()  # (match_label's Label.text)
+    if not text:
         return len(raw)
-    return len(raw.rstrip()) - len(label.text)
+    return len(raw.rstrip()) - len(text)
 
 
 def turn_units(transcript: Transcript, lines: list[str]) -> list[TextUnit]:
     """One unit per turn: its label line's text, then every line up to its last line of text."""
     units = []
     cast = Cast(transcript.speakers)  # once: building it per turn made a large cast quadratic
+    judgements: _Judgements = {}  # each distinct label judged once, as the parser does
     for turn in transcript.turns:
         if not 1 <= turn.line <= len(lines):
             continue
         first = lines[turn.line - 1]
-        segments = [_segment(turn.line, first, _label_text_start(first, cast))]
+        segments = [_segment(turn.line, first, _label_text_start(first, cast, judgements))]
         for number in range(turn.line + 1, max(turn.end_line, turn.line) + 1):
             segments.append(_segment(number, lines[number - 1], 0))
         while segments and not segments[0].text:  # a label alone on its line
