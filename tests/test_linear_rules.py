@@ -60,6 +60,13 @@ def test_spelling_through_the_index_is_the_pairwise_check(files: list[tuple[list
     assert check_across_transcripts(summaries) == check_across_transcripts(transcripts)
 
 
+def test_a_summary_keeps_a_turn_only_for_a_name_outside_the_cast() -> None:
+    # What `check` keeps of every transcript until the end (issue 16: memory flat in the files):
+    # names of the cast are found and placed by the header.
+    summary = cross_file_summary(_transcript(1, ["Joy", "Dasom"], ["Joy", "Dasom", "Zed", "Joy", "Zed"]))
+    assert [(turn.speaker, turn.line) for turn in summary.turns] == [("Zed", 9)]
+
+
 @given(
     st.sampled_from([*NAMES, "Dasomm", "Jongyol", "정얼", "Zed"]),
     st.lists(st.sampled_from(NAMES), max_size=8),

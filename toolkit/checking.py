@@ -13,11 +13,13 @@ The checks themselves are pure and work on the text handed to them.
 from __future__ import annotations
 
 import os
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import overload
 
 from toolkit import files
 from toolkit.align.checks import sidecar_problems
@@ -93,7 +95,44 @@ def document_of(data: bytes, source: str, *, timings: tuple[str, str] | None = N
     return document, decoded
 
 
-def _found(project: Project, paths: Sequence[Path]) -> tuple[list[tuple[str, str]], list[str]]:
+class _FoundFiles(Sequence[tuple[str, str]]):
+    """The files found, in order, as (path, display name), kept for the whole run compactly: the
+    display name of each, and its path only when that is not the project's root joined with the
+    display name (the usual file of the project's own folders), so one string a file."""
+
+    def __init__(self, project: Project) -> None:
+        root = str(project.root)
+        self._prefix = root if root.endswith(os.sep) else root + os.sep
+        self.sources: list[str] = []
+        self._paths: dict[int, str] = {}
+
+    def append(self, path: str, source: str) -> None:
+        if path != self._path_of(source):
+            self._paths[len(self.sources)] = path
+        self.sources.append(source)
+
+    def _path_of(self, source: str) -> str:
+        return self._prefix + source.replace("/", os.sep)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[str, str]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[str, str] | Sequence[tuple[str, str]]:
+        if isinstance(index, slice):
+            return [self[one] for one in range(len(self))[index]]
+        source = self.sources[index]
+        path = self._paths.get(index if index >= 0 else index + len(self.sources))
+        return (path if path is not None else self._path_of(source)), source
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return (self[index] for index in range(len(self.sources)))
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+def _found(project: Project, paths: Sequence[Path]) -> tuple[_FoundFiles, list[str]]:
     """The files ``redbox check`` reads below ``paths`` (path, display name), and those it skips.
 
     A path that does not exist is an error (``file: no such file``) before anything is read.
@@ -102,12 +141,12 @@ def _found(project: Project, paths: Sequence[Path]) -> tuple[list[tuple[str, str
     for path in paths:
         if files.modified_ns(path) is None and not path.is_symlink():
             raise ToolkitError("no such file", str(path))
-    found: list[tuple[str, str]] = []
+    found = _FoundFiles(project)
     skipped: list[str] = []
     for path in files.find_files(paths, CHECKED_SUFFIXES):
         source = project.display(path)
         if is_checked(path):
-            found.append((str(path), source))
+            found.append(str(path), source)
         else:
             skipped.append(source)
     return found, skipped
@@ -340,28 +379,28 @@ def check_paths(
     if not paths and stdin is None:
         paths = [folder for folder in (project.transcripts, project.subtitles, project.locales)
                  if files.modified_ns(folder) is not None]  # fmt: skip
-    found, skipped = _found(project, paths) if paths else ([], [])
+    found, skipped = _found(project, paths) if paths else (_FoundFiles(project), [])
     checker = _Checker()
     headers = _survey(project, found, checker, on_read, language)
     stdin_is_transcript = stdin is not None and _kind_of(stdin) == "transcript"
     if stdin is not None and stdin_is_transcript and stdin.text is not None:
         checker.remember(stdin, _held(stdin))
-    checked = {source for _, source in found} | ({stdin.source} if stdin is not None else set())
+    checked = set(found.sources) | ({stdin.source} if stdin is not None else set())
     later: dict[str, list[Problem]] = {}
     for problem in check_across_transcripts(checker.summaries) + project_problems(project, checked, headers):
         later.setdefault(problem.source, []).append(problem)
     del checked, headers
-    run = CheckRun([], [source for _, source in found] + ([stdin.source] if stdin is not None else []),
-                   skipped)  # fmt: skip
-    order = _order(found, stdin, stdin_is_transcript)
+    run = CheckRun([], found.sources + ([stdin.source] if stdin is not None else []), skipped)
+    order = _order(found.sources, stdin, stdin_is_transcript)
+    sources = run.checked  # (the standard input's name last: index len(found))
     at = 0
     while at < len(order):
-        source = order[at][0]
+        source = sources[order[at]]
         problems: list[Problem] = []
-        while at < len(order) and order[at][0] == source:
-            index = order[at][2]
+        while at < len(order) and sources[order[at]] == source:
+            index = order[at]
             at += 1
-            if index < 0:
+            if index == len(found):
                 assert stdin is not None
                 problems.extend(checker.problems_of(stdin, _held(stdin)))
             else:
@@ -382,24 +421,28 @@ def check_paths(
     return run
 
 
-def _order(found: Sequence[tuple[str, str]], stdin: Document | None, stdin_is_transcript: bool,
-           ) -> list[tuple[str, int, int]]:  # fmt: skip
-    """Every file to check as (display name, rank, index in ``found``; -1 for the standard
-    input), in the order of the report. Files of the same name keep the order in which one
-    pass checked them: transcripts and other files as found (rank 0), the standard input's
+def _order(sources: Sequence[str], stdin: Document | None, stdin_is_transcript: bool) -> array[int]:
+    """Every file to check as its index in ``sources`` (``len(sources)`` for the standard input),
+    in the order of the report: by display name. Files of the same name keep the order in which
+    one pass checked them: transcripts and other files as found (rank 0), the standard input's
     transcript (1), the catalogs that waited for a transcript found after them (2), the
-    standard input's other file (3)."""
-    order = []
-    transcripts_left = sum(1 for _, source in found if _kind(source) == "transcript") + stdin_is_transcript
-    for index, (_, source) in enumerate(found):
+    standard input's other file (3). Kept as an array: four bytes a file."""
+    ranks = bytearray(len(sources) + (stdin is not None))
+    transcripts_left = sum(1 for source in sources if _kind(source) == "transcript") + stdin_is_transcript
+    for index, source in enumerate(sources):
         kind = _kind(source)
-        order.append((source, 2 if kind == "catalog" and transcripts_left > 0 else 0, index))
+        if kind == "catalog" and transcripts_left > 0:
+            ranks[index] = 2
         if kind == "transcript":
             transcripts_left -= 1
     if stdin is not None:
-        order.append((stdin.source, 1 if stdin_is_transcript else 3, -1))
-    order.sort()
-    return order
+        ranks[len(sources)] = 1 if stdin_is_transcript else 3
+
+    def name(index: int) -> str:
+        return sources[index] if index < len(sources) else stdin.source if stdin is not None else ""
+
+    # (sorted is stable: files of the same name and rank stay in the order found)
+    return array("i", sorted(range(len(ranks)), key=lambda index: (name(index), ranks[index])))
 
 
 def _again(path: str, source: str) -> TextSource:

@@ -183,13 +183,18 @@ def check_transcript_text(text: str, source: str, *, prose: bool = True) -> tupl
 
 def cross_file_summary(transcript: Transcript) -> Transcript:
     """What the cross-file checks (and the project's orphan rules) need of a transcript: its
-    header's episode, language and cast, and one turn per speaker at the speaker's first line.
+    header's episode, language and cast, and one turn per speaker outside the cast, at the
+    speaker's first line.
     :func:`check_across_transcripts` finds the same problems in these as in the transcripts."""
     kept = ("episode", "language", "speakers")
     header = tuple((key, value) for key, value in transcript.header if key in kept)
+    # A name of the header's cast is found, and placed, by the header (see _line_of_name): only
+    # the speakers outside it need a turn (most transcripts name their whole cast: none).
+    cast = set(transcript.speakers)
     first: dict[str, Turn] = {}
     for turn in transcript.turns:
-        first.setdefault(turn.speaker, turn)
+        if turn.speaker not in cast:
+            first.setdefault(turn.speaker, turn)
     # Kept for every transcript of a check run: the same names share one string, and only the
     # lines of the kept keys are kept.
     turns = tuple(Turn(intern(one.speaker), "", one.line, label_column=one.label_column)
