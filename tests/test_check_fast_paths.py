@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import checking, files
-from toolkit.formats import ParsedCue, format_for_name, sniff_format, srt, vtt
+from toolkit.formats import ParsedCue, clock_ms, format_for_name, sniff_format, span_ms, srt, vtt
 from toolkit.formats.vtt import parse_cue_text, shown_text
 from toolkit.limits import LanguageLimits, limits_for, text_width
 from toolkit.model import Problem, Severity
@@ -284,3 +284,16 @@ def test_problems_are_handed_over_file_by_file_in_report_order(
     # The first file's problems go out before the last file is read the second time.
     last_read = max(index for index, event in enumerate(events) if event.startswith("read"))
     assert events.index("problems") < last_read
+
+
+@given(st.integers(0, 99), st.integers(0, 59), st.integers(0, 59), st.integers(0, 999))
+def test_remembered_clocks_are_span_ms(hours: int, minutes: int, seconds: int, millis: int) -> None:
+    # The readers' fast paths read a canonical timing line's fields at their places, the whole
+    # seconds through a remembered table (issue 16); span_ms converts the eight fields.
+    clock = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    line = f"{clock},{millis:03d} --> {clock},{millis:03d}"
+    assert srt._CANONICAL_LINE.fullmatch(line) is not None
+    fields = srt._CANONICAL_TIMING.fullmatch(line)
+    assert fields is not None
+    for _ in range(2):  # measured, then remembered
+        assert (clock_ms(line[:8]) + int(line[9:12]),) * 2 == span_ms(fields.groups())

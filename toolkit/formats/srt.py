@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from toolkit.formats import CueRow, ParsedCue, blocks_between_blank_lines, span_ms, validate_cues
+from toolkit.formats import CueRow, ParsedCue, blocks_between_blank_lines, clock_ms, span_ms, validate_cues
 from toolkit.formats.libass import (
     WORD_JOINER,
     break_backslash_escapes,
@@ -223,18 +223,18 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         return None
     rows: list[CueRow] = []
     append = rows.append
-    timing = _CANONICAL_TIMING.fullmatch
+    timing, clock = _CANONICAL_LINE.fullmatch, clock_ms
     for first, block in blocks_between_blank_lines(body, 1):
         number, _, rest = block.partition("\n")
         timing_line, _, payload = rest.partition("\n")
-        found = timing(timing_line)
         count = len(rows) + 1
-        if found is None or number != str(count):
+        if timing(timing_line) is None or number != str(count):
             return None
-        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, found.groups())  # (formats.span_ms, inline)
+        # (span_ms: the line is canonical, so its fields sit at fixed places)
+        start = clock(timing_line[:8]) + int(timing_line[9:12])
+        end = clock(timing_line[17:25]) + int(timing_line[26:29])
         plain = payload if "<" not in payload and "{" not in payload else plain_text(payload)
-        append((count, number, ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2,
-                payload, plain, (), first, first + 1))  # fmt: skip
+        append((count, number, start, end, payload, plain, (), first, first + 1))
     if body.count("-->") != len(rows):
         return None  # an arrow in a cue's text
     if rows and not _ffmpeg_recognises(body.lstrip("\n").split("\n", 2)):
@@ -398,6 +398,8 @@ def _next_number(identifier: str, expected_number: int) -> int:
 _CANONICAL_TIMING = re.compile(
     r"(\d\d):([0-5]\d):([0-5]\d),(\d\d\d) --> (\d\d):([0-5]\d):([0-5]\d),(\d\d\d)", re.ASCII
 )
+#: The same line, without its fields captured (the fast path reads them at their places).
+_CANONICAL_LINE = re.compile(r"\d\d:[0-5]\d:[0-5]\d,\d\d\d --> \d\d:[0-5]\d:[0-5]\d,\d\d\d", re.ASCII)
 
 
 def _read_timing(line: str) -> tuple[int, int, list[str]] | str:

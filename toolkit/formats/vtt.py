@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.errors import TimecodeError
-from toolkit.formats import CueRow, ParsedCue, blocks_between_blank_lines, span_ms, validate_cues
+from toolkit.formats import CueRow, ParsedCue, blocks_between_blank_lines, clock_ms, span_ms, validate_cues
 from toolkit.formats.libass import break_backslash_escapes
 from toolkit.model import Cue, Problem, Severity
 from toolkit.timecode import format_clock
@@ -280,6 +280,8 @@ def _skip_whitespace(line: str, position: int) -> int:
 _CANONICAL_TIMING = re.compile(
     r"(\d\d):([0-5]\d):([0-5]\d)\.(\d\d\d) --> (\d\d):([0-5]\d):([0-5]\d)\.(\d\d\d)", re.ASCII
 )
+#: The same line, without its fields captured (the fast path reads them at their places).
+_CANONICAL_LINE = re.compile(r"\d\d:[0-5]\d:[0-5]\d\.\d\d\d --> \d\d:[0-5]\d:[0-5]\d\.\d\d\d", re.ASCII)
 
 
 def parse_timing_line(line: str) -> tuple[int, int, str]:
@@ -490,17 +492,17 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         return None
     rows: list[CueRow] = []
     append = rows.append
-    timing = _CANONICAL_TIMING.fullmatch
+    timing, clock = _CANONICAL_LINE.fullmatch, clock_ms
     for first, block in blocks_between_blank_lines(body[8:], 3):
         timing_line, _, payload = block.partition("\n")
-        found = timing(timing_line)
-        if found is None:
+        if timing(timing_line) is None:
             return None
         shown = shown_text(payload)
         if shown is None:
             return None
-        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, found.groups())  # (formats.span_ms, inline)
-        start, end = ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2
+        # (span_ms: the line is canonical, so its fields sit at fixed places)
+        start = clock(timing_line[:8]) + int(timing_line[9:12])
+        end = clock(timing_line[17:25]) + int(timing_line[26:29])
         append((len(rows) + 1, "", start, end, payload, shown[0], shown[1], first, first))
     # One "-->" a cue (its timing line's), tested once for the whole file: else a text line has one.
     if body.count("-->") != len(rows):
