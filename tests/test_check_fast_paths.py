@@ -297,3 +297,11 @@ def test_remembered_clocks_are_span_ms(hours: int, minutes: int, seconds: int, m
     assert fields is not None
     for _ in range(2):  # measured, then remembered
         assert (clock_ms(line[:8]) + int(line[9:12]),) * 2 == span_ms(fields.groups())
+
+
+@given(st.binary(max_size=40))
+def test_control_bytes_are_found_as_removing_them_finds_them(data: bytes) -> None:
+    # The first pass asks whether a file may hold a legacy encoding by one search (issue 16),
+    # not by a copy of the file without its control bytes.
+    removed = data.translate(None, checking._CONTROL_BYTES)
+    assert (checking._CONTROL_BYTE.search(data) is None) == (len(removed) == len(data))

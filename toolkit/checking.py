@@ -13,6 +13,7 @@ The checks themselves are pure and work on the text handed to them.
 from __future__ import annotations
 
 import os
+import re
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -313,6 +314,7 @@ OnProblems = Callable[[list[Problem]], None]
 #: Bytes that only a binary file holds: a file without them that is UTF-8 is read as UTF-8
 #: by every decoder, so reading it cannot give a legacy-encoding note.
 _CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in (0x09, 0x0A, 0x0C, 0x0D))
+_CONTROL_BYTE = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
 
 
 def _survey(project: Project, found: Sequence[tuple[str, str]], checker: _Checker,
@@ -341,7 +343,7 @@ def _note_only(path: str, source: str, language: str | None, on_read: Callable[[
         data = files.read_bytes(Path(path), remember=False)
     except ToolkitError:
         return
-    if len(data.translate(None, _CONTROL_BYTES)) == len(data):
+    if _CONTROL_BYTE.search(data) is None:  # (a search, not a copy of the file without them)
         if data.isascii():
             return
         try:
