@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import overload
 
 from toolkit import files
-from toolkit.align.checks import sidecar_problems
 from toolkit.catalog.checks import check_catalog_bytes
 from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import ToolkitError
@@ -273,6 +272,8 @@ def _transcript_problems(document: Document) -> tuple[Transcript, list[Problem]]
     if not any(problem.severity == "error" for problem in found):
         found.extend(timing_problems(transcript, TimingOptions(), document.source))
         if document.timings is not None:
+            from toolkit.align.checks import sidecar_problems  # (only an aligned episode needs it)
+
             found.extend(sidecar_problems(transcript, document.timings[1], document.timings[0]))
     return transcript, found
 

@@ -13,7 +13,7 @@ real player would drop, reject or misread. Nothing here touches the filesystem.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -120,6 +120,11 @@ def clock_ms(clock: str) -> int:
             _CLOCK_MS.clear()
         found = _CLOCK_MS[clock] = ((int(clock[0:2]) * 60 + int(clock[3:5])) * 60 + int(clock[6:8])) * 1000
     return found
+
+
+def clock_table() -> Mapping[str, int]:
+    """The clocks :func:`clock_ms` has remembered, for a reader's loop to look up first."""
+    return _CLOCK_MS
 
 
 class Writer(Protocol):

@@ -25,7 +25,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from toolkit.formats import CueRow, ParsedCue, blocks_between_blank_lines, clock_ms, span_ms, validate_cues
+from toolkit.formats import (
+    CueRow,
+    ParsedCue,
+    blocks_between_blank_lines,
+    clock_ms,
+    clock_table,
+    span_ms,
+    validate_cues,
+)
 from toolkit.formats.libass import (
     WORD_JOINER,
     break_backslash_escapes,
@@ -223,7 +231,7 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         return None
     rows: list[CueRow] = []
     append = rows.append
-    timing, clock = _CANONICAL_LINE.fullmatch, clock_ms
+    timing, clocks = _CANONICAL_LINE.fullmatch, clock_table()
     for first, block in blocks_between_blank_lines(body, 1):
         number, _, rest = block.partition("\n")
         timing_line, _, payload = rest.partition("\n")
@@ -231,8 +239,14 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         if timing(timing_line) is None or number != str(count):
             return None
         # (span_ms: the line is canonical, so its fields sit at fixed places)
-        start = clock(timing_line[:8]) + int(timing_line[9:12])
-        end = clock(timing_line[17:25]) + int(timing_line[26:29])
+        start = clocks.get(timing_line[:8])
+        if start is None:
+            start = clock_ms(timing_line[:8])
+        end = clocks.get(timing_line[17:25])
+        if end is None:
+            end = clock_ms(timing_line[17:25])
+        start += int(timing_line[9:12])
+        end += int(timing_line[26:29])
         plain = payload if "<" not in payload and "{" not in payload else plain_text(payload)
         append((count, number, start, end, payload, plain, (), first, first + 1))
     if body.count("-->") != len(rows):

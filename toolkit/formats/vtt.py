@@ -22,7 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkit.errors import TimecodeError
-from toolkit.formats import CueRow, ParsedCue, blocks_between_blank_lines, clock_ms, span_ms, validate_cues
+from toolkit.formats import (
+    CueRow,
+    ParsedCue,
+    blocks_between_blank_lines,
+    clock_ms,
+    clock_table,
+    span_ms,
+    validate_cues,
+)
 from toolkit.formats.libass import break_backslash_escapes
 from toolkit.model import Cue, Problem, Severity
 from toolkit.timecode import format_clock
@@ -492,7 +500,7 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         return None
     rows: list[CueRow] = []
     append = rows.append
-    timing, clock = _CANONICAL_LINE.fullmatch, clock_ms
+    timing, clocks = _CANONICAL_LINE.fullmatch, clock_table()
     for first, block in blocks_between_blank_lines(body[8:], 3):
         timing_line, _, payload = block.partition("\n")
         if timing(timing_line) is None:
@@ -501,8 +509,14 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         if shown is None:
             return None
         # (span_ms: the line is canonical, so its fields sit at fixed places)
-        start = clock(timing_line[:8]) + int(timing_line[9:12])
-        end = clock(timing_line[17:25]) + int(timing_line[26:29])
+        start = clocks.get(timing_line[:8])
+        if start is None:
+            start = clock_ms(timing_line[:8])
+        end = clocks.get(timing_line[17:25])
+        if end is None:
+            end = clock_ms(timing_line[17:25])
+        start += int(timing_line[9:12])
+        end += int(timing_line[26:29])
         append((len(rows) + 1, "", start, end, payload, shown[0], shown[1], first, first))
     # One "-->" a cue (its timing line's), tested once for the whole file: else a text line has one.
     if body.count("-->") != len(rows):
