@@ -164,7 +164,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     The bytes go to a temporary file beside the target, which is flushed and renamed over it,
     so a reader never sees half a file. The temporary file is removed when anything goes wrong,
     including Ctrl-C and (with the CLI's signal handler) SIGTERM; one left by a killed process
-    (SIGKILL, power loss) is removed by the next write to the same file.
+    (SIGKILL, power loss) is removed by the next write to the same file (see
+    :func:`remove_stale_temporaries`).
     """
     target = write_target(path)
     try:
