@@ -192,3 +192,43 @@ def test_equal_costs_are_broken_as_the_plain_search_breaks_them(text: str, limit
         layout = segment._Layout(tokens, limits)
         expected = _reference_cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
         assert segment._cut_ranges(tokens, limits, layout, boundaries, max_cue_width) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _turns,
+    st.sampled_from(["", "Joy:"]),
+    st.booleans(),
+    _limits,
+    st.sampled_from([None, 20.0, 30.0, 60.0, 84.0, 85.0, 85.5, 86.0, 200.0]),
+)
+def test_a_remembered_cut_is_the_cut(
+    text: str, label: str, every_cue: bool, limits: LanguageLimits, max_cue_width: float | None
+) -> None:
+    """``cut_text`` remembers short turns' cues (a cap wide enough to cap nothing counts as
+    none): asked again, or after a cut with another cap, cast or label, it gives what cutting
+    afresh gives."""
+    def fresh(names: Sequence[str], cap: float | None) -> list[str]:
+        return segment._cut(text, limits, names, label=label, label_every_cue=every_cue, max_cue_width=cap)
+
+    for names, cap in ((_NAMES, max_cue_width), (("Joy",), max_cue_width), (_NAMES, None), (_NAMES, 500.0)):
+        options = {"names": names, "label": label, "label_every_cue": every_cue, "max_cue_width": cap}
+        first = segment.cut_text(text, limits, **options)  # type: ignore[arg-type]
+        again = segment.cut_text(text, limits, **options)  # type: ignore[arg-type]
+        assert first == again == fresh(names, cap)
+
+
+def test_a_short_turn_is_cut_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = segment._cut
+
+    def counting(text: str, *args: object, **options: object) -> list[str]:
+        calls.append(text)
+        return real(text, *args, **options)  # type: ignore[arg-type]
+
+    segment._CUTS.clear()
+    monkeypatch.setattr(segment, "_cut", counting)
+    for _ in range(3):
+        assert segment.cut_text("Thank you.", ENGLISH, names=_NAMES) == ["Thank you."]
+        segment.cut_text("Thank you. " * 30, ENGLISH, names=_NAMES)  # long: cut every time
+    assert calls.count("Thank you.") == 1 and len(calls) == 4

@@ -233,3 +233,29 @@ def test_a_signal_mid_write_removes_the_temporary_and_exits_128_plus_n(
     assert process.returncode == status, stderr
     assert "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_is_listed_once_for_many_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A build writes thousands of outputs into one folder: listing it for every write made
+    # the writes quadratic. It is listed again only when someone else changed it.
+    listed: list[str] = []
+    real_scandir = os.scandir
+
+    def counting_scandir(path: str) -> object:
+        listed.append(str(path))
+        return real_scandir(path)
+
+    files.forget_reads()
+    monkeypatch.setattr(os, "scandir", counting_scandir)
+    for number in range(30):
+        files.write_bytes_atomic(tmp_path / f"episode-{number}.srt", b"cue")
+    assert listed == [str(tmp_path)]
+    # Another process leaves a temporary there (the folder changes): the next write lists it
+    # again and removes the temporary of the file it writes.
+    stale = tmp_path / ".episode-3.srt.k3j_9xa2.tmp"
+    stale.write_bytes(b"x")
+    later = os.stat(tmp_path).st_mtime_ns + 10**9
+    os.utime(tmp_path, ns=(later, later))
+    files.write_bytes_atomic(tmp_path / "episode-3.srt", b"new")
+    assert not stale.exists() and len(listed) == 2
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"episode-{n}.srt" for n in range(30))

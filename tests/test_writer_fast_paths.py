@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from toolkit.errors import SubtitleError
 from toolkit.formats import LINE_BREAKING_CHARACTERS, noncharacters, validate_cues
 from toolkit.formats.libass import WORD_JOINER, break_backslash_escapes, break_tag_starts, escape_srt_braces
-from toolkit.formats.srt import compose_srt, srt_safe_text
+from toolkit.formats.srt import _srt_clock, compose_srt, srt_safe_text
 from toolkit.formats.vtt import SIGNATURE, compose_vtt, escape_text, escape_voice, format_timestamp
 from toolkit.model import Cue, CuePart
+from toolkit.timecode import format_clock
 
 
 def _reference_srt_safe_text(text: str) -> str:
@@ -187,3 +188,48 @@ def test_a_tuple_of_cues_is_validated_once_and_only_as_strictly_as_it_passed() -
     assert written == _reference_compose_srt(good, crlf=False, lenient=False) + _reference_compose_vtt(
         good, lenient=False
     )
+
+
+def _reference_clock(ms: int, separator: str, millis_when_needed: bool) -> str:
+    """``format_clock`` as it was: three divmods, every field formatted."""
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    clock = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    return clock if millis_when_needed and not millis else f"{clock}{separator}{millis:03d}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(min_value=-(10**7), max_value=10**12)
+    | st.sampled_from([0, 999, 1000, 59_999, 3_599_999, 3_600_000]),
+    st.sampled_from([".", ","]),
+    st.booleans(),
+)
+def test_clocks_equal_the_replaced_code(ms: int, separator: str, millis_when_needed: bool) -> None:
+    """Clocks are looked up in tables of ``MM:SS`` and ``mmm``: the same text, hours past 99
+    and negative times included; SRT's clock is pysrt's (a negative time written as zero)."""
+    assert format_clock(ms, separator=separator, millis_when_needed=millis_when_needed) == _reference_clock(
+        ms, separator, millis_when_needed
+    )
+    if ms < 360_000_000:  # pysrt's time object holds hours up to 99
+        assert _srt_clock(ms) == str(pysrt.SubRipTime(milliseconds=max(ms, 0)))
+    assert _srt_clock(ms) == _reference_clock(max(ms, 0), ",", False)
+
+
+_PROSE = ["It's not anyone's fault.", "North Korea", "조이: 안녕하세요", "—", "“Hi,”", "ok", "a --> b",
+          "x\u00a0y"]  # fmt: skip
+_prose_texts = st.lists(st.sampled_from(_PROSE), min_size=1, max_size=3).map(lambda lines: "\n".join(lines))
+_prose_parts = st.lists(st.builds(CuePart, st.just("Joy"), _prose_texts), max_size=2).map(tuple)
+_prose_cues = st.lists(st.builds(Cue, _times, _times, _prose_parts, st.integers(0, 50)), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_prose_cues | _cues, st.booleans())
+def test_validation_of_plain_prose_equals_the_replaced_code(cues: list[Cue], lenient: bool) -> None:
+    """Most files hold prose only: one search of all their text clears the character and
+    blank-line rules, and only the times are checked cue by cue; the first problem (a time,
+    or a cue of no text, a blank line made of whitespace) is still the one reported."""
+    for shape in (cues, tuple(cues)):
+        expected = _validation(_reference_validate, shape, "SRT", lenient)
+        assert _validation(validate_cues, shape, "SRT", lenient) == expected

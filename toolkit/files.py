@@ -35,8 +35,9 @@ _READS: dict[str, _Read] = {}
 
 
 def forget_reads() -> None:
-    """Start a new run: no file counts as read (the CLI calls this before each command)."""
+    """A new run: no file counts as read, no folder as listed (the CLI calls this before each command)."""
     _READS.clear()
+    _TEMPORARIES.clear()
 
 
 def _fingerprint(data: bytes, mtime_ns: int) -> _Read:
@@ -106,17 +107,55 @@ def write_target(path: Path) -> Path:
     return target
 
 
-def remove_stale_temporaries(target: Path) -> None:
-    """Remove ``.name.XXXXXXXX.tmp`` files a killed run left beside ``target``."""
+#: Per folder written in this run: its modification time when this process last listed it
+#: or changed it, and the stale temporaries it held then, by the name of the file they were
+#: for. A build writes thousands of files into one folder: listing it for every write made
+#: the writes quadratic (2,000 outputs: 2 million names matched, 2 CPU-s).
+_TEMPORARIES: dict[str, tuple[int, dict[str, list[str]]]] = {}
+
+
+def _folder_time(folder: str) -> int | None:
     try:
-        entries = list(os.scandir(target.parent))
+        return os.stat(folder).st_mtime_ns
     except OSError:
+        return None
+
+
+def remove_stale_temporaries(target: Path) -> None:
+    """Remove ``.name.XXXXXXXX.tmp`` files a killed run left beside ``target``.
+
+    The folder is listed again only when it changed since this process last listed or wrote
+    into it: a temporary another process leaves there during the run in the same clock tick
+    as one of this run's writes is removed by a later run instead (it is garbage, never read).
+    """
+    folder = str(target.parent)
+    changed = _folder_time(folder)
+    if changed is None:
         return
-    for entry in entries:
-        found = _TEMPORARY.match(entry.name)
-        if found and found.group("name") == target.name and entry.is_file(follow_symlinks=False):
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+    known = _TEMPORARIES.get(folder)
+    if known is None or known[0] != changed:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        stale: dict[str, list[str]] = {}
+        for entry in entries:
+            found = _TEMPORARY.match(entry.name)
+            if found and entry.is_file(follow_symlinks=False):
+                stale.setdefault(found.group("name"), []).append(entry.path)
+        known = _TEMPORARIES[folder] = (changed, stale)
+    for path in known[1].pop(target.name, []):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    _wrote_into(folder)
+
+
+def _wrote_into(folder: str) -> None:
+    """This process changed ``folder`` (removed or renamed a file): what it listed still holds."""
+    known = _TEMPORARIES.get(folder)
+    changed = _folder_time(folder)
+    if known is not None and changed is not None:
+        _TEMPORARIES[folder] = (changed, known[1])
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -125,7 +164,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     The bytes go to a temporary file beside the target, which is flushed and renamed over it,
     so a reader never sees half a file. The temporary file is removed when anything goes wrong,
     including Ctrl-C and (with the CLI's signal handler) SIGTERM; one left by a killed process
-    (SIGKILL, power loss) is removed by the next write to the same file.
+    (SIGKILL, power loss) is removed by the next write to the same file (see
+    :func:`remove_stale_temporaries`).
     """
     target = write_target(path)
     try:
@@ -144,6 +184,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             key = os.path.realpath(target)
             _refuse_if_changed(path, key)
             os.replace(temporary, target)
+            _wrote_into(str(target.parent))
             # What is there now is this run's own output: it may write it again unchecked
             # (hashing it only for that would cost as much as the check itself).
             _READS.pop(key, None)

@@ -666,6 +666,25 @@ def _grammar(text: str, limits: LanguageLimits) -> Mapping[int, str]:
     return {}
 
 
+_SPACE_WIDTHS: dict[LanguageLimits, float] = {}
+
+
+def _space_width(limits: LanguageLimits) -> float:
+    width = _SPACE_WIDTHS.get(limits)
+    if width is None:
+        width = _SPACE_WIDTHS[limits] = text_width(" ", limits)
+    return width
+
+
+#: Cues already cut, keyed by everything a cut reads: a turn said again ("Yes.", "Thank
+#: you.", a question asked in every episode) is cut once a process. Only short turns are
+#: kept (the ones that repeat; a long turn said twice is rare and would fill the memory).
+#: Cleared when it grows large.
+_CUTS: dict[tuple[object, ...], tuple[str, ...]] = {}
+_CUTS_MAX = 20_000
+_CUTS_LONGEST = 200
+
+
 def cut_text(
     text: str,
     limits: LanguageLimits,
@@ -688,6 +707,38 @@ def cut_text(
     ...          "What's my identity? I am just who I am.", ENGLISH)
     ["Should I say I'm cheering\\nfor North Korea or South Korea?", "What's my identity? I am just who I am."]
     """
+    if max_cue_width is not None and not label_every_cue:
+        # A cap at or above a full cue's width caps nothing (see _cut_ranges' reach): the same
+        # cut as no cap, so the same entry.
+        full = limits.max_line_width * max(1, limits.max_lines) + _space_width(limits)
+        if max(max_cue_width, limits.max_line_width) >= full:
+            max_cue_width = None
+    if len(text) > _CUTS_LONGEST:
+        return _cut(text, limits, names, label=label, label_every_cue=label_every_cue,
+                    max_cue_width=max_cue_width)  # fmt: skip
+    # The cast as given: one tuple an episode, shared by its turns' keys (a set would cost
+    # memory in every key; the same cast in another order only misses).
+    key = (text, limits, tuple(names), label, label_every_cue, max_cue_width)
+    cues = _CUTS.get(key)
+    if cues is None:
+        if len(_CUTS) >= _CUTS_MAX:
+            _CUTS.clear()
+        cut = _cut(text, limits, names, label=label, label_every_cue=label_every_cue,
+                   max_cue_width=max_cue_width)  # fmt: skip
+        cues = _CUTS[key] = tuple(cut)
+    return list(cues)
+
+
+def _cut(
+    text: str,
+    limits: LanguageLimits,
+    names: Sequence[str],
+    *,
+    label: str,
+    label_every_cue: bool,
+    max_cue_width: float | None,
+) -> list[str]:
+    """:func:`cut_text` without the memory of earlier cuts."""
     grammar = _grammar(text, limits)
     if label and label_every_cue:
         label_tokens = _tokenize("", label, limits)

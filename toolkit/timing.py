@@ -343,8 +343,14 @@ ORPHAN_MS = 1000
 def _reading_ms(cue: Cue, limits: LanguageLimits) -> int:
     """The least a cue may last: 5/6 s (1 s for one word), and the time to read it at the
     language's limit."""
-    width = sum(fast_width(part.text, limits) for part in cue.parts)
-    least = ORPHAN_MS if len(cue.parts) == 1 and len(cue.text.split()) == 1 else limits.min_duration_ms
+    parts = cue.parts
+    if len(parts) == 1:  # most cues: the one part's width (sum() of one float is that float)
+        text = parts[0].text
+        width = fast_width(text, limits)
+        least = ORPHAN_MS if len(text.split(None, 1)) == 1 else limits.min_duration_ms
+    else:
+        width = sum(fast_width(part.text, limits) for part in parts)
+        least = limits.min_duration_ms
     return min(limits.max_duration_ms, max(least, math.ceil(width / limits.max_cps * 1000)))
 
 

@@ -255,6 +255,33 @@ def validate_cues(
     """
     if isinstance(cues, tuple) and _passed and _passed[0][0] is cues and (lenient or not _passed[0][1]):
         return  # this very tuple passed already, as strictly: a build writes it in every format
+    joined = "\n".join([cue.text for cue in cues])
+    if not (_BLANK_LINE.search(joined) or NONCHARACTER.search(joined) or _CONTROL_CHARACTER.search(joined)):
+        # The common file: every cue has text and no blank line, no refused character (one
+        # search of all the text for each); only the times are left to check, cue by cue.
+        _validate_times(cues, source, lenient)
+    else:
+        _validate_each(cues, source, format_name, lenient)
+    if isinstance(cues, tuple):
+        # A tuple of frozen cues cannot change: the next writer of the same tuple need not
+        # check it again (held here, so its id cannot be reused by another object).
+        _passed[:] = [(cues, lenient)]
+
+
+def _validate_times(cues: Sequence[Cue], source: str, lenient: bool) -> None:
+    """:func:`validate_cues` of cues known to have text, no blank line, no refused character."""
+    previous_end = 0
+    for number, cue in enumerate(cues, start=1):
+        start, end = cue.start_ms, cue.end_ms
+        if start < 0 or end < 0:
+            raise SubtitleError(f"cue {number} starts before zero ({start} ms)", source, cue.line)
+        if not lenient and (end <= start or start < previous_end):
+            _check_times_and_text(cue, f"cue {number}", previous_end, source)
+        previous_end = end
+
+
+def _validate_each(cues: Sequence[Cue], source: str, format_name: str, lenient: bool) -> None:
+    """:func:`validate_cues`, every test on every cue in turn (the first problem is raised)."""
     previous_end = 0
     for number, cue in enumerate(cues, start=1):
         if cue.start_ms < 0 or cue.end_ms < 0:
@@ -286,16 +313,15 @@ def validate_cues(
                 source,
                 cue.line,
             )
-    if isinstance(cues, tuple):
-        # A tuple of frozen cues cannot change: the next writer of the same tuple need not
-        # check it again (held here, so its id cannot be reused by another object).
-        _passed[:] = [(cues, lenient)]
 
 
 #: The last tuple of cues that passed :func:`validate_cues`, and whether leniently.
 _passed: list[tuple[tuple[Cue, ...], bool]] = []
 #: The characters :func:`validate_cues` refuses in a cue's text: NUL and the line-breaking ones.
 _CONTROL_CHARACTER = re.compile("[\x00" + re.escape(LINE_BREAKING_CHARACTERS) + "]")
+#: An empty or whitespace-only line (``\\s`` is what ``str.strip`` strips), in cue texts
+#: joined by line breaks: an empty text makes one too, and is then checked cue by cue.
+_BLANK_LINE = re.compile(r"^[^\S\n]*$", re.MULTILINE)
 
 
 def _check_times_and_text(cue: Cue, where: str, previous_end: int, source: str) -> None:

@@ -41,7 +41,7 @@ from toolkit.formats.libass import (
     escape_srt_braces,
 )
 from toolkit.model import Cue, Problem, Severity
-from toolkit.timecode import format_clock
+from toolkit.timecode import MILLIS, MINUTES_SECONDS, format_clock
 
 _FORMATTING_TAG = re.compile(r"</?(?:b|i|u|s)>|<font(?:\s[^>]*)?>|</font>|\{\\[^}]*\}", re.IGNORECASE)
 #: A timing line with a broken arrow (``->``, ``-->>``) at the start of a block: still meant as
@@ -113,9 +113,8 @@ def _srt_clock(ms: int) -> str:
     if ms < 0:
         ms = 0
     seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
+    hours, within = divmod(seconds, 3600)
+    return f"{hours:02d}:{MINUTES_SECONDS[within]},{MILLIS[millis]}"
 
 
 def plain_text(text: str) -> str:
