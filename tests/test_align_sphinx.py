@@ -25,6 +25,7 @@ from toolkit.align.sphinx_words import arpabet_from_ipa, turn_words
 from toolkit.align.synth import Voice, ipa
 from toolkit.align.timings import Alignment, TurnTiming
 from toolkit.cli import cli
+from toolkit.errors import ToolkitError
 from toolkit.model import Transcript, Turn
 from toolkit.transcript import parse_transcript
 
@@ -217,3 +218,28 @@ def test_times_hold_at_sample_rates_whose_frames_are_not_10_ms() -> None:
     assert alignment is not None
     errors = _errors(alignment, truth, offset=60_000)
     assert sorted(errors)[len(errors) // 2] <= 50, errors
+
+
+@needs_sphinx
+def test_telephone_audio_at_8_khz_is_aligned_not_refused() -> None:
+    """pocketsphinx's US English model refuses any rate under 13.6 kHz ("Failed to
+    initialize PocketSphinx", a traceback before): the audio is raised to 16 kHz first."""
+    transcript, audio, truth = conversation()
+    narrow = Audio(audio.samples[::2].copy(), audio.sample_rate // 2)  # 8 kHz (no filter: as cheap phones do)
+    alignment = sphinx.align_turns_sphinx(transcript.turns, "en", narrow)
+    assert alignment is not None
+    errors = _errors(alignment, truth)
+    assert sorted(errors)[len(errors) // 2] <= 50, errors
+
+
+def test_a_decoder_that_cannot_start_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Refusing:
+        def __init__(self, **_: object) -> None:
+            raise RuntimeError("Failed to initialize PocketSphinx")
+
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "pocketsphinx", types.SimpleNamespace(Decoder=Refusing))
+    with pytest.raises(ToolkitError, match="pocketsphinx could not start on audio at 16000 Hz"):
+        sphinx_search.make_decoder(16000, 1e-200, 1e-200)

@@ -88,6 +88,7 @@ def align_turns_sphinx(
     tokens = [token for words in split for token in words.tokens]
     if not tokens:
         return None
+    audio = at_model_rate(audio)
     searcher = Searcher(pcm16(audio.samples), audio.sample_rate, frame_hop(audio.sample_rate), set(tokens))
     # Pruned, then unpruned while the whole recording is affordable (frames x words under
     # UNPRUNED_BUDGET), then unpruned window by window (sphinx_search's docstring).
@@ -212,6 +213,29 @@ _DETACHED_GAP = 50
 def _stretched(word: Word, phone_frames: float) -> bool:
     frames = word.end - word.start
     return frames > max(_STRETCHED_MIN_FRAMES, STRETCHED_FACTOR * phone_frames * word.phones)
+
+
+#: The acoustic model's own sample rate: its filter bank reaches 6.8 kHz, so pocketsphinx
+#: refuses any rate whose Nyquist frequency is under that (telephone audio at 8 kHz).
+MODEL_RATE = 16000
+
+
+def at_model_rate(audio: Audio) -> Audio:
+    """``audio`` raised to :data:`MODEL_RATE` when its rate is lower (linear interpolation:
+    the model's bands above the recording's Nyquist frequency stay empty, as in any
+    narrow-band recording); unchanged otherwise.
+
+    >>> import numpy as np
+    >>> raised = at_model_rate(Audio(np.zeros(8000, dtype=np.float32), 8000))
+    >>> raised.sample_rate, len(raised.samples)
+    (16000, 16000)
+    """
+    if audio.sample_rate >= MODEL_RATE or audio.sample_rate <= 0:
+        return audio
+    count = round(len(audio.samples) * MODEL_RATE / audio.sample_rate)
+    times = np.arange(count, dtype=np.float64) * (audio.sample_rate / MODEL_RATE)
+    raised = np.interp(times, np.arange(len(audio.samples)), audio.samples).astype(np.float32)
+    return Audio(raised, MODEL_RATE)
 
 
 def frame_hop(sample_rate: int) -> int:

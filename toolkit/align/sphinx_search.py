@@ -113,16 +113,19 @@ def make_decoder(sample_rate: int, beam: float, word_beam: float) -> Any:
 
     window = math.ceil(0.025625 * sample_rate)
     nfft = 1 << max(9, (window - 1).bit_length())
-    return Decoder(
-        lm=None,
-        loglevel="FATAL",
-        samprate=float(sample_rate),
-        nfft=nfft,
-        beam=beam,
-        pbeam=beam,
-        wbeam=word_beam,
-        bestpath=False,
-    )
+    try:
+        return Decoder(
+            lm=None,
+            loglevel="FATAL",
+            samprate=float(sample_rate),
+            nfft=nfft,
+            beam=beam,
+            pbeam=beam,
+            wbeam=word_beam,
+            bestpath=False,
+        )
+    except RuntimeError as error:  # its own message says only "Failed to initialize"
+        raise ToolkitError(f"pocketsphinx could not start on audio at {sample_rate} Hz ({error})") from None
 
 
 def pronounce(decoder: Any, tokens: set[str]) -> None:
