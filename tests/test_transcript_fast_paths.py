@@ -34,6 +34,7 @@ from toolkit.transcript import (
     _line_label,
     match_label,
     parse_transcript,
+    stray_text_message,
 )
 
 # ---- The reference: the plain parser, names prefixed. ----
@@ -278,7 +279,7 @@ def _reference_parse_transcript(text: str, source: str = "<string>") -> tuple[Tr
             elif stripped and not stray_reported:
                 problems.append(
                     _ref_problem(source, number, len(raw) - len(raw.lstrip()) + 1, "error", "TRN008",
-                             "text before the first speaker label (start a turn with 'Name: text')")
+                             stray_text_message(stripped, body_start > 0))
                 )
                 stray_reported = True
             continue

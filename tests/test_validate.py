@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import ROOT
 from toolkit.checking import Document, check_documents
+from toolkit.cli import cli
 from toolkit.transcript import parse_transcript
 from toolkit.validate import RULES, check_across_transcripts, check_transcript_text, names_are_close
 
@@ -155,3 +159,20 @@ def test_the_shipped_transcripts_match_their_language() -> None:
                  ROOT / "tests" / "data" / "transcripts" / "korean-sample.txt"]:
         _, problems = check_transcript_text(path.read_text(encoding="utf-8"), str(path))
         assert "TRN019" not in {problem.code for problem in problems}
+
+
+def test_a_header_without_its_fences_is_named_as_such(tmp_path: Path) -> None:
+    """A header typed without its '---' lines used to give only "text before the first
+    speaker label" and four missing-key errors: the first error now says what is wrong."""
+    path = tmp_path / "episode.txt"
+    path.write_text("title: Test\nepisode: test\nlanguage: en\nspeakers: Joy\n\nJoy: Hello there.\n")
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1
+    expected = (f"{path}:1:1: error TRN008 text before the first speaker label: 'title: Test' looks like "
+                "a header line, but a header goes between two '---' lines")
+    assert expected in result.output
+    fenced = tmp_path / "fenced.txt"
+    fenced.write_text("---\ntitle: T\nepisode: t\nlanguage: en\nspeakers: Joy\n---\nnote\nJoy: Hi.\n")
+    result = CliRunner().invoke(cli, ["check", str(fenced)])
+    plain = "error TRN008 text before the first speaker label (start a turn with 'Name: text')"
+    assert plain in result.output

@@ -321,6 +321,25 @@ def _problem(source: str, line: int, column: int, severity: Severity, code: str,
     return Problem(source, line, column, severity, code, message)
 
 
+#: A header key at the start of a line ("title: ..."), for the hint of :func:`stray_text_message`.
+_HEADER_LIKE_RE = re.compile(r"(title|episode|language|speakers)\s*:", re.IGNORECASE)
+
+
+def stray_text_message(line: str, has_header: bool) -> str:
+    """TRN008's message for ``line``, the first text before any speaker label: a header key
+    in a file with no header is a header that lost its ``---`` lines.
+
+    >>> print(stray_text_message("title: Misunderstandings", False))  # doctest: +NORMALIZE_WHITESPACE
+    text before the first speaker label: 'title: Misunderstandings' looks like a header line,
+    but a header goes between two '---' lines (one above it, one below its last line)
+    """
+    if not has_header and _HEADER_LIKE_RE.match(line):
+        shown = line if len(line) <= 40 else line[:39] + "…"
+        return (f"text before the first speaker label: {shown!r} looks like a header line, but a header "
+                "goes between two '---' lines (one above it, one below its last line)")
+    return "text before the first speaker label (start a turn with 'Name: text')"
+
+
 def _parse_header(
     lines: list[str], source: str, problems: list[Problem]
 ) -> tuple[list[tuple[str, str]], dict[str, int], int]:
@@ -465,7 +484,7 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
             elif stripped and not stray_reported:
                 problems.append(
                     _problem(source, number, len(raw) - len(raw.lstrip()) + 1, "error", "TRN008",
-                             "text before the first speaker label (start a turn with 'Name: text')")
+                             stray_text_message(stripped, body_start > 0))
                 )
                 stray_reported = True
             continue
