@@ -13,7 +13,7 @@ real player would drop, reject or misread. Nothing here touches the filesystem.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -122,9 +122,22 @@ def clock_ms(clock: str) -> int:
     return found
 
 
-def clock_table() -> Mapping[str, int]:
-    """The clocks :func:`clock_ms` has remembered, for a reader's loop to look up first."""
-    return _CLOCK_MS
+def canonical_span_ms(timing_line: str) -> tuple[int, int]:
+    """Start and end (ms) of a canonical timing line (``hh:mm:ss,mmm --> hh:mm:ss,mmm``, or
+    with ``.``), already matched: its fields sit at fixed places, so they are sliced, not
+    captured (the ordinary readers' loop; :func:`span_ms` is the general form).
+
+    >>> canonical_span_ms("00:01:02,003 --> 01:00:00.500")
+    (62003, 3600500)
+    """
+    clocks = _CLOCK_MS
+    start = clocks.get(timing_line[:8])
+    if start is None:
+        start = clock_ms(timing_line[:8])
+    end = clocks.get(timing_line[17:25])
+    if end is None:
+        end = clock_ms(timing_line[17:25])
+    return start + int(timing_line[9:12]), end + int(timing_line[26:29])
 
 
 class Writer(Protocol):

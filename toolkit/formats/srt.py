@@ -29,8 +29,7 @@ from toolkit.formats import (
     CueRow,
     ParsedCue,
     blocks_between_blank_lines,
-    clock_ms,
-    clock_table,
+    canonical_span_ms,
     span_ms,
     validate_cues,
 )
@@ -230,22 +229,14 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         return None
     rows: list[CueRow] = []
     append = rows.append
-    timing, clocks = _CANONICAL_LINE.fullmatch, clock_table()
+    timing = _CANONICAL_LINE.fullmatch
     for first, block in blocks_between_blank_lines(body, 1):
         number, _, rest = block.partition("\n")
         timing_line, _, payload = rest.partition("\n")
         count = len(rows) + 1
         if timing(timing_line) is None or number != str(count):
             return None
-        # (span_ms: the line is canonical, so its fields sit at fixed places)
-        start = clocks.get(timing_line[:8])
-        if start is None:
-            start = clock_ms(timing_line[:8])
-        end = clocks.get(timing_line[17:25])
-        if end is None:
-            end = clock_ms(timing_line[17:25])
-        start += int(timing_line[9:12])
-        end += int(timing_line[26:29])
+        start, end = canonical_span_ms(timing_line)
         plain = payload if "<" not in payload and "{" not in payload else plain_text(payload)
         append((count, number, start, end, payload, plain, (), first, first + 1))
     if body.count("-->") != len(rows):

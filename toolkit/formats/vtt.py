@@ -26,8 +26,7 @@ from toolkit.formats import (
     CueRow,
     ParsedCue,
     blocks_between_blank_lines,
-    clock_ms,
-    clock_table,
+    canonical_span_ms,
     span_ms,
     validate_cues,
 )
@@ -500,7 +499,7 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         return None
     rows: list[CueRow] = []
     append = rows.append
-    timing, clocks = _CANONICAL_LINE.fullmatch, clock_table()
+    timing = _CANONICAL_LINE.fullmatch
     for first, block in blocks_between_blank_lines(body[8:], 3):
         timing_line, _, payload = block.partition("\n")
         if timing(timing_line) is None:
@@ -508,15 +507,7 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
         shown = shown_text(payload)
         if shown is None:
             return None
-        # (span_ms: the line is canonical, so its fields sit at fixed places)
-        start = clocks.get(timing_line[:8])
-        if start is None:
-            start = clock_ms(timing_line[:8])
-        end = clocks.get(timing_line[17:25])
-        if end is None:
-            end = clock_ms(timing_line[17:25])
-        start += int(timing_line[9:12])
-        end += int(timing_line[26:29])
+        start, end = canonical_span_ms(timing_line)
         append((len(rows) + 1, "", start, end, payload, shown[0], shown[1], first, first))
     # One "-->" a cue (its timing line's), tested once for the whole file: else a text line has one.
     if body.count("-->") != len(rows):
