@@ -41,6 +41,19 @@ def _starts(found: sphinx_search.Found, counts: list[int]) -> list[int]:
     return starts
 
 
+def _record_searches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The frame spans every later search covers, in order."""
+    searched: list[tuple[int, int]] = []
+    search = Searcher.search
+
+    def counted(self: Searcher, first: int, last: int, *args: object) -> sphinx_search.Found | None:
+        searched.append((first, last))
+        return search(self, first, last, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Searcher, "search", counted)
+    return searched
+
+
 @needs_sphinx
 def test_the_unpruned_search_window_by_window_equals_or_beats_the_whole_file_search(
     monkeypatch: pytest.MonkeyPatch,
@@ -58,14 +71,7 @@ def test_the_unpruned_search_window_by_window_equals_or_beats_the_whole_file_sea
     # several windows, each searched again in part by the next.
     monkeypatch.setattr(sphinx_search, "WINDOW_MS", 5_000)
     monkeypatch.setattr(sphinx_search, "LOOKAHEAD_TURNS", 1)
-    searched: list[tuple[int, int]] = []
-    search = Searcher.search
-
-    def counted(self: Searcher, first: int, last: int, *args: object) -> sphinx_search.Found | None:
-        searched.append((first, last))
-        return search(self, first, last, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Searcher, "search", counted)
+    searched = _record_searches(monkeypatch)
     windowed = search_windows(searcher, tokens, guide)
     assert whole is not None and windowed is not None
     assert [word.token for word in windowed.words] == flat
@@ -99,14 +105,7 @@ def test_a_window_the_guide_ends_too_early_is_widened_until_its_turns_fit(
     monkeypatch.setattr(sphinx_search, "LOOKAHEAD_TURNS", 1)
     monkeypatch.setattr(sphinx_search, "MARGIN_MS", 1_000)
     monkeypatch.setattr(sphinx_search, "LEAST_FRAMES_PER_LETTER", 1)
-    searched: list[tuple[int, int]] = []
-    search = Searcher.search
-
-    def counted(self: Searcher, first: int, last: int, *args: object) -> sphinx_search.Found | None:
-        searched.append((first, last))
-        return search(self, first, last, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Searcher, "search", counted)
+    searched = _record_searches(monkeypatch)
     early = [(max(0, start - 9000), max(0, start - 8000)) for start in truth]
     windowed = search_windows(searcher, tokens, early)
     assert windowed is not None
