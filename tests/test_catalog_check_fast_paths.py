@@ -138,21 +138,6 @@ def test_normalized_text_is_the_general_forms(text: str) -> None:
     assert identity.normalize_text(text) == _normalize_text_general(text)
 
 
-def _newline_problems_general(entry: PoEntry) -> list[str]:
-    """msgfmt_checks._newline_problems without its no-newline shortcut."""
-    plural = entry.msgid_plural is not None
-    others = [("msgid_plural", entry.msgid_plural or "")] if plural else []
-    others += [(f"msgstr[{index}]" if plural else "the translation", form)
-               for index, form in enumerate(msgfmt_checks.translation_forms(entry))]  # fmt: skip
-    found = []
-    for edge, test in (("begin", str.startswith), ("end", str.endswith)):
-        source = test(entry.msgid, "\n")
-        for what, text in others:
-            if test(text, "\n") != source:
-                found.append(f"the source and {what} must both {edge} with a newline or both not")
-    return found
-
-
 _po_strings = st.lists(st.sampled_from(["\n", "a", "조", " ", "\n\n"]), max_size=4).map("".join)
 
 
@@ -164,10 +149,11 @@ def test_message_checks_skip_only_what_finds_nothing(
 ) -> None:
     entry = PoEntry(msgid, "" if plural else msgstr, "ep/a1", "many" if plural else None,
                     [msgstr, msgstr] if plural else [], flags=list(flags), line=3)  # fmt: skip
-    assert msgfmt_checks._newline_problems(entry) == _newline_problems_general(entry)
+    assert msgfmt_checks._newline_problems(entry) == msgfmt_checks.newline_problems_general(entry)
     found = msgfmt_checks._message_problems(entry, "x.po", po_plural.plural_problems(PoFile())[1])
+    general = msgfmt_checks.newline_problems_general(entry)
     assert [p.message for p in found if p.code == "CAT012"] == [
-        f"{msgfmt_checks.describe(entry)}: {message}" for message in _newline_problems_general(entry)
+        f"{msgfmt_checks.describe(entry)}: {message}" for message in general
     ] * bool(msgfmt_checks.translation_forms(entry) and msgfmt_checks.translation_forms(entry)[0])
 
 

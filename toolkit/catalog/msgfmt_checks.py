@@ -50,9 +50,15 @@ def compiled(entry: PoEntry) -> bool:
 
 
 def _newline_problems(entry: PoEntry) -> list[str]:
-    plural = entry.msgid_plural is not None
-    if not plural and "\n" not in entry.msgid and "\n" not in entry.msgstr:
+    if entry.msgid_plural is None and "\n" not in entry.msgid and "\n" not in entry.msgstr:
         return []  # (no newline anywhere: none can begin or end a string)
+    return newline_problems_general(entry)
+
+
+def newline_problems_general(entry: PoEntry) -> list[str]:
+    """msgfmt's rule that a source and its translations begin and end alike with a newline
+    (:func:`_newline_problems` is this with a shortcut for text without newlines)."""
+    plural = entry.msgid_plural is not None
     others = [("msgid_plural", entry.msgid_plural or "")] if plural else []
     others += [
         (f"msgstr[{index}]" if plural else "the translation", form)
