@@ -5,7 +5,8 @@ only what the cross-file rules need is kept (a transcript's header and the first
 each name: :func:`toolkit.validate.cross_file_summary`). A first pass gathers that, so
 the second can check the files in the order of the report and hand each file's problems
 over as soon as it is done (:func:`check_paths`). A catalog is compared with its
-episode's transcript, which is parsed again when the catalog is checked rather than kept.
+episode's transcript through a digest of its turns taken by the first pass; only a catalog
+that lacks a turn, or has one too many, has the transcript parsed again to say which.
 So memory does not grow with the files or their problems, and every cross-file rule is linear.
 The checks themselves are pure and work on the text handed to them.
 """
@@ -24,6 +25,7 @@ from typing import overload
 
 from toolkit import files
 from toolkit.catalog.checks import check_catalog_bytes
+from toolkit.catalog.translate import TurnFacts, turn_facts
 from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import ToolkitError
 from toolkit.formats import format_for_name, sniff_format
@@ -186,16 +188,20 @@ _PARSED_KEPT = 4
 class _EpisodeTranscripts(Mapping[str, Transcript]):
     """Episode slug -> its transcript, parsed again from its text when a catalog asks for it.
 
-    Only how to get each text again is kept (the last transcript of an episode wins), and the
-    few transcripts parsed last, so memory does not grow with the archive.
+    Only how to get each text again is kept (the last transcript of an episode wins), with
+    the :class:`TurnFacts` of its turns (a catalog that has every turn needs no more: see
+    :func:`toolkit.catalog.checks.check_catalog`), and the few transcripts parsed last, so
+    memory does not grow with the archive (a digest and the speakers' names a transcript).
     """
 
     def __init__(self) -> None:
         self._sources: dict[str, tuple[TextSource, str]] = {}
         self._parsed: OrderedDict[tuple[str, str], Transcript] = OrderedDict()
+        self.facts: dict[str, TurnFacts] = {}
 
-    def add(self, episode: str, again: TextSource, source: str) -> None:
+    def add(self, episode: str, again: TextSource, source: str, facts: TurnFacts) -> None:
         self._sources[episode] = (again, source)
+        self.facts[episode] = facts
 
     def __getitem__(self, episode: str) -> Transcript:
         again, source = self._sources[episode]
@@ -242,7 +248,7 @@ class _Checker:
     def remember_parsed(self, transcript: Transcript, source: str, again: TextSource) -> Transcript:
         self.summaries.append(cross_file_summary(transcript))
         if transcript.episode:
-            self.episodes.add(transcript.episode, again, source)
+            self.episodes.add(transcript.episode, again, source, turn_facts(transcript))
         return self.summaries[-1]
 
     def problems_of(self, document: Document, again: TextSource) -> list[Problem]:
@@ -255,7 +261,8 @@ class _Checker:
         if kind == "subtitle":
             return _check_subtitle(document)
         if kind == "catalog":
-            return check_catalog_bytes(document.data, document.source, transcripts=self.episodes)
+            return check_catalog_bytes(document.data, document.source, transcripts=self.episodes,
+                                       facts=self.episodes.facts)  # fmt: skip
         return [Problem(document.source, 0, 0, "error", "TRN018",
                         "not a file redbox checks (.txt, .srt, .vtt, .po, .pot)")]  # fmt: skip
 

@@ -35,7 +35,7 @@ A ``.po`` that ``msgfmt -c`` rejects gets an error; see docs/catalogs.md for the
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from toolkit.catalog.budget import over_budget
 from toolkit.catalog.identity import normalize_text
@@ -43,7 +43,7 @@ from toolkit.catalog.msgfmt_checks import describe as _describe
 from toolkit.catalog.msgfmt_checks import msgfmt_duplicates, msgfmt_problems
 from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile, is_turn_context, on_screen
 from toolkit.catalog.po_read import parse_po
-from toolkit.catalog.translate import match_turns
+from toolkit.catalog.translate import TurnFacts, match_turns, matches_every_turn
 from toolkit.errors import CatalogError
 from toolkit.limits import ENGLISH, HANGUL_RE, KOREAN, base_language, limits_for, text_width
 from toolkit.model import Problem, Severity, Transcript
@@ -343,8 +343,13 @@ def _staleness(po: PoFile, source: str, transcript: Transcript) -> list[Problem]
                     f"{_describe(entry)} is no longer in {transcript.source}; run `redbox catalog update`",
                 )
             )
+    return problems + _speaker_problems(po, source, {turn.speaker for turn in transcript.turns})
+
+
+def _speaker_problems(po: PoFile, source: str, turn_speakers: Collection[str]) -> list[Problem]:
+    problems = []
     speakers = {entry.msgid for entry in po.entries if entry.msgctxt == SPEAKER_CONTEXT}
-    for name in sorted({turn.speaker for turn in transcript.turns} - speakers):
+    for name in sorted(set(turn_speakers) - speakers):
         problems.append(
             _problem(
                 source,
@@ -357,8 +362,12 @@ def _staleness(po: PoFile, source: str, transcript: Transcript) -> list[Problem]
     return problems
 
 
-def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcript]) -> list[Problem]:
-    """Every translation problem of a parsed catalog, sorted by line."""
+def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcript],
+                  facts: Mapping[str, TurnFacts] | None = None) -> list[Problem]:  # fmt: skip
+    """Every translation problem of a parsed catalog, sorted by line.
+
+    ``facts`` (by episode slug) spares reading the transcript again for ``CAT013`` when the
+    catalog has every turn of it: only its speakers are then needed; else ``transcripts``."""
     if source.endswith(".pot"):
         return msgfmt_duplicates(po, source)
     own: Severity = "error" if is_redbox_catalog(po) else "warning"
@@ -376,19 +385,24 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
         problems += _check_entry(entry, source, language, source_language, rules, own, reading)
         if (too_long := over_budget(entry, language, source, reading.width)) is not None:
             problems.append(too_long)  # CAT030: see toolkit/catalog/budget.py
-    transcript = transcripts.get(_episode_of(po, source))
-    if transcript is not None:
+    episode = _episode_of(po, source)
+    known = facts.get(episode) if facts is not None else None
+    if known is not None and matches_every_turn(po, known):
+        problems += _speaker_problems(po, source, known.speakers)
+    elif (transcript := transcripts.get(episode)) is not None:
         problems += _staleness(po, source, transcript)
     return sorted(problems, key=Problem.sort_key)
 
 
-def check_catalog_bytes(data: bytes, source: str, *, transcripts: Mapping[str, Transcript]) -> list[Problem]:
-    """Check a ``.po`` file's bytes; ``transcripts`` are keyed by episode slug (for ``CAT013``)."""
+def check_catalog_bytes(data: bytes, source: str, *, transcripts: Mapping[str, Transcript],
+                        facts: Mapping[str, TurnFacts] | None = None) -> list[Problem]:  # fmt: skip
+    """Check a ``.po`` file's bytes; ``transcripts`` (and ``facts``: :func:`check_catalog`) are
+    keyed by episode slug (for ``CAT013``)."""
     try:
         po = parse_po(data, source, any_charset=True)
     except CatalogError as error:
         return [_problem(source, error.line or 1, "error", "CAT000", f"does not parse: {error.message}")]
-    return check_catalog(po, source, transcripts=transcripts)
+    return check_catalog(po, source, transcripts=transcripts, facts=facts)
 
 
 __all__ = [

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import NamedTuple
 
 from toolkit.catalog.identity import assign_turn_ids, known_turns, normalize_text
 from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile, on_screen
@@ -27,6 +29,44 @@ def match_turns(transcript: Transcript, po: PoFile) -> list[PoEntry | None]:
         same = entry is not None and normalize_text(entry.msgid) == normalize_text(turn.text)
         matched.append(entry if same else None)
     return matched
+
+
+class TurnFacts(NamedTuple):
+    """What a catalog's staleness check (CAT013) reads of an up-to-date transcript, kept for
+    every transcript of a check run instead of the transcript: its turns' digest
+    (:func:`turns_digest`) and the names of its speakers."""
+
+    digest: bytes
+    speakers: frozenset[str]
+
+
+def turns_digest(turns: Iterable[tuple[str, str]]) -> bytes:
+    """A digest of ``(speaker, text)`` turns in order, texts normalised as the ids are matched:
+    a catalog whose turns have the transcript's digest, each under its own id, gives each
+    turn its message at the same place (:func:`match_turns`: the diff keeps every turn)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for speaker, text in turns:
+        for part in (speaker, normalize_text(text)):
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(len(data).to_bytes(8, "little"))  # (so no two splits give one digest)
+            digest.update(data)
+    return digest.digest()
+
+
+def turn_facts(transcript: Transcript) -> TurnFacts:
+    """The :class:`TurnFacts` of a parsed transcript."""
+    turns = transcript.turns
+    return TurnFacts(turns_digest((turn.speaker, turn.text) for turn in turns),
+                     frozenset(turn.speaker for turn in turns))  # fmt: skip
+
+
+def matches_every_turn(po: PoFile, facts: TurnFacts) -> bool:
+    """Whether :func:`match_turns` pairs every turn of the transcript of ``facts`` with the
+    catalog's message at its place and uses every turn message (no CAT013 for a turn or a
+    message): the same turns in the same order, and no id twice."""
+    previous = known_turns(po)
+    return (len({turn.id for turn in previous}) == len(previous)
+            and turns_digest((turn.speaker, turn.text) for turn in previous) == facts.digest)  # fmt: skip
 
 
 def _problem(source: str, line: int, code: str, message: str) -> Problem:
