@@ -198,10 +198,12 @@ class _EpisodeTranscripts(Mapping[str, Transcript]):
         self._sources: dict[str, tuple[TextSource, str]] = {}
         self._parsed: OrderedDict[tuple[str, str], Transcript] = OrderedDict()
         self.facts: dict[str, TurnFacts] = {}
+        self._casts: dict[frozenset[str], frozenset[str]] = {}
 
     def add(self, episode: str, again: TextSource, source: str, facts: TurnFacts) -> None:
         self._sources[episode] = (again, source)
-        self.facts[episode] = facts
+        # (most episodes have the same few casts: one set of names each, shared)
+        self.facts[episode] = facts._replace(speakers=self._casts.setdefault(facts.speakers, facts.speakers))
 
     def __getitem__(self, episode: str) -> Transcript:
         again, source = self._sources[episode]
@@ -478,17 +480,17 @@ def project_problems(project: Project, checked: set[str], known: dict[str, Trans
     return [problem for problem in orphan_problems(project, orphans) if problem.source in checked]
 
 
-def _project_headers(project: Project, known: dict[str, Transcript]) -> list[Transcript]:
-    """The header of every readable transcript of the project, reading only those not ``known``."""
+def _project_headers(project: Project, known: dict[str, Transcript]) -> Iterator[Transcript]:
+    """The header of every readable transcript of the project, reading only those not ``known``,
+    one at a time (the project's transcripts are not listed first)."""
+    from toolkit.project import TRANSCRIPT_SUFFIX
     from toolkit.transcript import parse_header
 
-    headers = []
-    for path in project.transcript_files():
+    for path in files.find_files([project.transcripts], (TRANSCRIPT_SUFFIX,)):
         header = known.get(os.path.realpath(path))
         if header is None:
             try:
                 header = parse_header(files.read_text(path).text, project.display(path))
             except ToolkitError:
                 continue
-        headers.append(header)
-    return headers
+        yield header

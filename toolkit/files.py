@@ -302,32 +302,64 @@ def write_text_atomic(path: Path, text: str, *, newline: str = "\n") -> None:
 def find_files(paths: Iterable[Path], suffixes: Iterable[str]) -> Iterator[Path]:
     """Every file with one of ``suffixes`` below ``paths`` (files named directly always count).
 
-    Hidden folders (``.git``, ``.venv``) are skipped; the order is sorted and stable.
+    Hidden folders (``.git``, ``.venv``) are skipped; the order is sorted and stable (by
+    path, part by part). The files are found one folder at a time, its names kept as
+    strings, and handed out one by one: an archive's thousands of files are never all held.
     """
     wanted = tuple(suffixes)
     for path in paths:
         if path.is_dir():
-            yield from sorted(_walk(path, wanted))
+            for found in _walk(str(path), wanted, set()):
+                yield Path(found)
         else:
             yield path
 
 
-def _walk(top: Path, wanted: tuple[str, ...]) -> Iterator[Path]:
-    """The files below ``top`` whose names end with ``wanted``, following symlinked folders
-    (``locales/ko -> ../team/ko``) but never into one twice (a link loop)."""
-    seen: set[str] = set()
-    for folder, folders, names in os.walk(top, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in seen:
-            folders.clear()
-            continue
-        seen.add(real)
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        for name in names:
-            if name.endswith(wanted) and not name.startswith("."):
-                found = Path(folder) / name
-                if found.is_file():
-                    yield found
+def _walk(folder: str, wanted: tuple[str, ...], seen: set[str]) -> Iterator[str]:
+    """The files below ``folder`` whose names end with ``wanted``, in the order of their
+    paths sorted part by part (a folder's files and subfolders by name, each subfolder's
+    files at its name's place), following symlinked folders (``locales/ko -> ../team/ko``)
+    but never into one twice (a link loop)."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    names: list[str] = []
+    folders: set[str] = set()
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if _is_folder(entry):
+                    folders.add(name)
+                    names.append(name)
+                elif name.endswith(wanted) and _is_file(entry):
+                    names.append(name)
+    except OSError:  # (an unreadable folder is skipped, as os.walk skips it)
+        return
+    names.sort()
+    for name in names:
+        path = os.path.join(folder, name)
+        if name in folders:
+            yield from _walk(path, wanted, seen)
+        else:
+            yield path
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # (a symlink to a folder counts: followed)
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def modified_ns(path: Path) -> int | None:

@@ -66,19 +66,24 @@ def find_orphans(project: Project, episodes: Mapping[str, str]) -> list[Orphan]:
 
     ``episodes`` maps each transcript's episode slug to its language. A subtitle file is
     also orphaned when its language is neither the transcript's nor one with a catalog.
+    The files are looked at one at a time and only the orphans kept (with the languages
+    of each episode's catalogs): the project's file list is never held.
     """
-    catalogs = project.catalogs()
-    orphans = orphaned_catalogs(project, episodes, catalogs)
-    catalog_languages = project.catalog_languages(catalogs)
-    for subtitles in project.subtitle_files():
+    orphans = [Orphan(path, "PRJ001", episode, _GONE) for episode, path in project.each_template()
+               if episode not in episodes]  # fmt: skip
+    catalog_languages: dict[str, set[str]] = {}
+    for found in project.each_catalog():
+        if found.episode not in episodes:
+            orphans.append(Orphan(found.path, "PRJ001", found.episode, _GONE))
+        catalog_languages.setdefault(found.episode, set()).add(base_language(found.language))
+    for subtitles in project.each_subtitle_file():
         own = episodes.get(subtitles.episode)
         if own is None:
             orphans.append(Orphan(subtitles.path, "PRJ002", subtitles.episode, _GONE))
             continue
-        built = {base_language(own)} | {
-            base_language(language) for language in catalog_languages.get(subtitles.episode, [])
-        }
-        if base_language(subtitles.language) not in built:
+        if base_language(subtitles.language) not in catalog_languages.get(subtitles.episode, set()) | {
+            base_language(own)
+        }:
             orphans.append(Orphan(
                 subtitles.path, "PRJ002", subtitles.episode,
                 f"the episode is in {own} and has no {subtitles.language} catalog any more",

@@ -12,7 +12,7 @@ paths redbox derives itself come from :class:`Project` and pass the gate in
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -147,41 +147,44 @@ class Project:
         """
         wanted_languages = {canonical_language(language) for language in languages}
         wanted_episodes = set(episodes)
-        found: list[FoundCatalog] = []
+        return [catalog for catalog in self.each_catalog()
+                if not (wanted_languages and catalog.language not in wanted_languages)
+                and not (wanted_episodes and catalog.episode not in wanted_episodes)]  # fmt: skip
+
+    def each_catalog(self) -> Iterator[FoundCatalog]:
+        """:meth:`catalogs`, all of them, one at a time (none held: see :func:`files.find_files`)."""
         if files.modified_ns(self.locales) is None:
-            return found
+            return
         for path in files.find_files([self.locales], (".po",)):
             parts = path.relative_to(self.locales).parts
             if len(parts) != 3 or parts[1] != "LC_MESSAGES" or language_problem(parts[0]):
                 continue
-            catalog = FoundCatalog(canonical_language(parts[0]), path.name[: -len(".po")], path)
-            if (wanted_languages and catalog.language not in wanted_languages) or (
-                wanted_episodes and catalog.episode not in wanted_episodes
-            ):
-                continue
-            found.append(catalog)
-        return found
+            yield FoundCatalog(canonical_language(parts[0]), path.name[: -len(".po")], path)
 
     def templates(self) -> list[tuple[str, Path]]:
         """Every ``<locales>/<episode>.pot``, as (episode, path)."""
+        return list(self.each_template())
+
+    def each_template(self) -> Iterator[tuple[str, Path]]:
+        """:meth:`templates`, one at a time."""
         if files.modified_ns(self.locales) is None:
-            return []
-        return [
-            (path.name[: -len(".pot")], path)
-            for path in files.find_files([self.locales], (".pot",))
-            if path.parent == self.locales
-        ]
+            return
+        for path in files.find_files([self.locales], (".pot",)):
+            if path.parent == self.locales:
+                yield path.name[: -len(".pot")], path
 
     def subtitle_files(self) -> list[FoundSubtitles]:
         """Every ``<subtitles>/<episode>.<language>.<suffix>`` redbox builds; other names are left out."""
+        return list(self.each_subtitle_file())
+
+    def each_subtitle_file(self) -> Iterator[FoundSubtitles]:
+        """:meth:`subtitle_files`, one at a time."""
         if files.modified_ns(self.subtitles) is None:
-            return []
-        found: list[FoundSubtitles] = []
+            return
         for path in files.find_files([self.subtitles], SUBTITLE_SUFFIXES):
             parsed = parse_subtitle_name(path.name)
             if parsed is not None and path.parent == self.subtitles:
-                found.append(FoundSubtitles(parsed[1], parsed[0], path))
-        return found
+                yield FoundSubtitles(parsed[1], parsed[0], path)
 
     def catalog_languages(self, found: Iterable[FoundCatalog] | None = None) -> dict[str, list[str]]:
         """Episode slug -> the languages it has a catalog for (among ``found``, default: all)."""
