@@ -194,11 +194,15 @@ def _ref_parse_header(
     lines: list[str], source: str, problems: list[Problem]
 ) -> tuple[list[tuple[str, str]], dict[str, int], int]:
     """Parse the header block; returns its pairs, their lines, and the first body line index."""
-    if not lines or lines[0].strip() != _REF_HEADER_FENCE:
+    # Blank lines above the header (a paste, an editor's stray newline) do not hide it.
+    opening = 0
+    while opening < len(lines) - 1 and not lines[opening].strip():
+        opening += 1
+    if not lines or lines[opening].strip() != _REF_HEADER_FENCE:
         return [], {}, 0
     pairs: list[tuple[str, str]] = []
     key_lines: dict[str, int] = {}
-    for index in range(1, len(lines)):
+    for index in range(opening + 1, len(lines)):
         raw = lines[index]
         number = index + 1
         if raw.strip() == _REF_HEADER_FENCE:
@@ -226,7 +230,7 @@ def _ref_parse_header(
         pairs.append((key, value.strip()))
         key_lines[key] = number
     problems.append(
-        _ref_problem(source, 1, 1, "error", "TRN012",
+        _ref_problem(source, opening + 1, 1, "error", "TRN012",
                      "header opened with '---' is never closed by a '---' line")
     )
     return pairs, key_lines, len(lines)

@@ -176,3 +176,21 @@ def test_a_header_without_its_fences_is_named_as_such(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(fenced)])
     plain = "error TRN008 text before the first speaker label (start a turn with 'Name: text')"
     assert plain in result.output
+
+
+def test_blank_lines_above_the_header_do_not_hide_it(tmp_path: Path) -> None:
+    """An editor's stray newlines (and CRLF, a BOM) before the opening '---' used to turn the
+    whole header into "text before the first speaker label" and four missing-key errors."""
+    sample = (ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt").read_text(encoding="utf-8")
+    path = tmp_path / "episode.txt"
+    path.write_bytes(("\ufeff\r\n \r\n" + sample.replace("\n", "\r\n")).encode("utf-8"))
+    transcript, problems = check_transcript_text(path.read_text(encoding="utf-8-sig"), str(path))
+    assert [p for p in problems if p.severity == "error"] == []
+    assert transcript.episode == "misunderstandings-and-stereotypes"
+    assert transcript.header_lines["title"] == 4  # the file's own line numbers
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    unclosed = tmp_path / "unclosed.txt"
+    unclosed.write_text("\n\n---\ntitle: T\nJoy: hi\n")
+    result = CliRunner().invoke(cli, ["check", str(unclosed)])
+    assert f"{unclosed}:3:1: error TRN012" in result.output
