@@ -504,6 +504,11 @@ def _lines(
     return _render(tokens, start, split) + "\n" + _render(tokens, split, end)
 
 
+def _full_cue_width(limits: LanguageLimits, space: float) -> float:
+    """How wide a cue may reach with no cap: every line full, and the space a break replaces."""
+    return limits.max_line_width * max(1, limits.max_lines) + space
+
+
 def _cut_ranges(
     tokens: Sequence[_Token],
     limits: LanguageLimits,
@@ -517,7 +522,7 @@ def _cut_ranges(
     for token in tokens:
         words_before.append(words_before[-1] + (0 if token.glued or token.in_label else 1))
     total_words = words_before[-1]
-    reach = limits.max_line_width * max(1, limits.max_lines) + layout.space
+    reach = _full_cue_width(limits, layout.space)
     if max_cue_width is not None:
         reach = min(reach, max(max_cue_width, limits.max_line_width))
     line = limits.max_line_width
@@ -666,16 +671,6 @@ def _grammar(text: str, limits: LanguageLimits) -> Mapping[int, str]:
     return {}
 
 
-_SPACE_WIDTHS: dict[LanguageLimits, float] = {}
-
-
-def _space_width(limits: LanguageLimits) -> float:
-    width = _SPACE_WIDTHS.get(limits)
-    if width is None:
-        width = _SPACE_WIDTHS[limits] = text_width(" ", limits)
-    return width
-
-
 #: Cues already cut, keyed by everything a cut reads: a turn said again ("Yes.", "Thank
 #: you.", a question asked in every episode) is cut once a process. Only short turns are
 #: kept (the ones that repeat; a long turn said twice is rare and would fill the memory).
@@ -707,11 +702,11 @@ def cut_text(
     ...          "What's my identity? I am just who I am.", ENGLISH)
     ["Should I say I'm cheering\\nfor North Korea or South Korea?", "What's my identity? I am just who I am."]
     """
+    # A cap at or above a full cue's width caps nothing (_cut_ranges' reach): the same cut as
+    # no cap, so the same entry.
     if max_cue_width is not None and not label_every_cue:
-        # A cap at or above a full cue's width caps nothing (see _cut_ranges' reach): the same
-        # cut as no cap, so the same entry.
-        full = limits.max_line_width * max(1, limits.max_lines) + _space_width(limits)
-        if max(max_cue_width, limits.max_line_width) >= full:
+        uncapped = _full_cue_width(limits, text_width(" ", limits))
+        if max(max_cue_width, limits.max_line_width) >= uncapped:
             max_cue_width = None
     if len(text) > _CUTS_LONGEST:
         return _cut(text, limits, names, label=label, label_every_cue=label_every_cue,
