@@ -15,6 +15,7 @@ process would otherwise compile every module it imports again, 0.1-0.2 CPU-s a p
 from __future__ import annotations
 
 import compileall
+import functools
 import os
 import statistics
 import subprocess
@@ -36,14 +37,10 @@ class Run:
     peak_mib: float
 
 
-_compiled: list[bool] = []
-
-
+@functools.cache
 def compile_package() -> None:
     """Write the package's bytecode once a benchmark (see the module's docstring)."""
-    if not _compiled:
-        compileall.compile_dir(ROOT / "toolkit", quiet=1)
-        _compiled.append(True)
+    compileall.compile_dir(ROOT / "toolkit", quiet=1)
 
 
 def run_once(command: Sequence[str], cwd: Path, *, ok: tuple[int, ...] = (0, 1)) -> Run:
