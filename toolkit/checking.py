@@ -17,11 +17,10 @@ import os
 import re
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import overload
 
 from toolkit import files
 from toolkit.catalog.checks import check_catalog_bytes
@@ -97,7 +96,7 @@ def document_of(data: bytes, source: str, *, timings: tuple[str, str] | None = N
     return document, decoded
 
 
-class _FoundFiles(Sequence[tuple[str, str]]):
+class _FoundFiles:
     """The files found, in order, as (path, display name), kept for the whole run compactly: the
     display name of each, and its path only when that is not the project's root joined with the
     display name (the usual file of the project's own folders), so one string a file."""
@@ -116,19 +115,13 @@ class _FoundFiles(Sequence[tuple[str, str]]):
     def _path_of(self, source: str) -> str:
         return self._prefix + source.replace("/", os.sep)
 
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, str]: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[tuple[str, str]]: ...
-    def __getitem__(self, index: int | slice) -> tuple[str, str] | Sequence[tuple[str, str]]:
-        if isinstance(index, slice):
-            return [self[one] for one in range(len(self))[index]]
-        source = self.sources[index]
-        path = self._paths.get(index if index >= 0 else index + len(self.sources))
-        return (path if path is not None else self._path_of(source)), source
+    def path(self, index: int) -> str:
+        """The path of the ``index``-th file found."""
+        found = self._paths.get(index)
+        return found if found is not None else self._path_of(self.sources[index])
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        return (self[index] for index in range(len(self.sources)))
+        return ((self.path(index), source) for index, source in enumerate(self.sources))
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -327,7 +320,7 @@ _CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in (0x09, 0x0A, 
 _CONTROL_BYTE = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
 
 
-def _survey(project: Project, found: Sequence[tuple[str, str]], checker: _Checker,
+def _survey(project: Project, found: Iterable[tuple[str, str]], checker: _Checker,
             on_read: Callable[[DecodedText, str], None], language: str | None,
             ) -> dict[str, Transcript]:  # fmt: skip
     """The first pass, in the order the files were found: the encoding notes (``on_read``), and
@@ -416,7 +409,7 @@ def check_paths(
                 assert stdin is not None
                 problems.extend(checker.problems_of(stdin, _held(stdin)))
             else:
-                path = found[index][0]
+                path = found.path(index)
                 document = _read(project, path, source, language)[0]
                 problems.extend(checker.problems_of(document, _again(path, source)))
         problems.extend(later.pop(source, ()))
