@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -48,3 +49,19 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             (tmp_path / folder).mkdir()
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def george() -> list[Any]:
+    """George's recorded digits, three to a turn (tests/voice_reels.py)."""
+    from tests.voice_reels import reel_turns
+
+    return reel_turns("george")
+
+
+@pytest.fixture(scope="module")
+def jackson() -> list[Any]:
+    """Jackson's recorded digits, three to a turn (tests/voice_reels.py)."""
+    from tests.voice_reels import reel_turns
+
+    return reel_turns("jackson")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_voices import RATE, Samples, _aligned_project, episode, interleaved, reel_turns
+from tests.voice_reels import RATE, Samples, aligned_project, episode, interleaved, reel_turns
 from toolkit.align.audio import Audio
 from toolkit.align.sidecar import parse_timings
 from toolkit.cli import cli
@@ -28,16 +28,6 @@ from toolkit.voices.store import (
     voices_path,
 )
 from toolkit.voices.workflow import write_voice_stats
-
-
-@pytest.fixture(scope="module")
-def george() -> list[Samples]:
-    return reel_turns("george")
-
-
-@pytest.fixture(scope="module")
-def jackson() -> list[Samples]:
-    return reel_turns("jackson")
 
 
 def _frame_by_frame(frames: np.ndarray, mean: np.ndarray, precision: np.ndarray, log_det: float) -> float:
@@ -139,7 +129,7 @@ def _same_findings(left: str, right: str) -> bool:
 def test_check_voices_from_stored_statistics_warns_as_from_the_audio_without_decoding_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
 ) -> None:
-    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=True))
+    monkeypatch.chdir(aligned_project(tmp_path, george, jackson, name_audio=True))
     from_audio = CliRunner().invoke(cli, ["check", "transcripts/voices.txt", "--voices"])
     assert "no stored voice statistics (transcripts/voices.voices.bin" in from_audio.output
     assert "computed from the audio" in from_audio.output
@@ -163,7 +153,7 @@ def test_check_voices_from_stored_statistics_warns_as_from_the_audio_without_dec
 def test_stale_statistics_are_never_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
 ) -> None:
-    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=True))
+    monkeypatch.chdir(aligned_project(tmp_path, george, jackson, name_audio=True))
     stored = _store(tmp_path)
     fresh = CliRunner().invoke(cli, ["check", "transcripts/voices.txt", "--voices"])
     assert "computed from the audio" not in fresh.output

@@ -3,18 +3,14 @@ Dataset's speakers (tests/data/voices/README.md), three digits to a turn."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pytest
-import soundfile
 from click.testing import CliRunner
 
-from toolkit.align.sidecar import format_timings
-from toolkit.align.timings import Alignment, TurnTiming
+from tests.voice_reels import RATE, Samples, aligned_project, episode, interleaved, other_room, reel_turns
 from toolkit.cli import cli
 from toolkit.voices.check import (
     VoiceOptions,
@@ -27,60 +23,6 @@ from toolkit.voices.check import (
 from toolkit.voices.features import voice_frames
 from toolkit.voices.models import TurnStats, turn_stats
 
-DATA = Path(__file__).parent / "data" / "voices"
-RATE = 8000
-Samples = npt.NDArray[np.float32]
-
-
-def reel_turns(speaker: str, digits: int = 3) -> list[Samples]:
-    """The speaker's recordings, ``digits`` to a turn."""
-    samples, rate = soundfile.read(DATA / f"{speaker}.flac", dtype="float32")
-    assert rate == RATE
-    spans = json.loads((DATA / "reels.json").read_text(encoding="utf-8"))[speaker]
-    pieces = [samples[start:end] for _, start, end in spans]
-    return [np.concatenate(pieces[k : k + digits]) for k in range(0, len(pieces) - digits + 1, digits)]
-
-
-def other_room(samples: Samples) -> Samples:
-    """The same speech in another room through another microphone: early reflections at 23,
-    47 and 71 ms and a duller, thinner pickup (a first-difference high-pass, a 4-tap low-pass)."""
-    response = np.zeros(round(0.08 * RATE), np.float32)
-    response[0] = 1.0
-    for delay_ms, gain in ((23, 0.35), (47, 0.25), (71, 0.15)):
-        response[delay_ms * RATE // 1000] = gain
-    wet = np.convolve(samples, response)[: len(samples)]
-    thin = wet - 0.6 * np.concatenate([[0.0], wet[:-1]]).astype(np.float32)
-    dull = np.convolve(thin, np.ones(4, np.float32) / 4)[: len(samples)]
-    scale = np.sqrt((samples**2).mean() / (dull**2).mean())
-    moved: Samples = (dull * scale).astype(np.float32)
-    return moved
-
-
-def episode(turns: list[tuple[str, Samples]]) -> tuple[Samples, list[VoiceTurn]]:
-    """The turns joined by 0.4 s of quiet room tone, and where each one is."""
-    rng = np.random.default_rng(7)
-    gap = np.zeros(round(0.4 * RATE), np.float32)
-    parts: list[Samples] = []
-    found: list[VoiceTurn] = []
-    at = 0
-    for index, (speaker, samples) in enumerate(turns):
-        parts += [gap, samples]
-        at += len(gap)
-        found.append(
-            VoiceTurn(index, 10 + index, speaker, at * 1000 // RATE, (at + len(samples)) * 1000 // RATE)
-        )
-        at += len(samples)
-    audio = np.concatenate([*parts, gap])
-    audio += rng.standard_normal(len(audio)).astype(np.float32) * np.float32(1e-4)
-    return audio, found
-
-
-def interleaved(*speakers: tuple[str, list[Samples]]) -> list[tuple[str, Samples]]:
-    turns: list[tuple[str, Samples]] = []
-    for position in range(max(len(clips) for _, clips in speakers)):
-        turns += [(name, clips[position]) for name, clips in speakers if position < len(clips)]
-    return turns
-
 
 def run(
     turns: list[tuple[str, Samples]], labels: dict[int, str] | None = None
@@ -88,16 +30,6 @@ def run(
     audio, found = episode(turns)
     found = [replace(turn, speaker=(labels or {}).get(turn.index, turn.speaker)) for turn in found]
     return check_voices(voice_frames(audio, RATE, [(t.start_ms, t.end_ms) for t in found]), found), found
-
-
-@pytest.fixture(scope="module")
-def george() -> list[Samples]:
-    return reel_turns("george")
-
-
-@pytest.fixture(scope="module")
-def jackson() -> list[Samples]:
-    return reel_turns("jackson")
 
 
 def test_correct_labels_are_not_flagged(george: list[Samples], jackson: list[Samples]) -> None:
@@ -200,40 +132,10 @@ def test_several_turns_of_one_voice_under_another_name_are_all_flagged() -> None
     assert found >= 36
 
 
-def _aligned_project(
-    tmp_path: Path, george: list[Samples], jackson: list[Samples], *, name_audio: bool
-) -> Path:
-    turns = interleaved(("George", george), ("Jackson", jackson))
-    audio, found = episode(turns)
-    soundfile.write(tmp_path / "episode.wav", audio, RATE, subtype="PCM_16")
-    (tmp_path / "transcripts").mkdir()
-    labels = ["Jackson" if turn.index == 4 else turn.speaker for turn in found]
-    body = "".join(
-        f"{label}: Turn number {turn.index + 1}.\n" for label, turn in zip(labels, found, strict=True)
-    )
-    header = "---\ntitle: Voices\nepisode: voices\nlanguage: en\nspeakers: George, Jackson\n---\n"
-    (tmp_path / "transcripts" / "voices.txt").write_text(header + body, encoding="utf-8")
-    meta = (("audio", "../episode.wav"),) if name_audio else ()
-    timings = tuple(
-        TurnTiming(
-            turn.index,
-            7 + turn.index,
-            label,
-            turn.start_ms,
-            turn.end_ms,
-            synth_ms=turn.end_ms - turn.start_ms,
-        )
-        for label, turn in zip(labels, found, strict=True)
-    )
-    alignment = Alignment(timings, len(audio) * 1000 // RATE, meta=meta)
-    (tmp_path / "transcripts" / "voices.timings.tsv").write_text(format_timings(alignment), encoding="utf-8")
-    return tmp_path
-
-
 def test_check_voices_reports_the_flipped_turn_at_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
 ) -> None:
-    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=False))
+    monkeypatch.chdir(aligned_project(tmp_path, george, jackson, name_audio=False))
     result = CliRunner().invoke(
         cli, ["check", "transcripts/voices.txt", "--voices", "--audio", "episode.wav"]
     )
@@ -253,7 +155,7 @@ def test_check_voices_reports_the_flipped_turn_at_its_line(
 def test_check_voices_finds_the_audio_the_timings_file_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
 ) -> None:
-    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=True))
+    monkeypatch.chdir(aligned_project(tmp_path, george, jackson, name_audio=True))
     result = CliRunner().invoke(cli, ["check", "transcripts/voices.txt", "--voices"])
     assert "warning VOI001 turn labelled Jackson" in result.output
     (tmp_path / "episode.wav").unlink()
@@ -266,7 +168,7 @@ def test_check_voices_finds_the_audio_the_timings_file_names(
 def test_check_without_voices_does_not_read_the_audio(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
 ) -> None:
-    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=True))
+    monkeypatch.chdir(aligned_project(tmp_path, george, jackson, name_audio=True))
     (tmp_path / "episode.wav").unlink()
     result = CliRunner().invoke(cli, ["check", "transcripts/voices.txt"])
     assert "VOI" not in result.output
@@ -287,7 +189,7 @@ def test_align_voices_lists_the_turns_it_cannot_judge(tmp_path: Path) -> None:
 def test_audio_goes_with_one_transcript(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
 ) -> None:
-    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=False))
+    monkeypatch.chdir(aligned_project(tmp_path, george, jackson, name_audio=False))
     text = (tmp_path / "transcripts" / "voices.txt").read_text(encoding="utf-8")
     (tmp_path / "transcripts" / "other.txt").write_text(text.replace("episode: voices", "episode: other"))
     result = CliRunner().invoke(cli, ["check", "transcripts", "--voices", "--audio", "episode.wav"])
@@ -298,7 +200,7 @@ def test_audio_goes_with_one_transcript(
 def test_an_unreadable_timings_file_is_a_note_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, george: list[Samples], jackson: list[Samples]
 ) -> None:
-    monkeypatch.chdir(_aligned_project(tmp_path, george, jackson, name_audio=True))
+    monkeypatch.chdir(aligned_project(tmp_path, george, jackson, name_audio=True))
     (tmp_path / "transcripts" / "voices.timings.tsv").write_text("not timings\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", "transcripts/voices.txt", "--voices"])
     assert "note: voices not checked: transcripts/voices.timings.tsv cannot be read" in result.output
