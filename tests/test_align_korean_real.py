@@ -149,3 +149,19 @@ def test_real_korean_voices_in_white_noise_stay_within_the_goal() -> None:
     alignment = align_turns(korean_turns(), "ko", Audio(noisy, RATE))
     errors = [abs(t.start_ms - s) for t, s in zip(alignment.turns, truth, strict=True)]
     assert max(errors) <= 250, errors
+
+
+def test_korean_notes_in_full_width_brackets_and_drawn_out_tildes_are_not_spoken() -> None:
+    """A Korean catalog writes notes as （웃음） or ［웃음］ and a drawn-out word as 네~:
+    espeak-ng would say 웃음 ("laughter") and, for ~, the English word "tilde"."""
+    from toolkit.align.aligner import synthesize_turns
+    from toolkit.align.synth import Voice
+
+    def seconds(text: str) -> float:
+        samples, rate, _clips = synthesize_turns((Turn("Joy", text, 7),), Voice("ko"), pause_ms=0)
+        return len(samples) / rate
+
+    plain = seconds("네 맞아요")
+    assert seconds("네~ 맞아요（웃음）") == pytest.approx(plain, abs=0.02)
+    assert seconds("［웃음］ 네~ 맞아요") == pytest.approx(plain, abs=0.02)
+    assert seconds("네 맞아요 웃음") > plain + 0.2  # the same word, said, is heard

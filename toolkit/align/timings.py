@@ -7,8 +7,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
-#: Notes that are not speech: ``[laughs]``, ``[in North Korea]``, ``(Through interpreter)``.
-_NOTES = re.compile(r"\[[^\]\n]*\]|\([^)\n]*\)")
+#: Notes that are not speech: ``[laughs]``, ``[in North Korea]``, ``(Through interpreter)``,
+#: and their full-width forms in Korean (and other CJK) text: ``（웃음）``, ``［웃음］``.
+_NOTES = re.compile(r"\[[^\]\n]*\]|\([^)\n]*\)|（[^）\n]*）|［[^］\n]*］")
+#: Marks that espeak-ng would read out but nobody says: a drawn-out ``네~`` is "ne", not
+#: "ne tilde" (the Korean voice switches to English for the symbol's name).
+_UNSAID = str.maketrans({"~": " "})
 _WORD = re.compile(r"\S+")
 
 
@@ -75,9 +79,11 @@ def spoken_text(text: str) -> str:
 
     >>> spoken_text("a life there [in North Korea].\\nYes (Through interpreter)")
     'a life there                 . Yes                      '
+    >>> spoken_text("네~ 맞아요（웃음）")
+    '네  맞아요    '
     """
     blanked = _NOTES.sub(lambda match: " " * len(match.group()), text)
-    return blanked.replace("\n", " ")
+    return blanked.replace("\n", " ").translate(_UNSAID)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
