@@ -201,6 +201,20 @@ def pico_clips() -> list[Clip]:
     return clips
 
 
+#: Clips where the corpus itself is cut wrong, checked on spectrograms and against the same
+#: dialogue line in the other two rooms: in the dance studio, ``ae1`` (7.0 s, 8.0-9.0 s
+#: elsewhere) and ``af0`` (6.4 s, 8.3-8.5 s elsewhere) lose their last phrase to the next
+#: clip, and ``ae2``/``ae3`` pass it on once more (``ae3``: 4.4 s, 2.7-2.9 s elsewhere). Such
+#: a clip opens with the previous line's last words; its own line starts after them, at the
+#: onset given here (ms in the clip, the detector run from after the foreign phrase). Both
+#: aligners put these three turns within 60 ms of these onsets.
+ONSET_OVERRIDES = {
+    "DanceStudio/sub100110a00020.wav": 2025,  # 0.22-1.37 s: 따로 보낼 수 있죠? (the end of ae1)
+    "DanceStudio/sub100110a00021.wav": 1645,  # 0-1.31 s: ... 하실 건가요? (the end of ae2)
+    "DanceStudio/sub100110a00025.wav": 1745,  # 0.05-1.2 s: the last phrase of af0
+}
+
+
 def deeply_clips(corpus: Path, room: str) -> list[Clip]:
     folder = corpus / "dataset" if (corpus / "dataset").is_dir() else corpus
     meta = json.loads((folder / "Korean_Read_Speech_Corpus_sample.json").read_text(encoding="utf-8"))[room]
@@ -211,6 +225,7 @@ def deeply_clips(corpus: Path, room: str) -> list[Clip]:
     for key in chosen:
         audio = read_mono(folder / room / f"{key}.wav")
         onset, offset = clip_speech_bounds(audio)
+        onset = ONSET_OVERRIDES.get(f"{room}/{key}.wav", onset)
         clips.append(
             Clip(audio, meta[key]["text"], names[meta[key]["speaker"]], f"{room}/{key}.wav", onset, offset)
         )
