@@ -207,7 +207,7 @@ def pico_clips() -> list[Clip]:
 #: clip, and ``ae2``/``ae3`` pass it on once more (``ae3``: 4.4 s, 2.7-2.9 s elsewhere). Such
 #: a clip opens with the previous line's last words; its own line starts after them, at the
 #: onset given here (ms in the clip, the detector run from after the foreign phrase). Both
-#: aligners put these three turns within 60 ms of these onsets.
+#: aligners put these three turns within 55 ms of these onsets.
 ONSET_OVERRIDES = {
     "DanceStudio/sub100110a00020.wav": 2025,  # 0.22-1.37 s: 따로 보낼 수 있죠? (the end of ae1)
     "DanceStudio/sub100110a00021.wav": 1645,  # 0-1.31 s: ... 하실 건가요? (the end of ae2)
