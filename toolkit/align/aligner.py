@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from toolkit.align import dtw
 from toolkit.align.audio import Audio, signal_problem
+from toolkit.align.breath import past_breath
 from toolkit.align.features import (
     Features,
     Spectrum,
@@ -415,6 +416,16 @@ def align_turns(
         (past_music(first, last, music.steady_around), last) if first >= 0 else (first, last)
         for first, last in spans
     ]
+    if reach > 0:
+        # Nor on the in-breath before its first word (clean audio, where edges snap to
+        # the voice detector's; a turn that opens with a note, such as [laughs], keeps it).
+        heard = loud_frames(real.energy_db) & ~music.alone
+        spans = [
+            (past_breath(first, last, heard, audio.samples, audio.sample_rate, real.hop), last)
+            if first >= 0 and not turn.text.lstrip().startswith(("[", "("))
+            else (first, last)
+            for (first, last), turn in zip(spans, turns, strict=True)
+        ]
     row_cost = _row_costs(real.values, fake.values, path)
     floor_db = local_floor(real.energy_db)
     turn_cost = [float(row_cost[first:last].mean()) if last > first else 0.0 for first, last in spans]
