@@ -58,3 +58,12 @@ def test_a_start_on_a_voice_or_a_whisper_stays() -> None:
 def test_a_fricative_too_short_for_a_breath_stays() -> None:
     samples = sound(("pause", 0.5), ("noise", 0.1), ("pause", 0.06), ("voice", 1.0))
     assert past_breath(50, 160, loud_of(samples), samples, RATE, HOP) == 50
+
+
+def test_a_first_syllable_with_a_vowel_stays() -> None:
+    """Korean 저 식당: /tɕ/, a short vowel and /s/, unvoiced for most of the run, then the
+    stop closure of 식 and the voice of 당. The vowel says it is speech, not a breath."""
+    samples = sound(
+        ("pause", 0.5), ("noise", 0.05), ("voice", 0.1), ("noise", 0.12), ("pause", 0.12), ("voice", 1.0)
+    )
+    assert past_breath(50, 190, loud_of(samples), samples, RATE, HOP) == 50

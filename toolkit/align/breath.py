@@ -24,6 +24,9 @@ PAUSE_FRAMES = (5, 50)
 #: the first, a voice's over the second in the 100 ms after the pause (a whispered word
 #: has voiced-looking frames too, but not most of them).
 UNVOICED, VOICED = 0.5, 0.8
+#: A voiced stretch this long (frames) inside the run is a vowel, not a breath: Korean
+#: 저 식당 opens with /tɕ/, a 100 ms vowel and /s/, unvoiced for most of its 280 ms.
+VOWEL_FRAMES = 5
 
 
 def voicing(samples: FloatArray, sample_rate: int, hop: int, frames: range) -> FloatArray:
@@ -44,13 +47,22 @@ def voicing(samples: FloatArray, sample_rate: int, hop: int, frames: range) -> F
     return out
 
 
+def _longest_run(mask: npt.NDArray[np.bool_]) -> int:
+    longest = current = 0
+    for value in mask:
+        current = current + 1 if value else 0
+        longest = max(longest, current)
+    return longest
+
+
 def past_breath(
     first: int, last: int, loud: npt.NDArray[np.bool_], samples: FloatArray, sample_rate: int, hop: int
 ) -> int:
     """``first`` moved past an in-breath it starts on, or as it is.
 
     The turn starts on a breath when the loud run at ``first`` (``loud``: frames over
-    the background, pauses not closed) is unvoiced for 150-600 ms, then a pause of
+    the background, pauses not closed) is unvoiced for 150-600 ms (mostly, and with no
+    voiced stretch of 50 ms: no vowel), then a pause of
     50-500 ms, and the sound after the pause is voiced (most of its first 100 ms); the start moves
     to the end of that pause (never into the turn's last 300 ms).
     """
@@ -68,7 +80,7 @@ def past_breath(
     if not PAUSE_FRAMES[0] <= voice - end <= PAUSE_FRAMES[1] or voice >= last - 30:
         return first
     breath = voicing(samples, sample_rate, hop, range(first, end))
-    if float(np.median(breath)) >= UNVOICED:
+    if float(np.median(breath)) >= UNVOICED or _longest_run(breath >= VOICED) >= VOWEL_FRAMES:
         return first
     after = voicing(samples, sample_rate, hop, range(voice, min(voice + 10, count)))
     return voice if len(after) and float(np.median(after)) >= VOICED else first
