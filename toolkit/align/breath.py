@@ -62,20 +62,20 @@ def past_breath(
 
     The turn starts on a breath when the loud run at ``first`` (``loud``: frames over
     the background, pauses not closed) is unvoiced for 150-600 ms (mostly, and with no
-    voiced stretch of 50 ms: no vowel), then a pause of
-    50-500 ms, and the sound after the pause is voiced (most of its first 100 ms); the start moves
-    to the end of that pause (never into the turn's last 300 ms).
+    voiced stretch of 50 ms: no vowel), then comes a pause of 50-500 ms, and the sound
+    after the pause is voiced (most of its first 100 ms); the start moves to the end of
+    that pause (never into the turn's last 300 ms).
     """
     count = len(loud)
     if not 0 <= first < count or not loud[first]:
         return first
     end = first
-    while end < count and loud[end]:
+    while end < min(count, first + BREATH_FRAMES[1] + 1) and loud[end]:
         end += 1
     if not BREATH_FRAMES[0] <= end - first <= BREATH_FRAMES[1]:
         return first
     voice = end
-    while voice < count and not loud[voice]:
+    while voice < min(count, end + PAUSE_FRAMES[1] + 1) and not loud[voice]:
         voice += 1
     if not PAUSE_FRAMES[0] <= voice - end <= PAUSE_FRAMES[1] or voice >= last - 30:
         return first
