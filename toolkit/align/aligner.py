@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from toolkit.align import dtw
 from toolkit.align.audio import Audio, signal_problem
+from toolkit.align.background import settled_frames, turn_snr_db
 from toolkit.align.breath import past_breath
 from toolkit.align.features import (
     Features,
@@ -428,6 +429,7 @@ def align_turns(
         ]
     row_cost = _row_costs(real.values, fake.values, path)
     floor_db = local_floor(real.energy_db)
+    settled = settled_frames(loud_frames(real.energy_db))
     turn_cost = [float(row_cost[first:last].mean()) if last > first else 0.0 for first, last in spans]
     typical_cost = float(np.median([cost for cost in turn_cost if cost > 0] or [1.0])) or 1.0
     timings: list[TurnTiming] = []
@@ -464,7 +466,7 @@ def align_turns(
                 fingerprint=turn_fingerprint(turn.speaker, turn.text),
                 match=round(turn_cost[index] / typical_cost, 2),
                 steady=start_steadiness(first, music.steady),
-                snr_db=_snr_db(real.energy_db, floor_db, first, last),
+                snr_db=turn_snr_db(real.energy_db, floor_db, settled, first, last),
                 drift_ms=abs(
                     real.frame_ms(first)
                     - real.frame_ms(
@@ -486,14 +488,6 @@ def align_turns(
         ("background_db", f"{recording.background_db:.1f}"),
     )
     return Alignment(tuple(timings), audio.duration_ms, trailing, meta)
-
-
-def _snr_db(energy_db: FloatArray, floor_db: FloatArray, first: int, last: int) -> float:
-    """How far (dB) a turn's loud frames rise over the background around it."""
-    if last <= first:
-        return 0.0
-    rise = float(np.percentile(energy_db[first:last], 90) - np.median(floor_db[first:last]))
-    return round(max(0.0, min(rise, 99.0)), 1)
 
 
 def _row_costs(real: FloatArray, synthetic: FloatArray, path: dtw.Path) -> FloatArray:
