@@ -206,12 +206,12 @@ def test_the_second_opinion_start_in_a_pause_moves_on_to_the_speech() -> None:
     """drift_ms compares like with like: the main path's start snaps to the speech; a
     second-opinion start in the pause before the turn moves forward to the onset too (not
     back, not out of reach), so a coarse start in the pause is no disagreement (ALN011)."""
-    from toolkit.align.aligner import _snap_start, _speech_onsets
+    from toolkit.align.edges import snap_start, speech_onsets
 
     speech = np.zeros(300, dtype=np.bool_)
     speech[100:200] = True
-    onsets = _speech_onsets(speech)
-    assert _snap_start(40, speech, onsets, 75) == 100  # in the pause, 0.6 s before: onto the onset
-    assert _snap_start(150, speech, onsets, 75) == 150  # inside speech: kept
-    assert _snap_start(10, speech, onsets, 75) == 10  # 0.9 s before, out of reach: kept
-    assert _snap_start(40, speech, onsets, 0) == 40  # noisy audio (no snapping): kept
+    onsets = speech_onsets(speech)
+    assert snap_start(40, speech, onsets, 75) == 100  # in the pause, 0.6 s before: onto the onset
+    assert snap_start(150, speech, onsets, 75) == 150  # inside speech: kept
+    assert snap_start(10, speech, onsets, 75) == 10  # 0.9 s before, out of reach: kept
+    assert snap_start(40, speech, onsets, 0) == 40  # noisy audio (no snapping): kept

@@ -25,6 +25,7 @@ from toolkit.align import dtw
 from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.background import settled_frames, turn_snr_db
 from toolkit.align.breath import past_breath
+from toolkit.align.edges import snap, snap_start, speech_frames, speech_ms, speech_onsets, stuck_speech_ms
 from toolkit.align.features import (
     Features,
     Spectrum,
@@ -324,43 +325,6 @@ def _expand(path: dtw.Path, factor: int, rows: int, cols: int) -> dtw.Path:
     return dtw.Path(path.first_row, path.last_row, cols_of_rows, cols_of_rows)
 
 
-def speech_frames(features: Features) -> npt.NDArray[np.bool_]:
-    """Frames that sound like speech (:func:`loud_frames`, short gaps closed, blips dropped)."""
-    raw = loud_frames(features.energy_db)
-    # Close gaps shorter than 150 ms (stops inside words), drop blips shorter than 50 ms.
-    return _open(_close(raw, 15), 5)
-
-
-def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    padded = np.concatenate(([False], mask, [False]))
-    changes = np.flatnonzero(padded[1:] != padded[:-1])
-    return [(int(changes[k]), int(changes[k + 1])) for k in range(0, len(changes), 2)]
-
-
-def _close(mask: npt.NDArray[np.bool_], gap: int) -> npt.NDArray[np.bool_]:
-    out = mask.copy()
-    for start, end in _runs(~mask):
-        if end - start < gap and start > 0 and end < len(mask):
-            out[start:end] = True
-    return out
-
-
-def _open(mask: npt.NDArray[np.bool_], length: int) -> npt.NDArray[np.bool_]:
-    out = mask.copy()
-    for start, end in _runs(mask):
-        if end - start < length:
-            out[start:end] = False
-    return out
-
-
-def _speech_ms(speech: npt.NDArray[np.bool_], start: int, end: int, features: Features) -> int:
-    """Milliseconds of speech in frames ``[start, end)``, counting runs of 300 ms or more."""
-    if end <= start:
-        return 0
-    total = sum(b - a for a, b in _runs(speech[start:end]) if b - a >= 30)
-    return features.frame_ms(total)
-
-
 def align_turns(
     turns: Sequence[Turn],
     language: str,
@@ -410,8 +374,8 @@ def align_turns(
     # On noisy audio the voice detector misses quiet speech (soft onsets, fading ends)
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
     reach = round(options.snap_ms / 10) if clean else 0
-    onsets = _speech_onsets(speech)
-    spans = _snap(_spans(path, clips, synth_frame), speech, onsets, reach)
+    onsets = speech_onsets(speech)
+    spans = snap(_spans(path, clips, synth_frame), speech, onsets, reach)
     # A turn never starts in music: a start found in steady sound moves on to the voice.
     spans = [
         (past_music(first, last, music.steady_around), last) if first >= 0 else (first, last)
@@ -460,8 +424,8 @@ def align_turns(
                 end_ms=real.frame_ms(last),
                 synth_ms=round((clip.end - clip.start) * 1000 / synth_rate),
                 speech=round(float(speech[first:last].mean()), 2) if last > first else 0.0,
-                uncovered_ms=_speech_ms(speech, previous_end_frame, first, real)
-                + _stuck_speech_ms(path, speech, first, last, real),
+                uncovered_ms=speech_ms(speech, previous_end_frame, first, real)
+                + stuck_speech_ms(path, speech, first, last, real),
                 words=words,
                 fingerprint=turn_fingerprint(turn.speaker, turn.text),
                 match=round(turn_cost[index] / typical_cost, 2),
@@ -470,7 +434,7 @@ def align_turns(
                 drift_ms=abs(
                     real.frame_ms(first)
                     - real.frame_ms(
-                        _snap_start(
+                        snap_start(
                             _second_start(second, synth_frame(clip.start), options), speech, onsets, reach
                         )
                     )
@@ -478,7 +442,7 @@ def align_turns(
             )
         )
         previous_end_frame = last
-    trailing = _speech_ms(speech, previous_end_frame, len(real.values), real)
+    trailing = speech_ms(speech, previous_end_frame, len(real.values), real)
     if progress is not None:
         progress(1.0)
     meta = (
@@ -517,103 +481,3 @@ def _spans(
         last = min(int(path.last_row[offset]), int(path.first_row[offset]) + _EDGE_RUN) + 1
         spans.append((first, max(first + 1, last)))
     return spans
-
-
-def _speech_onsets(speech: npt.NDArray[np.bool_]) -> IntArray:
-    """The frames where a run of speech begins."""
-    return np.flatnonzero(np.diff(np.concatenate(([False], speech)).astype(np.int8)) == 1)
-
-
-def _snap(
-    spans: list[tuple[int, int]], speech: npt.NDArray[np.bool_], onsets: IntArray, reach: int
-) -> list[tuple[int, int]]:
-    """Move turn edges onto the nearest edge of speech, at most ``reach`` frames away.
-
-    A turn starts where speech starts and ends where it stops: a start found in silence
-    moves forward to the next onset, a start inside speech back to its onset, and ends
-    likewise. Edges never cross a neighbouring turn's. The path alone sometimes trades
-    a word at a turn's end for the pause after it; this undoes that.
-    """
-    if reach <= 0:
-        return spans
-    count = len(speech)
-    offsets = np.flatnonzero(np.diff(np.concatenate((speech, [False])).astype(np.int8)) == -1) + 1
-    starts: list[int] = []
-    for first, _last in spans:
-        moved = None
-        if first >= 0:
-            moved = _nearest(onsets, first, bool(speech[min(first, count - 1)]), reach)
-            if moved is not None and starts and moved <= max(starts):
-                moved = None
-        starts.append(first if moved is None else moved)
-    result: list[tuple[int, int]] = []
-    for index, (first, last) in enumerate(spans):
-        if first < 0:
-            result.append((first, last))
-            continue
-        following = [start for start in starts[index + 1 :] if start >= 0]
-        upper = following[0] if following else count
-        probe = min(max(last - 1, 0), count - 1)
-        moved = _nearest_end(offsets, last, bool(speech[probe]), reach)
-        new_last = last if moved is None or moved > upper else moved
-        new_first = starts[index]
-        if new_last <= new_first:
-            new_first, new_last = first, last
-        result.append((new_first, new_last))
-    return result
-
-
-def _snap_start(frame: int, speech: npt.NDArray[np.bool_], onsets: IntArray, reach: int) -> int:
-    """``frame`` moved forward onto the next speech onset when it falls in a pause, as
-    :func:`_snap` moves a turn start found in silence: the coarse second opinion often
-    starts a turn in the pause before it, which is no disagreement about the turn."""
-    if reach <= 0 or len(speech) == 0:
-        return frame
-    frame = min(max(frame, 0), len(speech) - 1)
-    if speech[frame]:
-        return frame
-    moved = _nearest(onsets, frame, False, reach)
-    return frame if moved is None else moved
-
-
-def _nearest(onsets: IntArray, frame: int, inside: bool, reach: int) -> int | None:
-    """The onset a start should move to: back when ``inside`` speech, forward when not."""
-    at = int(np.searchsorted(onsets, frame, side="right"))
-    if inside:
-        candidate = int(onsets[at - 1]) if at > 0 else None
-    else:
-        candidate = int(onsets[at]) if at < len(onsets) else None
-    if candidate is None or abs(candidate - frame) > reach:
-        return None
-    return candidate
-
-
-def _nearest_end(offsets: IntArray, end: int, inside: bool, reach: int) -> int | None:
-    """The offset an end should move to: forward when its last frame is speech, back when not."""
-    if inside:
-        at = int(np.searchsorted(offsets, end, side="left"))
-        candidate = int(offsets[at]) if at < len(offsets) else None
-    else:
-        at = int(np.searchsorted(offsets, end, side="right"))
-        candidate = int(offsets[at - 1]) if at > 0 else None
-    if candidate is None or abs(candidate - end) > reach:
-        return None
-    return candidate
-
-
-def _stuck_speech_ms(
-    path: dtw.Path, speech: npt.NDArray[np.bool_], first: int, last: int, real: Features
-) -> int:
-    """Speech inside a turn's span that the path pinned to one synthetic frame for over a second.
-
-    A sentence spoken but missing from the transcript is usually absorbed this way:
-    the path waits on one synthetic frame while the extra speech goes by.
-    """
-    stuck = 0
-    cols = path.first_col[first:last]
-    # Rows whose first column equals the previous row's last column never moved forward.
-    still = np.concatenate(([False], cols[1:] == path.last_col[first : last - 1]))
-    for start, end in _runs(still):
-        if end - start >= 100:
-            stuck += _speech_ms(speech, first + start, first + end, real)
-    return stuck
