@@ -159,6 +159,26 @@ def test_cutting_equals_the_general_code(
     layout = segment_search._Layout(tokens, limits)
     found = segment_search._cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
     assert found == _reference_cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
+    # The two-line breaks the search kept (for laying out the chosen cues) are the best ones.
+    for (start, end), kept in boundaries.breaks.items():
+        assert kept == segment_search._best_break(start, end, layout, boundaries, limits)
+
+
+def test_the_least_break_bound_counts_the_first_split() -> None:
+    """A candidate is skipped when even the cheapest break inside it cannot win; that least
+    break cost covers every split of the candidate, the one right after its start included
+    (a turn where leaving that one out skips the best cue)."""
+    text = (
+        "I'd tell them that I'm from North Korea. Should I say I'm cheering for North Korea or "
+        "South Korea? In South Korea, when a customer enters the part-time employees don't "
+        "really greet them. So those types of questions made me feel a little uncomfortable. "
+        "I could've been born in the U.S."
+    )
+    tokens = segment_tokens._tokenize(text, "Joy:", KOREAN)
+    boundaries = segment_rules._Boundaries(tokens, _NAMES)
+    layout = segment_search._Layout(tokens, KOREAN)
+    expected = _reference_cut_ranges(tokens, KOREAN, layout, boundaries, 30.0)
+    assert segment_search._cut_ranges(tokens, KOREAN, layout, boundaries, 30.0) == expected
 
 
 def test_a_cast_of_other_names_gets_its_own_costs() -> None:

@@ -132,7 +132,9 @@ def _cut_ranges(
         ends_sentence = end == count or sentence[end]
         while too_wide + 1 < end - 1 and end_prefix - prefix[too_wide + 1] - lead[too_wide + 1] > reach:
             too_wide += 1
-        lowest = max(too_wide + 1, paragraph_before[end - 1])
+        lowest = paragraph_before[end - 1]
+        if lowest <= too_wide:
+            lowest = too_wide + 1
         best_end = math.inf
         back_end = 0
         # The least break cost inside tokens start:end (a two-line layout costs at least
@@ -153,12 +155,10 @@ def _cut_ranges(
                 # The penalties below only add: a cue whose floor is already above the best
                 # one found cannot become better (float addition of non-negative terms is
                 # monotonic). Filtered at once; the loop tests again as the best improves.
-                starts = [
-                    one for one in range(end - 1, lowest - 1, -1) if floor[one] <= best_end and one != seed
-                ]
+                starts = range(end - 1, lowest - 1, -1)
             for start in starts:
                 bound = floor[start]
-                if bound > best_end or (bound == best_end and start < back_end):
+                if bound > best_end or (bound == best_end and start < back_end) or (phase and start == seed):
                     continue
                 cost = best[start] + _PER_CUE + cut_at[start]
                 width = end_prefix - prefix[start] - lead[start]
@@ -173,10 +173,12 @@ def _cut_ranges(
                 bound = cost + least_line_cost
                 if bound < best_end or (bound == best_end and start > back_end):
                     if width > line and end - start > 1:
-                        while inner_from > start + 1:
-                            inner_from -= 1
-                            if break_cost[inner_from] < least_inner_break:
-                                least_inner_break = break_cost[inner_from]
+                        if inner_from > start + 1:
+                            # min() over a slice: the same float as a running minimum, in C.
+                            inner_least = min(break_cost[start + 1 : inner_from])
+                            if inner_least < least_inner_break:
+                                least_inner_break = inner_least
+                            inner_from = start + 1
                         bound = cost + least_inner_break * _LINE_WEIGHT
                         if bound > best_end or (bound == best_end and start < back_end):
                             # Every break adds at least least_inner_break (the other terms of
