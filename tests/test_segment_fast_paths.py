@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import segment
+from toolkit import segment, segment_rules, segment_search, segment_tokens
 from toolkit.limits import ENGLISH, KOREAN, LanguageLimits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,11 +39,11 @@ _EXTRAS = [
 _NAMES = ("Joy", "Dasom", "Kim Jeongyol")
 
 
-def _reference_tokenize(text: str, label: str, limits: LanguageLimits) -> list[segment._Token]:
+def _reference_tokenize(text: str, label: str, limits: LanguageLimits) -> list[segment_tokens._Token]:
     """``_tokenize`` as it was: every word through ``_split_hard`` and measured again."""
-    tokens: list[segment._Token] = []
+    tokens: list[segment_tokens._Token] = []
     for part, in_label in ((label, True), (text, False)):
-        chunks = segment._SEPARATOR_GROUP.split(part)
+        chunks = segment_tokens._SEPARATOR_GROUP.split(part)
         separator = ""
         position = 0
         for index, chunk in enumerate(chunks):
@@ -54,35 +54,38 @@ def _reference_tokenize(text: str, label: str, limits: LanguageLimits) -> list[s
             if not chunk.strip():
                 continue
             offset = -1 if in_label else start
-            for piece_index, piece in enumerate(segment._split_hard(chunk, limits, limits.max_line_width)):
+            pieces = segment_tokens._split_hard(chunk, limits, limits.max_line_width)
+            for piece_index, piece in enumerate(pieces):
                 lead = "" if piece_index else ((separator or " ") if tokens else "")
                 width = segment.fast_width(piece, limits)
-                tokens.append(segment._Token(piece, width, piece_index > 0, lead, in_label, offset))
+                tokens.append(segment_tokens._Token(piece, width, piece_index > 0, lead, in_label, offset))
                 offset = -1
             separator = ""
     return tokens
 
 
-def _reference_costs(tokens: Sequence[segment._Token], names: Sequence[str]) -> list[tuple[float, float]]:
+def _reference_costs(
+    tokens: Sequence[segment_tokens._Token], names: Sequence[str]
+) -> list[tuple[float, float]]:
     """Each boundary's word-rule costs computed afresh, as ``_Boundaries`` did before its cache."""
-    pairs = segment._name_pairs(names)
+    pairs = segment_rules._name_pairs(names)
     return [
-        segment._Boundaries._costs(
+        segment_rules._Boundaries._costs(
             tokens[index - 1],
             tokens[index],
             pairs,
-            segment._strip_word(segment._bare(tokens[index - 1].text)),
-            segment._strip_word(tokens[index].text),
+            segment_rules._strip_word(segment_rules._bare(tokens[index - 1].text)),
+            segment_rules._strip_word(tokens[index].text),
         )
         for index in range(1, len(tokens))
     ]
 
 
 def _reference_cut_ranges(
-    tokens: Sequence[segment._Token],
+    tokens: Sequence[segment_tokens._Token],
     limits: LanguageLimits,
-    layout: segment._Layout,
-    boundaries: segment._Boundaries,
+    layout: segment_search._Layout,
+    boundaries: segment_rules._Boundaries,
     max_cue_width: float | None,
 ) -> list[tuple[int, int]]:
     """``_cut_ranges`` as it was: every candidate cue costed in full."""
@@ -97,7 +100,7 @@ def _reference_cut_ranges(
     line = limits.max_line_width
     prefix, lead = layout.prefix, layout.lead
     cut_cost, paragraph, sentence = boundaries.cut_cost, boundaries.paragraph, boundaries.sentence
-    least_line_cost = min(0.0, *boundaries.break_cost) * segment._LINE_WEIGHT
+    least_line_cost = min(0.0, *boundaries.break_cost) * segment_search._LINE_WEIGHT
     best = [0.0] + [math.inf] * count
     back = [0] * (count + 1)
     for end in range(1, count + 1):
@@ -105,19 +108,19 @@ def _reference_cut_ranges(
             width = prefix[end] - prefix[start] - lead[start]
             if start < end - 1 and width > reach:
                 break
-            cost = best[start] + segment._PER_CUE + (cut_cost[start] if start else 0.0)
+            cost = best[start] + segment_search._PER_CUE + (cut_cost[start] if start else 0.0)
             if words_before[end] - words_before[start] <= 1 and total_words > 1:
-                cost += segment._ORPHAN
-            cost += segment._EVEN * (width / reach) ** 2
+                cost += segment_search._ORPHAN
+            cost += segment_search._EVEN * (width / reach) ** 2
             whole = (start == 0 or sentence[start]) and (end == count or sentence[end])
             if width < line / 2 and 0 < end - start < count and not whole:
-                cost += segment._FRAGMENT
+                cost += segment_search._FRAGMENT
             if cost + least_line_cost < best[end]:
                 if width > line and end - start > 1:
                     found = None
                     if limits.max_lines > 1:
-                        found = segment._best_break(start, end, layout, boundaries, limits)
-                    cost = math.inf if found is None else cost + found[0] * segment._LINE_WEIGHT
+                        found = segment_search._best_break(start, end, layout, boundaries, limits)
+                    cost = math.inf if found is None else cost + found[0] * segment_search._LINE_WEIGHT
                 if cost < best[end]:
                     best[end], back[end] = cost, start
             if paragraph[start]:
@@ -142,33 +145,52 @@ _limits = st.sampled_from([ENGLISH, KOREAN, LanguageLimits("en", max_line_width=
 def test_cutting_equals_the_general_code(
     text: str, label: str, limits: LanguageLimits, max_cue_width: float | None
 ) -> None:
-    tokens = segment._tokenize(text, label, limits)
+    tokens = segment_tokens._tokenize(text, label, limits)
     assert tokens == _reference_tokenize(text, label, limits)
     if not tokens:
         return
-    boundaries = segment._Boundaries(tokens, _NAMES)
+    boundaries = segment_rules._Boundaries(tokens, _NAMES)
     fresh = _reference_costs(tokens, _NAMES)
     for index in range(1, len(tokens)):
         costs = (boundaries.cut_cost[index], boundaries.break_cost[index])
         # The noun-phrase rule lowers a plain word boundary afterwards; everything else is the cache's.
-        assert costs == fresh[index - 1] or (fresh[index - 1][0] == segment._CUT_WORD and costs == (
-            segment._CUT_MODIFIER, 8.0))  # fmt: skip
-    layout = segment._Layout(tokens, limits)
-    assert segment._cut_ranges(tokens, limits, layout, boundaries, max_cue_width) == _reference_cut_ranges(
-        tokens, limits, layout, boundaries, max_cue_width
+        assert costs == fresh[index - 1] or (fresh[index - 1][0] == segment_rules._CUT_WORD and costs == (
+            segment_rules._CUT_MODIFIER, 8.0))  # fmt: skip
+    layout = segment_search._Layout(tokens, limits)
+    found = segment_search._cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
+    assert found == _reference_cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
+    # The two-line breaks the search kept (for laying out the chosen cues) are the best ones.
+    for (start, end), kept in boundaries.breaks.items():
+        assert kept == segment_search._best_break(start, end, layout, boundaries, limits)
+
+
+def test_the_least_break_bound_counts_the_first_split() -> None:
+    """A candidate is skipped when even the cheapest break inside it cannot win; that least
+    break cost covers every split of the candidate, the one right after its start included
+    (a turn where leaving that one out skips the best cue)."""
+    text = (
+        "I'd tell them that I'm from North Korea. Should I say I'm cheering for North Korea or "
+        "South Korea? In South Korea, when a customer enters the part-time employees don't "
+        "really greet them. So those types of questions made me feel a little uncomfortable. "
+        "I could've been born in the U.S."
     )
+    tokens = segment_tokens._tokenize(text, "Joy:", KOREAN)
+    boundaries = segment_rules._Boundaries(tokens, _NAMES)
+    layout = segment_search._Layout(tokens, KOREAN)
+    expected = _reference_cut_ranges(tokens, KOREAN, layout, boundaries, 30.0)
+    assert segment_search._cut_ranges(tokens, KOREAN, layout, boundaries, 30.0) == expected
 
 
 def test_a_cast_of_other_names_gets_its_own_costs() -> None:
     """The cost cache is per cast: a name pair of one cast is no name pair for another."""
-    tokens = segment._tokenize("I met Kim Jeongyol there.", "", ENGLISH)
-    with_name = segment._Boundaries(tokens, ("Kim Jeongyol",))
-    without = segment._Boundaries(tokens, ("Joy",))
-    assert with_name.cut_cost[3] == segment._CUT_NAME
-    assert without.cut_cost[3] == segment._CUT_NAME  # two capitalised words read as a name either way
-    lower = segment._tokenize("i met kim jeongyol there.", "", ENGLISH)
-    assert segment._Boundaries(lower, ("Kim Jeongyol",)).cut_cost[3] == segment._CUT_NAME
-    assert segment._Boundaries(lower, ("Joy",)).cut_cost[3] != segment._CUT_NAME
+    tokens = segment_tokens._tokenize("I met Kim Jeongyol there.", "", ENGLISH)
+    with_name = segment_rules._Boundaries(tokens, ("Kim Jeongyol",))
+    without = segment_rules._Boundaries(tokens, ("Joy",))
+    assert with_name.cut_cost[3] == segment_rules._CUT_NAME
+    assert without.cut_cost[3] == segment_rules._CUT_NAME  # two capitalised words read as a name either way
+    lower = segment_tokens._tokenize("i met kim jeongyol there.", "", ENGLISH)
+    assert segment_rules._Boundaries(lower, ("Kim Jeongyol",)).cut_cost[3] == segment_rules._CUT_NAME
+    assert segment_rules._Boundaries(lower, ("Joy",)).cut_cost[3] != segment_rules._CUT_NAME
 
 
 @pytest.mark.parametrize(
@@ -187,11 +209,11 @@ def test_equal_costs_are_broken_as_the_plain_search_breaks_them(text: str, limit
     order (the latest start) must still win, whatever order the candidates are costed in.
     Zero-width words and a hard-split word test the farthest-start pointer."""
     for max_cue_width in (None, 30.0, 50.5):
-        tokens = segment._tokenize(text, "Joy:", limits)
-        boundaries = segment._Boundaries(tokens, _NAMES)
-        layout = segment._Layout(tokens, limits)
+        tokens = segment_tokens._tokenize(text, "Joy:", limits)
+        boundaries = segment_rules._Boundaries(tokens, _NAMES)
+        layout = segment_search._Layout(tokens, limits)
         expected = _reference_cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
-        assert segment._cut_ranges(tokens, limits, layout, boundaries, max_cue_width) == expected
+        assert segment_search._cut_ranges(tokens, limits, layout, boundaries, max_cue_width) == expected
 
 
 @settings(max_examples=150, deadline=None)

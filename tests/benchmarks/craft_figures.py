@@ -18,7 +18,8 @@ from pathlib import Path
 from toolkit import english, korean
 from toolkit.formats.srt import parse_srt
 from toolkit.limits import limits_for, text_width
-from toolkit.segment import _CUT_CLINGER, _Boundaries, _tokenize
+from toolkit.segment_rules import _CUT_CLINGER, _Boundaries
+from toolkit.segment_tokens import _tokenize
 
 _LABEL = re.compile(r"^(?:-\s?)?[^\s:][^:\n]{0,30}:\s")
 
