@@ -43,7 +43,7 @@ import webvtt
 
 from toolkit.formats import format_for_name
 from toolkit.formats.srt import parse_srt, srt_safe_text
-from toolkit.formats.vtt import cue_payload
+from toolkit.formats.vtt_write import cue_payload
 from toolkit.model import Cue, CuePart
 
 MULTI_HTML = Path(__file__).parent / "data" / "chromium" / "multi.html"

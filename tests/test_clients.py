@@ -24,7 +24,8 @@ from tests.clients import (
     require_binary,
 )
 from toolkit.formats.srt import compose_srt
-from toolkit.formats.vtt import compose_vtt, parse_vtt
+from toolkit.formats.vtt import parse_vtt
+from toolkit.formats.vtt_write import compose_vtt
 from toolkit.model import Cue, CuePart
 
 pytestmark = [pytest.mark.ffmpeg, pytest.mark.chromium]

@@ -19,7 +19,7 @@ from toolkit import korean
 from toolkit.catalog import translate_transcript
 from toolkit.cli import cli
 from toolkit.formats.srt import compose_srt, parse_srt
-from toolkit.formats.vtt import compose_vtt
+from toolkit.formats.vtt_write import compose_vtt
 from toolkit.limits import ENGLISH, KOREAN, text_width
 from toolkit.model import Cue, CuePart, Transcript, Turn
 from toolkit.segment import cut_text

@@ -15,7 +15,8 @@ from tests.clients import golden_cues
 from toolkit.errors import SubtitleError
 from toolkit.formats import NONCHARACTER, get_reader, get_writer
 from toolkit.formats.libass import break_backslash_escapes
-from toolkit.formats.vtt import compose_vtt, cue_payload, parse_cue_text, parse_vtt
+from toolkit.formats.vtt import parse_cue_text, parse_vtt
+from toolkit.formats.vtt_write import compose_vtt, cue_payload
 from toolkit.model import Cue, CuePart
 
 DATA = Path(__file__).parent / "data" / "formats"

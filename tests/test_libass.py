@@ -17,7 +17,7 @@ import pytest
 from tests.clients import HOSTILE_TEXTS, read_pysrt, require_binary
 from toolkit.formats.libass import WORD_JOINER, escape_srt_braces, libass_shows
 from toolkit.formats.srt import compose_srt, srt_safe_text
-from toolkit.formats.vtt import compose_vtt
+from toolkit.formats.vtt_write import compose_vtt
 from toolkit.model import Cue, CuePart
 
 pytestmark = pytest.mark.ffmpeg

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.clients import golden_cues
 from toolkit.formats.srt import compose_srt
-from toolkit.formats.vtt import compose_vtt
+from toolkit.formats.vtt_write import compose_vtt
 from toolkit.model import Cue, CuePart
 from toolkit.subtitle_check import check_subtitle_text, language_from_name
 

@@ -15,7 +15,8 @@ from tests.clients import assert_clients_agree, read_with_all_clients
 from toolkit.errors import SubtitleError
 from toolkit.formats.libass import break_backslash_escapes
 from toolkit.formats.srt import compose_srt, parse_srt
-from toolkit.formats.vtt import compose_vtt, parse_vtt
+from toolkit.formats.vtt import parse_vtt
+from toolkit.formats.vtt_write import compose_vtt
 from toolkit.limits import ENGLISH, KOREAN, limits_for, text_width
 from toolkit.model import Cue, Transcript, Turn
 from toolkit.segment import visible_characters

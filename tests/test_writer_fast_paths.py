@@ -23,7 +23,8 @@ from toolkit.errors import SubtitleError
 from toolkit.formats import LINE_BREAKING_CHARACTERS, noncharacters, validate_cues
 from toolkit.formats.libass import WORD_JOINER, break_backslash_escapes, break_tag_starts, escape_srt_braces
 from toolkit.formats.srt import _srt_clock, compose_srt, srt_safe_text
-from toolkit.formats.vtt import SIGNATURE, compose_vtt, escape_text, escape_voice, format_timestamp
+from toolkit.formats.vtt import SIGNATURE
+from toolkit.formats.vtt_write import compose_vtt, escape_text, escape_voice, format_timestamp
 from toolkit.model import Cue, CuePart
 from toolkit.timecode import format_clock
 

@@ -215,7 +215,7 @@ def get_writer(format_id: str, *, crlf: bool = False, styling: Styling | None = 
 
         return write_srt
     if format_id == "vtt":
-        from toolkit.formats.vtt import compose_vtt
+        from toolkit.formats.vtt_write import compose_vtt
 
         return compose_vtt
     if format_id in ("ttml", "dfxp", "ass"):

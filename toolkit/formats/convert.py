@@ -74,7 +74,7 @@ def _write_srt(cues: Sequence[ConvertedCue]) -> str:
 
 
 def _write_vtt(cues: Sequence[ConvertedCue]) -> str:
-    from toolkit.formats.vtt import compose_vtt
+    from toolkit.formats.vtt_write import compose_vtt
 
     return compose_vtt(_model_cues(cues), lenient=True)
 

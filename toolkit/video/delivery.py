@@ -18,7 +18,7 @@ from toolkit.errors import ToolkitError
 from toolkit.formats.ass import compose_ass
 from toolkit.formats.srt import compose_srt
 from toolkit.formats.styling import Styling, base_language
-from toolkit.formats.vtt import compose_vtt
+from toolkit.formats.vtt_write import compose_vtt
 from toolkit.video import ffmpeg
 from toolkit.video.episode import LanguageCues, iso639_2, language_title
 

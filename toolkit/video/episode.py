@@ -15,7 +15,7 @@ from toolkit import files
 from toolkit.build import Loaded, Rendered, load_checked, refuse_errors, render_cues
 from toolkit.errors import ToolkitError
 from toolkit.formats.styling import base_language
-from toolkit.formats.vtt import compose_vtt
+from toolkit.formats.vtt_write import compose_vtt
 from toolkit.model import Cue
 from toolkit.naming import canonical_language
 from toolkit.preview import (
