@@ -29,11 +29,17 @@ Unicode noncharacter (U+FFFE, U+FDD0, ...).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import compress, count, repeat
+from operator import add, gt, lt, mul, sub, truediv
 
 from toolkit.formats import NONCHARACTER, CueRow, ParsedCue, format_for_name, noncharacters, sniff_format
+from toolkit.formats.cue_columns import CueColumns
 from toolkit.formats.decoding import UNKNOWN_ENCODING
+from toolkit.formats.srt import ordinary_cue_columns as srt_columns
 from toolkit.formats.srt import ordinary_cue_rows as srt_rows
 from toolkit.formats.srt import parse_srt_general
+from toolkit.formats.vtt import ordinary_cue_columns as vtt_columns
 from toolkit.formats.vtt import ordinary_cue_rows as vtt_rows
 from toolkit.formats.vtt import parse_vtt_general
 from toolkit.limits import LanguageLimits, limits_for, text_width
@@ -44,6 +50,17 @@ DEFAULT_LANGUAGE = "en"
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 #: Any character from U+FDD0 on, where the noncharacters start.
 _FROM_FDD0 = re.compile("[\ufdd0-\U0010ffff]")
+
+
+#: Every byte below 0xEF, the first byte in UTF-8 of U+F000 and of every character after it.
+_BELOW_EF = bytes(range(0xEF))
+
+
+def _from_f000(text: str) -> bool:
+    """Whether ``text`` may hold a character from U+F000 on: a byte of 0xEF or more in its UTF-8
+    (deleting the others is a table lookup a byte; searching the text, a regex step a character).
+    """
+    return bool(_utf8(text).translate(None, _BELOW_EF))
 
 
 def language_from_name(source: str, default: str = DEFAULT_LANGUAGE) -> str:
@@ -77,6 +94,16 @@ def check_subtitle_text(
     [(3, 'SUB001'), (4, 'SUB011')]
     """
     kind = format_for_name(source) or sniff_format(text)
+    # Noncharacters are U+FDD0 and above: most files are settled by one regex of a single range
+    # (a fifth of max(text)'s time, the same answer), not the set of 66 ranges.
+    beyond_fdd0 = not text.isascii() and _from_f000(text) and _FROM_FDD0.search(text) is not None
+    if not beyond_fdd0:  # (then no noncharacter problem: the whole file's cues as columns)
+        columns = (vtt_columns if kind == "vtt" else srt_columns)(text)
+        if columns is not None:
+            problems = encoding_problems(kind, encoding, source)
+            limits = limits_for(language or language_from_name(source))
+            problems.extend(_check_columns(columns, source, limits, fps))
+            return sorted(problems, key=Problem.sort_key)
     # An ordinary file (what redbox writes) is read by one split and a regex per cue, with no
     # problem to report and no ParsedCue built; any other goes through the full reader.
     rows = (vtt_rows if kind == "vtt" else srt_rows)(text)
@@ -86,9 +113,7 @@ def check_subtitle_text(
     else:
         problems = []
     problems.extend(encoding_problems(kind, encoding, source))
-    # Noncharacters are U+FDD0 and above: most files are settled by one regex of a single range
-    # (a fifth of max(text)'s time, the same answer), not the set of 66 ranges.
-    if not text.isascii() and _FROM_FDD0.search(text) is not None and NONCHARACTER.search(text) is not None:
+    if beyond_fdd0 and NONCHARACTER.search(text) is not None:
         problems.extend(noncharacter_problems(kind, [ParsedCue(*row) for row in rows], source))
     limits = limits_for(language or language_from_name(source))
     problems.extend(_check_rows(rows, source, limits, fps))
@@ -158,24 +183,118 @@ def check_cues(
 
 
 def _check_rows(rows: list[CueRow], source: str, limits: LanguageLimits, fps: float) -> list[Problem]:
-    """:func:`check_cues` over cue rows.
+    """:func:`check_cues` over cue rows."""
+    rules = _CueRules(source, limits, fps)
+    previous: tuple[int, int, int] | None = None
+    for number, _, start_ms, end_ms, text, plain, _, _, timing_line in rows:
+        rules.check(number, start_ms, end_ms, text, plain, timing_line, previous)
+        previous = (number, start_ms, end_ms)
+    return rules.problems
+
+
+def _check_columns(columns: CueColumns, source: str, limits: LanguageLimits, fps: float) -> list[Problem]:
+    """:func:`check_cues` over a whole file's cues as columns: the cues that could have a problem
+    are picked out by tests of a few built-in operations a cue, each implied by some rule's
+    finding (a bound on widths instead of the widths), and only those go through the rules;
+    the others have none.
+    """
+    starts, ends, texts, plains = columns.starts, columns.ends, columns.texts, columns.plains
+    rules = _CueRules(source, limits, fps)
+    durations = list(map(sub, ends, starts))
+    low, high = limits.min_duration_ms, limits.max_duration_ms
+    suspects: set[int] = set()
+    if min(durations) < low or max(durations) > high or min(durations) <= 0:
+        suspects.update(index for index, duration in enumerate(durations)
+                        if duration <= 0 or duration < low or duration > high)  # fmt: skip
+    if len(starts) > 1:
+        gaps = list(map(sub, starts[1:], ends[:-1]))
+        least_gap = rules.min_gap_ms - 1e-9
+        if min(gaps) < least_gap or min(gaps) < 0:
+            suspects.update(index for index, gap in enumerate(gaps, start=1) if gap < least_gap or gap < 0)
+        if any(map(lt, starts[1:], starts[:-1])):
+            suspects.update(index for index in range(1, len(starts)) if starts[index] < starts[index - 1])
+    breaks = list(map(str.count, plains, repeat("\n")))
+    if max(breaks) >= rules.max_lines:
+        suspects.update(index for index, lines in enumerate(breaks) if lines >= rules.max_lines)
+    if not all(plains) or any(map(str.isspace, plains)):
+        suspects.update(index for index, plain in enumerate(plains) if not plain or plain.isspace())
+    suspects.update(_maybe_too_wide_or_fast(plains, breaks, durations, rules))
+    if "..." in "\x00".join(texts):  # (one search a file: no '...' across the NUL)
+        suspects.update(index for index, text in enumerate(texts) if "..." in text)
+    if suspects:
+        timing_lines = columns.timing_lines()
+        for index in sorted(suspects):
+            previous = (index, starts[index - 1], ends[index - 1]) if index else None
+            rules.check(index + 1, starts[index], ends[index], texts[index], plains[index],
+                        timing_lines[index], previous)  # fmt: skip
+    return rules.problems
+
+
+def _maybe_too_wide_or_fast(plains: list[str], breaks: list[int], durations: list[int], rules: _CueRules,
+                            ) -> list[int]:  # fmt: skip
+    """The cues that may read too fast (SUB003) or have a line too wide (SUB004), by a bound on
+    each cue's and line's width that never falls below it.
+
+    A character counts at most 1, so a text's length is a bound. Counting the Korean way, a
+    character counts at most a half unless it is wide (Hangul, CJK), and every wide character
+    takes 3 bytes in UTF-8, every other at least 1: a text of ``n`` characters in ``b`` bytes
+    has at most ``(b - n) / 2`` wide ones, so it counts at most ``(n + b) / 4``
+    (exactly its width for Hangul, ASCII and the spaces between).
+    """
+    max_cps, max_width = rules.max_cps, rules.max_width
+    # (a cue's characters less its line breaks: a line break counts nothing, and takes 1 byte)
+    lengths = list(map(sub, map(len, plains), breaks))
+    bounds: Iterable[float] = lengths
+    if rules.limits.cjk_counting:
+        sizes = map(sub, map(len, map(str.encode, plains, _UTF8, _SURROGATEPASS)), breaks)
+        bounds = map(truediv, map(add, lengths, sizes), repeat(4))
+        lines = "\n".join(plains).split("\n")
+        sizes = map(len, map(str.encode, lines, _UTF8, _SURROGATEPASS))
+        longest: float = max(map(add, map(len, lines), sizes)) / 4
+    else:
+        longest = max(map(len, "\n".join(plains).split("\n")))
+    if min(durations) > 0:  # (the speed of every cue, compared by built-ins)
+        speeds = map(truediv, map(mul, bounds, repeat(1000)), durations)
+        found = list(compress(count(), map(gt, speeds, repeat(max_cps))))
+    else:
+        found = [index for index, (bound, duration) in enumerate(zip(bounds, durations, strict=True))
+                 if duration > 0 and bound * 1000 / duration > max_cps]  # fmt: skip
+    if longest > max_width:
+        found.extend(index for index, plain in enumerate(plains) if len(plain) > max_width)
+    return found
+
+
+_UTF8, _SURROGATEPASS = repeat("utf-8"), repeat("surrogatepass")
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # (no error for a lone surrogate)
+
+
+class _CueRules:
+    """The quality rules of the module docstring, one cue at a time, collecting problems.
 
     A character counts at most 1 (:func:`toolkit.limits.char_width`), so a line of no more
     characters than the limit is never too wide, and a cue whose character count is within
     the reading speed is never too fast: widths are counted only past those bounds.
     """
-    problems: list[Problem] = []
 
-    def problem(line: int, severity: Severity, code: str, message: str, column: int = 0) -> None:
-        problems.append(Problem(source, line, column, severity, code, message))
+    def __init__(self, source: str, limits: LanguageLimits, fps: float) -> None:
+        self.source, self.limits, self.fps = source, limits, fps
+        self.problems: list[Problem] = []
+        self.min_gap_ms = 2000 / fps
+        self.max_width, self.max_cps, self.max_lines = limits.max_line_width, limits.max_cps, limits.max_lines
 
-    min_gap_ms = 2000 / fps
-    min_duration, max_duration = limits.min_duration_ms, limits.max_duration_ms
-    max_width, max_cps, max_lines = limits.max_line_width, limits.max_cps, limits.max_lines
-    # (the cue's name, "cue N", is made only for a problem: most cues have none)
-    previous_number = previous_start = previous_end = 0
-    first = True
-    for number, _, start_ms, end_ms, text, plain, _, _, timing_line in rows:
+    def problem(self, line: int, severity: Severity, code: str, message: str, column: int = 0) -> None:
+        self.problems.append(Problem(self.source, line, column, severity, code, message))
+
+    def check(self, number: int, start_ms: int, end_ms: int, text: str, plain: str, timing_line: int,
+              previous: tuple[int, int, int] | None) -> None:  # fmt: skip
+        """The problems of one cue; ``previous`` is the number, start and end of the cue before it."""
+        limits, problem = self.limits, self.problem
+        min_duration, max_duration = limits.min_duration_ms, limits.max_duration_ms
+        max_width, max_cps, max_lines = self.max_width, self.max_cps, self.max_lines
+        # (the cue's name, "cue N", is made only for a problem: most cues have none)
         duration = end_ms - start_ms
         if duration <= 0:
             problem(timing_line, "error", "SUB012",
@@ -219,9 +338,11 @@ def _check_rows(rows: list[CueRow], source: str, limits: LanguageLimits, fps: fl
                     problem(timing_line + offset, "warning", "SUB011",
                             f"three-dots: cue {number} uses '...'; write the single character '…'",
                             column + 1)  # fmt: skip
-        if first:
-            first = False
-        elif start_ms < previous_start:
+        if previous is None:
+            return
+        previous_number, previous_start, previous_end = previous
+        min_gap_ms = self.min_gap_ms
+        if start_ms < previous_start:
             problem(timing_line, "error", "SUB008",
                     f"cue-out-of-order: cue {number} starts at {start_ms} ms, before cue "
                     f"{previous_number} ({previous_start} ms)")  # fmt: skip
@@ -232,6 +353,5 @@ def _check_rows(rows: list[CueRow], source: str, limits: LanguageLimits, fps: fl
         elif start_ms - previous_end < min_gap_ms - 1e-9:
             problem(timing_line, "error", "SUB006",
                     f"gap-too-short: cue {number} starts {start_ms - previous_end} ms after "
-                    f"cue {previous_number}; 2 frames at {fps:g} fps is {min_gap_ms:.1f} ms")  # fmt: skip
-        previous_number, previous_start, previous_end = number, start_ms, end_ms
-    return problems
+                    f"cue {previous_number}; 2 frames at {self.fps:g} fps is {min_gap_ms:.1f} ms",
+                    )  # fmt: skip

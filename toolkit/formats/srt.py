@@ -33,6 +33,7 @@ from toolkit.formats import (
     span_ms,
     validate_cues,
 )
+from toolkit.formats.cue_columns import CueColumns, cue_numbers, tidy_split, times_ms
 from toolkit.formats.libass import (
     WORD_JOINER,
     break_backslash_escapes,
@@ -244,6 +245,50 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
     if rows and not _ffmpeg_recognises(body.lstrip("\n").split("\n", 2)):
         return None
     return rows
+
+
+#: What comes before each cue's text in a tidy SRT file (one regex split, see
+#: :mod:`.cue_columns`): a blank line, the cue's number, its canonical timing line (its clocks
+#: and milliseconds captured). (At most 9 digits in a number: no longer run is matched.)
+_TIDY_CUE_HEAD = re.compile(
+    r"\n\n(\d{1,9})\n(\d\d:[0-5]\d:[0-5]\d),(\d\d\d) --> (\d\d:[0-5]\d:[0-5]\d),(\d\d\d)\n", re.ASCII
+)
+#: A line that starts with whitespace: a whole-file test before the slower one for a line of
+#: nothing but whitespace.
+_INDENTED_LINE = re.compile(r"\n[^\S\n]")
+
+
+def ordinary_cue_columns(text: str) -> CueColumns | None:
+    """The cues of a tidy SRT file as columns (one regex split), or ``None`` when it is not one.
+
+    Tidy is ordinary (:func:`ordinary_cue_rows`: the same tests, the same cues, tested to
+    agree) with exactly one blank line between cues, none before the first, and text in
+    every cue.
+
+    >>> columns = ordinary_cue_columns("1\\n00:00:01,000 --> 00:00:02,500\\n<i>Hi</i>\\n")
+    >>> columns.starts, columns.ends, columns.plains, columns.timing_lines()
+    ([1000], [2500], ['Hi'], [2])
+    """
+    body = text.removeprefix("\ufeff")
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    split = tidy_split(_TIDY_CUE_HEAD, "\n\n" + body.rstrip("\n"), 6)
+    if split is None:
+        return None
+    numbers, start_clocks, start_millis, end_clocks, end_millis, texts = split
+    count = len(texts)
+    if numbers != cue_numbers(count) or body.count("-->") != count:
+        return None  # a number out of sequence, or an arrow in a cue's text
+    if _INDENTED_LINE.search(body) is not None and _WHITESPACE_LINE.search(body) is not None:
+        return None  # a line of nothing but whitespace (the first line is a cue's number)
+    if not _ffmpeg_recognises(body.split("\n", 2)):
+        return None
+    if "<" in body or "{" in body:
+        plains = [plain_text(text) if "<" in text or "{" in text else text for text in texts]
+    else:
+        plains = texts
+    starts, ends = times_ms(start_clocks, start_millis), times_ms(end_clocks, end_millis)
+    return CueColumns(starts, ends, texts, plains, first_line=1, lines_per_cue=4, timing_offset=1)
 
 
 def parse_srt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], list[Problem]]:

@@ -22,6 +22,7 @@ from toolkit.formats import (
     canonical_span_ms,
     span_ms,
 )
+from toolkit.formats.cue_columns import CueColumns, tidy_split, times_ms
 from toolkit.model import Problem, Severity
 
 SIGNATURE = "WEBVTT"
@@ -418,6 +419,53 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
     if body.count("-->") != len(rows):
         return None
     return rows
+
+
+#: What comes before each cue's text in a tidy WebVTT file (one regex split, see
+#: :mod:`.cue_columns`): a blank line and the cue's canonical timing line (its clocks and
+#: milliseconds captured).
+_TIDY_CUE_HEAD = re.compile(
+    r"\n\n(\d\d:[0-5]\d:[0-5]\d)\.(\d\d\d) --> (\d\d:[0-5]\d:[0-5]\d)\.(\d\d\d)\n", re.ASCII
+)
+#: The tags a tidy file's cue text may hold: a voice span's start and end (a narrower form of
+#: the tags :func:`shown_text` reads: a space after ``v``, no line break, ``&`` or NUL inside).
+_TIDY_TAG = re.compile("<v [^<>&\n\x00]*>|</v>")
+
+
+def ordinary_cue_columns(text: str) -> CueColumns | None:
+    """The cues of a tidy WebVTT file as columns (one regex split), or ``None`` when it is not one.
+
+    Tidy is ordinary (:func:`ordinary_cue_rows`: the same cues, tested to agree) with exactly
+    one blank line between cues, text in every cue, no ``&`` anywhere, and voice tags of the
+    narrower form ``<v Name>`` (a space after ``v``; no line break in the tag).
+
+    >>> columns = ordinary_cue_columns("WEBVTT\\n\\n00:00:01.000 --> 00:00:02.500\\n<v Joy>Hi</v>\\n")
+    >>> columns.starts, columns.ends, columns.plains, columns.timing_lines()
+    ([1000], [2500], ['Hi'], [3])
+    """
+    body = text.removeprefix("\ufeff")
+    if "\x00" in body or "&" in body:
+        return None
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if not body.startswith("WEBVTT\n\n"):
+        return None
+    split = tidy_split(_TIDY_CUE_HEAD, body[6:].rstrip("\n"), 5)
+    if split is None:
+        return None
+    start_clocks, start_millis, end_clocks, end_millis, texts = split
+    if body.count("-->") != len(texts):
+        return None  # an arrow in a cue's text
+    if "<" in body:
+        joined = "\x00".join(texts)  # (no NUL in the file, and none in a tag)
+        shown, tags = _TIDY_TAG.subn("", joined)
+        if tags != joined.count("<"):
+            return None  # a '<' that starts another tag, or a voice tag of another form
+        plains = shown.split("\x00")
+    else:
+        plains = texts
+    starts, ends = times_ms(start_clocks, start_millis), times_ms(end_clocks, end_millis)
+    return CueColumns(starts, ends, texts, plains, first_line=3, lines_per_cue=3, timing_offset=0)
 
 
 def parse_vtt(text: str, source: str = "<string>") -> tuple[list[ParsedCue], list[Problem]]:
