@@ -219,13 +219,12 @@ def over_budget(entry: PoEntry, language: str, source: str,
     units = budget_units(entry)
     if units is None or not entry.translated:
         return None
-    limits = limits_for(language)
     if width_of is None:
-        width_of = partial(text_width, limits=limits)
+        width_of = partial(text_width, limits=limits_for(language))
     width = max(width_of(on_screen(text)) for text in (entry.msgstr_plural or [entry.msgstr]))
     if width <= units:
         return None
-    unit = "Hangul" if limits.cjk_counting else "characters"
+    unit = "Hangul" if limits_for(language).cjk_counting else "characters"
     return Problem(
         source,
         entry.line,

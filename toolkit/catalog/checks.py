@@ -271,6 +271,16 @@ _WHITESPACE_FAULTS = (
 
 
 def _whitespace_problem(original: str, target: str) -> str:
+    if not (target.startswith((" ", "\t")) or target.endswith((" ", "\t")) or "  " in target
+            or " \n" in target or "\t\n" in target):  # fmt: skip
+        return ""  # (none of the four faults in the translation: the usual message)
+    return whitespace_problem_general(original, target)
+
+
+def whitespace_problem_general(original: str, target: str) -> str:
+    """CAT009's fault in ``target`` that ``original`` does not have ("" for none): the first of
+    ``_WHITESPACE_FAULTS`` (:func:`_whitespace_problem` is this with a shortcut for a
+    translation with none of them)."""
     for label, pattern in _WHITESPACE_FAULTS:
         if pattern.search(target) and not pattern.search(original):
             return label
@@ -398,8 +408,14 @@ def check_catalog_bytes(data: bytes, source: str, *, transcripts: Mapping[str, T
                         facts: Mapping[str, TurnFacts] | None = None) -> list[Problem]:  # fmt: skip
     """Check a ``.po`` file's bytes; ``transcripts`` (and ``facts``: :func:`check_catalog`) are
     keyed by episode slug (for ``CAT013``)."""
+    template = source.endswith(".pot")
     try:
-        po = parse_po(data, source, any_charset=True)
+        # A template is checked for duplicates alone (CAT014), which only name a message by its
+        # extracted comments (``#. turn: 12``): read without them (the reader still checks
+        # them), and again with them only when there is a duplicate to describe.
+        po = parse_po(data, source, any_charset=True, template_fields=not template)
+        if template and msgfmt_duplicates(po, source):
+            po = parse_po(data, source, any_charset=True)
     except CatalogError as error:
         return [_problem(source, error.line or 1, "error", "CAT000", f"does not parse: {error.message}")]
     return check_catalog(po, source, transcripts=transcripts, facts=facts)
