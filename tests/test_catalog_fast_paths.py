@@ -124,9 +124,40 @@ def test_known_turns_read_quickly_are_those_of_the_whole_file(text: str) -> None
 def test_messages_read_in_one_step_are_those_read_line_by_line(text: str) -> None:
     data = text.encode("utf-8")
     fast = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
-    with mock.patch.object(po_read, "_SIMPLE_ENTRY", re.compile(r"(?!)")):  # never matches
+    with mock.patch.object(po_read, "_SIMPLE_ENTRY", re.compile(r"(?!)")), \
+         mock.patch.object(po_read, "_SIMPLE_HEADER", re.compile(r"(?!)")):  # (never match)  # fmt: skip
         slow = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
     assert fast == slow
+
+
+_header_lines = st.lists(st.sampled_from(["# Translations of the Red Box", "#", "#  two spaces ", "#, fuzzy",
+                                          "#,fuzzy, c-format", "#. extracted", "#: a.txt:1", "#~ old"]),
+                         max_size=3)  # fmt: skip
+_header_strings = st.lists(st.sampled_from(['"Language: ko\\n"', '"Plural-Forms: nplurals=1; plural=0;\\n"',
+                                            '"X-Note: \\"quoted\\"\\t\\\\\\n"', '"No colon\\n"', '""',
+                                            '"Bad: \\q\\n"', '"EOT: \\x04\\n"', '"Bare " quote"',
+                                            '"Trailing: space\\n"  ', '"X: \x04\\n"']),
+                         max_size=4)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(_header_lines, _header_strings, st.sampled_from(["\n", "", "\n\n", "\nmsgid \"a\"\nmsgstr \"b\"\n",
+                                                        "#, fuzzy\nmsgid \"a\"\nmsgstr \"b\"\n",
+                                                        '"continued"\n', "\n\"after a blank\"\n"]),
+       st.booleans())  # fmt: skip
+def test_a_header_read_in_one_step_is_the_header_read_line_by_line(
+    comments: list[str], strings: list[str], after: str, lenient: bool
+) -> None:
+    text = "".join(f"{line}\n" for line in comments) + 'msgid ""\nmsgstr ""\n'
+    text += "".join(f"{string}\n" for string in strings)
+    data = (text + after).encode("utf-8")
+
+    def read(d: bytes) -> object:
+        return catalog.parse_po(d, "x.po", any_charset=lenient)
+
+    fast = _outcome(read, data)
+    with mock.patch.object(po_read, "_SIMPLE_HEADER", re.compile(r"(?!)")):
+        assert fast == _outcome(read, data)
 
 
 @settings(max_examples=300)

@@ -50,6 +50,18 @@ _SIMPLE_ENTRY = re.compile(
 )
 
 
+#: A header entry in the usual shape: translator comments and flags, ``msgid ""``, ``msgstr ""``
+#: and one-line strings whose only escapes are the plain ones (``_PLAIN_ESCAPES``), then a
+#: blank line or the end of the file. Read in one step (:meth:`_Parser.simple_header`) it gives
+#: what the line-by-line reader gives, which takes every other shape.
+_SIMPLE_HEADER = re.compile(
+    rf"({_TRANSLATOR_LINES})({_FLAG_LINES})"
+    r'msgid ""\nmsgstr ""\n'
+    r'((?:"(?:[^"\\\n]++|\\["\\nt])*+"\n)++)'
+    r"(?:\n|\Z)"
+)
+
+
 #: String contents whose only escapes are ``\"``, ``\\``, ``\n`` and ``\t`` (no bare quote or
 #: backslash): what ``_ONE_STRING`` reads as one whole string, and ``unescape`` maps one to one.
 _PLAIN_ESCAPES = re.compile(r'(?:[^"\\]++|\\["\\nt])*+')
@@ -421,6 +433,23 @@ class _Parser:
             entries.append(entry)
         return position, number
 
+    def simple_header(self, text: str) -> tuple[int, int]:
+        """Take the header at the start of ``text`` when ``_SIMPLE_HEADER`` matches it, as
+        :meth:`feed` would line by line; returns the position and line number after it
+        (``0, 1``: not in that shape, nothing taken)."""
+        match = _SIMPLE_HEADER.match(text)
+        if match is None or "\x04" in match.group(3):
+            return 0, 1  # (an EOT: the line-by-line reader reports it)
+        translator, flags, strings = match.groups()
+        msgid_line = 1 + translator.count("\n") + flags.count("\n")
+        msgstr = "".join([_unescape_plain(line[1:-1]) for line in strings[:-1].split("\n")])
+        split = flags.replace("\n#,", ",")[2:].split(",") if flags else []
+        entry = PoEntry("", msgstr, None, None, [], _comments(translator, "#") if translator else [], [], [],
+                        [flag.strip() for flag in split if flag.strip()], None, None, msgid_line)  # fmt: skip
+        self._store(entry)
+        self.finished = entry
+        return match.end(), 1 + text.count("\n", 0, match.end())
+
     def _header(self, entry: PoEntry) -> None:
         self.po.header_line = entry.line
         self.po.header_comments = entry.translator_comments
@@ -457,7 +486,8 @@ def parse_po_text(
     ('ko', '조이', 5)
     """
     parser = _Parser(source, template_fields, encoding, lenient)
-    position, number, idle = 0, 1, True
+    position, number = parser.simple_header(text)
+    idle = True
     while True:
         # Messages in the usual shape a whole message at a time, everything else line by line.
         if idle:
