@@ -5,13 +5,17 @@
   tested before the four regex searches of :func:`checks.whitespace_problem_general`.
 - A template (``.pot``) is checked for duplicates alone (``CAT014``): it is read without
   its extracted comments, and again with them when a duplicate must be described.
+- ``CAT004`` and ``CAT007``: numbers are looked for only in a source with a digit, names only
+  when the source holds them.
 - ``turns_digest`` hashes every turn at once: still one digest for one list of turns, and
   different ones for different splits.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +23,7 @@ from hypothesis import strategies as st
 from toolkit.catalog import checks
 from toolkit.catalog.checks import check_catalog, check_catalog_bytes
 from toolkit.catalog.identity import normalize_text
+from toolkit.catalog.po import PoEntry, on_screen
 from toolkit.catalog.po_read import parse_po
 from toolkit.catalog.translate import turns_digest
 from toolkit.errors import CatalogError
@@ -90,3 +95,28 @@ def test_turn_digests_tell_turns_apart(first: list[tuple[str, str]], second: lis
     other = [(speaker, normalize_text(text)) for speaker, text in second]
     if normal != other:
         assert turns_digest(first) != turns_digest(second)
+
+
+_pieces = st.sampled_from(["Joy", "Dasom", "조이", "Mr. Kim", " ", "3", "١٢", "2:30", "?", "!", "[laughs]",
+                          "the"])
+_message_texts = st.lists(_pieces, max_size=8).map(" ".join)
+
+
+@settings(max_examples=400)
+@given(msgid=_message_texts, msgstr=_message_texts, speaker=st.booleans())
+def test_message_rules_with_their_shortcuts_are_the_general_ones(msgid: str, msgstr: str, speaker: bool,
+                                                                 ) -> None:  # fmt: skip
+    # CAT004 looks for numbers only in a source with a digit, and CAT007 tries only the names
+    # the source holds: the same problems as every number search and every name (issue 16).
+    entry = PoEntry(msgid, msgstr or "x", "speaker" if speaker else "ep/t1", line=7)
+    names = checks._name_rules({"Joy": "조이", "Dasom": "다솜", "Mr. Kim": "김 선생", "": "?"})
+    reading = checks._Reading("en", "ko")
+    found = checks._check_entry(entry, "a.po", "ko", "en", names, "error", reading)
+    with mock.patch.object(checks, "_DIGIT", re.compile("")):  # (matches every text)
+        assert checks._check_entry(entry, "a.po", "ko", "en", names, "error", reading) == found
+    expected = [
+        name for name, translated, pattern in names
+        if entry.translated and not speaker and pattern.search(msgid) is not None
+        and translated not in on_screen(entry.msgstr)
+    ]  # fmt: skip
+    assert [problem.message.split("'")[1] for problem in found if problem.code == "CAT007"] == expected

@@ -57,6 +57,7 @@ MIN_DISPLAY_MS = 833
 
 _BRACKETS = re.compile(r"\[[^\[\]]*\]")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_DIGIT = re.compile(r"\d")
 _DOUBLED = re.compile(r"(?<!\w)(\w+)\s+\1(?!\w)", re.IGNORECASE)
 
 
@@ -204,6 +205,9 @@ def _check_entry(
     original = entry.msgid
     written = entry.msgstr_plural if entry.msgid_plural is not None else [entry.msgstr]
     targets = [on_screen(target) for target in written]
+    has_digit = _DIGIT.search(original) is not None
+    # (the names the source holds as a substring: only they can be whole words of it)
+    named = [rule for rule in names if rule[0] in original] if entry.msgctxt != SPEAKER_CONTEXT else []
     for target in targets:
         # (no '[' in the source: no brackets to miss, and the translation's need not be found)
         source_brackets = _BRACKETS.findall(original) if "[" in original else []
@@ -214,7 +218,8 @@ def _check_entry(
                 f"{what}: the source's {' '.join(source_brackets)} has no [bracketed] "
                 f"counterpart in the translation",
             )
-        missing_numbers = _missing_numbers(original, target)
+        # (a source without digits has no number to miss: most turns)
+        missing_numbers = _missing_numbers(original, target) if has_digit else []
         if missing_numbers:
             shown = ", ".join(missing_numbers[:5]) + (", …" if len(missing_numbers) > 5 else "")
             add("warning", "CAT004", f"{what}: number {shown} missing from the translation")
@@ -230,12 +235,8 @@ def _check_entry(
             )
         elif language == "en" and has_hangul:
             add(own, "CAT006", f"{what}: an English translation containing Hangul")
-        for name, translated_name, pattern in names:
-            if (
-                entry.msgctxt != SPEAKER_CONTEXT
-                and _has_word(name, pattern, original)
-                and translated_name not in target
-            ):
+        for name, translated_name, pattern in named:
+            if _has_word(name, pattern, original) and translated_name not in target:
                 add(
                     "warning",
                     "CAT007",
