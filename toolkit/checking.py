@@ -149,12 +149,13 @@ def _found(project: Project, paths: Sequence[Path]) -> tuple[_FoundFiles, list[s
 
 def _read(project: Project, name: str, source: str, language: str | None,
           ) -> tuple[Document, DecodedText | None]:  # fmt: skip
-    path = Path(name)
     try:
-        data = files.read_bytes(path, remember=False)  # check writes nothing
+        data = files.read_bytes(name, remember=False)  # check writes nothing
     except ToolkitError as error:  # unreadable: reported with the others
         return Document(source, None, unreadable=error.message), None
-    return document_of(data, source, timings=_timings_of(path, project), language=language)
+    # (a Path only for a transcript, which may have a timings file: thousands of files are read)
+    timings = _timings_of(Path(name), project) if name.endswith(TRANSCRIPT_SUFFIXES) else None
+    return document_of(data, source, timings=timings, language=language)
 
 
 def _kind(source: str) -> str:
@@ -343,7 +344,7 @@ def _note_only(path: str, source: str, language: str | None, on_read: Callable[[
     """``on_read`` for a file the first pass does not need, decoding it only when it could be
     read in a legacy encoding: UTF-8 without control bytes is UTF-8 to every decoder."""
     try:
-        data = files.read_bytes(Path(path), remember=False)
+        data = files.read_bytes(path, remember=False)
     except ToolkitError:
         return
     if _CONTROL_BYTE.search(data) is None:  # (a search, not a copy of the file without them)

@@ -44,7 +44,7 @@ def _fingerprint(data: bytes, mtime_ns: int) -> _Read:
     return _Read(len(data), mtime_ns, hashlib.sha256(data).digest())
 
 
-def read_bytes(path: Path, *, remember: bool = True) -> bytes:
+def read_bytes(path: Path | str, *, remember: bool = True) -> bytes:
     """The bytes of ``path``; remembered (size, time, hash) so a later write can tell whether
     someone else saved the file in between (see :func:`write_bytes_atomic`). A command that
     writes nothing (``redbox check``) passes ``remember=False``: no hash, and no memory that
