@@ -31,6 +31,7 @@ Where things are (this package re-exports the names callers use):
   message-at-a-time fast path).
 - :mod:`.po_write`: the writer, :func:`write_po`, :func:`generate_po`,
   :func:`encoded_messages`, and its fast path :func:`updated_messages`.
+- :mod:`.po_decode`: PO bytes to text (BOM, line ends, the header's charset).
 - :mod:`.po_fast`: whole-file shortcuts on bytes, :func:`read_known_turns` (of
   ``known_turns(parse_po(…))``) and :func:`template_date_if_unchanged`.
 - :mod:`.mo`: :func:`compile_mo`.

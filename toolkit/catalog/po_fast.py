@@ -14,6 +14,7 @@ import re
 
 from toolkit.catalog.identity import KnownTurn, known_turns
 from toolkit.catalog.po import PoEntry, PoFile, _has_escape
+from toolkit.catalog.po_decode import po_bytes
 from toolkit.catalog.po_read import (
     _ANY_PLAIN_STRING,
     _EXTRACTED_LINES,
@@ -22,7 +23,6 @@ from toolkit.catalog.po_read import (
     _REFERENCE_LINES,
     _TRANSLATOR_LINES,
     _comments,
-    _po_bytes,
     parse_po,
     parse_po_text,
 )
@@ -53,7 +53,7 @@ def read_known_turns(data: bytes, source: str = "<po>") -> list[KnownTurn]:
     # The header and the messages are decoded apart: an English template's messages are
     # then ASCII, which Python keeps (and the regex engine reads) a byte per character,
     # even when the header's comment holds a curly quote.
-    data = _po_bytes(data)
+    data = po_bytes(data)
     header_end = data.find(b"\n\n") + 2
     try:
         head, body = data[:header_end].decode("utf-8"), data[header_end:].decode("utf-8")

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from toolkit.catalog.po_read import _po_bytes, parse_po_text
+from toolkit.catalog.po_decode import po_bytes
+from toolkit.catalog.po_read import parse_po_text
 from toolkit.catalog.po_write import _entry_lines, _entry_text, header_lines
 from toolkit.errors import CatalogError
 
@@ -77,7 +78,7 @@ def _meaning(block: bytes) -> bytes | None:
 
 def blocks(data: bytes) -> list[bytes]:
     """The blank-line-separated blocks of a PO file (a BOM and CR LF line ends normalised)."""
-    body = _po_bytes(data).strip(b"\n")
+    body = po_bytes(data).strip(b"\n")
     return _BLANK_LINES.split(body) if body else []
 
 
