@@ -20,15 +20,17 @@ from toolkit.model import Transcript, Turn
 from toolkit.page import (
     PageLine,
     PageNote,
+    diarised_name,
     ends_sentence,
     is_copyright,
     looks_like_person,
     read_page_lines,
     says_something,
+    stamp_ms,
 )
 from toolkit.page_cast import Cast, claim_misspelt_labels, decide_cast
 from toolkit.romanize import romanize_hangul
-from toolkit.transcript import format_transcript, match_label, parse_timestamp
+from toolkit.transcript import format_transcript, match_label
 
 #: The longest first line taken as the title; a longer one is a paragraph.
 TITLE_MAX = 120
@@ -174,7 +176,10 @@ def _build_turns(
         if speaker is not None:
             label = line.label
             assert label is not None
-            anchor = parse_timestamp(label.stamp) if label.stamp else None
+            anchor, frames = stamp_ms(label.stamp) if label.stamp else (None, False)
+            if frames and anchor is not None:
+                notes.append(PageNote(line.number, f"timestamp {label.stamp}: frames dropped, the anchor is "
+                                      "kept to the second (an export does not give the frame rate)"))
             if label.stamp and (anchor is None or (last_anchor is not None and anchor <= last_anchor)):
                 notes.append(PageNote(line.number, f"timestamp [{label.stamp}] dropped: malformed, or not "
                                       "after the one before"))
@@ -274,7 +279,10 @@ def import_raw(
     Raises :class:`PageImportError` with every reason the page cannot be imported as it is.
     """
     lines = read_page_lines(text)
-    aliases = dict(aliases or {})
+    # ``Speaker 1`` is written ``Speaker1`` (see toolkit.page.diarised_name): either spelling names it
+    aliases = {diarised_name(label): name for label, name in (aliases or {}).items()}
+    if speakers is not None:
+        speakers = [diarised_name(name) for name in speakers]
     notes: list[PageNote] = []
     errors: list[PageNote] = []
     if all(line.kind == "blank" for line in lines):
@@ -290,6 +298,7 @@ def import_raw(
     if not cast.speaker_at:
         errors.append(PageNote(first_content, _no_speaker_message(lines)))
         raise PageImportError(source, errors)
+    _note_diarised(lines, cast, notes)
     body = next(index for index, line in enumerate(lines) if line.number in cast.speaker_at)
     end = _footer_start(lines, body, cast.speaker_at)
     if end < len(lines) and any(line.kind == "text" for line in lines[end:]):
@@ -374,6 +383,22 @@ def _no_speaker_message(lines: list[PageLine]) -> str:
     names = ", ".join(dict.fromkeys(name for name, _ in once))
     return (f"no label starts two turns, so none is taken as a speaker; labels met once: {found}. "
             f"If they are the speakers, pass --speakers '{names}'")
+
+
+def _note_diarised(lines: list[PageLine], cast: Cast, notes: list[PageNote]) -> None:
+    """Say where a diarisation label (``Speaker 1``) is first written as the transcript holds it."""
+    told: set[str] = set()
+    for line in lines:
+        speaker = cast.speaker_at.get(line.number)
+        label = line.label
+        if speaker is None or label is None or speaker in told or label.name != speaker:
+            continue
+        written = re.match(r"(?P<word>[Ss]peaker)[ _](?P<id>\d{1,3}|[A-Z])\b", line.text[label.column - 1 :])
+        if written and speaker == f"Speaker{written['id']}":
+            told.add(speaker)
+            shown = f"{written['word']} {written['id']}"
+            notes.append(PageNote(line.number, f"{shown!r} written {speaker!r} (a transcript's names are "
+                                  f"capitalised words); rename it with --alias '{speaker}=Name'"))
 
 
 def _note_dropped(lines: list[PageLine], notes: list[PageNote]) -> None:

@@ -13,7 +13,14 @@ stored excerpts are listed in ``tests/data/raw/README.md``):
 * a *label* is how a page marks a speaker: ``Name:``, ``Name :`` or ``이름 :``, ``NAME, ROLE:``
   (NPR), ``Name [ABBR]:`` (Daily NK), ``[Name]`` or ``[Name] text`` (YTN, RFA), and with a
   leading marker ``▶Name:`` or ``◇Name>`` (YTN). Whether a label is a *speaker* is decided
-  by :mod:`toolkit.importer` from the whole page (a label must recur or be confirmed).
+  by :mod:`toolkit.importer` from the whole page (a label must recur or be confirmed);
+* a *timed* label is how transcription services and editors export a turn, a name and the
+  time it starts: ``Joy  0:01`` alone on its line (Otter.ai), ``Joy (00:00:01):`` (Rev),
+  ``Joy: (00:01)``, ``Joy [00:00:01]``, ``[00:00:01] Joy`` or ``00:00:01 Joy: text``
+  (Descript, Trint), times with hours, milliseconds (``00:00:01.500``) or frames
+  (``00:00:01:12``), names from speaker diarisation (``Speaker 1``, ``SPEAKER_00``). The
+  time is the turn's anchor; it is never read as a name, and a name is never read off a line
+  that is only a time.
 """
 
 from __future__ import annotations
@@ -23,13 +30,32 @@ import re
 from dataclasses import dataclass
 
 from toolkit.limits import HANGUL_RE
-from toolkit.transcript import match_label
+from toolkit.transcript import match_label, parse_timestamp
 
 #: Bullets and markers that pages put before a label (``▶앵커:``, ``◆김일혁>``, ``• Download``).
 MARKERS = "▶▷►◇◆■□●○•·*"
 _WORD = r"[^\W\d_][\w'’.\-]*"
 _NAME = rf"{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
 _STAMP = r"\[(?P<stamp>\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\][ \t]*"
+#: A time as exports write it: ``0:01``, ``00:00:01``, ``00:00:01.500`` / ``,500``, or with
+#: frames ``00:00:01:12`` (only after hours, so ``01:02:03`` stays hours-minutes-seconds).
+_TIME = r"(?:\d{1,2}:\d{2}:\d{2}:\d{2}|(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)"
+#: A name given by speaker diarisation: ``Speaker 1``, ``Speaker_2``, ``SPEAKER_00``, ``Speaker A``.
+_DIARISED = r"(?:[Ss]peaker|SPEAKER)[ _]?(?:\d{1,3}|[A-Z])"
+_TIMED_NAME = rf"(?:{_DIARISED}|{_WORD}(?:[ \t]+{_WORD}){{0,3}})"
+_TIMED_LABEL_RES = (
+    # name then time: ``Joy  0:01`` (alone), ``Joy (00:00:01):``, ``Joy [00:00:01]: text``
+    re.compile(rf"(?P<lead>[{MARKERS}\s]*)(?P<name>{_TIMED_NAME})"
+               rf"(?:[ \t]*(?P<open>[(\[])(?P<stamp>{_TIME})[)\]]|[ \t]+(?P<bare>{_TIME}))"
+               r"[ \t]*(?:[:：][ \t]*(?P<rest>.*))?"),
+    # name, colon, time: ``Joy: (00:01)``, ``Joy: [00:00:01] text``
+    re.compile(rf"(?P<lead>[{MARKERS}\s]*)(?P<name>{_TIMED_NAME})[ \t]*[:：][ \t]*"
+               rf"[(\[](?P<stamp>{_TIME})[)\]](?:[ \t]+(?P<rest>.*))?"),
+    # time then name: ``[00:00:01] Joy`` (alone), ``00:00:01 Joy: text``, ``(0:01) Speaker 1:``
+    re.compile(rf"(?P<lead>[{MARKERS}\s]*)(?:[(\[](?P<stamp>{_TIME})[)\]]|(?P<bare>{_TIME}))"
+               rf"[ \t]*(?:-[ \t]*)?(?P<name>{_TIMED_NAME})[ \t]*(?:[:：][ \t]*(?P<rest>.*))?"),
+)
+_FRAMES_RE = re.compile(r"(\d{1,2}:\d{2}:\d{2}):\d{2}")
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -37,7 +63,7 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 _COLON_LABEL_RE = re.compile(
-    rf"(?P<lead>[{MARKERS}\s]*)(?:{_STAMP})?(?P<name>{_NAME})"
+    rf"(?P<lead>[{MARKERS}\s]*)(?:{_STAMP})?(?P<name>{_DIARISED}(?=[ \t]*:)|{_NAME})"
     rf"(?:[ \t]*,[ \t]*(?P<role>{_WORD}(?:[ \t]+{_WORD}){{0,2}}))?"
     r"(?:[ \t]*[\[(](?P<abbr>[^\W\d_][\w.]{0,9})[\])])?"
     r"(?P<space>[ \t]*)(?P<mark>[:：>])(?P<rest>.*)"
@@ -104,7 +130,8 @@ class PageLabel:
     column: int  # 1-based column of the name
     abbreviation: str | None = None
     stamp: str | None = None
-    #: How the page marks it: "colon" (``Name:``), "bracket" (``[Name]``) or "marker" (``▶Name:``).
+    #: How the page marks it: "colon" (``Name:``), "bracket" (``[Name]``), "marker" (``▶Name:``)
+    #: or "timed" (an export's ``Joy  0:01``).
     style: str = "colon"
 
 
@@ -222,7 +249,9 @@ def find_label(line: str) -> PageLabel | None:
     >>> find_label("So he said: go") is None, find_label("at 10:30 we met") is None
     (True, True)
     """
-    label = _colon_label(line)
+    label = _timed_label(line)
+    if label is None:
+        label = _colon_label(line)
     if label is None:
         label = _bracket_label(line)
     return label
@@ -238,10 +267,56 @@ def _colon_label(line: str) -> PageLabel | None:
     if not match["space"] and match["mark"] == ":" and rest and rest[0] not in " \t":
         return None  # ``10:30``, ``http://``: a colon inside a word
     name = " ".join(match["name"].split())
-    if not _name_shaped(name):
+    if not (re.fullmatch(_DIARISED, name) or _name_shaped(name)):
         return None
+    name = diarised_name(name)
     style = "marker" if match["lead"].strip() else "colon"
     return PageLabel(name, rest.strip(), match.start("name") + 1, match["abbr"], match["stamp"], style)
+
+
+def _timed_label(line: str) -> PageLabel | None:
+    """A label with the turn's start time (see the module docstring), or None."""
+    for pattern in _TIMED_LABEL_RES:
+        match = pattern.fullmatch(line)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        stamp = groups.get("stamp") or groups.get("bare")
+        rest = match["rest"]
+        if groups.get("bare") and rest is None and pattern is not _TIMED_LABEL_RES[0]:
+            return None  # ``10:30 Mass`` alone on a line: a time then a word, not an export's label
+        name = " ".join(match["name"].split())
+        if not (re.fullmatch(_DIARISED, name) or _name_shaped(name)):
+            return None
+        return PageLabel(diarised_name(name), (rest or "").strip(), match.start("name") + 1, stamp=stamp,
+                         style="timed")
+    return None
+
+
+def diarised_name(name: str) -> str:
+    """``name`` as a transcript can hold it: a diarisation label's number joined to its word.
+
+    The transcript format's names are capitalised words, so ``Speaker 1`` is written
+    ``Speaker1`` (``--alias 'Speaker1=Joy'`` renames it); other names are kept as they are.
+
+    >>> [diarised_name(name) for name in ("Speaker 1", "speaker_2", "SPEAKER_00", "Joy")]
+    ['Speaker1', 'Speaker2', 'SPEAKER_00', 'Joy']
+    """
+    match = re.fullmatch(r"([Ss]peaker)[ _]?(\d{1,3}|[A-Z])", name)
+    return f"Speaker{match[2]}" if match else name
+
+
+def stamp_ms(stamp: str) -> tuple[int | None, bool]:
+    """The milliseconds of an exported time, and whether frames were dropped from it.
+
+    Frames (``00:00:01:12``) need the video's frame rate, which an export does not give: the
+    time is kept to the second, which is what an anchor needs to time a cue.
+
+    >>> stamp_ms("0:01"), stamp_ms("00:00:01.500"), stamp_ms("00:00:01:12"), stamp_ms("1:99")
+    ((1000, False), (1500, False), (1000, True), (None, False))
+    """
+    frames = _FRAMES_RE.fullmatch(stamp)
+    return parse_timestamp(frames[1] if frames else stamp), frames is not None
 
 
 def _bracket_label(line: str) -> PageLabel | None:

@@ -8,6 +8,7 @@ the name meant) use these; they live apart from both so that neither imports the
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import combinations
@@ -60,6 +61,10 @@ def fold(name: str) -> str:
     return "".join(nfc(name).casefold().split())
 
 
+#: The digits of a numbered label (``Speaker1``, ``SPEAKER_00``).
+_NUMBER_RE = re.compile(r"\d+")
+
+
 def names_are_close(left: str, right: str) -> bool:
     """True when two different spellings are probably the same person's name.
 
@@ -71,12 +76,20 @@ def names_are_close(left: str, right: str) -> bool:
     (True, True)
     >>> names_are_close("정열", "정훈"), names_are_close("Joy", "Dasom")
     (True, False)
+
+    Numbered labels (``Speaker1`` and ``Speaker2``, ``SPEAKER_00`` and ``SPEAKER_01``, as
+    speaker diarisation names people) differ in their number on purpose: never close.
+
+    >>> names_are_close("Speaker1", "Speaker2"), names_are_close("SPEAKER_00", "SPEAKER_01")
+    (False, False)
     """
     if left == right or nfc(left) == nfc(right):
         return False
     a, b = fold(left), fold(right)
     if a == b:
         return True
+    if _NUMBER_RE.sub("", a) == _NUMBER_RE.sub("", b) and _NUMBER_RE.search(a) and _NUMBER_RE.search(b):
+        return False
     if any(is_hangul(char) for char in a + b):
         if len(a) == len(b) and len(a) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
             return True
