@@ -393,7 +393,7 @@ def _note_diarised(lines: list[PageLine], cast: Cast, notes: list[PageNote]) -> 
         label = line.label
         if speaker is None or label is None or speaker in told or label.name != speaker:
             continue
-        written = re.match(r"(?P<word>[Ss]peaker)[ _](?P<id>\d{1,3}|[A-Z])\b", line.text[label.column - 1 :])
+        written = re.match(r"(?P<word>[Ss]peaker)[ _](?P<id>\d{1,3})\b", line.text[label.column - 1 :])
         if written and speaker == f"Speaker{written['id']}":
             told.add(speaker)
             shown = f"{written['word']} {written['id']}"

@@ -299,10 +299,10 @@ def diarised_name(name: str) -> str:
     The transcript format's names are capitalised words, so ``Speaker 1`` is written
     ``Speaker1`` (``--alias 'Speaker1=Joy'`` renames it); other names are kept as they are.
 
-    >>> [diarised_name(name) for name in ("Speaker 1", "speaker_2", "SPEAKER_00", "Joy")]
-    ['Speaker1', 'Speaker2', 'SPEAKER_00', 'Joy']
+    >>> [diarised_name(name) for name in ("Speaker 1", "speaker_2", "SPEAKER_00", "Speaker A", "Joy")]
+    ['Speaker1', 'Speaker2', 'SPEAKER_00', 'Speaker A', 'Joy']
     """
-    match = re.fullmatch(r"([Ss]peaker)[ _]?(\d{1,3}|[A-Z])", name)
+    match = re.fullmatch(r"([Ss]peaker)[ _]?(\d{1,3})", name)
     return f"Speaker{match[2]}" if match else name
 
 
