@@ -121,6 +121,7 @@ def test_a_file_of_times_alone_still_has_no_speaker() -> None:
 
 _WORDS = st.sampled_from(["the", "red", "box", "we", "came", "north", "south", "korea", "food", "school",
                           "river", "night"])
+_EXPORT_NAMES = [*NAMES[1:], "Speaker 1", "Speaker 2", "SPEAKER_00", "Speaker A", "Kim Ok"]
 _SHAPES = [
     lambda name, stamp, text: f"{name}  {stamp}\n{text}\n",
     lambda name, stamp, text: f"{name} ({stamp}):\n{text}\n",
@@ -136,8 +137,7 @@ _SHAPES = [
 @given(
     shape=st.sampled_from(range(len(_SHAPES))),
     turns=st.lists(
-        st.tuples(st.sampled_from([*NAMES[1:], "Speaker 1", "Speaker 2", "SPEAKER_00", "Speaker A", "Kim Ok"]),
-                  st.integers(1, 600),
+        st.tuples(st.sampled_from(_EXPORT_NAMES), st.integers(1, 600),
                   st.lists(_WORDS, min_size=1, max_size=8).map(lambda ws: " ".join(ws).capitalize() + ".")),
         min_size=4, max_size=12),
     hours=st.booleans(),
