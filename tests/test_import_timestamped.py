@@ -184,3 +184,19 @@ def test_cli_imports_an_otter_export_that_main_refused(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "[00:01:01] Jeongyol: If someone asked me that" in out.read_text(encoding="utf-8")
     assert "otter.ai" not in out.read_text(encoding="utf-8")  # the service's credit line is page footer
+
+
+def test_a_page_of_untimed_turns_reads_name_and_time_lines_as_before() -> None:
+    page = ("KELLY: Hello there.\nKIM: Hi.\nMorning Edition  4:32\nKELLY: How are you?\nKIM: Fine.\n"
+            "Morning Edition  5:01\n")
+    result = import_raw(page, "p.txt", title="A talk")
+    assert [(turn.speaker, turn.anchor_ms) for turn in result.transcript.turns] == [
+        ("KELLY", None), ("KIM", None), ("KELLY", None), ("KIM", None)]
+    assert result.transcript.turns[1].text == "Hi.\nMorning Edition  4:32"
+    assert [note.line for note in result.notes if "read as text" in note.message] == [3]
+
+
+def test_speakers_may_name_diarisation_labels_as_the_export_writes_them() -> None:
+    speakers, _, _, _ = _import("otter-diarised.txt", speakers=["Speaker 1", "Speaker 2", "Speaker 3",
+                                                                "Speaker 4", "Speaker 5"])
+    assert speakers == DIARISED

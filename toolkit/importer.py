@@ -27,6 +27,7 @@ from toolkit.page import (
     read_page_lines,
     says_something,
     stamp_ms,
+    untimed_label,
 )
 from toolkit.page_cast import Cast, claim_misspelt_labels, decide_cast
 from toolkit.romanize import romanize_hangul
@@ -292,6 +293,7 @@ def import_raw(
         if as_label is None or as_label.name != name:
             errors.append(PageNote(0, f"{name!r} cannot be a speaker's name in a transcript (one to three "
                                    "capitalised words, or Hangul words)"))
+    _read_mixed_as_page(lines, aliases, notes)
     cast = decide_cast(lines, speakers, aliases, notes, errors)
     claim_misspelt_labels(lines, cast, notes, errors)
     first_content = next((line.number for line in lines if line.kind == "text"), 1)
@@ -383,6 +385,25 @@ def _no_speaker_message(lines: list[PageLine]) -> str:
     names = ", ".join(dict.fromkeys(name for name, _ in once))
     return (f"no label starts two turns, so none is taken as a speaker; labels met once: {found}. "
             f"If they are the speakers, pass --speakers '{names}'")
+
+
+def _read_mixed_as_page(lines: list[PageLine], aliases: Mapping[str, str], notes: list[PageNote]) -> None:
+    """A page whose turns are labelled ``Name:`` with no time is read as a page, not an export:
+    a line such as ``Morning Edition  4:32`` there (a related story's length) stays what it was."""
+    plain: dict[str, int] = {}
+    for line in lines:
+        label = line.label
+        if label is not None and label.stamp is None and (looks_like_person(label.name) or label.name in aliases):
+            plain[label.name] = plain.get(label.name, 0) + 1
+    if not any(count > 1 for count in plain.values()):
+        return
+    timed = [line for line in lines if line.label is not None and line.label.style == "timed"
+             and untimed_label(line.text) != line.label]
+    for line in timed:
+        line.label = untimed_label(line.text)
+    if timed:
+        notes.append(PageNote(timed[0].number, f"{len(timed)} line(s) with a name and a time, as exports "
+                              "write turns, read as text: the other turns have no time"))
 
 
 def _note_diarised(lines: list[PageLine], cast: Cast, notes: list[PageNote]) -> None:

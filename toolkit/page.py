@@ -274,6 +274,13 @@ def _colon_label(line: str) -> PageLabel | None:
     return PageLabel(name, rest.strip(), match.start("name") + 1, match["abbr"], match["stamp"], style)
 
 
+def untimed_label(line: str) -> PageLabel | None:
+    """The label ``line`` starts with when times of exports are not looked for (a ``[00:01]``
+    before a ``Name:`` still counts, as the transcript format writes it)."""
+    label = _colon_label(line)
+    return label if label is not None else _bracket_label(line)
+
+
 def _timed_label(line: str) -> PageLabel | None:
     """A label with the turn's start time (see the module docstring), or None."""
     for pattern in _TIMED_LABEL_RES:
