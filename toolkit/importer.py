@@ -393,7 +393,9 @@ def _read_mixed_as_page(lines: list[PageLine], aliases: Mapping[str, str], notes
     plain: dict[str, int] = {}
     for line in lines:
         label = line.label
-        if label is not None and label.stamp is None and (looks_like_person(label.name) or label.name in aliases):
+        if label is None or label.stamp is not None:
+            continue
+        if looks_like_person(label.name) or label.name in aliases:
             plain[label.name] = plain.get(label.name, 0) + 1
     if not any(count > 1 for count in plain.values()):
         return
