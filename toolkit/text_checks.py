@@ -456,10 +456,48 @@ def check_markup(report: _Reporter) -> None:
 # ------------------------------------------------------------------------------- all rules
 
 
+#: Some character every finding of TRN031, TRN032 and TRN034-TRN037 needs: a quotation mark, a
+#: bracket, a markup or entity opener, a space before a space or a punctuation mark, a tab, a
+#: spaced or doubled hyphen. A turn without one (most turns) skips those five checks: one scan
+#: instead of seven (``tests/test_text_checks_fast.py`` holds the fast path to the general one).
+_MAYBE_MARKS_RE = re.compile(
+    "[" + re.escape('"“”„‘' + "".join(_BRACKETS) + "".join(_CLOSERS) + "<&") + "]"
+    + r"|[ \t\u00a0][ \t\u00a0,.!?;:]|\t| -|--"
+)
+
+
+def _may_lack_final_punctuation(text: str) -> bool:
+    """False when TRN033 cannot fire: one paragraph, ending in neither a letter, a digit nor a
+    combining mark (which :func:`check_final_punctuation` looks behind)."""
+    return not text or "\n\n" in text or unicodedata.category(text[-1])[0] in "LNM"
+
+
 def text_findings(transcript: Transcript, text: str) -> list[Finding]:
     """Every TRN030-TRN037 finding in a transcript, with the edit of each safe repair."""
     findings: list[Finding] = []
     language = transcript.language
+    maybe_marks = _MAYBE_MARKS_RE.search
+    for unit in text_units(transcript, text):
+        report = _Reporter(transcript.source, unit, findings)
+        unit_text = unit.text
+        check_doubled_words(report)
+        marks = maybe_marks(unit_text) is not None
+        if marks:
+            check_quotes(report)
+            check_brackets(report)
+        if unit.kind == "turn" and _may_lack_final_punctuation(unit_text):
+            check_final_punctuation(report)
+        if marks:
+            check_spacing(report, language)
+            check_dashes(report)
+            check_markup(report)
+    return findings
+
+
+def text_findings_general(transcript: Transcript, text: str) -> list[Finding]:
+    """:func:`text_findings` without its quick tests: every check on every unit (the reference
+    the fast path is tested against)."""
+    findings: list[Finding] = []
     for unit in text_units(transcript, text):
         report = _Reporter(transcript.source, unit, findings)
         check_doubled_words(report)
@@ -467,7 +505,7 @@ def text_findings(transcript: Transcript, text: str) -> list[Finding]:
         check_brackets(report)
         if unit.kind == "turn":
             check_final_punctuation(report)
-        check_spacing(report, language)
+        check_spacing(report, transcript.language)
         check_dashes(report)
         check_markup(report)
     return findings

@@ -1,0 +1,65 @@
+"""The text checks' quick tests skip only work that finds nothing.
+
+:func:`toolkit.text_checks.text_findings` runs the quotation, bracket, spacing, dash and markup
+checks only on a turn holding a character one of them needs, and the final-punctuation check only
+on a turn that could end without it. :func:`~toolkit.text_checks.text_findings_general` runs every
+check on every turn; the two must give the same findings (problems and edits) on random prose and
+on real transcripts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.decoding import decode_text
+from toolkit.text_checks import text_findings, text_findings_general
+from toolkit.transcript import parse_transcript
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = [ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt", *sorted((ROOT / "tests/data/raw").glob("*.txt"))]
+
+HEADER = "---\ntitle: {title}\nepisode: x\nlanguage: {language}\nspeakers: Ann, Bo\n---\n"
+#: Pieces that reach every rule: quotation marks, brackets, markup, entities, spaces and tabs,
+#: dashes, doubles, final marks, combining marks, Hangul, line and paragraph breaks.
+PIECES = [
+    "the", "The", "the the", "had had", "is is", "no no no", "word", "Will will", "a", "I I", "네 네", "정말",
+    "말", "e\u0301", "café", "ſ", "s", "ı", "i", "'", "’", "‘", '"', "“", "”", "„", "(", ")", "[", "]", "{", "}",
+    "「", "」", "«", "»", ":)", "1)", "<i>", "</b>", "{\\an8}", "&amp;", "&nbsp;", "&sect1;", " ", "  ", "\t",
+    "\u00a0", " ,", " .", " !", " ?", " ;", " :", "...", "…", " - ", " -- ", "--", "-", "—", "–", ".", "!", "?",
+    "\n", "\n\n", "http://x.y", "www.z", "3 - 2", "5'10\"",
+]
+prose = st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join)
+
+
+def _same(text: str) -> None:
+    transcript, _ = parse_transcript(text, "t.txt")
+    assert text_findings(transcript, text) == text_findings_general(transcript, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(turns=st.lists(st.tuples(st.sampled_from(["Ann", "Bo"]), prose), min_size=1, max_size=6), title=prose,
+       language=st.sampled_from(["en", "ko", "fr"]))
+def test_fast_path_finds_what_every_check_finds_on_random_prose(turns: list[tuple[str, str]], title: str,
+                                                                language: str) -> None:
+    title = " ".join(title.split()) or "T"
+    body = "".join(f"{speaker}: {text}\n" for speaker, text in turns)
+    _same(HEADER.format(title=title, language=language) + body)
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda path: path.name)
+def test_fast_path_finds_what_every_check_finds_on_real_transcripts(path: Path) -> None:
+    text = decode_text(path.read_bytes(), str(path)).text
+    transcript, _ = parse_transcript(text, str(path))
+    general = text_findings_general(transcript, text)
+    assert text_findings(transcript, text) == general
+
+
+def test_fast_path_still_reports_a_turn_without_final_punctuation_or_with_a_stray_quote() -> None:
+    text = HEADER.format(title="T", language="en") + 'Ann: It ends here\nBo: He said "so.\n'
+    transcript, _ = parse_transcript(text, "t.txt")
+    codes = [finding.problem.code for finding in text_findings(transcript, text)]
+    assert codes == ["TRN033", "TRN031"]
