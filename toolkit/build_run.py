@@ -428,7 +428,7 @@ class ProjectBuild:
             else:
                 assert outputs is not None
                 try:
-                    files.write_bytes_atomic(target, outputs[self.format_ids[index]])
+                    files.write_bytes_atomic(target, outputs[self.format_ids[index]], durable=False)
                 except ToolkitError as error:
                     self.result.failures.append(f"{self.project.display(target)}: {error.message}")
                     continue

@@ -8,10 +8,14 @@ leaves a half-written subtitle or catalog behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import itertools
 import os
+import random
 import re
 import stat
+import string
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -158,11 +162,48 @@ def _wrote_into(folder: str) -> None:
         _TEMPORARIES[folder] = (changed, known[1])
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+#: Temporary names of this process: a random stem (drawn again when a name is taken, which is
+#: what a forked worker that inherited it meets first) and a counter, 8 characters in all.
+_TEMPORARY_STEM = ["".join(random.choices(string.ascii_lowercase + string.digits, k=4))]
+_TEMPORARY_COUNT = itertools.count()
+
+
+def _open_temporary(folder: Path, name: str) -> tuple[int, str]:
+    """Create ``.<name>.<8 characters>.tmp`` in ``folder``, new (``O_EXCL``), mode 0600.
+
+    What :func:`tempfile.mkstemp` does, without its per-call random name and path work (a fifth
+    of writing a small file): the name only has to be unused, which ``O_EXCL`` guarantees.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        count = next(_TEMPORARY_COUNT) % 36**4
+        suffix = _TEMPORARY_STEM[0] + _base36(count).rjust(4, "0")
+        temporary = os.path.join(folder, f".{name}.{suffix}.tmp")
+        try:
+            return os.open(temporary, flags, 0o600), temporary
+        except FileExistsError:
+            _TEMPORARY_STEM[0] = "".join(random.choices(string.ascii_lowercase + string.digits, k=4))
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name")
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = (string.digits + string.ascii_lowercase)[digit] + digits
+        if not number:
+            return digits
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` all at once, creating parent folders as needed.
 
     The bytes go to a temporary file beside the target, which is flushed and renamed over it,
-    so a reader never sees half a file. The temporary file is removed when anything goes wrong,
+    so a reader never sees half a file. ``durable`` (the default) also forces the bytes to the
+    disk before the rename (``fsync``), so a power cut leaves the old file or the new one; a
+    build's subtitles pass ``durable=False``: they are regenerable, and the build manifest
+    compares each output's bytes with their recorded hash, so a file a power cut left short is
+    rebuilt by the next build (``fsync`` was 90 % of the wall time of writing 2,000 outputs). The temporary file is removed when anything goes wrong,
     including Ctrl-C and (with the CLI's signal handler) SIGTERM; one left by a killed process
     (SIGKILL, power loss) is removed by the next write to the same file (see
     :func:`remove_stale_temporaries`).
@@ -171,12 +212,13 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        handle, temporary = _open_temporary(target.parent, target.name)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
-                os.fsync(stream.fileno())
+                if durable:
+                    os.fsync(stream.fileno())
             if target.exists():
                 os.chmod(temporary, target.stat().st_mode & 0o777)
             else:
