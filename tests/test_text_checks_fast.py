@@ -20,15 +20,19 @@ from toolkit.text_checks import text_findings, text_findings_general
 from toolkit.transcript import parse_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL = [ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt", *sorted((ROOT / "tests/data/raw").glob("*.txt"))]
+REAL = [
+    ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt",
+    *sorted((ROOT / "tests/data/raw").glob("*.txt")),
+]
 
 HEADER = "---\ntitle: {title}\nepisode: x\nlanguage: {language}\nspeakers: Ann, Bo\n---\n"
 #: Pieces that reach every rule: quotation marks, brackets, markup, entities, spaces and tabs,
 #: dashes, doubles, final marks, combining marks, Hangul, line and paragraph breaks.
 PIECES = [
-    "the", "The", "the the", "had had", "is is", "no no no", "word", "Will will", "a", "I I", "네 네", "정말",
-    "말", "e\u0301", "café", "ſ", "s", "ı", "i", "'", "’", "‘", '"', "“", "”", "„", "(", ")", "[", "]", "{", "}",
-    "「", "」", "«", "»", ":)", "1)", "<i>", "</b>", "{\\an8}", "&amp;", "&nbsp;", "&sect1;", " ", "  ", "\t",
+    "the", "The", "the the", "had had", "is is", "no no no", "word", "Will will", "a", "I I", "네 네",
+    "정말", "말", "e\u0301", "café", "ſ", "s", "ı", "i", "'", "’", "‘", '"', "“", "”", "„", "(", ")", "[", "]",
+    "{", "}", "「", "」", "«", "»", ":)", "1)", "<i>", "</b>", "{\\an8}", "&amp;", "&nbsp;", "&sect1;", " ", "  ",
+    "\t",
     "\u00a0", " ,", " .", " !", " ?", " ;", " :", "...", "…", " - ", " -- ", "--", "-", "—", "–", ".", "!", "?",
     "\n", "\n\n", "http://x.y", "www.z", "3 - 2", "5'10\"",
 ]

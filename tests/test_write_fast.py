@@ -10,8 +10,9 @@ import pytest
 from toolkit import files
 
 
-def test_a_temporary_is_named_so_a_later_run_finds_and_removes_it(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_temporary_is_named_so_a_later_run_finds_and_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[str] = []
     real_replace = os.replace
 
@@ -26,7 +27,9 @@ def test_a_temporary_is_named_so_a_later_run_finds_and_removes_it(tmp_path: Path
     assert all(files._TEMPORARY.match(name) and name.startswith(".episode.srt.") for name in seen)
 
 
-def test_a_taken_temporary_name_is_skipped_and_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_taken_temporary_name_is_skipped_and_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A forked worker inherits its parent's stem and counter: its first names may be taken.
     monkeypatch.setattr(files, "_TEMPORARY_STEM", ["abcd"])
     monkeypatch.setattr(files, "_TEMPORARY_COUNT", iter([0, 0, 1]))

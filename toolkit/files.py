@@ -174,7 +174,8 @@ def _open_temporary(folder: Path, name: str) -> tuple[int, str]:
     What :func:`tempfile.mkstemp` does, without its per-call random name and path work (a fifth
     of writing a small file): the name only has to be unused, which ``O_EXCL`` guarantees.
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)  # (as mkstemp opens it)
     for _ in range(100):
         count = next(_TEMPORARY_COUNT) % 36**4
         suffix = _TEMPORARY_STEM[0] + _base36(count).rjust(4, "0")
