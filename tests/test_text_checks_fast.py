@@ -29,12 +29,13 @@ HEADER = "---\ntitle: {title}\nepisode: x\nlanguage: {language}\nspeakers: Ann, 
 #: Pieces that reach every rule: quotation marks, brackets, markup, entities, spaces and tabs,
 #: dashes, doubles, final marks, combining marks, Hangul, line and paragraph breaks.
 PIECES = [
-    "the", "The", "the the", "had had", "is is", "no no no", "word", "Will will", "a", "I I", "네 네",
-    "정말", "말", "e\u0301", "café", "ſ", "s", "ı", "i", "'", "’", "‘", '"', "“", "”", "„", "(", ")", "[", "]",
-    "{", "}", "「", "」", "«", "»", ":)", "1)", "<i>", "</b>", "{\\an8}", "&amp;", "&nbsp;", "&sect1;", " ", "  ",
-    "\t",
-    "\u00a0", " ,", " .", " !", " ?", " ;", " :", "...", "…", " - ", " -- ", "--", "-", "—", "–", ".", "!", "?",
-    "\n", "\n\n", "http://x.y", "www.z", "3 - 2", "5'10\"",
+    'the', 'The', 'the the', 'had had', 'is is', 'no no no', 'word',
+    'Will will', 'a', 'I I', '네 네', '정말', '말', 'é', 'café', 'ſ', 's', 'ı', 'i',
+    "'", '’', '‘', '"', '“', '”', '„', '(', ')', '[', ']', '{', '}', '「', '」',
+    '«', '»', ':)', '1)', '<i>', '</b>', '{\\an8}', '&amp;', '&nbsp;',
+    '&sect1;', ' ', '  ', '\t', '\xa0', ' ,', ' .', ' !', ' ?', ' ;', ' :',
+    '...', '…', ' - ', ' -- ', '--', '-', '—', '–', '.', '!', '?', '\n', '\n\n',
+    'http://x.y', 'www.z', '3 - 2', "5'10\"",
 ]
 prose = st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join)
 

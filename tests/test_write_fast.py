@@ -41,7 +41,9 @@ def test_a_taken_temporary_name_is_skipped_and_left_alone(
     assert os.path.basename(temporary) != taken.name and files._TEMPORARY.match(os.path.basename(temporary))
 
 
-def test_a_build_output_is_written_whole_without_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_output_is_written_whole_without_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     synced: list[int] = []
     monkeypatch.setattr(os, "fsync", synced.append)
     target = tmp_path / "sub" / "episode.srt"

@@ -204,7 +204,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None
     disk before the rename (``fsync``), so a power cut leaves the old file or the new one; a
     build's subtitles pass ``durable=False``: they are regenerable, and the build manifest
     compares each output's bytes with their recorded hash, so a file a power cut left short is
-    rebuilt by the next build (``fsync`` was 90 % of the wall time of writing 2,000 outputs). The temporary file is removed when anything goes wrong,
+    rebuilt by the next build (``fsync`` was 90 % of the wall time of writing 2,000 outputs).
+    The temporary file is removed when anything goes wrong,
     including Ctrl-C and (with the CLI's signal handler) SIGTERM; one left by a killed process
     (SIGKILL, power loss) is removed by the next write to the same file (see
     :func:`remove_stale_temporaries`).
