@@ -63,7 +63,8 @@ def srt_safe_text(text: str) -> str:
     >>> srt_safe_text("{\\\\an8}C:\\\\New") == "\\\\{\\u2060\\\\an8}C:\\\\\\u2060New"
     True
     """
-    if not _NEEDS_ESCAPE.search(text):
+    # (``_NEEDS_ESCAPE``'s characters found by substring tests: a third of the regex's time)
+    if not ("\\" in text or "<" in text or "}" in text or "-->" in text):
         # Nothing to escape (the common line of prose): only the whitespace at line ends.
         return "\n".join(line.strip() for line in text.split("\n"))
     lines = []
