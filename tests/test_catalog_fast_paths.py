@@ -90,7 +90,8 @@ def po_texts(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             entries.insert(draw(st.integers(0, len(entries))), draw(_entries()))
         return "\n\n".join([HEADER.rstrip("\n"), *entries]) + "\n"
-    entries = draw(st.lists(st.one_of(_entries(), _turn_entries()), max_size=8))
+    # (A lone string: after a blank line it ends the message before it, as in GNU gettext.)
+    entries = draw(st.lists(st.one_of(_entries(), _turn_entries(), st.just('"continued"')), max_size=8))
     separators = draw(st.lists(st.sampled_from(["\n\n", "\n", "\n\n\n"]), min_size=len(entries)))
     body = "".join(separator + entry for separator, entry in zip(separators, entries, strict=False))
     header = HEADER + draw(st.sampled_from(["\n", ""])) if draw(st.booleans()) or not body else ""
@@ -119,15 +120,44 @@ def test_known_turns_read_quickly_are_those_of_the_whole_file(text: str) -> None
     assert fast == _outcome(_slow_known_turns, data)
 
 
+_NEVER = re.compile(r"(?!)")
+
+
 @settings(max_examples=400)
-@given(po_texts())
-def test_messages_read_in_one_step_are_those_read_line_by_line(text: str) -> None:
+@given(po_texts(), st.booleans())
+def test_messages_read_in_one_step_are_those_read_line_by_line(text: str, template_fields: bool) -> None:
     data = text.encode("utf-8")
-    fast = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
-    with mock.patch.object(po_read, "_SIMPLE_ENTRY", re.compile(r"(?!)")), \
-         mock.patch.object(po_read, "_SIMPLE_HEADER", re.compile(r"(?!)")):  # (never match)  # fmt: skip
-        slow = _outcome(lambda d: catalog.parse_po(d, "x.po"), data)
+
+    def read(d: bytes) -> object:
+        return catalog.parse_po(d, "x.po", template_fields=template_fields)
+
+    fast = _outcome(read, data)
+    with mock.patch.object(po_read, "_SIMPLE_ENTRY", _NEVER), \
+         mock.patch.object(po_read, "_SIMPLE_ENTRY_NO_TEMPLATE_FIELDS", _NEVER), \
+         mock.patch.object(po_read, "_SIMPLE_HEADER", _NEVER):  # fmt: skip
+        slow = _outcome(read, data)
     assert fast == slow
+
+
+def test_a_catalog_read_for_an_update_does_not_copy_out_its_template_fields() -> None:
+    # Fails if the update's read (template_fields=False) goes back to the pattern that copies
+    # out every message's #. and #: lines only to drop them, or to the line reader.
+    entries = "".join(f'\n#. speaker: Joy\n#. turn: {i}\n#: ep.txt:{i}\n#, max-length:40\nmsgctxt "ep/a{i}"\n'
+                      f'msgid "Hi {i}."\nmsgstr "안녕 {i}."\n' for i in range(5))  # fmt: skip
+    data = (HEADER + entries + '\n"!"\n').encode("utf-8")
+    with (
+        mock.patch.object(po_read, "_SIMPLE_ENTRY", _NEVER),
+        mock.patch.object(po_read._Parser, "feed", autospec=True, side_effect=po_read._Parser.feed) as fed,
+    ):
+        lean = catalog.parse_po(data, "x.po", template_fields=False)
+    whole = catalog.parse_po(data, "x.po")
+    for entry in whole.entries:
+        entry.extracted_comments, entry.references = [], []
+    assert lean == whole
+    assert [entry.line for entry in lean.entries] == [11, 19, 27, 35, 43]
+    assert lean.entries[-1].msgstr == "안녕 4.!"  # the string after the blank line: its msgstr's end
+    # Line by line: only the string after the last message (and nothing of the header or messages).
+    assert [call.args[1] for call in fed.call_args_list if call.args[1].strip()] == ['"!"']
 
 
 _header_lines = st.lists(st.sampled_from(["# Translations of the Red Box", "#", "#  two spaces ", "#, fuzzy",

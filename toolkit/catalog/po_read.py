@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from toolkit.catalog.po import PoEntry, PoFile, _has_escape, paused_gc, unescape
+from toolkit.catalog.po import PoEntry, PoFile, paused_gc, unescape
 from toolkit.catalog.po_decode import po_text
 from toolkit.errors import CatalogError
 
@@ -38,14 +38,23 @@ _FLAG_LINES = r"(?:#,[^\n]*+\n)*+"
 #: (and so reports every error). Possessive quantifiers: no line can be given back usefully.
 #: Its msgctxt, msgid and msgstr may still hold a quote or backslash (see _LINE_STRING): such a
 #: message is not in the shape after all.
-_SIMPLE_ENTRY = re.compile(
-    rf"({_TRANSLATOR_LINES})({_EXTRACTED_LINES})({_REFERENCE_LINES})({_FLAG_LINES})"
+_SIMPLE_ENTRY_REST = (
+    rf"({_FLAG_LINES})"
     rf"(?:#\| msgctxt {_PLAIN_STRING})?"
     rf"(?:#\| msgid {_PLAIN_STRING})?"
     rf"(?:msgctxt {_LINE_STRING})?"
     rf"msgid {_LINE_STRING}"
     rf"msgstr {_LINE_STRING}"
     r"(?:\n|\Z)"
+)
+_SIMPLE_ENTRY = re.compile(
+    rf"({_TRANSLATOR_LINES})({_EXTRACTED_LINES})({_REFERENCE_LINES}){_SIMPLE_ENTRY_REST}"
+)
+#: :data:`_SIMPLE_ENTRY` for a read without the template fields (``parse_po(template_fields=False)``):
+#: the extracted comments and references are matched but not copied out (an empty group
+#: stands for each, so the groups line up).
+_SIMPLE_ENTRY_NO_TEMPLATE_FIELDS = re.compile(
+    rf"({_TRANSLATOR_LINES})(){_EXTRACTED_LINES}(){_REFERENCE_LINES}{_SIMPLE_ENTRY_REST}"
 )
 
 
@@ -371,8 +380,10 @@ class _Parser:
         Called while idle; does exactly what :meth:`feed` does with the same lines, comment
         by comment. Returns the position and line number where such messages stop.
         """
-        match_entry, count, seen, entries = _SIMPLE_ENTRY.match, text.count, self.seen, self.po.entries
         template_fields = self.template_fields
+        pattern = _SIMPLE_ENTRY if template_fields else _SIMPLE_ENTRY_NO_TEMPLATE_FIELDS
+        match_entry, count, seen, entries = pattern.match, text.count, self.seen, self.po.entries
+        start = position
         flag_lists: dict[str, list[str]] = {}  # each distinct `#,` block read once (a catalog repeats them)
         while (match := match_entry(text, position)) is not None:
             end = match.end()
@@ -381,7 +392,7 @@ class _Parser:
                 match.groups()
             )
             strings = msgid + msgstr if msgctxt is None else msgctxt + msgid + msgstr
-            if _has_escape(strings):
+            if '"' in strings or "\\" in strings:  # (_has_escape, inline: once a message)
                 # Quoted speech (\") is common in turns: the plain escapes are read here too.
                 # Anything else (another escape, a stray quote or backslash) goes line by line.
                 if "\x04" in strings or not _plain_escapes(msgctxt, msgid, msgstr):
@@ -393,9 +404,7 @@ class _Parser:
             elif "\x04" in strings:
                 break  # an EOT: the line-by-line reader reports it
             # Each line's words (or comma-separated flags), as if the lines were one.
-            reference_list = (
-                references.replace("\n#:", " ")[2:].split() if references and template_fields else []
-            )
+            reference_list = references.replace("\n#:", " ")[2:].split() if references else []
             if flags:
                 known_flags = flag_lists.get(flags)
                 if known_flags is None:
@@ -413,7 +422,7 @@ class _Parser:
                 None,
                 [],
                 _comments(translator, "#") if translator else [],
-                _comments(extracted, "#.") if extracted and template_fields else [],
+                _comments(extracted, "#.") if extracted else [],
                 reference_list,
                 flag_list,
                 old_context,
@@ -421,7 +430,6 @@ class _Parser:
                 msgid_line,
             )
             position, number = end, number + lines
-            self.finished = entry
             if msgctxt is None and msgid == "":
                 self._store(entry)  # the header, or a second one
                 continue
@@ -430,6 +438,8 @@ class _Parser:
             if first_line != msgid_line:
                 raise self.fail(f"duplicate message (first defined on line {first_line})", msgid_line)
             entries.append(entry)
+        if position > start:
+            self.finished = entry  # the last message taken (what feed leaves there), set once
         return position, number
 
     def simple_header(self, text: str) -> tuple[int, int]:
