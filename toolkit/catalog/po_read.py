@@ -409,7 +409,7 @@ class _Parser:
                 known_flags = flag_lists.get(flags)
                 if known_flags is None:
                     split = flags.replace("\n#,", ",")[2:].split(",")
-                    known_flags = flag_lists[flags] = [flag.strip() for flag in split if flag.strip()]
+                    known_flags = flag_lists[flags] = [flag for flag in map(str.strip, split) if flag]
                 flag_list = known_flags.copy()  # each message its own list
             else:
                 flag_list = []
@@ -544,6 +544,8 @@ def parse_po(
 
 
 _SPACE_AT_LINE_END = re.compile(r"\s\n")  # \s is what str.rstrip strips
+#: Each mark's line start and line separator, made once (``_comments`` runs for most messages).
+_MARK_PREFIXES = {"#": ("# ", "\n# "), "#.": ("#. ", "\n#. ")}
 
 
 def _comments(block: str, mark: str) -> list[str]:
@@ -551,14 +553,14 @@ def _comments(block: str, mark: str) -> list[str]:
 
     Each line is right-stripped, and its mark and one space after it dropped (as ``_comment``).
     """
-    prefix = f"{mark} "
+    prefix, separator = _MARK_PREFIXES.get(mark) or (f"{mark} ", f"\n{mark} ")
     if (
         block.startswith(prefix)
-        and block.count(f"\n{prefix}") == block.count("\n") - 1
+        and block.count(separator) == block.count("\n") - 1
         and _SPACE_AT_LINE_END.search(block) is None
     ):
         # Every line is `mark comment` with nothing to strip: one split (the usual comments).
-        return block[len(prefix) : -1].split(f"\n{prefix}")
+        return block[len(prefix) : -1].split(separator)
     size = len(mark)
     return [
         text[size + 1 :] if text[size : size + 1] == " " else text[size:]
