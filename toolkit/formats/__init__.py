@@ -102,24 +102,29 @@ def span_ms(fields: Sequence[str]) -> tuple[int, int]:
     return ((h1 * 60 + m1) * 60 + s1) * 1000 + f1, ((h2 * 60 + m2) * 60 + s2) * 1000 + f2
 
 
-#: Milliseconds of the whole seconds of a canonical clock (``"00:01:59"``), by its text: the
-#: readers' fast paths look the clock up instead of converting three fields for every cue.
-_CLOCK_MS: dict[str, int] = {}
+class _ClockTable(dict[str, int]):
+    """Milliseconds of the whole seconds of a canonical clock (``"00:01:59"``), by its text,
+    computed the first time it is met: the readers' fast paths look a clock up instead of
+    converting three fields for every cue (an archive's files share their clocks)."""
+
+    def __missing__(self, clock: str) -> int:
+        if len(self) >= 100_000:  # (bounded: every clock of 27 hours)
+            self.clear()
+        found = self[clock] = ((int(clock[0:2]) * 60 + int(clock[3:5])) * 60 + int(clock[6:8])) * 1000
+        return found
+
+
+#: The one table of clocks (:func:`canonical_span_ms` and :mod:`.cue_columns` read it).
+CLOCK_MS = _ClockTable()
 
 
 def clock_ms(clock: str) -> int:
-    """``span_ms``'s milliseconds of an ``hh:mm:ss`` clock already matched (``\\d\\d:[0-5]\\d:[0-5]\\d``),
-    remembered (a file's clocks repeat across files: an archive's episodes share their times).
+    """``span_ms``'s milliseconds of an ``hh:mm:ss`` clock already matched (``\\d\\d:[0-5]\\d:[0-5]\\d``).
 
     >>> clock_ms("01:00:02")
     3602000
     """
-    found = _CLOCK_MS.get(clock)
-    if found is None:
-        if len(_CLOCK_MS) >= 100_000:  # (bounded: every clock of 27 hours)
-            _CLOCK_MS.clear()
-        found = _CLOCK_MS[clock] = ((int(clock[0:2]) * 60 + int(clock[3:5])) * 60 + int(clock[6:8])) * 1000
-    return found
+    return CLOCK_MS[clock]
 
 
 def canonical_span_ms(timing_line: str) -> tuple[int, int]:
@@ -130,14 +135,11 @@ def canonical_span_ms(timing_line: str) -> tuple[int, int]:
     >>> canonical_span_ms("00:01:02,003 --> 01:00:00.500")
     (62003, 3600500)
     """
-    clocks = _CLOCK_MS
-    start = clocks.get(timing_line[:8])
-    if start is None:
-        start = clock_ms(timing_line[:8])
-    end = clocks.get(timing_line[17:25])
-    if end is None:
-        end = clock_ms(timing_line[17:25])
-    return start + int(timing_line[9:12]), end + int(timing_line[26:29])
+    clocks = CLOCK_MS
+    return (
+        clocks[timing_line[:8]] + int(timing_line[9:12]),
+        clocks[timing_line[17:25]] + int(timing_line[26:29]),
+    )
 
 
 class Writer(Protocol):

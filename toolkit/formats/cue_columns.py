@@ -19,19 +19,8 @@ from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add
 
+from toolkit.formats import CLOCK_MS
 
-class _ClockTable(dict[str, int]):
-    """Milliseconds of the whole seconds of a canonical clock (``"00:01:59"``), by its text,
-    computed the first time it is met (an archive's files share their clocks)."""
-
-    def __missing__(self, clock: str) -> int:
-        if len(self) >= 100_000:  # (bounded: every clock of 27 hours)
-            self.clear()
-        found = self[clock] = ((int(clock[0:2]) * 60 + int(clock[3:5])) * 60 + int(clock[6:8])) * 1000
-        return found
-
-
-_CLOCKS = _ClockTable()
 #: Each of the 1,000 ``ddd`` milliseconds (a lookup costs a tenth of ``int``).
 _MILLIS = {f"{millis:03d}": millis for millis in range(1000)}
 
@@ -42,7 +31,7 @@ def times_ms(clocks: Sequence[str], millis: Sequence[str]) -> list[int]:
     >>> times_ms(("00:00:01", "01:00:00"), ("500", "007"))
     [1500, 3600007]
     """
-    return list(map(add, map(_CLOCKS.__getitem__, clocks), map(_MILLIS.__getitem__, millis)))
+    return list(map(add, map(CLOCK_MS.__getitem__, clocks), map(_MILLIS.__getitem__, millis)))
 
 
 @dataclass(frozen=True)
