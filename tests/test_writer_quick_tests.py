@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import SubtitleError
-from toolkit.formats import _MAYBE_NONCHARACTER, NONCHARACTER, validate_cues
+from toolkit.formats import MAYBE_NONCHARACTER, NONCHARACTER, validate_cues
 from toolkit.formats.libass import break_backslash_escapes, break_tag_starts, escape_srt_braces
 from toolkit.formats.srt import srt_safe_text
 from toolkit.model import Cue, CuePart
@@ -23,7 +23,7 @@ from toolkit.model import Cue, CuePart
 def test_every_noncharacter_is_caught_by_the_quick_range() -> None:
     everything = "".join(chr(point) for point in range(sys.maxunicode + 1) if not 0xD800 <= point <= 0xDFFF)
     found = NONCHARACTER.findall(everything)
-    assert len(found) == 66 and all(_MAYBE_NONCHARACTER.fullmatch(char) for char in found)
+    assert len(found) == 66 and all(MAYBE_NONCHARACTER.fullmatch(char) for char in found)
 
 
 @pytest.mark.parametrize("char", ["\ufdd0", "\ufdef", "\ufffe", "\U0001ffff", "\U0010fffe"])

@@ -33,7 +33,15 @@ from collections.abc import Iterable
 from itertools import compress, count, repeat
 from operator import add, gt, lt, mul, sub, truediv
 
-from toolkit.formats import NONCHARACTER, CueRow, ParsedCue, format_for_name, noncharacters, sniff_format
+from toolkit.formats import (
+    MAYBE_NONCHARACTER,
+    NONCHARACTER,
+    CueRow,
+    ParsedCue,
+    format_for_name,
+    noncharacters,
+    sniff_format,
+)
 from toolkit.formats.cue_columns import CueColumns
 from toolkit.formats.decoding import UNKNOWN_ENCODING
 from toolkit.formats.srt import ordinary_cue_columns as srt_columns
@@ -48,8 +56,6 @@ from toolkit.model import Problem, Severity
 DEFAULT_FPS = 23.976
 DEFAULT_LANGUAGE = "en"
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
-#: Any character from U+FDD0 on, where the noncharacters start.
-_FROM_FDD0 = re.compile("[\ufdd0-\U0010ffff]")
 
 
 #: Every byte below 0xEF, the first byte in UTF-8 of U+F000 and of every character after it.
@@ -96,7 +102,7 @@ def check_subtitle_text(
     kind = format_for_name(source) or sniff_format(text)
     # Noncharacters are U+FDD0 and above: most files are settled by one regex of a single range
     # (a fifth of max(text)'s time, the same answer), not the set of 66 ranges.
-    beyond_fdd0 = not text.isascii() and _from_f000(text) and _FROM_FDD0.search(text) is not None
+    beyond_fdd0 = not text.isascii() and _from_f000(text) and MAYBE_NONCHARACTER.search(text) is not None
     if not beyond_fdd0:  # (then no noncharacter problem: the whole file's cues as columns)
         columns = (vtt_columns if kind == "vtt" else srt_columns)(text)
         if columns is not None:

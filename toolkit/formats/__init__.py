@@ -273,7 +273,7 @@ def validate_cues(
     joined = "\n".join([cue.text for cue in cues])
     noncharacter = (
         not joined.isascii()
-        and _MAYBE_NONCHARACTER.search(joined) is not None
+        and MAYBE_NONCHARACTER.search(joined) is not None
         and NONCHARACTER.search(joined) is not None
     )
     if not (_BLANK_LINE.search(joined) or noncharacter or _CONTROL_CHARACTER.search(joined)):
@@ -345,7 +345,7 @@ _BLANK_LINE = re.compile(r"^[^\S\n]*$", re.MULTILINE)
 #: Every noncharacter is at or above U+FDD0: one range tested per character before the 36-member
 #: class of :data:`NONCHARACTER` (which the regex engine tests member by member: 0.8 CPU-s of
 #: a 1,000-episode build, against 0.04 s for this range).
-_MAYBE_NONCHARACTER = re.compile("[\ufdd0-\U0010ffff]")
+MAYBE_NONCHARACTER = re.compile("[\ufdd0-\U0010ffff]")
 
 
 def _check_times_and_text(cue: Cue, where: str, previous_end: int, source: str) -> None:
