@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from toolkit.align.edges import runs
+
 FloatArray = npt.NDArray[np.float32]
 
 #: The breath: unvoiced sound lasting this many 10 ms frames (a word's first
@@ -47,14 +49,6 @@ def voicing(samples: FloatArray, sample_rate: int, hop: int, frames: range) -> F
     return out
 
 
-def _longest_run(mask: npt.NDArray[np.bool_]) -> int:
-    longest = current = 0
-    for value in mask:
-        current = current + 1 if value else 0
-        longest = max(longest, current)
-    return longest
-
-
 def past_breath(
     first: int, last: int, loud: npt.NDArray[np.bool_], samples: FloatArray, sample_rate: int, hop: int
 ) -> int:
@@ -80,7 +74,8 @@ def past_breath(
     if not PAUSE_FRAMES[0] <= voice - end <= PAUSE_FRAMES[1] or voice >= last - 30:
         return first
     breath = voicing(samples, sample_rate, hop, range(first, end))
-    if float(np.median(breath)) >= UNVOICED or _longest_run(breath >= VOICED) >= VOWEL_FRAMES:
+    longest_voiced = max((stop - begin for begin, stop in runs(breath >= VOICED)), default=0)
+    if float(np.median(breath)) >= UNVOICED or longest_voiced >= VOWEL_FRAMES:
         return first
     after = voicing(samples, sample_rate, hop, range(voice, min(voice + 10, count)))
     return voice if len(after) and float(np.median(after)) >= VOICED else first
