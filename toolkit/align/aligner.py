@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from toolkit.align import dtw
+from toolkit.align import Progress, dtw, progress_stage
 from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.background import settled_frames, turn_snr_db
 from toolkit.align.breath import past_breath
@@ -47,7 +47,6 @@ FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 #: Frames of a turn's edge frame that may be matched to the audio before it counts as parked.
 _EDGE_RUN = 10
-Progress = Callable[[float], None]
 
 #: Skipping a real frame costs at most this percentile of the episode's match costs.
 #: 95 rather than 90: at 90 the open start skipped the first 6 s of talk under a music
@@ -344,14 +343,10 @@ def align_turns(
     if problem:
         raise ToolkitError(problem)
 
-    def stage(start: float, share: float) -> Progress | None:
-        if progress is None:
-            return None
-        report = progress
-        return lambda fraction: report(start + share * fraction)
-
     voice = voice_for(language, options)
-    synthetic, synth_rate, clips = synthesize_turns(turns, voice, options.pause_ms, stage(0.0, 0.2))
+    synthetic, synth_rate, clips = synthesize_turns(
+        turns, voice, options.pause_ms, progress_stage(progress, 0.0, 0.2)
+    )
     recording = spectrum(audio.samples, audio.sample_rate)
     if on_spectrum is not None:
         on_spectrum(recording)
@@ -364,7 +359,7 @@ def align_turns(
     real = cepstra(recording, background, every_frame=not clean, local=True)
     fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
     real.values[music.alone] = real.silence
-    path = warp(real, fake, options, stage(0.25, 0.65), clean=clean)
+    path = warp(real, fake, options, progress_stage(progress, 0.25, 0.65), clean=clean)
     second = _second_opinion(real, fake, path, options, clean=clean)
     speech = speech_frames(real) & ~music.alone
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from toolkit.align import progress_stage
 from toolkit.align.aligner import AlignOptions, align_turns
 from toolkit.align.audio import Audio
 from toolkit.align.features import Spectrum
@@ -83,9 +84,9 @@ def align_with(
 
         # The DTW first (under a tenth of the acoustic model's CPU): it says where to
         # search (window by window) and gives each turn a second opinion (ALN016).
-        guide = align_turns(turns, language, audio, options, _stage(progress, 0.0, 0.2), on_spectrum)
+        guide = align_turns(turns, language, audio, options, progress_stage(progress, 0.0, 0.2), on_spectrum)
         spans = [(timing.start_ms, timing.end_ms) for timing in guide.turns]
-        found = align_turns_sphinx(turns, language, audio, _stage(progress, 0.2, 0.8), spans)
+        found = align_turns_sphinx(turns, language, audio, progress_stage(progress, 0.2, 0.8), spans)
         if found is not None:
             return EngineResult(with_second_opinion(found, guide), "sphinx")
         return EngineResult(
@@ -95,16 +96,6 @@ def align_with(
         )
     aligned = align_turns(turns, language, audio, options, progress, on_spectrum)
     return EngineResult(_tagged(aligned, "dtw"), "dtw")
-
-
-Progress = Callable[[float], None]
-
-
-def _stage(progress: Progress | None, start: float, share: float) -> Progress | None:
-    if progress is None:
-        return None
-    report = progress
-    return lambda fraction: report(start + share * fraction)
 
 
 def _tagged(alignment: Alignment, engine: str) -> Alignment:

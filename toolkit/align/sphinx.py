@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from statistics import median
 
 import numpy as np
 import numpy.typing as npt
 
+from toolkit.align import Progress, progress_stage
 from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.sphinx_search import (
     PRUNED,
@@ -56,8 +57,6 @@ from toolkit.align.sphinx_words import TurnWords, turn_words
 from toolkit.align.timings import Alignment, TurnTiming, turn_fingerprint
 from toolkit.errors import ToolkitError
 from toolkit.model import Turn
-
-Progress = Callable[[float], None]
 
 
 def available() -> bool:
@@ -94,7 +93,7 @@ def align_turns_sphinx(
     # UNPRUNED_BUDGET), then unpruned window by window (sphinx_search's docstring).
     found = search_whole(searcher, tokens, PRUNED) or search_whole(searcher, tokens, (UNPRUNED,))
     if found is None and guide is not None and len(guide) == len(turns):
-        stage = None if progress is None else (lambda fraction: progress(0.9 * fraction))
+        stage = progress_stage(progress, 0.0, 0.9)
         found = search_windows(searcher, [words.tokens for words in split], guide, stage)
     if found is None:
         return None

@@ -37,13 +37,14 @@ and they import it only when a search runs.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from toolkit.align import Progress
 from toolkit.align.sphinx_words import SPEECH_UNIT, arpabet_from_ipa
 from toolkit.align.synth import Voice, ipa
 from toolkit.errors import ToolkitError
@@ -83,8 +84,6 @@ FILLERS = ("[NOISE]", "[SPEECH]")
 SILENCES = ("<s>", "</s>", "<sil>")
 #: espeak-ng voice whose letter-to-sound rules pronounce words the dictionary lacks.
 _G2P_VOICE = Voice("en-us")
-
-Progress = Callable[[float], None]
 
 
 @dataclass(frozen=True)
