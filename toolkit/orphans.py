@@ -10,7 +10,7 @@ of a renamed episode to its new name (see :func:`renamed_from`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,12 +50,13 @@ _GONE = "its episode has no transcript (renamed or deleted?)"
 
 
 def orphaned_catalogs(
-    project: Project, episodes: Collection[str], catalogs: Sequence[FoundCatalog] | None = None
+    project: Project, episodes: Collection[str], catalogs: Iterable[FoundCatalog] | None = None
 ) -> list[Orphan]:
-    """The templates, then the catalogs (``catalogs``, default: all), of episodes not in ``episodes``."""
-    orphans = [Orphan(path, "PRJ001", episode, _GONE) for episode, path in project.templates()
+    """The templates, then the catalogs (``catalogs``, default: all), of episodes not in
+    ``episodes``; both are looked at one at a time."""
+    orphans = [Orphan(path, "PRJ001", episode, _GONE) for episode, path in project.each_template()
                if episode not in episodes]  # fmt: skip
-    for found in project.catalogs() if catalogs is None else catalogs:
+    for found in project.each_catalog() if catalogs is None else catalogs:
         if found.episode not in episodes:
             orphans.append(Orphan(found.path, "PRJ001", found.episode, _GONE))
     return orphans
@@ -69,13 +70,14 @@ def find_orphans(project: Project, episodes: Mapping[str, str]) -> list[Orphan]:
     The files are looked at one at a time and only the orphans kept (with the languages
     of each episode's catalogs): the project's file list is never held.
     """
-    orphans = [Orphan(path, "PRJ001", episode, _GONE) for episode, path in project.each_template()
-               if episode not in episodes]  # fmt: skip
     catalog_languages: dict[str, set[str]] = {}
-    for found in project.each_catalog():
-        if found.episode not in episodes:
-            orphans.append(Orphan(found.path, "PRJ001", found.episode, _GONE))
-        catalog_languages.setdefault(found.episode, set()).add(base_language(found.language))
+
+    def noting_languages(catalogs: Iterable[FoundCatalog]) -> Iterator[FoundCatalog]:
+        for found in catalogs:
+            catalog_languages.setdefault(found.episode, set()).add(base_language(found.language))
+            yield found
+
+    orphans = orphaned_catalogs(project, episodes, noting_languages(project.each_catalog()))
     for subtitles in project.each_subtitle_file():
         own = episodes.get(subtitles.episode)
         if own is None:
