@@ -37,6 +37,7 @@ from toolkit.align.features import (
     subtract_background,
 )
 from toolkit.align.music import find_music, past_music, start_steadiness
+from toolkit.align.notes import ROOM_MS, Rooms, room_masks, room_places, turns_clear_of, with_rooms
 from toolkit.align.synth import Speech, Voice, synthesize
 from toolkit.align.timings import Alignment, TurnTiming, spoken_text, turn_fingerprint, word_spans
 from toolkit.errors import ToolkitError
@@ -45,6 +46,7 @@ from toolkit.model import Turn
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 #: Frames of a turn's edge frame that may be matched to the audio before it counts as parked.
 _EDGE_RUN = 10
 
@@ -53,6 +55,12 @@ _EDGE_RUN = 10
 #: bed 15 dB down (turns 6-9 s late); the synthetic fixtures and clean real speech are
 #: unchanged either way (measured in docs/alignment.md).
 SKIP_QUANTILE = 95.0
+
+#: A sound note's room (:mod:`toolkit.align.notes`) matches any frame at this percentile
+#: of what the episode's real voice costs against its own synthetic words: a room never
+#: cheaper than nearly all of the speech. 90-99 give the same turn starts on the clean
+#: real-speech sets; at 75 or 50 the room drew the next turn's speech into it (4.5 s).
+ROOM_QUANTILE = 95.0
 
 #: Spectral subtraction leaves the local background this far (dB) down, never less.
 BACKGROUND_KEPT_DB = 10.0
@@ -114,6 +122,7 @@ class _Clip:
     start: int  # sample in the synthetic episode
     end: int
     words: tuple[int, ...]  # per word of the turn text: sample in the synthetic episode
+    rooms: tuple[tuple[int, int], ...] = ()  # its sound notes' rooms, samples in the episode
 
 
 def _word_samples(speech: Speech, text: str, trim_start: int, trim_end: int) -> tuple[int, ...]:
@@ -144,9 +153,14 @@ def _word_samples(speech: Speech, text: str, trim_start: int, trim_end: int) -> 
 
 
 def synthesize_turns(
-    turns: Sequence[Turn], voice: Voice, pause_ms: int, progress: Progress | None = None
+    turns: Sequence[Turn],
+    voice: Voice,
+    pause_ms: int,
+    progress: Progress | None = None,
+    rooms: Sequence[bool] = (),
 ) -> tuple[FloatArray, int, list[_Clip | None]]:
-    """The synthetic episode: every turn's speech, joined by ``pause_ms`` of silence."""
+    """The synthetic episode: every turn's speech, joined by ``pause_ms`` of silence; a
+    turn marked in ``rooms`` gets a room at each of its sound notes (:mod:`toolkit.align.notes`)."""
     # 16-bit pieces (what espeak-ng produces) halve the memory of an hour's worth.
     pieces: list[npt.NDArray[np.int16]] = []
     clips: list[_Clip | None] = []
@@ -169,9 +183,21 @@ def synthesize_turns(
                 clips.append(None)
             else:
                 words = _word_samples(speech, turn.text, first, last)
-                clips.append(_Clip(position, position + last - first, tuple(position + w for w in words)))
-                pieces.append(np.rint(speech.samples[first:last] * 32767.0).astype(np.int16))
-                position += last - first
+                said = np.rint(speech.samples[first:last] * 32767.0).astype(np.int16)
+                wanted = number < len(rooms) and rooms[number]
+                places = room_places(turn.text, words, last - first) if wanted else []
+                room = round(ROOM_MS * speech.sample_rate / 1000)
+                said, words, spans = with_rooms(said, words, places, room)
+                clips.append(
+                    _Clip(
+                        position,
+                        position + len(said),
+                        tuple(position + w for w in words),
+                        tuple((position + start, position + end) for start, end in spans),
+                    )
+                )
+                pieces.append(said)
+                position += len(said)
         pieces.append(pause)
         position += len(pause)
         if progress is not None:
@@ -207,11 +233,15 @@ def warp(
     progress: Progress | None = None,
     *,
     clean: bool = True,
-) -> dtw.Path:
-    """The DTW path from real frames (rows) to synthetic frames (columns): coarse, then fine."""
+    rooms: Rooms | None = None,
+) -> tuple[dtw.Path, float]:
+    """The DTW path from real frames (rows) to synthetic frames (columns): coarse, then
+    fine; and what a frame costs in a sound note's room (``rooms``, the synthetic frames
+    inside one) on the fine pass."""
     factor = max(1, options.coarse_factor)
     rows, cols = len(real.values), len(synthetic.values)
     coarse_real, coarse_synth = _pool(real.values, factor), _pool(synthetic.values, factor)
+    coarse_rooms = None if rooms is None else rooms.pooled(factor)
     half = max(4, round(options.band_ms / (10 * factor)))
     low, high = dtw.diagonal_band(len(coarse_real), len(coarse_synth), half)
     total_rows = len(coarse_real) + rows
@@ -232,19 +262,40 @@ def warp(
     # voice's match cost high: the cap would make speech cheap to skip, so it is left out.
     coarse_skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
     fine_skip = ((real.values - real.silence) ** 2).sum(axis=1)
-    if options.open_ends and clean:
-        first = dtw.align(coarse_real, coarse_synth, low, high, None, open_ends=True, skip=coarse_skip)
-        coarse_skip = np.minimum(coarse_skip, _match_cost(coarse_real, coarse_synth, first, SKIP_QUANTILE))
+    coarse_room = fine_room = 0.0
+    if (options.open_ends and clean) or rooms is not None:
+        first = dtw.align(
+            coarse_real, coarse_synth, low, high, None, open_ends=options.open_ends, skip=coarse_skip
+        )
         expanded = _expand(first, factor, rows, cols)
-        fine_skip = np.minimum(fine_skip, _match_cost(real.values, synthetic.values, expanded, SKIP_QUANTILE))
+        if rooms is not None and coarse_rooms is not None:
+            # What the real voice costs against its own words (first path, rooms silent).
+            unsaid = coarse_rooms.unsaid
+            coarse_room = _match_cost(coarse_real, coarse_synth, first, ROOM_QUANTILE, unsaid)
+            fine_room = _match_cost(real.values, synthetic.values, expanded, ROOM_QUANTILE, rooms.unsaid)
+        if options.open_ends and clean:
+            coarse_skip = np.minimum(
+                coarse_skip, _match_cost(coarse_real, coarse_synth, first, SKIP_QUANTILE)
+            )
+            fine_skip = np.minimum(
+                fine_skip, _match_cost(real.values, synthetic.values, expanded, SKIP_QUANTILE)
+            )
     coarse = dtw.align(
-        coarse_real, coarse_synth, low, high, advance, open_ends=options.open_ends, skip=coarse_skip
+        coarse_real,
+        coarse_synth,
+        low,
+        high,
+        advance,
+        open_ends=options.open_ends,
+        skip=coarse_skip,
+        rooms=None if coarse_rooms is None else coarse_rooms.inside,
+        room_cost=coarse_room,
     )
     width = max(2, round(options.fine_band_ms / 10))
     coarse_rows = np.arange(rows) // factor
     fine_low = coarse.first_col[coarse_rows] * factor - width
     fine_high = (coarse.last_col[coarse_rows] + 1) * factor + width
-    return dtw.align(
+    fine = dtw.align(
         real.values,
         synthetic.values,
         fine_low,
@@ -252,7 +303,10 @@ def warp(
         advance,
         open_ends=options.open_ends,
         skip=fine_skip,
+        rooms=None if rooms is None else rooms.inside,
+        room_cost=fine_room,
     )
+    return fine, fine_room
 
 
 #: Cepstra the second opinion compares (of :data:`~toolkit.align.features.N_CEPSTRA`).
@@ -262,7 +316,13 @@ SECOND_OPINION_BAND_MS = 20_000
 
 
 def _second_opinion(
-    real: Features, fake: Features, main: dtw.Path, options: AlignOptions, *, clean: bool
+    real: Features,
+    fake: Features,
+    main: dtw.Path,
+    options: AlignOptions,
+    *,
+    clean: bool,
+    rooms: Rooms | None = None,
 ) -> dtw.Path:
     """A second, independent coarse alignment on fewer cepstra (the spectral envelope
     without its fine detail): where it puts a turn far from the main path, the audio does
@@ -276,12 +336,14 @@ def _second_opinion(
     coarse_real = _pool(np.ascontiguousarray(real.values[:, :keep]), factor)
     coarse_synth = _pool(np.ascontiguousarray(fake.values[:, :keep]), factor)
     skip = ((coarse_real - real.silence[:keep]) ** 2).sum(axis=1)
+    cols = np.minimum(main.first_col[np.arange(len(coarse_real)) * factor] // factor, len(coarse_synth) - 1)
+    along = dtw.Path(main.first_row, main.last_row, cols, cols)
     if options.open_ends and clean:
-        cols = np.minimum(
-            main.first_col[np.arange(len(coarse_real)) * factor] // factor, len(coarse_synth) - 1
-        )
-        along = dtw.Path(main.first_row, main.last_row, cols, cols)
         skip = np.minimum(skip, _match_cost(coarse_real, coarse_synth, along, SKIP_QUANTILE))
+    coarse_rooms = None if rooms is None else rooms.pooled(factor)
+    room_cost = 0.0
+    if coarse_rooms is not None:
+        room_cost = _match_cost(coarse_real, coarse_synth, along, ROOM_QUANTILE, coarse_rooms.unsaid)
     # Inside a band around the main path, not the whole diagonal band: a third of the
     # cost, and a start more than SECOND_OPINION_BAND_MS away is flagged all the same.
     rows = np.arange(len(coarse_real)) * factor
@@ -296,6 +358,8 @@ def _second_opinion(
         None,
         open_ends=options.open_ends,
         skip=skip,
+        rooms=None if coarse_rooms is None else coarse_rooms.inside,
+        room_cost=room_cost,
     )
 
 
@@ -306,10 +370,20 @@ def _second_start(path: dtw.Path, synth_frame: int, options: AlignOptions) -> in
     return int(path.first_row[column]) * factor + factor // 2
 
 
-def _match_cost(rows_f: FloatArray, cols_f: FloatArray, path: dtw.Path, quantile: float) -> float:
+def _match_cost(
+    rows_f: FloatArray,
+    cols_f: FloatArray,
+    path: dtw.Path,
+    quantile: float,
+    leave_out: BoolArray | None = None,
+) -> float:
     """The ``quantile`` (percent) of the match costs of the rows ``path`` matches inside
-    the synthetic episode (its first and last frames, where skipped rows park, left out)."""
-    matched = np.flatnonzero((path.first_col > 0) & (path.first_col < len(cols_f) - 1))
+    the synthetic episode (its first and last frames, where skipped rows park, left out,
+    and the columns marked in ``leave_out``)."""
+    inside = (path.first_col > 0) & (path.first_col < len(cols_f) - 1)
+    if leave_out is not None:
+        inside &= ~leave_out[np.clip(path.first_col, 0, len(cols_f) - 1)]
+    matched = np.flatnonzero(inside)
     if len(matched) == 0:
         matched = np.arange(len(rows_f))
     centre = np.clip((path.first_col[matched] + path.last_col[matched]) // 2, 0, len(cols_f) - 1)
@@ -344,9 +418,6 @@ def align_turns(
         raise ToolkitError(problem)
 
     voice = voice_for(language, options)
-    synthetic, synth_rate, clips = synthesize_turns(
-        turns, voice, options.pause_ms, progress_stage(progress, 0.0, 0.2)
-    )
     recording = spectrum(audio.samples, audio.sample_rate)
     if on_spectrum is not None:
         on_spectrum(recording)
@@ -356,15 +427,37 @@ def align_turns(
     recording = subtract_background(recording, BACKGROUND_KEPT_DB)
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
+    # Sound notes get a room on clean audio only, away from music: in noise and music a
+    # real voice's match costs are near-ties, and a room drew the next turn's speech or
+    # shifted whole runs of turns (measured in docs/alignment.md).
+    texts = [turn.text for turn in turns]
+    rooms_for = turns_clear_of(music.alone, texts, round(options.band_ms / 10)) if clean else []
+    synthetic, synth_rate, clips = synthesize_turns(
+        turns, voice, options.pause_ms, progress_stage(progress, 0.0, 0.2), rooms_for
+    )
     real = cepstra(recording, background, every_frame=not clean, local=True)
     fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
     real.values[music.alone] = real.silence
-    path = warp(real, fake, options, progress_stage(progress, 0.25, 0.65), clean=clean)
-    second = _second_opinion(real, fake, path, options, clean=clean)
-    speech = speech_frames(real) & ~music.alone
 
     def synth_frame(sample: int) -> int:
         return min(sample // fake.hop, len(fake.values) - 1)
+
+    rooms = room_masks(
+        [room for clip in clips if clip is not None for room in clip.rooms],
+        [(clip.start, clip.end) for clip in clips if clip is not None],
+        fake.hop,
+        len(fake.values),
+    )
+    path, room_cost = warp(
+        real,
+        fake,
+        options,
+        progress_stage(progress, 0.25, 0.65),
+        clean=clean,
+        rooms=rooms,
+    )
+    second = _second_opinion(real, fake, path, options, clean=clean, rooms=rooms)
+    speech = speech_frames(real) & ~music.alone
 
     # On noisy audio the voice detector misses quiet speech (soft onsets, fading ends)
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
@@ -387,6 +480,8 @@ def align_turns(
             for (first, last), turn in zip(spans, turns, strict=True)
         ]
     row_cost = _row_costs(real.values, fake.values, path)
+    if rooms is not None:  # a sound in its room costs what the room does
+        row_cost[rooms.inside[np.clip(path.first_col, 0, len(rooms.inside) - 1)]] = room_cost
     floor_db = local_floor(real.energy_db)
     settled = settled_frames(loud_frames(real.energy_db))
     turn_cost = [float(row_cost[first:last].mean()) if last > first else 0.0 for first, last in spans]

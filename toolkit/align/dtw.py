@@ -75,6 +75,8 @@ def align(
     *,
     open_ends: bool = False,
     skip: float | FloatArray | None = None,
+    rooms: npt.NDArray[np.bool_] | None = None,
+    room_cost: float = 0.0,
 ) -> Path:
     """Align two feature sequences inside the band ``[low[i], high[i])`` of every row.
 
@@ -85,6 +87,8 @@ def align(
     unmatched at a cost of ``skip`` each (by default half the median distance of two
     frames picked at random, :func:`typical_distance`), so that rows are skipped only
     when they match nothing better than chance, and map to the first and last column.
+    Columns marked in ``rooms`` (a sound note's place, :mod:`toolkit.align.notes`) match
+    any row at ``room_cost``: a filler that may hold a sound of any length.
     ``progress``, when given, is called with the number of rows done since its last call.
     """
     rows, cols = len(rows_features), len(cols_features)
@@ -114,6 +118,8 @@ def align(
         segment = cols_features[lo:hi]
         cost = (row_norms[row] + col_norms[lo:hi] - 2.0 * (segment @ rows_features[row])).astype(np.float64)
         np.maximum(cost, 0.0, out=cost)
+        if rooms is not None:
+            np.copyto(cost, room_cost, where=rooms[lo:hi])
         if row == 0:
             entry = np.full(hi - lo, np.inf)
             entry[0] = cost[0]

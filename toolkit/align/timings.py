@@ -86,6 +86,15 @@ def spoken_text(text: str) -> str:
     return blanked.replace("\n", " ").translate(_UNSAID)
 
 
+def note_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end character of every note (brackets or parentheses included).
+
+    >>> note_spans("Yes [laughs] (Through interpreter)")
+    [(4, 12), (13, 34)]
+    """
+    return [(match.start(), match.end()) for match in _NOTES.finditer(text)]
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Start and end character of every whitespace-separated word.
 
