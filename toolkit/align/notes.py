@@ -5,8 +5,8 @@ synthesized, so without a place of its own the sound has to go to a neighbour: n
 seconds of laughter were matched to the next turn's first words (laughter is nearer a
 synthetic voice than synthetic silence is). Each sound note gets a short *room* at its
 place in its turn's synthetic speech; the DTW matches any recording frame to a room
-frame at one fixed cost (a filler, or garbage, model as in keyword spotting: R. C. Rose
-and D. B. Paul, "A hidden Markov model based keyword recognition system", ICASSP 1990),
+frame at one fixed cost (a filler, or garbage, model as in keyword spotting: J. G. Wilpon,
+L. R. Rabiner, C.-H. Lee and E. R. Goldman, IEEE Trans. ASSP 38(11), 1990, 1870-1878),
 so the path can stay in the room for as long as the sound lasts. The cost is
 calibrated on the episode itself, over a high quantile of what a real voice costs
 matched to its own words, so that the room never draws speech away from its words.
