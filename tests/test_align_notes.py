@@ -56,7 +56,15 @@ def test_sound_notes_are_told_from_editorial_notes() -> None:
     )
     for note in sounds:
         assert is_sound_note(note), note
-    for note in ("[in North Korea]", "(Through interpreter)", "[home]", "[북한에서]", "[sic]"):
+    for note in (
+        "[in North Korea]",
+        "(Through interpreter)",
+        "[home]",
+        "[북한에서]",
+        "[sic]",
+        "[Song]",
+        "[울산]",
+    ):
         assert not is_sound_note(note), note
 
 

@@ -9,7 +9,7 @@ frame at one fixed cost (a filler, or garbage, model as in keyword spotting: J. 
 L. R. Rabiner, C.-H. Lee and E. R. Goldman, IEEE Trans. ASSP 38(11), 1990, 1870-1878),
 so the path can stay in the room for as long as the sound lasts. The cost is
 calibrated on the episode itself, over a high quantile of what a real voice costs
-matched to its own words, so that the room never draws speech away from its words.
+matched to its own words, so that the room seldom draws speech away from its words.
 
 Notes that are not sounds (``[in North Korea]``, ``(Through interpreter)``) get no room:
 they say nothing about the audio.
@@ -33,10 +33,13 @@ BoolArray = npt.NDArray[np.bool_]
 ROOM_MS = 160
 
 #: Words of a note that name a sound (subtitling's usual sound descriptions, English and
-#: Korean; matched at a word's start, so ``laughs``, ``laughing`` and ``laughter`` all are).
+#: Korean), matched whole (``laughs``, ``laughing`` and ``laughter`` are; ``Song``, a
+#: surname, and ``울산``, a city, are not).
 _SOUND_WORD = re.compile(
-    r"(?<![^\W\d_])(laugh|chuckl|giggl|sigh|applau|clap|cheer|cough|sneez|sniff|sob|cry|cries"
-    r"|crying|breath|gasp|groan|scream|music|song|singing|noise|웃|박수|한숨|기침|울|흐느|음악|노래|숨)",
+    r"(laugh|chuckl|giggl|applau|cough|sneez|sniff|gasp|groan|scream|clap)\w*"
+    r"|sigh(s|ed|ing)?|cheer(s|ed|ing)?|sob(s|bed|bing)?|cry|cries|crying|breath(s|es|ing)?"
+    r"|music|singing|noise"
+    r"|(웃음|박수|한숨|기침|울음|흐느낌|음악|노래|숨)소리|웃음|웃으며|웃는|박수|한숨|기침|울음|흐느낌|흐느끼며|음악|노래",
     re.IGNORECASE,
 )
 
@@ -47,7 +50,7 @@ def is_sound_note(note: str) -> bool:
     >>> is_sound_note("[laughs]"), is_sound_note("（웃음）"), is_sound_note("[in North Korea]")
     (True, True, False)
     """
-    return bool(_SOUND_WORD.search(note))
+    return any(_SOUND_WORD.fullmatch(word) for word in re.findall(r"\w+", note))
 
 
 def room_places(text: str, words: tuple[int, ...], length: int) -> list[int]:
