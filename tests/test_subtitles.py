@@ -278,3 +278,11 @@ def test_a_backslash_escape_in_a_turn_reads_back_joined_not_as_a_line_break() ->
     vtt_cues, problems = parse_vtt(compose_vtt(cues), "out.vtt")
     assert not problems
     assert [c.plain for c in vtt_cues] == ["a \\\u2060N b and C:\\\u2060New"]
+    # And the readers players use see the same text (webvtt-py once failed on the joiner).
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / "out.srt", Path(folder) / "out.vtt"]
+        paths[0].write_text(compose_srt(cues), encoding="utf-8")
+        paths[1].write_text(compose_vtt(cues), encoding="utf-8")
+        results = read_with_all_clients(paths, clients=("pysrt", "srt", "webvtt-py"))
+        for path in paths:
+            assert_clients_agree(path, cues, results=results)
