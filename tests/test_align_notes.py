@@ -53,6 +53,9 @@ def test_sound_notes_are_told_from_editorial_notes() -> None:
         "（웃음）",
         "[Music]",
         "(coughing)",
+        "[inaudible]",
+        "[crosstalk]",
+        "[speaking Korean]",
     )
     for note in sounds:
         assert is_sound_note(note), note

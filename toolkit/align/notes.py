@@ -33,12 +33,15 @@ BoolArray = npt.NDArray[np.bool_]
 ROOM_MS = 160
 
 #: Words of a note that name a sound (subtitling's usual sound descriptions, English and
-#: Korean), matched whole (``laughs``, ``laughing`` and ``laughter`` are; ``Song``, a
+#: Korean, and the notes for speech left untranscribed: ``[inaudible]``, ``[crosstalk]``,
+#: ``[speaking Korean]``), matched whole (``laughs``, ``laughing`` and ``laughter`` are; ``Song``, a
 #: surname, and ``울산``, a city, are not).
 _SOUND_WORD = re.compile(
     r"(laugh|chuckl|giggl|applau|cough|sneez|sniff|gasp|groan|scream|clap)\w*"
     r"|sigh(s|ed|ing)?|cheer(s|ed|ing)?|sob(s|bed|bing)?|cry|cries|crying|breath(s|es|ing)?"
     r"|music|singing|noise"
+    # Speech that is there but not transcribed: the turn holds it all the same.
+    r"|inaudible|unintelligible|indistinct|crosstalk|mumbl\w*|speaking|speaks"
     r"|(웃음|박수|한숨|기침|울음|흐느낌|음악|노래|숨)소리|웃음|웃으며|웃는|박수|한숨|기침|울음|흐느낌|흐느끼며|음악|노래",
     re.IGNORECASE,
 )
