@@ -117,9 +117,24 @@ class RedboxGroup(click.Group):
 @click.group(
     cls=RedboxGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
 )
-@click.version_option(__version__, prog_name="redbox")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda context, _parameter, wanted: _print_version(context) if wanted else None,
+    help="Show the version (compiled or pure Python) and exit.",
+)
 def cli() -> None:
     """redbox: Red Box transcripts to timed SRT/WebVTT subtitles, gettext catalogs and checks."""
+
+
+def _print_version(context: click.Context) -> None:
+    """``redbox 0.1.0 (pure Python)``: which install runs (``pip install .`` compiles where it can)."""
+    from toolkit.native import describe_install
+
+    click.echo(f"redbox, version {__version__} ({describe_install()})")
+    context.exit()
 
 
 #: Exit statuses of a run stopped by a signal, as a shell reports them (128 + the signal number).

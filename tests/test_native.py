@@ -1,0 +1,86 @@
+"""The compiled install (``pip install .`` with mypyc) and the pure one it must match.
+
+The pure modules are the reference: ``.ci/run`` installs the project non-editable into
+``.venv-native`` and runs the test suite against it with ``REDBOX_EXPECT_NATIVE=1``, which
+makes the last test here check that every module ``setup.py`` lists really runs compiled.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.machinery
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import toolkit
+from tests.conftest import ROOT
+from toolkit.cli import cli
+from toolkit.native import compiled_modules
+
+
+def native_modules() -> list[str]:
+    """setup.py's NATIVE_MODULES as dotted names (read, not imported: importing runs setup())."""
+    tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if not isinstance(node, ast.AnnAssign) or node.value is None:
+            continue
+        if isinstance(node.target, ast.Name) and node.target.id == "NATIVE_MODULES":
+            paths: list[str] = ast.literal_eval(node.value)
+            return [path.removesuffix(".py").replace("/", ".") for path in paths]
+    raise AssertionError("setup.py has no NATIVE_MODULES")
+
+
+def test_the_source_tree_holds_no_compiled_module() -> None:
+    # an editable install imports from here: a compiled file beside a .py would run stale code
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    compiled = [path for path in (ROOT / "toolkit").rglob("*") if path.name.endswith(suffixes)]
+    assert compiled == []
+    assert list(ROOT.glob("*__mypyc*")) == []
+
+
+def test_native_modules_are_build_path_modules_that_exist() -> None:
+    names = native_modules()
+    assert "toolkit.segment_search" in names
+    for name in names:
+        assert (ROOT / (name.replace(".", "/") + ".py")).is_file(), name
+        assert not name.startswith(("toolkit.cli", "toolkit.align")), f"{name} must stay pure Python"
+
+
+def test_version_says_which_install_runs() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    expected = "compiled with mypyc" if compiled_modules() else "pure Python"
+    assert result.output.startswith(f"redbox, version {toolkit.__version__} (")
+    assert expected in result.output
+
+
+def test_editable_and_pure_builds_ask_for_no_compiler(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "build_backend"))
+    import redbox_build  # type: ignore[import-not-found]  # build_backend/, not a package
+
+    # setuptools' own answer (it runs setup.py) is not what is tested: what the backend adds is
+    monkeypatch.setattr(redbox_build.build_meta, "get_requires_for_build_wheel", lambda settings: [])
+    monkeypatch.setattr(redbox_build.build_meta, "get_requires_for_build_editable", lambda settings: [])
+    monkeypatch.delenv("REDBOX_PURE", raising=False)
+    assert redbox_build.get_requires_for_build_wheel() == [redbox_build.MYPYC_REQUIREMENT]
+    monkeypatch.setenv("REDBOX_PURE", "1")
+    assert redbox_build.get_requires_for_build_wheel() == []
+    monkeypatch.delenv("REDBOX_PURE")
+    assert redbox_build.get_requires_for_build_editable() == []
+    assert os.environ["REDBOX_PURE"] == "1"  # and setup.py, run next for the editable wheel, compiles nothing
+
+
+@pytest.mark.skipif(
+    os.environ.get("REDBOX_EXPECT_NATIVE") != "1", reason="set by .ci/run's compiled stage"
+)
+def test_the_native_install_runs_every_listed_module_compiled() -> None:
+    # the tests ran against the installed package, not the source tree beside them
+    assert not Path(toolkit.__file__).resolve().is_relative_to(ROOT), toolkit.__file__
+    assert sorted(native_modules()) == compiled_modules()
+    from toolkit import segment_search
+
+    assert segment_search.__file__ is not None
+    assert segment_search.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
