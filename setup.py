@@ -43,6 +43,13 @@ NATIVE_MODULES: list[str] = [
     "toolkit/build_run.py",
 ]
 
+# mypy's view of the code while compiling, the same wherever pip builds: not the packages of
+# the environment being installed into (pip installs the dependencies after building the
+# wheel, so they may or may not be there); a third-party value is an `Any` to mypyc, and
+# the modules compiled are checked as `mypy --strict` checks them (errors in the modules they
+# import, typed against the real packages by that check, are not repeated here).
+MYPY_OPTIONS = ["--no-site-packages", "--ignore-missing-imports", "--follow-imports=silent"]
+
 # the commands that build extension modules; metadata-only runs (egg_info, dist_info) skip mypyc
 _BUILD_COMMANDS = {"bdist_wheel", "build", "build_ext", "install", "bdist"}
 # the shared library mypyc writes for NATIVE_MODULES: <GROUP>__mypyc.<ext>, beside the package
@@ -81,7 +88,7 @@ def _native_extensions() -> list[Extension]:
         from mypyc.build import mypycify
 
         try:
-            return list(mypycify(NATIVE_MODULES, opt_level="3", group_name=GROUP))
+            return list(mypycify([*MYPY_OPTIONS, *NATIVE_MODULES], opt_level="3", group_name=GROUP))
         except (Exception, SystemExit) as error:  # mypyc exits on a type error
             reason = f"mypyc could not compile the modules ({error})"
     _say(f"installing the pure-Python package: {reason}")

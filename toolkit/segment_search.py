@@ -9,20 +9,23 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Sequence
+from typing import Final
 
 from toolkit.limits import LanguageLimits, text_width
 from toolkit.segment_rules import _Boundaries
 from toolkit.segment_tokens import _Token
 
-_PER_CUE = 3.0
-_ORPHAN = 15.0
-_EVEN = 4.0
-_LINE_WEIGHT = 0.5
+# Final: the compiled install (mypyc) inlines them instead of reading the module's globals.
+_PER_CUE: Final = 3.0
+_ORPHAN: Final = 15.0
+_EVEN: Final = 4.0
+_LINE_WEIGHT: Final = 0.5
 #: A sentence that starts inside a line of a two-line cue (break-cost units).
-_MIDLINE_SENTENCE = 12.0
+_MIDLINE_SENTENCE: Final = 12.0
 #: A cue narrower than half a line that is only part of a sentence (a lead-in such as
 #: ``In South Korea,`` or a tail such as ``하고 인사했거든요.``): it flashes by.
-_FRAGMENT = 14.0
+_FRAGMENT: Final = 14.0
+_INFINITY: Final = math.inf
 
 
 class _Layout:
@@ -135,89 +138,91 @@ def _cut_ranges(
         lowest = paragraph_before[end - 1]
         if lowest <= too_wide:
             lowest = too_wide + 1
-        best_end = math.inf
+        best_end = _INFINITY
         back_end = 0
         # The least break cost inside tokens start:end (a two-line layout costs at least
         # that), extended down to start + 1 when a candidate needs it.
-        least_inner_break = math.inf
+        least_inner_break = _INFINITY
         inner_from = end
         # The start that was best for the previous token usually is for this one too (five
         # times in six): costed first, it lets the bounds below skip most other candidates.
         # The plain search takes the first of equal costs in the order end - 1, end - 2, …;
         # the ties are broken that way here too, whatever the order they are costed in.
         seed = back[end - 1] if end > 1 and lowest <= back[end - 1] < end - 1 else -1
-        for phase in (0, 1):
-            if phase == 0:
-                if seed < 0:
-                    continue
-                starts: Sequence[int] = (seed,)
+        # One loop of plain ints (compiled, a C loop): position ``end`` stands for the seed,
+        # then every start from end - 1 down, the seed skipped there.
+        for position in range(end if seed >= 0 else end - 1, lowest - 1, -1):
+            if position == end:
+                start = seed
+            elif position == seed:
+                continue
             else:
-                # The penalties below only add: a cue whose floor is already above the best
-                # one found cannot become better (float addition of non-negative terms is
-                # monotonic). Filtered at once; the loop tests again as the best improves.
-                starts = range(end - 1, lowest - 1, -1)
-            for start in starts:
-                bound = floor[start]
-                if bound > best_end or (bound == best_end and start < back_end) or (phase and start == seed):
-                    continue
-                cost = best[start] + _PER_CUE + cut_at[start]
-                width = end_prefix - prefix[start] - lead[start]
-                if end_words - words_before[start] <= 1 and several_words:
-                    cost += _ORPHAN
-                # Squared widths favour even cues when the cut kinds are equal.
-                cost += _EVEN * (width / reach) ** 2
-                if width < half_line and 0 < end - start < count:
-                    whole_sentence = (start == 0 or sentence[start]) and ends_sentence
-                    if not whole_sentence:
-                        cost += _FRAGMENT
-                bound = cost + least_line_cost
-                if bound < best_end or (bound == best_end and start > back_end):
-                    if width > line and end - start > 1:
-                        if inner_from > start + 1:
-                            # min() over a slice: the same float as a running minimum, in C.
-                            inner_least = min(break_cost[start + 1 : inner_from])
-                            if inner_least < least_inner_break:
-                                least_inner_break = inner_least
-                            inner_from = start + 1
-                        bound = cost + least_inner_break * _LINE_WEIGHT
-                        if bound > best_end or (bound == best_end and start < back_end):
-                            # Every break adds at least least_inner_break (the other terms of
-                            # _best_break's cost are non-negative): it cannot win.
-                            continue
-                        if not two_lines:
-                            cost = math.inf
+                start = position
+            # The penalties below only add: a cue whose floor is already above the best
+            # one found cannot become better (float addition of non-negative terms is
+            # monotonic). Filtered at once; the loop tests again as the best improves.
+            bound = floor[start]
+            if bound > best_end or (bound == best_end and start < back_end):
+                continue
+            cost = best[start] + _PER_CUE + cut_at[start]
+            width = end_prefix - prefix[start] - lead[start]
+            if end_words - words_before[start] <= 1 and several_words:
+                cost += _ORPHAN
+            # Squared widths favour even cues when the cut kinds are equal. math.pow is what
+            # ``** 2`` calls on a float (C pow), as one compiled call instead of a generic one.
+            cost += _EVEN * math.pow(width / reach, 2.0)
+            if width < half_line and 0 < end - start < count:
+                whole_sentence = (start == 0 or sentence[start]) and ends_sentence
+                if not whole_sentence:
+                    cost += _FRAGMENT
+            bound = cost + least_line_cost
+            if bound < best_end or (bound == best_end and start > back_end):
+                if width > line and end - start > 1:
+                    if inner_from > start + 1:
+                        # min() over a slice: the same float as a running minimum, in C.
+                        inner_least = min(break_cost[start + 1 : inner_from])
+                        if inner_least < least_inner_break:
+                            least_inner_break = inner_least
+                        inner_from = start + 1
+                    bound = cost + least_inner_break * _LINE_WEIGHT
+                    if bound > best_end or (bound == best_end and start < back_end):
+                        # Every break adds at least least_inner_break (the other terms of
+                        # _best_break's cost are non-negative): it cannot win.
+                        continue
+                    if not two_lines:
+                        cost = _INFINITY
+                    else:
+                        # _best_break(start, end, …) inlined (its floats, its order).
+                        top_base = prefix[start] + lead[start]
+                        inner_sentences = sentences_before[end] - sentences_before[start + 1]
+                        split = bisect_left(prefix, end_prefix - line - space, start + 1, end)
+                        if split < start + 1:
+                            split = start + 1
+                        break_best = 0.0
+                        break_at = -1
+                        while split < end:
+                            top = prefix[split] - top_base
+                            if top > line:
+                                break
+                            bottom = end_prefix - prefix[split] - lead[split]
+                            if bottom <= line:
+                                difference = top - bottom
+                                if difference < 0:
+                                    difference = -difference
+                                split_cost = difference / line * 10 + break_cost[split]
+                                if inner_sentences:
+                                    split_cost += (inner_sentences - sentence[split]) * _MIDLINE_SENTENCE
+                                if break_at < 0 or split_cost < break_best:
+                                    break_best, break_at = split_cost, split
+                            split += 1
+                        if break_at < 0:
+                            breaks[start, end] = None
+                            cost = _INFINITY
                         else:
-                            # _best_break(start, end, …) inlined (its floats, its order).
-                            top_base = prefix[start] + lead[start]
-                            inner_sentences = sentences_before[end] - sentences_before[start + 1]
-                            split = bisect_left(prefix, end_prefix - line - space, start + 1, end)
-                            if split < start + 1:
-                                split = start + 1
-                            break_best = 0.0
-                            break_at = -1
-                            while split < end:
-                                top = prefix[split] - top_base
-                                if top > line:
-                                    break
-                                bottom = end_prefix - prefix[split] - lead[split]
-                                if bottom <= line:
-                                    difference = top - bottom
-                                    if difference < 0:
-                                        difference = -difference
-                                    split_cost = difference / line * 10 + break_cost[split]
-                                    if inner_sentences:
-                                        split_cost += (inner_sentences - sentence[split]) * _MIDLINE_SENTENCE
-                                    if break_at < 0 or split_cost < break_best:
-                                        break_best, break_at = split_cost, split
-                                split += 1
-                            if break_at < 0:
-                                breaks[start, end] = None
-                                cost = math.inf
-                            else:
-                                breaks[start, end] = (break_best, break_at)
-                                cost = cost + break_best * _LINE_WEIGHT
-                    if cost < best_end or (cost == best_end and start > back_end and cost < math.inf):
-                        best_end, back_end = cost, start
+                            breaks[start, end] = (break_best, break_at)
+                            cost = cost + break_best * _LINE_WEIGHT
+                if cost < best_end or (cost == best_end and start > back_end and cost < _INFINITY):
+                    best_end, back_end = cost, start
         best[end], back[end] = best_end, back_end
         if end < count:
             floor[end] = best_end + _PER_CUE + cut_at[end] + least_line_cost

@@ -3,6 +3,7 @@
     .venv/bin/python tests/benchmarks/bench_build.py                  # 100 and 1,000 episodes
     .venv/bin/python tests/benchmarks/bench_build.py --sizes 10 100 --runs 3
     .venv/bin/python tests/benchmarks/bench_build.py --korean         # + a Korean catalog each
+    .venv-native/bin/python tests/benchmarks/bench_build.py           # the compiled install
 
 Every episode has 40 turns (1,000 episodes = 40,000 turns) made of sentences of the sample
 episode (``archive.py``); both SRT and WebVTT are built. Each workload is the whole
@@ -31,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.benchmarks
 
 from tests.benchmarks import archive
-from tests.benchmarks.measure import REDBOX, Run, markdown, median, python, row, run_once
+from tests.benchmarks.measure import REDBOX, Run, markdown, median, python, redbox_install, row, run_once
 
 #: The sample's sentences, for bench_parse.py (one source of sample text).
 sample_sentences = archive.sample_sentences
@@ -118,6 +119,7 @@ def main() -> None:
     parser.add_argument("--korean", action="store_true", help="give every episode a Korean catalog")
     arguments = parser.parse_args()
     rows: list[dict[str, object]] = []
+    print(json.dumps({"redbox": redbox_install()}), flush=True)  # compiled or pure Python
     with tempfile.TemporaryDirectory(prefix="redbox-bench-") as temporary:
         for episodes in arguments.sizes:
             for one in measure_size(Path(temporary), episodes, arguments.runs, arguments.korean):

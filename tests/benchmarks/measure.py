@@ -6,6 +6,11 @@ that process or any of its children; wall time is the clock around it. Runs of t
 that are compared (redbox and its peer, or a command and its floor) alternate, and the
 median of each is reported, so a burst of load on the shared machine hits both alike.
 
+The redbox measured is the one installed beside the Python that runs the script:
+``.venv/bin/python`` measures the editable, pure-Python install, ``.venv-native/bin/python``
+the compiled one (``pip install .``, docs/development.md); the first run prints which
+(``redbox --version``) on stderr, and ``bench_build.py`` puts it in its output.
+
 Before the first run, the package's bytecode is written (``compileall``): an installed redbox
 reads cached bytecode (pip compiles it; a checkout writes it on its first run), but where
 ``PYTHONDONTWRITEBYTECODE`` is set (CI machines, this project's sandbox) every measured
@@ -43,8 +48,17 @@ def compile_package() -> None:
     compileall.compile_dir(ROOT / "toolkit", quiet=1)
 
 
+@functools.cache
+def redbox_install() -> str:
+    """What ``redbox --version`` says of the redbox measured: its version, compiled or pure Python."""
+    done = subprocess.run([REDBOX, "--version"], capture_output=True, text=True, check=True)
+    return f"{REDBOX}: {done.stdout.strip()}"
+
+
 def run_once(command: Sequence[str], cwd: Path, *, ok: tuple[int, ...] = (0, 1)) -> Run:
     """Run ``command`` in ``cwd`` (output discarded) and measure it."""
+    if not redbox_install.cache_info().currsize:
+        print(f"measuring {redbox_install()}", file=sys.stderr, flush=True)
     compile_package()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
