@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Final
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ KOREAN = LanguageLimits("ko", max_line_width=16, max_cps=12, dialogue_dash="- ",
 #: Netflix's "other languages" profile, for any language without its own entry.
 OTHER = LanguageLimits("und", max_line_width=42, max_cps=17, dialogue_dash="- ")
 
-_BY_LANGUAGE = {"en": ENGLISH, "ko": KOREAN}
+_BY_LANGUAGE: Final = {"en": ENGLISH, "ko": KOREAN}
 
 
 def base_language(tag: str) -> str:
@@ -127,10 +128,10 @@ def text_width(text: str, limits: LanguageLimits) -> float:
 
 #: Characters that count one unit each (a half in Korean): printable ASCII, line breaks (not
 #: counted), curly quotes, en and em dashes, the ellipsis and the no-break space.
-_PLAIN_CHARACTERS = " -~\n\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"
-_PLAIN = re.compile(f"[{_PLAIN_CHARACTERS}]+")
-_PLAIN_KOREAN = re.compile(f"[{_PLAIN_CHARACTERS}\uac00-\ud7a3]+")
-_SYLLABLES = re.compile("[\uac00-\ud7a3]")
+_PLAIN_CHARACTERS: Final = " -~\n\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"
+_PLAIN: Final = re.compile(f"[{_PLAIN_CHARACTERS}]+")
+_PLAIN_KOREAN: Final = re.compile(f"[{_PLAIN_CHARACTERS}\uac00-\ud7a3]+")
+_SYLLABLES: Final = re.compile("[\uac00-\ud7a3]")
 
 
 class _WidthTable(dict[str, float]):
@@ -145,7 +146,7 @@ class _WidthTable(dict[str, float]):
         return width
 
 
-_TABLES: dict[LanguageLimits, _WidthTable] = {}
+_TABLES: Final[dict[LanguageLimits, _WidthTable]] = {}
 
 
 def _table(limits: LanguageLimits) -> _WidthTable:

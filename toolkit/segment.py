@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Final
 
 from toolkit import korean
 from toolkit.limits import LanguageLimits, text_width
@@ -83,9 +84,9 @@ def _grammar(text: str, limits: LanguageLimits) -> Mapping[int, str]:
 #: you.", a question asked in every episode) is cut once a process. Only short turns are
 #: kept (the ones that repeat; a long turn said twice is rare and would fill the memory).
 #: Cleared when it grows large.
-_CUTS: dict[tuple[object, ...], tuple[str, ...]] = {}
-_CUTS_MAX = 20_000
-_CUTS_LONGEST = 200
+_CUTS: Final[dict[tuple[object, ...], tuple[str, ...]]] = {}
+_CUTS_MAX: Final = 20_000
+_CUTS_LONGEST: Final = 200
 
 
 def cut_text(

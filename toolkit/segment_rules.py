@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 from toolkit import english, korean
 from toolkit.segment_tokens import _Token
 
-_CLOSERS = "\"')]}»”’」』》〉"
-_OPENING_QUOTES = "\"“‘«「『"
-_SENTENCE_ENDS = (".", "?", "!", "…", "。", "？", "！")
-_CLAUSE_ENDS = (",", ";", ":", "—", "–", "，", "、", "；", "：")
-_DASHES = ("—", "–", "-", "--")
+_CLOSERS: Final = "\"')]}»”’」』》〉"
+_OPENING_QUOTES: Final = "\"“‘«「『"
+_SENTENCE_ENDS: Final = (".", "?", "!", "…", "。", "？", "！")
+_CLAUSE_ENDS: Final = (",", ";", ":", "—", "–", "，", "、", "；", "：")
+_DASHES: Final = ("—", "–", "-", "--")
 #: A hyphen used as a dash, with spaces around it: a cue or line starting with it reads as
 #: a second speaker (the dialogue dash), so it ends the text before it instead.
-_SPACED_HYPHENS = ("-", "--")
+_SPACED_HYPHENS: Final = ("-", "--")
 #: Words that open a clause: cutting before them reads naturally.
-_CONJUNCTIONS = frozenset(
+_CONJUNCTIONS: Final = frozenset(
     {
         "and", "but", "or", "so", "because", "although", "though", "while", "whereas",
         "unless", "until", "since", "then", "yet", "which", "who", "whose", "where",
@@ -31,7 +32,7 @@ _CONJUNCTIONS = frozenset(
 )  # fmt: skip
 #: Words that must stay with the word after them (article+noun, preposition+object,
 #: determiner+noun, subject pronoun+verb).
-_CLINGERS = frozenset(
+_CLINGERS: Final = frozenset(
     {
         "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "from", "by",
         "about", "into", "onto", "over", "under", "like", "as", "than", "between",
@@ -42,10 +43,12 @@ _CLINGERS = frozenset(
     }
 )  # fmt: skip
 #: Korean clause endings: a cut after a word ending this way falls between clauses.
-_KOREAN_CLAUSE_ENDINGS = ("는데", "지만", "니까", "면서", "어서", "아서", "해서", "고서", "는데요", "지만요")
+_KOREAN_CLAUSE_ENDINGS: Final = (
+    "는데", "지만", "니까", "면서", "어서", "아서", "해서", "고서", "는데요", "지만요"
+)  # fmt: skip
 #: Korean words that lean on the next one: determiners, "about/for" modifiers, the
 #: possessive 의, negation and degree adverbs (잘 안 하다, 너무 많이).
-_KOREAN_CLINGERS = frozenset(
+_KOREAN_CLINGERS: Final = frozenset(
     {
         "대한", "관한", "위한", "같은", "어떤", "이런", "그런", "저런", "모든", "각", "몇",
         "그", "이", "저", "새", "안", "못", "잘", "너무", "아주", "정말", "더", "가장", "제일",
@@ -53,28 +56,29 @@ _KOREAN_CLINGERS = frozenset(
     }
 )  # fmt: skip
 
-# Costs of ending a cue at a boundary (lower is better). Tuned on the sample episode.
-_CUT_END = 0.0
-_CUT_SENTENCE = 1.0
-_CUT_SOURCE_LINE = 1.5
-_CUT_CLAUSE = 4.0
-_CUT_CONJUNCTION = 5.0
-_CUT_KOREAN_CLAUSE = 6.0
-_CUT_WORD = 10.0
-_CUT_CLINGER = 25.0
-_CUT_NAME = 25.0
-_CUT_HARD = 30.0
+# Costs of ending a cue at a boundary (lower is better). Tuned on the sample episode. Final
+# here and below: the compiled install inlines them instead of reading the module's globals.
+_CUT_END: Final = 0.0
+_CUT_SENTENCE: Final = 1.0
+_CUT_SOURCE_LINE: Final = 1.5
+_CUT_CLAUSE: Final = 4.0
+_CUT_CONJUNCTION: Final = 5.0
+_CUT_KOREAN_CLAUSE: Final = 6.0
+_CUT_WORD: Final = 10.0
+_CUT_CLINGER: Final = 25.0
+_CUT_NAME: Final = 25.0
+_CUT_HARD: Final = 30.0
 #: A modifier before its noun (``a very difficult | relationship``): avoided, a little less
 #: firmly than an article, since the word list guesses the part of speech.
-_CUT_MODIFIER = 18.0
+_CUT_MODIFIER: Final = 18.0
 #: A weak place in Korean: a subject or topic before its predicate (손님이 | 들어와도).
-_CUT_SUBJECT = 14.0
+_CUT_SUBJECT: Final = 14.0
 #: Breaks the grammar forbids (inside an eojeol's parts, a quotation and its verb, a verb
 #: and its auxiliary, an adnominal and its noun, before a spaced dash): only when nothing
 #: else fits.
-_CUT_GRAMMAR = 200.0
-_BREAK_GRAMMAR = 60.0
-_CUT_FORBIDDEN = 1e6
+_CUT_GRAMMAR: Final = 200.0
+_BREAK_GRAMMAR: Final = 60.0
+_CUT_FORBIDDEN: Final = 1e6
 
 
 def _bare(word: str) -> str:
@@ -105,11 +109,11 @@ def _strip_word(word: str) -> str:
 #: the two words, whether the second is a hard-split piece, which are in the label, and
 #: whether a source line ends between them. Cleared when it grows large.
 _CostCache = dict[tuple[str, str, int], tuple[float, float]]
-_COSTS: dict[tuple[str, ...], tuple[set[tuple[str, str]], _CostCache]] = {}
+_COSTS: Final[dict[tuple[str, ...], tuple[set[tuple[str, str]], _CostCache]]] = {}
 #: Per word: (word without closing quotes, that stripped and casefolded, the word stripped
 #: and casefolded), as the boundary rules read it.
-_WORD_FORMS: dict[str, tuple[str, str, str]] = {}
-_CACHE_MAX = 200_000
+_WORD_FORMS: Final[dict[str, tuple[str, str, str]]] = {}
+_CACHE_MAX: Final = 200_000
 
 
 def _word_forms(word: str) -> tuple[str, str, str]:

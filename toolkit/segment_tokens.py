@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import math
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import regex
 
 from toolkit.limits import LanguageLimits, char_width, text_width
 
 # Whitespace that separates words; no-break spaces stay inside a word on purpose.
-_SEPARATOR_GROUP = re.compile(r"((?:(?![\u00a0\u2007\u202f])\s)+)")
+_SEPARATOR_GROUP: Final = re.compile(r"((?:(?![\u00a0\u2007\u202f])\s)+)")
 #: Spacing other than single spaces between words: any other whitespace, two spaces in a
 #: row, a space at either end.
-_AWKWARD_SPACING = re.compile(r"[^\S ]|  |^ | $")
+_AWKWARD_SPACING: Final = re.compile(r"[^\S ]|  |^ | $")
 #: User-perceived characters (Unicode extended grapheme clusters, UAX #29): a hard split
 #: never separates a base letter from its marks, a flag's two regional indicators, or the
 #: parts of an emoji ZWJ sequence.
-_GRAPHEME = regex.compile(r"\X")
+_GRAPHEME: Final = regex.compile(r"\X")
 
 
 class _Token(NamedTuple):
@@ -40,7 +40,7 @@ class _Token(NamedTuple):
     offset: int = -1  # where it starts in the turn's text (-1 in the label)
 
 
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__
 
 
 def fast_width(text: str, limits: LanguageLimits) -> float:
@@ -83,8 +83,8 @@ def _split_hard(word: str, limits: LanguageLimits, width: float) -> list[str]:
 
 #: Widths of words already measured, per language's limits: an archive repeats its words,
 #: and a build measures each distinct word once (cleared when it grows large).
-_WORD_WIDTHS: dict[LanguageLimits, dict[str, float]] = {}
-_WORD_WIDTHS_MAX = 200_000
+_WORD_WIDTHS: Final[dict[LanguageLimits, dict[str, float]]] = {}
+_WORD_WIDTHS_MAX: Final = 200_000
 
 
 def _word_width(word: str, widths: dict[str, float], limits: LanguageLimits) -> float:

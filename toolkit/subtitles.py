@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from toolkit.errors import SubtitleError
 from toolkit.limits import LanguageLimits, limits_for
@@ -78,11 +78,11 @@ def label_for(speaker: str) -> str:
 
 #: An editorial note that stands alone at the start of a turn or paragraph:
 #: ``(Through interpreter)``, ``[inaudible]``.
-_LEADING_NOTE = re.compile(
+_LEADING_NOTE: Final = re.compile(
     r"(?m)^[ \t]*(?:\[[^\[\]\n]{1,80}\]|\([^()\n]{1,80}\))(?:[ \t]+|$)"
 )
 #: A translator's insertion inside a sentence: ``a wealthier life there [in North Korea]``.
-_INSERTION = re.compile(r"\[([^\[\]\n]+)\]")
+_INSERTION: Final = re.compile(r"\[([^\[\]\n]+)\]")
 
 
 def on_screen_text(text: str) -> str:

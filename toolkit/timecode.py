@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-#: ``MM:SS`` for every second of an hour and ``mmm`` for every millisecond of a second: a
-#: clock is two lookups and one number formatted (a build writes half a million clocks).
-MINUTES_SECONDS = tuple(f"{minutes:02d}:{seconds:02d}" for minutes in range(60) for seconds in range(60))
-MILLIS = tuple(f"{millis:03d}" for millis in range(1000))
+from typing import Final
+
+#: ``MM:SS`` for every second of an hour, ``mmm`` for every millisecond of a second and
+#: ``HH`` for the first hundred hours: a clock is three lookups (a build writes half a
+#: million clocks). Final: the compiled install reads them without a globals lookup.
+MINUTES_SECONDS: Final = tuple(
+    f"{minutes:02d}:{seconds:02d}" for minutes in range(60) for seconds in range(60)
+)
+MILLIS: Final = tuple(f"{millis:03d}" for millis in range(1000))
+HOURS: Final = tuple(f"{hours:02d}" for hours in range(100))
+
 
 
 def format_clock(ms: int, *, separator: str = ".", millis_when_needed: bool = False) -> str:
@@ -20,9 +27,10 @@ def format_clock(ms: int, *, separator: str = ".", millis_when_needed: bool = Fa
     ('100:00:00.000', '00:01:23')
     """
     # divmod floors, so a negative time is written as the field-by-field divmods wrote it.
-    seconds, millis = divmod(ms, 1000)
-    hours, within = divmod(seconds, 3600)
-    clock = f"{hours:02d}:{MINUTES_SECONDS[within]}"
+    # // and % floor as divmod does (one operator each, compiled to integer arithmetic).
+    seconds, millis = ms // 1000, ms % 1000
+    hours, within = seconds // 3600, seconds % 3600
+    clock = (HOURS[hours] if 0 <= hours < 100 else f"{hours:02d}") + ":" + MINUTES_SECONDS[within]
     if millis_when_needed and not millis:
         return clock
     return clock + separator + MILLIS[millis]

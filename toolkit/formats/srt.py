@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from toolkit.formats import (
     CueRow,
@@ -41,18 +42,18 @@ from toolkit.formats.libass import (
     escape_srt_braces,
 )
 from toolkit.model import Cue, Problem, Severity
-from toolkit.timecode import MILLIS, MINUTES_SECONDS, format_clock
+from toolkit.timecode import HOURS, MILLIS, MINUTES_SECONDS, format_clock
 
-_FORMATTING_TAG = re.compile(r"</?(?:b|i|u|s)>|<font(?:\s[^>]*)?>|</font>|\{\\[^}]*\}", re.IGNORECASE)
+_FORMATTING_TAG: Final = re.compile(r"</?(?:b|i|u|s)>|<font(?:\s[^>]*)?>|</font>|\{\\[^}]*\}", re.IGNORECASE)
 #: A timing line with a broken arrow (``->``, ``-->>``) at the start of a block: still meant as
 #: one, so reported as a bad timing line. Bounded digit runs keep the match linear.
-_ARROWISH = re.compile(r"\s*\d{1,20}:\d{1,20}[:.,\d]{0,40}\s{0,20}-{1,5}>", re.ASCII)
+_ARROWISH: Final = re.compile(r"\s*\d{1,20}:\d{1,20}[:.,\d]{0,40}\s{0,20}-{1,5}>", re.ASCII)
 #: More digits than this in one field of a timestamp or an index is no time anyone meant (and
 #: ``int`` of an unbounded digit run is slow, or refused past 4,300 digits).
 MAX_FIELD_DIGITS = 9
 #: What :func:`srt_safe_text` may change beyond the whitespace at line ends: a backslash, a
 #: ``<``, a closing brace (an override block needs one), an arrow.
-_NEEDS_ESCAPE = re.compile(r"[\\<}]|-->")
+_NEEDS_ESCAPE: Final = re.compile(r"[\\<}]|-->")
 
 
 def srt_safe_text(text: str) -> str:
@@ -113,9 +114,10 @@ def _srt_clock(ms: int) -> str:
     """pysrt's ``%02d:%02d:%02d,%03d`` of a time (zero for a negative one, which it writes as zero)."""
     if ms < 0:
         ms = 0
-    seconds, millis = divmod(ms, 1000)
-    hours, within = divmod(seconds, 3600)
-    return f"{hours:02d}:{MINUTES_SECONDS[within]},{MILLIS[millis]}"
+    seconds, millis = ms // 1000, ms % 1000
+    hours, within = seconds // 3600, seconds % 3600
+    hours_text = HOURS[hours] if hours < 100 else f"{hours:02d}"
+    return hours_text + ":" + MINUTES_SECONDS[within] + "," + MILLIS[millis]
 
 
 def plain_text(text: str) -> str:
@@ -209,7 +211,7 @@ def _is_index(line: str) -> bool:
 
 
 #: A line of nothing but whitespace (not empty) anywhere in a file: SRT readers end a cue at it.
-_WHITESPACE_LINE = re.compile(r"^[^\S\n]+$", re.MULTILINE)
+_WHITESPACE_LINE: Final = re.compile(r"^[^\S\n]+$", re.MULTILINE)
 
 
 def ordinary_cue_rows(text: str) -> list[CueRow] | None:
@@ -251,12 +253,12 @@ def ordinary_cue_rows(text: str) -> list[CueRow] | None:
 #: What comes before each cue's text in a tidy SRT file (one regex split, see
 #: :mod:`.cue_columns`): a blank line, the cue's number, its canonical timing line (its clocks
 #: and milliseconds captured). (At most 9 digits in a number: no longer run is matched.)
-_TIDY_CUE_HEAD = re.compile(
+_TIDY_CUE_HEAD: Final = re.compile(
     r"\n\n(\d{1,9})\n(\d\d:[0-5]\d:[0-5]\d),(\d\d\d) --> (\d\d:[0-5]\d:[0-5]\d),(\d\d\d)\n", re.ASCII
 )
 #: A line that starts with whitespace: a whole-file test before the slower one for a line of
 #: nothing but whitespace.
-_INDENTED_LINE = re.compile(r"\n[^\S\n]")
+_INDENTED_LINE: Final = re.compile(r"\n[^\S\n]")
 
 
 def ordinary_cue_columns(text: str) -> CueColumns | None:
@@ -416,7 +418,7 @@ def parse_srt_general(text: str, source: str = "<string>") -> tuple[list[ParsedC
 
 #: The timing line ffmpeg's SRT probe (``srt_probe`` in libavformat/srtdec.c) looks for on
 #: the second line of a file: bounded digit runs keep it linear.
-_FFMPEG_PROBE_TIMING = re.compile(
+_FFMPEG_PROBE_TIMING: Final = re.compile(
     r"-?\d{1,20}:\d{1,20}:\d{1,20}[,.]\d{1,20} --> \s*-?\d{1,20}:\d{1,20}:\d{1,20}[,.]\d", re.ASCII
 )
 
@@ -445,11 +447,11 @@ def _next_number(identifier: str, expected_number: int) -> int:
 
 #: The timing line redbox and most tools write (``00:00:01,000 --> 00:00:02,500``): read by
 #: one match, with the same result as the general reader, which gives it no warning.
-_CANONICAL_TIMING = re.compile(
+_CANONICAL_TIMING: Final = re.compile(
     r"(\d\d):([0-5]\d):([0-5]\d),(\d\d\d) --> (\d\d):([0-5]\d):([0-5]\d),(\d\d\d)", re.ASCII
 )
 #: The same line, without its fields captured (the fast path reads them at their places).
-_CANONICAL_LINE = re.compile(r"\d\d:[0-5]\d:[0-5]\d,\d\d\d --> \d\d:[0-5]\d:[0-5]\d,\d\d\d", re.ASCII)
+_CANONICAL_LINE: Final = re.compile(r"\d\d:[0-5]\d:[0-5]\d,\d\d\d --> \d\d:[0-5]\d:[0-5]\d,\d\d\d", re.ASCII)
 
 
 def _read_timing(line: str) -> tuple[int, int, list[str]] | str:

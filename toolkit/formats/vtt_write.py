@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from toolkit.formats import validate_cues
 from toolkit.formats.libass import break_backslash_escapes
@@ -20,7 +21,7 @@ from toolkit.model import Cue
 from toolkit.timecode import format_clock
 
 #: What :func:`escape_text` changes: the three markup characters and the backslash.
-_NEEDS_ESCAPE = re.compile(r"[&<>\\]")
+_NEEDS_ESCAPE: Final = re.compile(r"[&<>\\]")
 
 
 def format_timestamp(ms: int) -> str:
