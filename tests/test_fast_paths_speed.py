@@ -51,8 +51,8 @@ def test_binary_sniffing_counts_controls_as_the_loop_did(data: bytes, padding: i
 
 
 def _width_by_character(text: str, limits: LanguageLimits) -> float:
-    """text_width as it was: one char_width call per character."""
-    return sum(char_width(char, limits) for char in text if char != "\n")
+    """text_width as it was: one char_width call per character (a float, for no text too)."""
+    return sum((char_width(char, limits) for char in text if char != "\n"), 0.0)
 
 
 _TEXT = st.text(

@@ -84,3 +84,16 @@ def test_the_native_install_runs_every_listed_module_compiled() -> None:
 
     assert segment_search.__file__ is not None
     assert segment_search.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+
+
+def test_the_options_and_limits_a_build_sends_to_its_workers_survive_pickling() -> None:
+    # compiled, a frozen dataclass is unpickled through its constructor (field by field fails)
+    import pickle
+
+    from toolkit.limits import KOREAN
+    from toolkit.subtitles import SubtitleOptions
+    from toolkit.timing import TimingOptions, TurnSlot
+
+    for value in (KOREAN, SubtitleOptions(fps=25.0, labels="change"), TimingOptions(rate=3.0), TurnSlot(5, 9, True)):
+        again = pickle.loads(pickle.dumps(value))
+        assert again == value and type(again) is type(value)

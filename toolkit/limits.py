@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
+
+from toolkit.model import pickled_by_constructor
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class LanguageLimits:
     dialogue_dash: str = "-"
     #: True when characters are counted the Korean way (CJK 1, everything else 0.5).
     cjk_counting: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 ENGLISH = LanguageLimits("en", max_line_width=42, max_cps=20)
@@ -117,13 +122,15 @@ def text_width(text: str, limits: LanguageLimits) -> float:
             if count:
                 # Latin, digits, spaces and punctuation count a half; each syllable a half more.
                 return (count + len(_SYLLABLES.findall(text))) * 0.5
-            return 0
+            return 0.0
     elif _PLAIN.fullmatch(text):
         count = len(text) - text.count("\n")
-        return count * 1.0 if count else 0
+        return count * 1.0 if count else 0.0
     if "\n" in text:
         text = text.replace("\n", "")
-    return sum(map(_table(limits).__getitem__, text))
+    # 0.0 + w is w: the same sums as from 0, and a float for no text too (compiled, a
+    # function declared to return float always does: the pure one must agree).
+    return sum(map(_table(limits).__getitem__, text), 0.0)
 
 
 #: Characters that count one unit each (a half in Korean): printable ASCII, line breaks (not

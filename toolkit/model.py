@@ -6,10 +6,20 @@ All times are integer milliseconds. Everything here is immutable.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+
+
+def pickled_by_constructor(instance: Any) -> tuple[Any, ...]:
+    """``__reduce__`` of a frozen dataclass of a compiled module: rebuilt by its constructor.
+
+    mypyc unpickles a compiled class by setting its fields one by one, which a frozen
+    dataclass refuses (``FrozenInstanceError``), and ``redbox build`` sends options and
+    limits to its worker processes; the constructor works compiled and pure alike.
+    """
+    return type(instance), tuple(getattr(instance, one.name) for one in fields(instance))
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from toolkit.errors import SubtitleError
 from toolkit.limits import LanguageLimits, limits_for
-from toolkit.model import Cue, CuePart, Problem, Transcript, Turn
+from toolkit.model import Cue, CuePart, Problem, Transcript, Turn, pickled_by_constructor
 from toolkit.segment import cut_text, fast_width
 from toolkit.timing import (
     DEFAULT_FPS,
@@ -55,6 +55,9 @@ class SubtitleOptions:
     dialogue: bool = False
     crlf: bool = False
     strict: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
     @property
     def timing(self) -> TimingOptions:

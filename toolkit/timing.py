@@ -37,9 +37,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from toolkit.limits import LanguageLimits, base_language, limits_for
-from toolkit.model import Cue, CuePart, Problem, Transcript
+from toolkit.model import Cue, CuePart, Problem, Transcript, pickled_by_constructor
 from toolkit.segment import break_lines, fast_width
 from toolkit.timecode import format_clock
 
@@ -63,6 +64,9 @@ class TimingOptions:
     duration_ms: int | None = None
     pause_ms: int = DEFAULT_PAUSE_MS
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
+
     @property
     def min_gap_ms(self) -> int:
         """Two frames, rounded up so that a gap is never shorter than two frames.
@@ -85,6 +89,9 @@ class TurnSlot:
     start_ms: int
     end_ms: int
     pinned: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def speech_rate(language: str, options: TimingOptions) -> float:
