@@ -94,6 +94,7 @@ def test_the_options_and_limits_a_build_sends_to_its_workers_survive_pickling() 
     from toolkit.subtitles import SubtitleOptions
     from toolkit.timing import TimingOptions, TurnSlot
 
-    for value in (KOREAN, SubtitleOptions(fps=25.0, labels="change"), TimingOptions(rate=3.0), TurnSlot(5, 9, True)):
+    values = (KOREAN, SubtitleOptions(fps=25.0, labels="change"), TimingOptions(rate=3.0), TurnSlot(5, 9))
+    for value in values:
         again = pickle.loads(pickle.dumps(value))
         assert again == value and type(again) is type(value)
