@@ -26,11 +26,10 @@ def compiled_modules() -> list[str]:
         paths, prefix = pending.pop()
         for info in pkgutil.iter_modules(paths, prefix):
             finder = info.module_finder
-            if info.ispkg:
-                if isinstance(finder, importlib.machinery.FileFinder):
-                    folder = os.path.join(finder.path, info.name.rpartition(".")[2])
-                    pending.append(([folder], info.name + "."))
-                continue
+            if info.ispkg and isinstance(finder, importlib.machinery.FileFinder):
+                folder = os.path.join(finder.path, info.name.rpartition(".")[2])
+                pending.append(([folder], info.name + "."))
+            # a package's own module is its __init__ (compiled: __init__.<extension suffix>)
             spec = finder.find_spec(info.name, None) if hasattr(finder, "find_spec") else None
             if spec is not None and (spec.origin or "").endswith(_EXTENSION_SUFFIXES):
                 compiled.append(info.name)
