@@ -124,7 +124,11 @@ class BuildExtOrPure(build_ext):
         except Exception as error:  # CompileError, LinkError, DistutilsError, OSError
             for output in self.get_outputs():
                 Path(output).unlink(missing_ok=True)
-            _say(f"installing the pure-Python package: compiling failed ({error})")
+            # the first line of the error: a failed compiler command is hundreds of characters
+            summary = str(error).splitlines()[0] if str(error) else type(error).__name__
+            if len(summary) > 160:
+                summary = summary[:160] + "…"
+            _say(f"installing the pure-Python package: compiling failed ({summary})")
 
 
 setup(
