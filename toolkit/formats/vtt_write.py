@@ -56,11 +56,15 @@ def escape_voice(name: str) -> str:
     The parser collapses whitespace in the annotation anyway; writing it collapsed makes
     what every reader returns equal to what we wrote.
 
-    >>> escape_voice("A&B >  C")
-    'A&amp;B &gt; C'
+    A name ending in ``--`` gets a space before the ``>``: ``<v -->`` would hold ``-->``,
+    which ends the cue (the parser strips the annotation, so the name reads back the same).
+
+    >>> escape_voice("A&B >  C"), escape_voice("--")
+    ('A&amp;B &gt; C', '-- ')
     """
     collapsed = " ".join(name.split())
-    return collapsed.replace("&", "&amp;").replace(">", "&gt;")
+    escaped = collapsed.replace("&", "&amp;").replace(">", "&gt;")
+    return escaped + " " if escaped.endswith("--") else escaped
 
 
 def cue_payload(cue: Cue) -> str:
