@@ -300,8 +300,8 @@ def test_remembered_clocks_are_span_ms(hours: int, minutes: int, seconds: int, m
 
 
 @given(st.binary(max_size=40))
-def test_control_bytes_are_found_as_removing_them_finds_them(data: bytes) -> None:
-    # The first pass asks whether a file may hold a legacy encoding by one search (issue 16),
-    # not by a copy of the file without its control bytes.
-    removed = data.translate(None, checking._CONTROL_BYTES)
-    assert (checking._CONTROL_BYTE.search(data) is None) == (len(removed) == len(data))
+def test_control_bytes_are_found_byte_by_byte(data: bytes) -> None:
+    # The first pass asks whether a file may hold a legacy encoding by deleting its control
+    # bytes and comparing lengths (issue 16), a seventh of the time of a regex search.
+    controls = [byte for byte in data if byte < 0x20 and byte not in (0x09, 0x0A, 0x0C, 0x0D)]
+    assert checking.has_control_byte(data) == bool(controls)
