@@ -130,17 +130,18 @@ def _found(project: Project, paths: Sequence[Path]) -> tuple[_FoundFiles, list[s
     """The files ``redbox check`` reads below ``paths`` (path, display name), and those it skips.
 
     A path that does not exist is an error (``file: no such file``) before anything is read.
-    Paths are kept as strings: a ``Path`` costs several times the memory, for every file.
+    Paths are kept as strings, and found as strings: a ``Path`` costs several times the
+    memory, for every file, and parsing to make.
     """
     for path in paths:
         if files.modified_ns(path) is None and not path.is_symlink():
             raise ToolkitError("no such file", str(path))
     found = _FoundFiles(project)
     skipped: list[str] = []
-    for path in files.find_files(paths, CHECKED_SUFFIXES):
-        source = project.display(path)
-        if is_checked(path):
-            found.append(str(path), source)
+    for name in files.find_file_names(paths, CHECKED_SUFFIXES):
+        source = project.display(name)
+        if os.path.basename(name).lower().endswith(CHECKED_SUFFIXES):  # (is_checked, on a string)
+            found.append(name, source)
         else:
             skipped.append(source)
     return found, skipped
@@ -486,11 +487,11 @@ def _project_headers(project: Project, known: dict[str, Transcript]) -> Iterator
     from toolkit.project import TRANSCRIPT_SUFFIX
     from toolkit.transcript import parse_header
 
-    for path in files.find_files([project.transcripts], (TRANSCRIPT_SUFFIX,)):
+    for path in files.find_file_names([project.transcripts], (TRANSCRIPT_SUFFIX,)):
         header = known.get(os.path.realpath(path))
         if header is None:
             try:
-                header = parse_header(files.read_text(path).text, project.display(path))
+                header = parse_header(files.read_text(Path(path)).text, project.display(path))
             except ToolkitError:
                 continue
         yield header
