@@ -21,7 +21,8 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.catalog import checks, identity, msgfmt_checks, po_plural
+from tests.interpreted import patching
+from toolkit.catalog import budget, checks, identity, msgfmt_checks, po_plural
 from toolkit.catalog.budget import over_budget
 from toolkit.catalog.po import PoEntry, PoFile
 from toolkit.catalog.po_read import parse_po
@@ -183,6 +184,7 @@ def test_corpus_catalogs_budgets_and_brackets_agree_with_the_general_forms() -> 
     assert compared > 1000
 
 
+@patching(checks, budget)
 def test_a_translations_width_is_measured_once_for_both_rules() -> None:
     # Fails if CAT030 measures the translation again instead of taking CAT010's width.
     po = parse_po(

@@ -16,6 +16,7 @@ from unittest import mock
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tests.interpreted import patching
 from toolkit import catalog
 from toolkit.catalog import identity, po, po_fast, po_read, po_write
 from toolkit.errors import CatalogError
@@ -139,6 +140,7 @@ def test_messages_read_in_one_step_are_those_read_line_by_line(text: str, templa
     assert fast == slow
 
 
+@patching(po_read)
 def test_a_catalog_read_for_an_update_does_not_copy_out_its_template_fields() -> None:
     # Fails if the update's read (template_fields=False) goes back to the pattern that copies
     # out every message's #. and #: lines only to drop them, or to the line reader.
@@ -202,6 +204,7 @@ def test_reading_for_an_update_drops_only_the_template_fields(text: str) -> None
     assert lean == whole
 
 
+@patching(po_fast)
 def test_a_redbox_template_is_read_quickly() -> None:
     template = catalog.PoFile(
         headers=[("Language", "")],
@@ -306,6 +309,7 @@ def test_template_unchanged_but_for_its_date_keeps_the_date() -> None:
     assert catalog.template_date_if_unchanged(old.replace(b"POT-Creation", b"X-Creation"), new) is None
 
 
+@patching(po_write)
 def test_updated_messages_reuse_the_template_only_where_that_is_exact() -> None:
     def turn(turn_id: str, text: str) -> catalog.PoEntry:
         return catalog.PoEntry(text, msgctxt=f"ep/{turn_id}", extracted_comments=["speaker: Joy", "turn: 1"])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.interpreted import patching
 from toolkit import checking, transcript, validate
 from toolkit.catalog.checks import check_catalog_bytes
 from toolkit.catalog.po_read import parse_po
@@ -42,6 +43,7 @@ def _check(project: Path) -> list[Problem]:
     return checking.check_paths(find_project(project), [], lambda decoded, source: None).problems
 
 
+@patching(checking, validate)
 def test_an_up_to_date_catalog_does_not_parse_its_transcript_again(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -70,6 +72,7 @@ def _new_speaker(text: str) -> str:
     return text.replace("\nJoy:", "\nNewcomer:", 1)
 
 
+@patching(checking, validate)
 @pytest.mark.parametrize("change", [_edit_turn, _drop_turn, _new_speaker])
 def test_an_out_of_date_catalog_is_compared_with_its_transcript(
     project: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[str], str]

@@ -9,12 +9,14 @@ on real transcripts.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit import text_checks
 from toolkit.decoding import decode_text
 from toolkit.text_checks import text_findings, text_findings_general
 from toolkit.transcript import parse_transcript
@@ -68,3 +70,17 @@ def test_fast_path_still_reports_a_turn_without_final_punctuation_or_with_a_stra
     transcript, _ = parse_transcript(text, "t.txt")
     codes = [finding.problem.code for finding in text_findings(transcript, text)]
     assert codes == ["TRN033", "TRN031"]
+
+
+#: The quick test for marks as one regex (before issue 16's eighth pass split it).
+_MAYBE_MARKS_RE = re.compile(
+    "[" + re.escape('"“”„‘' + "".join(text_checks._BRACKETS) + "".join(text_checks._CLOSERS) + "<&") + "]"
+    + r"|[ \t\u00a0][ \t\u00a0,.!?;:]|\t| -|--"
+)
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet=st.sampled_from(list(' \t\u00a0,.!?;:-"“”„‘’<&ab가\n') + list(text_checks._BRACKETS)
+                                        + list(text_checks._CLOSERS)), max_size=12))  # fmt: skip
+def test_the_quick_test_for_marks_is_the_one_regex(text: str) -> None:
+    assert text_checks.may_have_marks(text) == (_MAYBE_MARKS_RE.search(text) is not None)

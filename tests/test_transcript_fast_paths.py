@@ -450,7 +450,7 @@ def test_a_line_start_decides_its_label_as_the_whole_line_does(line: str, cast: 
     # The parser's key (up to the first colon, else the first separator) and the shortest one.
     for key_end in {colon if colon >= 0 else at, at}:
         found = _key_label(line[: key_end + 2], Cast(cast), {})
-        if found is _WHOLE_LINE:  # the line is decided as a whole
+        if found == _WHOLE_LINE:  # the line is decided as a whole (by value: a compiled tuple is a copy)
             found = _line_label(line, Cast(cast), {})
         if expected is None:
             assert found is None

@@ -258,7 +258,7 @@ def _maybe_too_wide_or_fast(plains: list[str], breaks: list[int], durations: lis
         sizes = map(len, map(str.encode, lines, _UTF8, _SURROGATEPASS))
         longest: float = max(map(add, map(len, lines), sizes)) / 4
     else:
-        longest = max(map(len, "\n".join(plains).split("\n")))
+        longest = float(max(map(len, "\n".join(plains).split("\n"))))  # (a float both ways, for mypyc)
     if min(durations) > 0:  # (the speed of every cue, compared by built-ins)
         speeds = map(truediv, map(mul, bounds, repeat(1000)), durations)
         found = list(compress(count(), map(gt, speeds, repeat(max_cps))))

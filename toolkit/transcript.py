@@ -474,7 +474,9 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
                 found = key_labels[key]
             except KeyError:
                 found = key_labels[key] = _key_label(key, cast, judgements)
-            if found is _WHOLE_LINE:
+            # (_WHOLE_LINE, told by its empty name, not by `is`: compiled by mypyc, a tuple is
+            # unboxed and boxed again, never the same object)
+            if found is not None and not found[0]:
                 found = _line_label(raw, cast, judgements)
         if found is None:
             stripped = raw.strip()

@@ -175,8 +175,10 @@ class _Described:
     def __init__(self, entry: PoEntry) -> None:
         self.entry = entry
 
-    def __format__(self, spec: str) -> str:
-        return format(_describe(self.entry), spec)
+    # (``__str__``, not ``__format__``: a class compiled by mypyc keeps ``__str__`` only, and
+    # an f-string without a format spec asks for ``str()``)
+    def __str__(self) -> str:
+        return _describe(self.entry)
 
 
 def _check_entry(
