@@ -25,10 +25,11 @@ from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 
 # The modules compiled into the native install: the build's hot path (cutting, timing, the
-# writers). One list, here; every module in it must be `mypy --strict` clean and behave the
-# same compiled (docs/development.md, "The compiled install"). build.py, build_run.py and
-# build_manifest.py stay pure: they only orchestrate, and their classes are pickled to the
-# worker processes and subclassed by the video commands, which compiled classes refuse.
+# writers), then the check and catalog paths. One list, here; every module in it must be
+# `mypy --strict` clean and behave the same compiled (docs/development.md, "The compiled
+# install"). build.py, build_run.py and build_manifest.py stay pure: they only orchestrate,
+# and their classes are pickled to the worker processes and subclassed by the video
+# commands, which compiled classes refuse.
 NATIVE_MODULES: list[str] = [
     "toolkit/segment.py",
     "toolkit/segment_rules.py",
@@ -40,6 +41,33 @@ NATIVE_MODULES: list[str] = [
     "toolkit/subtitles.py",
     "toolkit/formats/srt.py",
     "toolkit/formats/vtt_write.py",
+    # the check and catalog paths: reading, the transcript, subtitle and catalog rules
+    "toolkit/transcript.py",
+    "toolkit/text_checks.py",
+    "toolkit/text_units.py",
+    "toolkit/subtitle_check.py",
+    "toolkit/checking.py",
+    "toolkit/validate.py",
+    "toolkit/decoding.py",
+    "toolkit/speaker_names.py",
+    "toolkit/formats/cue_columns.py",
+    "toolkit/formats/vtt.py",
+    "toolkit/formats/decoding.py",
+    "toolkit/catalog/po.py",
+    "toolkit/catalog/po_read.py",
+    "toolkit/catalog/po_fast.py",
+    "toolkit/catalog/po_write.py",
+    "toolkit/catalog/po_layout.py",
+    "toolkit/catalog/po_decode.py",
+    "toolkit/catalog/po_formats.py",
+    "toolkit/catalog/po_plural.py",
+    "toolkit/catalog/checks.py",
+    "toolkit/catalog/msgfmt_checks.py",
+    "toolkit/catalog/merge.py",
+    "toolkit/catalog/translate.py",
+    "toolkit/catalog/budget.py",
+    "toolkit/catalog/identity.py",
+    "toolkit/catalog/extract.py",
 ]
 
 # mypy's view of the code while compiling, the same wherever pip builds: not the packages of
