@@ -206,6 +206,17 @@ def _unlabelled(cue: Cue) -> str:
     return text
 
 
+def _assert_readers_agree(cues: list[Cue]) -> None:
+    """pysrt, srt and webvtt-py read the SRT and WebVTT files of ``cues`` as written."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / "out.srt", Path(folder) / "out.vtt"]
+        paths[0].write_text(compose_srt(cues), encoding="utf-8")
+        paths[1].write_text(compose_vtt(cues), encoding="utf-8")
+        results = read_with_all_clients(paths, clients=("pysrt", "srt", "webvtt-py"))
+        for path in paths:
+            assert_clients_agree(path, cues, results=results)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     transcript=transcripts(),
@@ -257,13 +268,7 @@ def test_random_transcripts_give_cues_in_order_within_limits_that_round_trip(
     assert [c.voices for c in vtt_cues] == [tuple(p.speaker for p in c.parts if p.speaker) for c in cues]
     assert [(c.start_ms, c.end_ms) for c in srt_cues] == [(c.start_ms, c.end_ms) for c in cues]
     # And the libraries players use read the same cues (the browser and ffmpeg are in the CLI tests).
-    with tempfile.TemporaryDirectory() as folder:
-        paths = [Path(folder) / "out.srt", Path(folder) / "out.vtt"]
-        paths[0].write_text(compose_srt(cues), encoding="utf-8")
-        paths[1].write_text(compose_vtt(cues), encoding="utf-8")
-        results = read_with_all_clients(paths, clients=("pysrt", "srt", "webvtt-py"))
-        for path in paths:
-            assert_clients_agree(path, cues, results=results)
+    _assert_readers_agree(cues)
 
 
 def test_english_limits_are_the_netflix_ones() -> None:
@@ -279,10 +284,4 @@ def test_a_backslash_escape_in_a_turn_reads_back_joined_not_as_a_line_break() ->
     assert not problems
     assert [c.plain for c in vtt_cues] == ["a \\\u2060N b and C:\\\u2060New"]
     # And the readers players use see the same text (webvtt-py once failed on the joiner).
-    with tempfile.TemporaryDirectory() as folder:
-        paths = [Path(folder) / "out.srt", Path(folder) / "out.vtt"]
-        paths[0].write_text(compose_srt(cues), encoding="utf-8")
-        paths[1].write_text(compose_vtt(cues), encoding="utf-8")
-        results = read_with_all_clients(paths, clients=("pysrt", "srt", "webvtt-py"))
-        for path in paths:
-            assert_clients_agree(path, cues, results=results)
+    _assert_readers_agree(cues)
