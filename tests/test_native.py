@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import importlib.machinery
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,35 @@ def test_native_modules_are_build_path_modules_that_exist() -> None:
     for name in names:
         assert (ROOT / (name.replace(".", "/") + ".py")).is_file(), name
         assert not name.startswith(("toolkit.cli", "toolkit.align")), f"{name} must stay pure Python"
+
+
+def test_every_frozen_dataclass_of_a_compiled_module_pickles_by_its_constructor() -> None:
+    # Compiled, a frozen dataclass cannot be unpickled field by field (FrozenInstanceError in
+    # a build's worker processes: the pool sends options, decoded texts and transcripts), so
+    # each defines __reduce__ (model.pickled_by_constructor). A class added later must too.
+    missing = []
+    for name in native_modules():
+        tree = ast.parse((ROOT / (name.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            frozen = any(
+                isinstance(decorator, ast.Call)
+                and any(k.arg == "frozen" and getattr(k.value, "value", False) for k in decorator.keywords)
+                for decorator in node.decorator_list
+            )
+            methods = {item.name for item in node.body if isinstance(item, ast.FunctionDef)}
+            if frozen and "__reduce__" not in methods:
+                missing.append(f"{name}.{node.name}")
+    assert missing == []
+
+
+def test_a_decoded_text_and_a_document_survive_pickling() -> None:
+    from toolkit.checking import Document
+    from toolkit.decoding import DecodedText
+
+    for value in (DecodedText("텍스트", "cp949", True, "\r\n"), Document("a.txt", "Joy: hi", b"x")):
+        assert pickle.loads(pickle.dumps(value)) == value
 
 
 def test_version_says_which_install_runs() -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from toolkit import files
 from toolkit.catalog.checks import check_catalog_bytes
@@ -28,7 +29,7 @@ from toolkit.decoding import DecodedText, decode_text
 from toolkit.errors import ToolkitError
 from toolkit.formats import format_for_name, sniff_format
 from toolkit.formats.decoding import decode_subtitle
-from toolkit.model import Problem, Transcript
+from toolkit.model import Problem, Transcript, pickled_by_constructor
 from toolkit.project import Project
 from toolkit.subtitle_check import check_subtitle_text
 from toolkit.timing import TimingOptions, timing_problems
@@ -57,6 +58,9 @@ class Document:
     language: str | None = None
     #: ``transcript``, ``subtitle`` or ``catalog`` when the name does not tell (standard input).
     kind: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def _timings_of(path: Path, project: Project) -> tuple[str, str] | None:

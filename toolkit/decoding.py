@@ -30,9 +30,11 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from toolkit.errors import DecodeError
 from toolkit.limits import base_language
+from toolkit.model import pickled_by_constructor
 
 #: Byte order marks, longest first: UTF-32 LE's (FF FE 00 00) begins with UTF-16 LE's (FF FE).
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -94,6 +96,9 @@ class DecodedText:
         """Why the encoding is worth a note (empty when it is not)."""
         return _GUESSED.get(self.encoding, "") if self.legacy else ""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -113,6 +118,9 @@ class Reading:
         """The share of non-ASCII characters that are natural (1.0 when there are none)."""
         total = self.natural + self.unnatural
         return self.natural / total if total else 1.0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def sniff_language(data: bytes) -> str | None:

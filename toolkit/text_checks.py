@@ -21,9 +21,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from toolkit.limits import HANGUL_RE, is_hangul
-from toolkit.model import Problem, Severity, Transcript
+from toolkit.model import Problem, Severity, Transcript, pickled_by_constructor
 from toolkit.text_units import TextUnit, text_units
 
 #: code -> (severity, short name), merged into :data:`toolkit.validate.RULES`.
@@ -53,6 +54,9 @@ class Edit:
     end: int
     replacement: str
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -60,6 +64,9 @@ class Finding:
 
     problem: Problem
     edit: Edit | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 class _Reporter:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
-from toolkit.model import Transcript
+from toolkit.model import Transcript, pickled_by_constructor
 from toolkit.transcript import HEADER_FENCE, Cast, _Judgements, _line_label
 
 #: Header values that are prose (shown to viewers or translators); the other keys are identifiers.
@@ -35,6 +35,9 @@ class Segment:
     line: int
     start: int
     text: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,9 @@ class TextUnit:
         which = max(bisect.bisect_right(starts, index) - 1, 0)
         segment = self.segments[which]
         return segment.line, segment.start + min(index - starts[which], len(segment.text))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def split_lines(text: str) -> list[str]:

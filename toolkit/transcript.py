@@ -31,9 +31,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from toolkit.limits import HANGUL_RE
-from toolkit.model import Problem, Severity, Transcript, Turn, new_turn
+from toolkit.model import Problem, Severity, Transcript, Turn, new_turn, pickled_by_constructor
 from toolkit.speaker_names import NameIndex, name_key, suggest_from_index
 from toolkit.timecode import format_clock
 
@@ -172,6 +173,9 @@ class Label:
     name_column: int
     stamp_column: int
     code: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def match_label(line: str, cast: Sequence[str] | Cast = ()) -> Label | None:

@@ -22,11 +22,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from toolkit.catalog.po import PoEntry, PoFile, on_screen
 from toolkit.catalog.po_write import encoded_messages
 from toolkit.limits import LanguageLimits, limits_for, text_width
-from toolkit.model import Problem, Transcript
+from toolkit.model import Problem, Transcript, pickled_by_constructor
 from toolkit.segment import fast_width
 from toolkit.timing import TimingOptions, TurnSlot, plan_turn_slots, speech_ms_of_width, speech_rate
 
@@ -58,6 +59,9 @@ class Budget:
     @property
     def flag(self) -> str:
         return f"{FLAG_PREFIX}{self.characters}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def turn_budget(on_screen_ms: int, limits: LanguageLimits) -> Budget:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.catalog.identity import KnownTurn, assign_turn_ids, known_turns
 from toolkit.catalog.po import SPEAKER_CONTEXT, TITLE_CONTEXT, PoEntry, PoFile, paused_gc
 from toolkit.errors import CatalogError
-from toolkit.model import Transcript
+from toolkit.model import Transcript, pickled_by_constructor
 from toolkit.timecode import format_clock
 
 if TYPE_CHECKING:
@@ -191,6 +191,9 @@ class CatalogStats:
     @property
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def stats(po: PoFile) -> CatalogStats:

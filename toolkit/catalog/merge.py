@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from toolkit.catalog.budget import is_budget_flag
 from toolkit.catalog.extract import _ensure_plural_forms
 from toolkit.catalog.identity import normalize_text
 from toolkit.catalog.po import PoEntry, PoFile, is_turn_context, paused_gc
+from toolkit.model import pickled_by_constructor
 
 PREFILL_COMMENT = "redbox: pre-filled from the identical line {context}; check it, then clear fuzzy"
 
@@ -28,6 +30,9 @@ class UpdateReport:
             f"{self.kept} kept, {self.fuzzied} edited (fuzzy), {self.new} new, "
             f"{self.prefilled} pre-filled (fuzzy), {self.revived} revived, {self.obsoleted} obsolete"
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def _carry(old: PoEntry, new: PoEntry) -> tuple[PoEntry, bool]:

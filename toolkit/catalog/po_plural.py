@@ -18,8 +18,10 @@ from __future__ import annotations
 import functools
 import gettext
 from dataclasses import dataclass
+from typing import Any
 
 from toolkit.catalog.po import PoEntry, PoFile
+from toolkit.model import pickled_by_constructor
 
 #: The values of n GNU gettext tries the expression on.
 _TRIED = range(1001)
@@ -38,6 +40,9 @@ class Distribution:
         if forms <= 1:
             return True
         return self.often is not None and index < len(self.often) and self.often[index]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 #: GNU's default when the header gives no plural rule: ``n != 1`` (form 1 serves many numbers).

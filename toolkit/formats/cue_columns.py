@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add
+from typing import Any
 
 from toolkit.formats import CLOCK_MS
+from toolkit.model import pickled_by_constructor
 
 #: Each of the 1,000 ``ddd`` milliseconds (a lookup costs a tenth of ``int``).
 _MILLIS = {f"{millis:03d}": millis for millis in range(1000)}
@@ -63,6 +65,9 @@ class CueColumns:
     def first_lines(self) -> list[int]:
         """The first line of each cue (its number in SRT, its timing line in WebVTT)."""
         return [line - self.timing_offset for line in self.timing_lines()]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def tidy_split(head: re.Pattern[str], cues: str, fields: int) -> list[list[str]] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from toolkit.errors import TimecodeError
 from toolkit.formats import (
@@ -23,7 +24,7 @@ from toolkit.formats import (
     span_ms,
 )
 from toolkit.formats.cue_columns import CueColumns, tidy_split, times_ms
-from toolkit.model import Problem, Severity
+from toolkit.model import Problem, Severity, pickled_by_constructor
 
 SIGNATURE = "WEBVTT"
 #: WebVTT's whitespace inside a line (spec: space, tab, form feed; LF/CR are line ends).
@@ -45,6 +46,9 @@ class CueText:
     plain: str
     voices: tuple[str, ...]
     unknown_tags: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_by_constructor(self)  # compiled, pickling field by field fails
 
 
 def parse_cue_text(payload: str) -> CueText:
