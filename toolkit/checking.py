@@ -75,10 +75,10 @@ def _timings_of(path: Path, project: Project) -> tuple[str, str] | None:
     return project.display(timings), files.read_text(timings).text
 
 
-def is_checked(path: Path) -> bool:
+def is_checked(path: Path | str) -> bool:
     """Whether ``redbox check`` checks a file of this name (others, such as a README, a ``.mo``
     or a ``.timings.tsv``, are skipped: a pre-commit hook hands it every staged file)."""
-    return path.name.lower().endswith(CHECKED_SUFFIXES)
+    return os.path.basename(path).lower().endswith(CHECKED_SUFFIXES)
 
 
 def document_of(data: bytes, source: str, *, timings: tuple[str, str] | None = None,
@@ -144,7 +144,7 @@ def _found(project: Project, paths: Sequence[Path]) -> tuple[_FoundFiles, list[s
     skipped: list[str] = []
     for name in files.find_file_names(paths, CHECKED_SUFFIXES):
         source = project.display(name)
-        if os.path.basename(name).lower().endswith(CHECKED_SUFFIXES):  # (is_checked, on a string)
+        if is_checked(name):
             found.append(name, source)
         else:
             skipped.append(source)

@@ -350,13 +350,8 @@ def find_files(paths: Iterable[Path], suffixes: Iterable[str]) -> Iterator[Path]
     path, part by part). The files are found one folder at a time, its names kept as
     strings, and handed out one by one: an archive's thousands of files are never all held.
     """
-    wanted = tuple(suffixes)
-    for path in paths:
-        if path.is_dir():
-            for found in _walk(str(path), wanted, set()):
-                yield Path(found)
-        else:
-            yield path
+    for found in find_file_names(paths, suffixes):
+        yield Path(found)
 
 
 def find_file_names(paths: Iterable[Path], suffixes: Iterable[str]) -> Iterator[str]:
