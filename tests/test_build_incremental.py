@@ -199,3 +199,44 @@ def test_rendering_in_slices_builds_what_one_slice_does(
     assert said_sliced == said_whole
     assert [path.name for path in sliced.written] == [path.name for path in whole.written]
     assert sliced.orphaned == whole.orphaned
+
+
+def test_a_build_checks_clean_transcripts_without_the_prose_rules(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prose rules only warn, and a build shows a transcript's problems only when it refuses
+    it: a transcript without errors is checked without them (a tenth of a first build)."""
+    asked: list[bool] = []
+    from toolkit.validate import check_transcript_text as checked
+
+    def counting(text: str, source: str, *, prose: bool = True) -> tuple[object, ...]:
+        asked.append(prose)
+        return checked(text, source, prose=prose)
+
+    monkeypatch.setattr(build_run, "check_transcript_text", counting)
+    result, _ = _build(project, manifest=False)
+    assert result.rendered == 2 and not result.failures
+    assert asked == [False]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_refused_transcript_still_reports_its_prose_warnings(project: Path, jobs: int) -> None:
+    """A transcript with an error is refused with every problem, its prose warnings included,
+    whether the error is its own or another transcript's episode (TRN014)."""
+    for number in range(2, 6):
+        _copy_episode(project, number)
+    bad = project / "transcripts" / "episode-2.txt"
+    # A doubled word (TRN030, a prose warning) and a speaker outside the cast (TRN001, an error).
+    bad.write_text(bad.read_text(encoding="utf-8").replace("\n---\n", "\n---\nZed: the the end.\n", 1),
+                   encoding="utf-8")  # fmt: skip
+    twin = project / "transcripts" / "episode-3.txt"
+    text = twin.read_text(encoding="utf-8").replace("episode: episode-3", "episode: episode-4")
+    twin.write_text(text.replace("\n---\n", "\n---\nJoy: the the start.\n", 1), encoding="utf-8")
+    result, said = _build(project, jobs=jobs, manifest=False)
+    report = "\n".join(said)
+    assert "episode-2.txt" in report and "TRN001" in report
+    assert "TRN014" in report and "episode-3.txt" in report
+    doubled = [line for line in report.splitlines() if "TRN030" in line]
+    assert any("episode-2.txt" in line for line in doubled)
+    assert any("episode-3.txt" in line for line in doubled)
+    assert len(result.failures) == 3  # episode-2, and both transcripts of episode-4

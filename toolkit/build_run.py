@@ -139,8 +139,17 @@ def _start_worker(project: Project, format_ids: list[str], options: SubtitleOpti
 
 
 def _check_text(task: tuple[str, str]) -> tuple[Transcript, list[Problem]]:
+    """A transcript's verdict for the build: its errors, and every problem when there are any.
+
+    The build reports a transcript's problems only when it refuses it, and the prose rules
+    (TRN030-TRN037) are warnings: a transcript is checked without them first (they were a
+    tenth of a first build), and again with them only when it has errors to report.
+    """
     text, source = task
-    return check_transcript_text(text, source)
+    transcript, problems = check_transcript_text(text, source, prose=False)
+    if any(problem.severity == "error" for problem in problems):
+        return check_transcript_text(text, source)
+    return transcript, problems
 
 
 #: What rendering one episode in one language gives: each format's bytes and the warnings,
@@ -152,7 +161,8 @@ def _render_one(task: _Render) -> Rendered:
     assert _CONTEXT is not None
     project, format_ids, options = _CONTEXT
     if task.transcript is None:
-        transcript, problems = check_transcript_text(task.decoded.text, task.source)
+        # Its problems are not reported (the parent checked it): the prose rules are skipped.
+        transcript, problems = check_transcript_text(task.decoded.text, task.source, prose=False)
     else:
         transcript, problems = task.transcript, []
     loaded = Loaded(task.path, task.source, transcript, problems, task.decoded)
@@ -292,7 +302,9 @@ class ProjectBuild:
             mine = by_source.get(one.source)
             if not mine:
                 continue
-            if one.loaded is None:  # the manifest's header: read it all, to report every problem
+            if one.loaded is None or not one.errors:
+                # The manifest's header, or a transcript checked without its prose warnings
+                # (it had no errors): read it all, to report every problem.
                 self._set_loaded(one, *check_transcript_text(one.decoded.text, one.source))
             assert one.loaded is not None
             one.loaded.problems = sorted(one.loaded.problems + mine, key=Problem.sort_key)
