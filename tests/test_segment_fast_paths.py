@@ -159,9 +159,6 @@ def test_cutting_equals_the_general_code(
     layout = segment_search._Layout(tokens, limits)
     found = segment_search._cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
     assert found == _reference_cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
-    # The two-line breaks the search kept (for laying out the chosen cues) are the best ones.
-    for (start, end), kept in boundaries.breaks.items():
-        assert kept == segment_search._best_break(start, end, layout, boundaries, limits)
 
 
 def test_the_least_break_bound_counts_the_first_split() -> None:

@@ -55,10 +55,7 @@ def _lines(
 ) -> str:
     if layout.width(start, end) <= limits.max_line_width or limits.max_lines < 2:
         return _render(tokens, start, end)
-    # The cut search found the best break of most cues already.
-    found = boundaries.breaks.get((start, end))
-    if found is None:
-        found = _best_break(start, end, layout, boundaries, limits)
+    found = _best_break(start, end, layout, boundaries, limits)
     if found is None:  # a label wider than a line with label_every_cue: no break fits
         return _render(tokens, start, end)
     split = found[1]

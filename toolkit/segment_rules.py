@@ -189,8 +189,6 @@ class _Boundaries:
             0 < index < count and cost <= _CUT_SOURCE_LINE for index, cost in enumerate(cut_cost)
         ]
         self.sentences_before = list(itertools.accumulate(self.sentence, initial=0))
-        #: Two-line breaks the cut search found, by token range (``None``: none fits).
-        self.breaks: dict[tuple[int, int], tuple[float, int] | None] = {}
 
     @staticmethod
     def _costs(

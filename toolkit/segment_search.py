@@ -119,7 +119,6 @@ def _cut_ranges(
     several_words = total_words > 1
     two_lines = limits.max_lines > 1
     sentences_before, space = boundaries.sentences_before, layout.space
-    breaks = boundaries.breaks
     # Where a cue ending at each token may start: not before a paragraph break ...
     paragraph_before = [0] * (count + 1)
     for index in range(1, count + 1):
@@ -215,12 +214,10 @@ def _cut_ranges(
                                 if break_at < 0 or split_cost < break_best:
                                     break_best, break_at = split_cost, split
                             split += 1
-                        if break_at < 0:
-                            breaks[start, end] = None
-                            cost = _INFINITY
-                        else:
-                            breaks[start, end] = (break_best, break_at)
-                            cost = cost + break_best * _LINE_WEIGHT
+                        # Only the cost is kept: the chosen cues' breaks are searched again when
+                        # their lines are laid out (one search a cue), instead of storing a tuple
+                        # for every candidate in a dict keyed by tuples.
+                        cost = _INFINITY if break_at < 0 else cost + break_best * _LINE_WEIGHT
                 if cost < best_end or (cost == best_end and start > back_end and cost < _INFINITY):
                     best_end, back_end = cost, start
         best[end], back[end] = best_end, back_end
