@@ -408,17 +408,19 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
 
 
 def check_catalog_bytes(data: bytes, source: str, *, transcripts: Mapping[str, Transcript],
-                        facts: Mapping[str, TurnFacts] | None = None) -> list[Problem]:  # fmt: skip
+                        facts: Mapping[str, TurnFacts] | None = None, utf8: str | None = None,
+                        ) -> list[Problem]:  # fmt: skip
     """Check a ``.po`` file's bytes; ``transcripts`` (and ``facts``: :func:`check_catalog`) are
-    keyed by episode slug (for ``CAT013``)."""
+    keyed by episode slug (for ``CAT013``). ``utf8``: ``data`` already decoded
+    (:func:`toolkit.decoding.plain_utf8`), not decoded again (see :func:`.po_read.parse_po`)."""
     template = source.endswith(".pot")
     try:
         # A template is checked for duplicates alone (CAT014), which only name a message by its
         # extracted comments (``#. turn: 12``): read without them (the reader still checks
         # them), and again with them only when there is a duplicate to describe.
-        po = parse_po(data, source, any_charset=True, template_fields=not template)
+        po = parse_po(data, source, any_charset=True, template_fields=not template, utf8=utf8)
         if template and msgfmt_duplicates(po, source):
-            po = parse_po(data, source, any_charset=True)
+            po = parse_po(data, source, any_charset=True, utf8=utf8)
     except CatalogError as error:
         return [_problem(source, error.line or 1, "error", "CAT000", f"does not parse: {error.message}")]
     return check_catalog(po, source, transcripts=transcripts, facts=facts)

@@ -1,0 +1,190 @@
+"""The ninth pass at ``redbox check`` (issue 16): work a file got twice is done once.
+
+- A catalog is decoded once, by the PO reader: the second pass no longer decodes it into NFC
+  text nobody reads only to learn that it decodes (:func:`toolkit.decoding.plain_utf8`, then
+  ``check_catalog_bytes(..., utf8=...)``).
+- The first pass reads no transcript's alignment timings file (the cross-file rules do not
+  need it; the second pass reads it).
+- The first pass skips the control-byte scan of a WebVTT file or a catalog: UTF-8 without a NUL
+  byte gets no legacy-encoding note from their decoders (:func:`toolkit.checking.may_be_legacy`).
+
+Each shortcut is run here against the general code it stands beside.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.interpreted import patching
+from toolkit import checking
+from toolkit.catalog.checks import check_catalog_bytes
+from toolkit.catalog.po_decode import po_text
+from toolkit.catalog.po_read import parse_po
+from toolkit.decoding import decode_text, plain_utf8
+from toolkit.errors import ToolkitError
+from toolkit.model import Problem
+from toolkit.project import find_project
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "corpus"
+SAMPLE = "misunderstandings-and-stereotypes"
+
+#: Bytes that make decoding interesting: BOMs, NUL and other controls, CR, a lone UTF-8 lead
+#: byte, CP949 Hangul, Windows-1252 quotes, and ordinary text.
+_PIECES = st.sampled_from([
+    b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\x00", b"\x01", b"\x1b",
+    b"\x0c", b"\t", b"\r", b"\r\n", b"\n", b"\xed", b"\xc3", "안녕".encode(), "안녕".encode("cp949"),
+    "It’s".encode("cp1252"), "“é”".encode(), "e\u0301".encode(), b"msgid \"a\"\nmsgstr \"b\"\n",
+    b"Joy: hi", b"WEBVTT\n\n", b"\xef\xbf\xbe",
+])
+_DATA = st.lists(_PIECES, max_size=12).map(b"".join) | st.binary(max_size=60)
+
+
+def _decodes(data: bytes) -> bool:
+    try:
+        decode_text(data)
+    except ToolkitError:
+        return False
+    return True
+
+
+@given(_DATA)
+@settings(max_examples=400)
+def test_plain_utf8_is_what_the_po_reader_and_decode_text_read(data: bytes) -> None:
+    text = plain_utf8(data)
+    if text is None:
+        return
+    # decode_text reads it as UTF-8 (so check calls it readable), and the PO reader reads the
+    # same text from the bytes as plain_utf8 hands it.
+    assert decode_text(data).encoding == "utf-8"
+    assert po_text(data, "x.po", any_charset=True) == (text, "utf-8")
+
+
+def test_plain_utf8_takes_ordinary_files_and_refuses_the_others() -> None:
+    assert plain_utf8("msgid \"안녕\"\n".encode()) == "msgid \"안녕\"\n"
+    assert plain_utf8(codecs.BOM_UTF8 + b"x\n") == "x\n"
+    for awkward in (b"x\r\n", b"x\x00", b"x\x1b", "안녕".encode("cp949"), codecs.BOM_UTF16_LE + b"x\x00"):
+        assert plain_utf8(awkward) is None
+
+
+def _catalogs() -> list[Path]:
+    found = sorted(CORPUS.rglob("*.po")) + sorted(CORPUS.rglob("*.pot"))
+    return found + sorted((ROOT / "locales").rglob("*.po")) + sorted((ROOT / "locales").glob("*.pot"))
+
+
+@pytest.mark.parametrize("path", _catalogs(), ids=lambda path: path.name)
+def test_a_catalog_checked_from_its_utf8_gets_the_problems_of_its_bytes(path: Path) -> None:
+    data = path.read_bytes()
+    utf8 = plain_utf8(data)
+    if utf8 is None:
+        pytest.skip("not plain UTF-8: checked from its bytes alone")
+    source = str(path.relative_to(ROOT))
+    assert check_catalog_bytes(data, source, transcripts={}, utf8=utf8) == check_catalog_bytes(
+        data, source, transcripts={}
+    )
+    assert parse_po(data, source, any_charset=True, utf8=utf8) == parse_po(data, source, any_charset=True)
+
+
+def _problems(project: Path, paths: list[Path]) -> list[Problem]:
+    return checking.check_paths(find_project(project), paths, lambda decoded, source: None).problems
+
+
+def _project_of_awkward_catalogs(tmp_path: Path) -> Path:
+    """The sample project with its catalog saved several ways, each beside the transcript."""
+    for top in ("transcripts", "locales"):
+        (tmp_path / top).mkdir()
+    transcript = f"transcripts/{SAMPLE}.txt"
+    (tmp_path / transcript).write_bytes((ROOT / transcript).read_bytes())
+    catalog = (ROOT / "locales" / "ko" / "LC_MESSAGES" / f"{SAMPLE}.po").read_bytes()
+    variants = {
+        "plain": catalog,
+        "bom": codecs.BOM_UTF8 + catalog,
+        "crlf": catalog.replace(b"\n", b"\r\n"),
+        "nfd": catalog.decode().replace("안", "\u110b\u1161\u11ab").encode(),
+        "cp949": catalog.decode().encode("cp949", "replace"),
+        "binary": catalog[:200] + b"\x00\x01\x02" * 200,
+        "control": catalog.replace(b"msgstr", b"\x1bmsgstr", 1),
+        "broken": catalog[:100] + b"\xff\xfe\xfa" + catalog[100:],
+    }
+    for name, data in variants.items():
+        folder = tmp_path / "locales" / name / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / f"{SAMPLE}.po").write_bytes(data)
+    return tmp_path
+
+
+def test_check_gives_each_awkward_catalog_the_problems_of_the_general_reading(tmp_path: Path) -> None:
+    project = _project_of_awkward_catalogs(tmp_path)
+    problems = _problems(project, [])
+    # The general reading: every catalog decoded into a document first, as before this pass.
+    checker = checking._Checker()
+    transcript = project / "transcripts" / f"{SAMPLE}.txt"
+    document = checking.document_of(transcript.read_bytes(), f"transcripts/{SAMPLE}.txt")[0]
+    checker.remember(document, lambda: document.text)
+    expected: list[Problem] = []
+    for path in sorted((project / "locales").rglob("*.po")):
+        source = str(path.relative_to(project))
+        expected += checker.problems_of(checking.document_of(path.read_bytes(), source)[0], lambda: None)
+    got = [problem for problem in problems if problem.source.startswith("locales/")]
+    assert got == sorted([problem for problem in expected if problem.source.startswith("locales/")],
+                         key=Problem.sort_key)  # fmt: skip
+    assert {problem.code for problem in got} >= {"TRN018", "CAT000"}  # (binary, and not UTF-8 in a catalog)
+
+
+@patching(checking)
+def test_the_first_pass_reads_no_timings_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    looked: list[str] = []
+    timings_of = checking._timings_of
+
+    def counted(path: Path, project: object) -> tuple[str, str] | None:
+        looked.append(str(path))
+        return timings_of(path, project)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checking, "_timings_of", counted)
+    _problems(project, [])
+    assert looked == [str(project / "transcripts" / f"{SAMPLE}.txt")]  # the second pass's, once
+
+
+@patching(checking)
+def test_a_plain_catalog_is_decoded_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only by the PO reader: never into a document (neither pass decodes a plain UTF-8 catalog).
+    documents: list[str] = []
+    document_of = checking.document_of
+
+    def counted(data: bytes, source: str, **options: Any) -> tuple[checking.Document, Any]:
+        documents.append(source)
+        return document_of(data, source, **options)
+
+    monkeypatch.setattr(checking, "document_of", counted)
+    problems = _problems(project, [])
+    assert [source for source in documents if source.endswith((".po", ".pot"))] == []
+    assert [source for source in documents if source.endswith(".txt")] == [f"transcripts/{SAMPLE}.txt"] * 2
+    assert not [problem for problem in problems if problem.severity == "error"]
+
+
+_NAMES = st.sampled_from(["a.vtt", "a.ko.vtt", "a.po", "b.pot", "a.srt", "a.en.srt", "A.VTT", "x.PO"])
+
+
+@given(_DATA, _NAMES)
+@settings(max_examples=400)
+def test_a_file_may_be_legacy_whenever_reading_it_gives_a_note(data: bytes, name: str) -> None:
+    decoded = checking.document_of(data, name)[1]
+    if decoded is not None and decoded.legacy:
+        assert checking.may_be_legacy(data, name)
+
+
+def test_the_notes_of_the_corpus_are_kept(tmp_path: Path) -> None:
+    # Every corpus file that gets a note still gets it (and, with the quick test, no other does).
+    for path in sorted(CORPUS.rglob("*")):
+        if not checking.is_checked(path) or path.suffix == ".txt":
+            continue
+        data = path.read_bytes()
+        decoded = checking.document_of(data, path.name)[1]
+        noted = decoded is not None and decoded.legacy
+        assert not noted or checking.may_be_legacy(data, path.name), path
