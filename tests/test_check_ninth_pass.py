@@ -23,11 +23,15 @@ from hypothesis import strategies as st
 
 from tests.interpreted import patching
 from toolkit import checking
+from toolkit.catalog import checks
+from toolkit.catalog.budget import over_budget
 from toolkit.catalog.checks import check_catalog_bytes
+from toolkit.catalog.po import PoEntry
 from toolkit.catalog.po_decode import po_text
 from toolkit.catalog.po_read import parse_po
 from toolkit.decoding import decode_text, plain_utf8
 from toolkit.errors import ToolkitError
+from toolkit.limits import base_language
 from toolkit.model import Problem
 from toolkit.project import find_project
 
@@ -188,3 +192,58 @@ def test_the_notes_of_the_corpus_are_kept(tmp_path: Path) -> None:
         decoded = checking.document_of(data, path.name)[1]
         noted = decoded is not None and decoded.legacy
         assert not noted or checking.may_be_legacy(data, path.name), path
+
+
+# ------------------------------------------------- CAT010 and CAT030: widths measured past a bound
+
+_WIDTH_PIECES = st.sampled_from([
+    "안녕", "하세요", " ", "\n", "Joy", "“", "”", "’", "…", "—", "é", "e\u0301", "\u200b", "\x07", "中",
+    "ｶ", "Ａ", "😀", "\ud800", "\u3000", "\u00a0", ".", "ㅋ", "\u1100", "a",
+])
+_WIDTH_TEXTS = st.lists(st.one_of(_WIDTH_PIECES, st.text(max_size=3)), max_size=14).map("".join)
+_TARGETS = st.sampled_from(["ko", "en", "ja", "fr", "zh", ""])
+
+
+@given(_TARGETS, _WIDTH_TEXTS, _WIDTH_TEXTS, st.sampled_from([0.0, 1.0, 12.0, 17.0, 20.0, 1e9]))
+@settings(max_examples=500, deadline=None)
+def test_too_fast_is_the_speed_over_its_limit(
+    language: str, translation: str, source: str, limit: float
+) -> None:
+    reading = checks._Reading("en", language)
+    assert reading.width(translation) <= reading.at_most(translation)
+    speed = reading.speed(translation, source)
+    assert reading.too_fast(translation, source, limit) == (speed if speed > limit else None)
+
+
+@given(_TARGETS, st.lists(_WIDTH_TEXTS, min_size=1, max_size=3), st.integers(0, 40))
+@settings(max_examples=300, deadline=None)
+def test_a_budget_settled_by_the_bound_is_the_budget_measured(
+    language: str, forms: list[str], units: int
+) -> None:
+    reading = checks._Reading("en", language)
+    plural = len(forms) > 1
+    comments = [f"budget: at most {units} Hangul", "turn: 1"]
+    entry = PoEntry("turn", "" if plural else forms[0], "e/1", "turns" if plural else None,
+                    forms if plural else [], extracted_comments=comments)  # fmt: skip
+    general = over_budget(entry, language, "x.po")
+    assert over_budget(entry, language, "x.po", reading.width, reading.at_most) == general
+
+
+def test_corpus_and_shipped_catalogs_get_the_same_cat010_and_cat030() -> None:
+    compared = 0
+    for path in [*sorted(CORPUS.rglob("*.po")), *sorted((ROOT / "locales").rglob("*.po"))]:
+        po = parse_po(path.read_bytes(), str(path), any_charset=True)
+        language = base_language(po.language) if po.language else ""
+        for entry in po.entries:
+            entry.extracted_comments = [*entry.extracted_comments, "budget: at most 9 Hangul"]
+            for target in entry.msgstr_plural or [entry.msgstr]:
+                reading = checks._Reading("en", language)
+                for limit in (4.0, 12.0, 20.0):
+                    speed = reading.speed(target, entry.msgid)
+                    assert reading.too_fast(target, entry.msgid, limit) == (speed if speed > limit else None)
+                compared += 1
+            reading = checks._Reading("en", language)
+            assert over_budget(entry, language, str(path), reading.width, reading.at_most) == over_budget(
+                entry, language, str(path)
+            )
+    assert compared > 1000
