@@ -14,6 +14,7 @@ Each shortcut is run here against the general code it stands beside.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.interpreted import patching
-from toolkit import checking
+from toolkit import checking, subtitle_check
 from toolkit.catalog import checks
 from toolkit.catalog.budget import over_budget
 from toolkit.catalog.checks import check_catalog_bytes
@@ -247,3 +248,40 @@ def test_corpus_and_shipped_catalogs_get_the_same_cat010_and_cat030() -> None:
                 entry, language, str(path)
             )
     assert compared > 1000
+
+
+# ----------------------------------------- the noncharacter pre-test reads the file's own bytes
+
+
+def test_nfc_composes_nothing_from_u_f000_on_out_of_characters_below_it() -> None:
+    # What subtitle_check._bytes_from_ef rests on: no character below U+F000 decomposes into
+    # one from U+F000 on, and every composite from U+F000 on decomposes into some character
+    # from U+F000 on; so NFC text holds a character from U+F000 on only where its source did.
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFD", char)
+        if code < 0xF000:
+            assert max(decomposed) < "\uf000", hex(code)
+        elif decomposed != char and unicodedata.normalize("NFC", decomposed) == char:
+            assert max(decomposed) >= "\uf000", hex(code)
+
+
+_SUBTITLE_PIECES = st.sampled_from([
+    "WEBVTT\n\n", "1\n", "00:00:01.000 --> 00:00:02.000\n", "00:00:01,000 --> 00:00:02,000\n",
+    "안녕\n", "\n", "\r\n", "\ufeff", "\ufffe", "\ufdd0", "\U0001fffe", "\uffff", "\uf000", "\uefff",
+    "e\u0301", "\u1100\u1161", "中", "😀", "\x00", "“x”",
+])
+
+
+@given(st.lists(_SUBTITLE_PIECES, max_size=10).map("".join), st.sampled_from(["a.en.srt", "a.ko.vtt"]))
+@settings(max_examples=400, deadline=None)
+def test_a_subtitle_checked_with_its_bytes_gets_the_problems_of_its_text(text: str, name: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    document, decoded = checking.document_of(data, name)
+    if decoded is None or document.text is None or decoded.encoding != "utf-8":
+        return
+    assert not subtitle_check._from_f000(document.text) or subtitle_check._bytes_from_ef(data)
+    assert checking._check_subtitle(document) == subtitle_check.check_subtitle_text(
+        document.text, name, encoding="utf-8")

@@ -326,8 +326,10 @@ def check_documents(documents: Sequence[Document]) -> list[Problem]:
 
 def _check_subtitle(document: Document) -> list[Problem]:
     assert document.text is not None
+    # (the file's bytes, when they are the text's UTF-8: not encoded again for a pre-test)
+    utf8_data = document.data if document.encoding == "utf-8" else None
     return check_subtitle_text(document.text, document.source, encoding=document.encoding,
-                               language=document.language)  # fmt: skip
+                               language=document.language, utf8_data=utf8_data)  # fmt: skip
 
 
 @dataclass
