@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.interpreted import patching
+from tests.test_check_fast_paths import reference_check
 from toolkit import checking, subtitle_check
 from toolkit.catalog import checks
 from toolkit.catalog.budget import over_budget
@@ -285,3 +286,28 @@ def test_a_subtitle_checked_with_its_bytes_gets_the_problems_of_its_text(text: s
     assert not subtitle_check._from_f000(document.text) or subtitle_check._bytes_from_ef(data)
     assert checking._check_subtitle(document) == subtitle_check.check_subtitle_text(
         document.text, name, encoding="utf-8")
+
+
+# --------------------------------------------- SUB004 in Korean: sizes only of the longer lines
+
+_KOREAN_LINE_PIECES = st.sampled_from(
+    ["한국에서는", "손님이", " ", "들어와도", "a", "Joy", "“", "…", "😀", "中", ".", "—"]
+)
+_KOREAN_LINES = st.lists(_KOREAN_LINE_PIECES, min_size=1, max_size=12).map("".join)
+
+
+@given(st.lists(st.lists(_KOREAN_LINES, min_size=1, max_size=2), min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_korean_lines_measured_only_past_the_limit_give_the_reference_problems(cues: list[list[str]]) -> None:
+    blocks = []
+    for number, lines in enumerate(cues):
+        start = 1000 + number * 4000
+        blocks.append(f"{_clock(start)}.000 --> {_clock(start + 3000)}.000\n" + "\n".join(
+            line.strip() or "x" for line in lines))
+    text = "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+    assert subtitle_check.check_subtitle_text(text, "a.ko.vtt") == reference_check(text, "a.ko.vtt")
+
+
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"

@@ -269,9 +269,11 @@ def _maybe_too_wide_or_fast(plains: list[str], breaks: list[int], durations: lis
     if rules.limits.cjk_counting:
         sizes = map(sub, map(len, map(str.encode, plains, _UTF8, _SURROGATEPASS)), breaks)
         bounds = map(truediv, map(add, lengths, sizes), repeat(4))
-        lines = "\n".join(plains).split("\n")
+        # A line counts at most its length as well: only the lines longer than the limit can be
+        # too wide, and only their UTF-8 sizes are needed (most Korean lines are not).
+        lines = [line for line in "\n".join(plains).split("\n") if len(line) > max_width]
         sizes = map(len, map(str.encode, lines, _UTF8, _SURROGATEPASS))
-        longest: float = max(map(add, map(len, lines), sizes)) / 4
+        longest: float = max(map(add, map(len, lines), sizes), default=0) / 4
     else:
         longest = float(max(map(len, "\n".join(plains).split("\n"))))  # (a float both ways, for mypyc)
     if min(durations) > 0:  # (the speed of every cue, compared by built-ins)
