@@ -16,6 +16,7 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -531,9 +532,25 @@ def test_prose_units_find_the_turns_text_as_match_label_does(text: str) -> None:
     lines = text_units.split_lines(text)
     cast = Cast(transcript.speakers)
     judgements: dict[tuple[str, str | None, str, bool], tuple[str, str | None, str] | None] = {}
+    key_labels: dict[str, Any] = {}
     for turn in transcript.turns:
         if 1 <= turn.line <= len(lines):
             raw = lines[turn.line - 1]
             expected = _label_text_start_general(raw, cast)
             assert text_units._label_text_start(raw, cast, judgements) == expected
             assert text_units._label_text_start(raw, cast) == expected
+            # (by key, as the parser finds labels: issue 16, ninth pass)
+            assert text_units._label_text_start(raw, cast, judgements, key_labels) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BODY_LINES, min_size=1, max_size=8), _CASTS)
+def test_a_label_found_by_its_key_is_the_label_read_whole(lines: list[str], names: tuple[str, ...]) -> None:
+    # The prose checks find each turn's label by its key, as the parser does (issue 16).
+    from toolkit.transcript import _line_label, label_by_key
+
+    cast = Cast(list(names))
+    judgements: dict[tuple[str, str | None, str, bool], tuple[str, str | None, str] | None] = {}
+    key_labels: dict[str, Any] = {}
+    for raw in lines:
+        assert label_by_key(raw, cast, judgements, key_labels) == _line_label(raw, cast, {})

@@ -25,7 +25,7 @@ from typing import Any
 from toolkit import files
 from toolkit.catalog.checks import check_catalog_bytes
 from toolkit.catalog.translate import TurnFacts, turn_facts
-from toolkit.decoding import DecodedText, decode_text
+from toolkit.decoding import DecodedText, decode_text, plain_utf8
 from toolkit.errors import ToolkitError
 from toolkit.formats import format_for_name, sniff_format
 from toolkit.formats.decoding import decode_subtitle
@@ -151,15 +151,16 @@ def _found(project: Project, paths: Sequence[Path]) -> tuple[_FoundFiles, list[s
     return found, skipped
 
 
-def _read(project: Project, name: str, source: str, language: str | None,
+def _read(project: Project, name: str, source: str, language: str | None, *, timings: bool = True,
           ) -> tuple[Document, DecodedText | None]:  # fmt: skip
+    """The document of a file (``timings``: with its alignment timings file, if it has one)."""
     try:
         data = files.read_bytes(name, remember=False)  # check writes nothing
     except ToolkitError as error:  # unreadable: reported with the others
         return Document(source, None, unreadable=error.message), None
     # (a Path only for a transcript, which may have a timings file: thousands of files are read)
-    timings = _timings_of(Path(name), project) if name.endswith(TRANSCRIPT_SUFFIXES) else None
-    return document_of(data, source, timings=timings, language=language)
+    aligned = _timings_of(Path(name), project) if timings and name.endswith(TRANSCRIPT_SUFFIXES) else None
+    return document_of(data, source, timings=aligned, language=language)
 
 
 def _kind(source: str) -> str:
@@ -261,10 +262,35 @@ class _Checker:
         if kind == "subtitle":
             return _check_subtitle(document)
         if kind == "catalog":
-            return check_catalog_bytes(document.data, document.source, transcripts=self.episodes,
-                                       facts=self.episodes.facts)  # fmt: skip
+            return self.catalog_problems(document.data, document.source)
         return [Problem(document.source, 0, 0, "error", "TRN018",
                         "not a file redbox checks (.txt, .srt, .vtt, .po, .pot)")]  # fmt: skip
+
+    def catalog_problems(self, data: bytes, source: str, utf8: str | None = None) -> list[Problem]:
+        """The problems of a readable catalog's bytes (``utf8``: already decoded, :func:`plain_utf8`)."""
+        episodes = self.episodes
+        return check_catalog_bytes(data, source, transcripts=episodes, facts=episodes.facts, utf8=utf8)
+
+    def file_problems(self, project: Project, path: str, source: str, language: str | None) -> list[Problem]:
+        """The problems of the file at ``path`` on its own (the second pass of :func:`check_paths`).
+
+        A catalog is not decoded here when it is plain UTF-8 (:func:`plain_utf8`, most are):
+        its check reads only its bytes, which the PO reader decodes, so decoding it here too,
+        into NFC text nobody reads, only to learn that it decodes, was a second decoding.
+        """
+        if _kind(source) == "catalog":
+            try:
+                data = files.read_bytes(path, remember=False)
+            except ToolkitError as error:
+                unreadable = Document(source, None, unreadable=error.message)
+                return self.problems_of(unreadable, _again(path, source))
+            utf8 = plain_utf8(data)
+            if utf8 is not None:  # (decodes: the same problems as problems_of, without decoding twice)
+                return self.catalog_problems(data, source, utf8)
+            document = document_of(data, source, language=language)[0]
+        else:
+            document = _read(project, path, source, language)[0]
+        return self.problems_of(document, _again(path, source))
 
     def finish(self) -> list[Problem]:
         self.problems.extend(check_across_transcripts(self.summaries))
@@ -300,8 +326,10 @@ def check_documents(documents: Sequence[Document]) -> list[Problem]:
 
 def _check_subtitle(document: Document) -> list[Problem]:
     assert document.text is not None
+    # (the file's bytes, when they are the text's UTF-8: not encoded again for a pre-test)
+    utf8_data = document.data if document.encoding == "utf-8" else None
     return check_subtitle_text(document.text, document.source, encoding=document.encoding,
-                               language=document.language)  # fmt: skip
+                               language=document.language, utf8_data=utf8_data)  # fmt: skip
 
 
 @dataclass
@@ -334,7 +362,8 @@ def _survey(project: Project, found: Iterable[tuple[str, str]], checker: _Checke
         if _kind(source) != "transcript":
             _note_only(path, source, language, on_read)
             continue
-        document, decoded = _read(project, path, source, language)
+        # (no timings file: the cross-file rules do not read it, the second pass does)
+        document, decoded = _read(project, path, source, language, timings=False)
         if decoded is not None:
             on_read(decoded, source)
         if document.text is not None:
@@ -350,23 +379,37 @@ def has_control_byte(data: bytes) -> bool:
     return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
+def may_be_legacy(data: bytes, source: str) -> bool:
+    """False when reading the file ``source`` of bytes ``data`` (not a transcript) surely gives no
+    legacy-encoding note: UTF-8 with no NUL byte (no other byte order mark is UTF-8, and only a
+    NUL sends bytes to the UTF-16/32 tests) is read as UTF-8 or refused as binary (no note) by
+    the catalogs' and WebVTT's decoders. An SRT file refused as binary is decoded by chardet's
+    guess, which could be anything: there, no control byte at all.
+    """
+    if source.lower().endswith((".vtt", ".po", ".pot")):
+        if b"\x00" in data:  # (a byte search, quicker than deleting the control bytes)
+            return True
+    elif has_control_byte(data):
+        return True
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def _note_only(path: str, source: str, language: str | None, on_read: Callable[[DecodedText, str], None],
                ) -> None:  # fmt: skip
     """``on_read`` for a file the first pass does not need, decoding it only when it could be
-    read in a legacy encoding: UTF-8 without control bytes is UTF-8 to every decoder."""
+    read in a legacy encoding (:func:`may_be_legacy`)."""
     try:
         data = files.read_bytes(path, remember=False)
     except ToolkitError:
         return
-    if not has_control_byte(data):
-        if data.isascii():
-            return
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return
+    if not may_be_legacy(data, source):
+        return
     decoded = document_of(data, source, language=language)[1]
     if decoded is not None:
         on_read(decoded, source)
@@ -421,9 +464,7 @@ def check_paths(
                 assert stdin is not None
                 problems.extend(checker.problems_of(stdin, _held(stdin)))
             else:
-                path = found.path(index)
-                document = _read(project, path, source, language)[0]
-                problems.extend(checker.problems_of(document, _again(path, source)))
+                problems.extend(checker.file_problems(project, found.path(index), source, language))
         problems.extend(later.pop(source, ()))
         if not problems:
             continue

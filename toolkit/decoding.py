@@ -270,6 +270,27 @@ def _looks_binary(data: bytes) -> bool:
 _NOT_CONTROLS = bytes(byte for byte in range(256) if byte >= 0x20 or byte in (0x09, 0x0A, 0x0C, 0x0D))
 
 
+def plain_utf8(data: bytes) -> str | None:
+    """``data`` as UTF-8, its BOM dropped, when it is the plainest kind of file: valid UTF-8
+    without a C0 control byte (tab, LF, FF and CR aside) or a CR; else ``None``.
+
+    Such bytes are what :func:`decode_text` decodes as UTF-8 whatever else it tries (no other
+    byte order mark is valid UTF-8, the UTF-16/32 tests need a NUL, the binary test a control
+    byte), so a caller that needs neither NFC nor the line ends made LF, only to know the file
+    decodes (``redbox check``'s catalogs, which the PO reader decodes itself), can stop here.
+    """
+    if len(data.translate(None, _CONTROLS)) != len(data) or b"\r" in data:
+        return None
+    try:
+        return data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+#: The bytes :func:`plain_utf8` refuses: the C0 controls but tab, LF, FF and CR.
+_CONTROLS = bytes(byte for byte in range(0x20) if byte not in (0x09, 0x0A, 0x0C, 0x0D))
+
+
 def _newlines(text: str) -> tuple[str, str]:
     if "\r" not in text:  # the usual file, told by the quickest scan
         return text, "\n"

@@ -69,6 +69,15 @@ def _from_f000(text: str) -> bool:
     return bool(_utf8(text).translate(None, _BELOW_EF))
 
 
+def _bytes_from_ef(data: bytes) -> bool:
+    """:func:`_from_f000` for the text ``data`` was decoded from as UTF-8, without encoding the
+    text again: decoding keeps each character's bytes, dropping a BOM or a CR drops bytes, and
+    NFC never composes a character from U+F000 on out of characters below it (the composites up
+    there are exclusions or composed of characters up there), so it is never false when the
+    text's own bytes would say true (tested)."""
+    return bool(data.translate(None, _BELOW_EF))
+
+
 def language_from_name(source: str, default: str = DEFAULT_LANGUAGE) -> str:
     """The language of ``<episode>.<lang>.<ext>``, or ``default`` when the name has none.
 
@@ -89,11 +98,14 @@ def check_subtitle_text(
     language: str | None = None,
     fps: float = DEFAULT_FPS,
     encoding: str = "utf-8",
+    utf8_data: bytes | None = None,
 ) -> list[Problem]:
     """Every problem in one subtitle file's text, SRT or WebVTT by suffix (or content).
 
     ``encoding`` is what the text was decoded from (``DecodedText.encoding``): WebVTT must
     be UTF-8 (SUB110, error) and SRT should be (SUB206, warning: YouTube requires it).
+    ``utf8_data``: the bytes the text was decoded from, when it was decoded as UTF-8 (their
+    BOM, CRs and NFC aside); the noncharacter pre-test reads them instead of encoding the text.
 
     >>> vtt = "WEBVTT\\n\\n00:00:01.000 --> 00:00:01.500\\nWait...\\n"
     >>> [(p.line, p.code) for p in check_subtitle_text(vtt, "a.en.vtt")]
@@ -102,7 +114,10 @@ def check_subtitle_text(
     kind = format_for_name(source) or sniff_format(text)
     # Noncharacters are U+FDD0 and above: most files are settled by one regex of a single range
     # (a fifth of max(text)'s time, the same answer), not the set of 66 ranges.
-    beyond_fdd0 = not text.isascii() and _from_f000(text) and MAYBE_NONCHARACTER.search(text) is not None
+    beyond_fdd0 = False
+    if not text.isascii():
+        from_f000 = _from_f000(text) if utf8_data is None else _bytes_from_ef(utf8_data)
+        beyond_fdd0 = from_f000 and MAYBE_NONCHARACTER.search(text) is not None
     if not beyond_fdd0:  # (then no noncharacter problem: the whole file's cues as columns)
         columns = (vtt_columns if kind == "vtt" else srt_columns)(text)
         if columns is not None:
@@ -254,9 +269,11 @@ def _maybe_too_wide_or_fast(plains: list[str], breaks: list[int], durations: lis
     if rules.limits.cjk_counting:
         sizes = map(sub, map(len, map(str.encode, plains, _UTF8, _SURROGATEPASS)), breaks)
         bounds = map(truediv, map(add, lengths, sizes), repeat(4))
-        lines = "\n".join(plains).split("\n")
+        # A line counts at most its length as well: only the lines longer than the limit can be
+        # too wide, and only their UTF-8 sizes are needed (most Korean lines are not).
+        lines = [line for line in "\n".join(plains).split("\n") if len(line) > max_width]
         sizes = map(len, map(str.encode, lines, _UTF8, _SURROGATEPASS))
-        longest: float = max(map(add, map(len, lines), sizes)) / 4
+        longest: float = max(map(add, map(len, lines), sizes), default=0) / 4
     else:
         longest = float(max(map(len, "\n".join(plains).split("\n"))))  # (a float both ways, for mypyc)
     if min(durations) > 0:  # (the speed of every cue, compared by built-ins)

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from toolkit.model import Transcript, pickled_by_constructor
-from toolkit.transcript import HEADER_FENCE, Cast, _Judgements, _line_label
+from toolkit.transcript import HEADER_FENCE, Cast, _Found, _Judgements, _line_label, label_by_key
 
 #: Header values that are prose (shown to viewers or translators); the other keys are identifiers.
 HEADER_TEXT_KEYS = ("title", "description")
@@ -98,11 +98,18 @@ def _segment(line_number: int, raw: str, start: int) -> Segment:
     return Segment(line_number, start, raw[start:end])
 
 
-def _label_text_start(raw: str, cast: Cast, judgements: _Judgements | None = None) -> int:
+def _label_text_start(raw: str, cast: Cast, judgements: _Judgements | None = None,
+                      key_labels: dict[str, _Found | None] | None = None) -> int:  # fmt: skip
     """Where the text after a turn's label begins in its line (the line's end when none); the
     label is read against the ``cast``, as the parser read it (:func:`match_label`).
-    ``judgements``: what was judged of the labels of earlier lines, against the same cast."""
-    found = _line_label(raw, cast, {} if judgements is None else judgements)
+    ``judgements``: what was judged of the labels of earlier lines, against the same cast;
+    ``key_labels``: the labels found by key so far (:func:`label_by_key`, as the parser finds
+    them: one dictionary lookup a line instead of a regex match)."""
+    judged = {} if judgements is None else judgements
+    if key_labels is None:
+        found = _line_label(raw, cast, judged)
+    else:
+        found = label_by_key(raw, cast, judged, key_labels)
     if found is None:  # (the parser said this line starts a turn; keep going if it changes its mind)
         colon = raw.find(":")
         return len(raw) if colon < 0 else colon + 1
@@ -117,11 +124,12 @@ def turn_units(transcript: Transcript, lines: list[str]) -> list[TextUnit]:
     units = []
     cast = Cast(transcript.speakers)  # once: building it per turn made a large cast quadratic
     judgements: _Judgements = {}  # each distinct label judged once, as the parser does
+    key_labels: dict[str, _Found | None] = {}  # each distinct line start read once, as the parser does
     for turn in transcript.turns:
         if not 1 <= turn.line <= len(lines):
             continue
         first = lines[turn.line - 1]
-        segments = [_segment(turn.line, first, _label_text_start(first, cast, judgements))]
+        segments = [_segment(turn.line, first, _label_text_start(first, cast, judgements, key_labels))]
         for number in range(turn.line + 1, max(turn.end_line, turn.line) + 1):
             segments.append(_segment(number, lines[number - 1], 0))
         while segments and not segments[0].text:  # a label alone on its line

@@ -292,6 +292,27 @@ def _key_label(key: str, cast: Cast, judgements: _Judgements) -> _Found | None:
     return _line_label(key, cast, judgements)
 
 
+def label_by_key(raw: str, cast: Cast, judgements: _Judgements, key_labels: dict[str, _Found | None],
+                 ) -> _Found | None:  # fmt: skip
+    """:func:`_line_label` of ``raw`` found as :func:`parse_transcript` finds it: through its key
+    (the line up to its first colon, or else its first ``;`` or ``：``, and one character more),
+    decided once per distinct key in ``key_labels`` (see :func:`_key_label`), read whole only
+    for a line whose key holds a stamp or a note."""
+    at = raw.find(":")
+    if at < 0:
+        at = _first_separator(raw)
+        if at < 0:
+            return None
+    key = raw[: at + 2]
+    try:
+        found = key_labels[key]
+    except KeyError:
+        found = key_labels[key] = _key_label(key, cast, judgements)
+    if found is not None and not found[0]:  # (_WHOLE_LINE, told by its empty name)
+        found = _line_label(raw, cast, judgements)
+    return found
+
+
 def _first_separator(line: str) -> int:
     """Where the first ``:``, ``;`` or ``：`` of ``line`` is, or -1 (three quick scans)."""
     at = line.find(":")

@@ -112,7 +112,7 @@ def _check_language_of_text(transcript: Transcript, problems: list[Problem]) -> 
     korean = base_language(language) == "ko"
     # The usual cases are settled without counting letters (a regex pass over the text):
     # no Hangul at all outside Korean, or Hangul above the threshold even of all characters.
-    if not korean and HANGUL_RE.search(text) is None:
+    if not korean and (text.isascii() or HANGUL_RE.search(text) is None):  # (isascii: O(1) for a str)
         return
     hangul = len(HANGUL_RE.findall(text)) if korean else 0
     if korean and hangul >= MIN_HANGUL_SHARE_KO * len(text):

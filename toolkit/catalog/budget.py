@@ -217,15 +217,21 @@ def budget_units(entry: PoEntry) -> int | None:
 
 
 def over_budget(entry: PoEntry, language: str, source: str,
-                width_of: Callable[[str], float] | None = None) -> Problem | None:  # fmt: skip
+                width_of: Callable[[str], float] | None = None,
+                at_most: Callable[[str], float] | None = None) -> Problem | None:  # fmt: skip
     """CAT030 (warning) when a translated turn is wider than its budget. ``width_of``: the
-    language's ``text_width``, when the caller has measured the translations already."""
+    language's ``text_width``, when the caller has measured the translations already;
+    ``at_most``: a bound of it from the length (``checks._Reading.at_most``), which settles
+    most messages without measuring them."""
     units = budget_units(entry)
     if units is None or not entry.translated:
         return None
+    shown = [on_screen(text) for text in (entry.msgstr_plural or [entry.msgstr])]
+    if at_most is not None and max(map(at_most, shown)) <= units:
+        return None  # (each width is at most its bound: none is over)
     if width_of is None:
         width_of = partial(text_width, limits=limits_for(language))
-    width = max(width_of(on_screen(text)) for text in (entry.msgstr_plural or [entry.msgstr]))
+    width = max(map(width_of, shown))
     if width <= units:
         return None
     unit = "Hangul" if limits_for(language).cjk_counting else "characters"

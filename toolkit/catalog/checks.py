@@ -130,6 +130,25 @@ class _Reading:
         duration = max(MIN_DISPLAY_MS, speech_ms(source, self.source_limits, self.rate))
         return 1000 * width / duration
 
+    def at_most(self, translation: str) -> float:
+        """A bound :meth:`width` never exceeds, from the length alone: a character counts at
+        most 1; counting the Korean way, at most a half unless it is wide (Hangul, CJK), and
+        every wide character takes 3 bytes in UTF-8, every other at least 1, so ``n``
+        characters in ``b`` bytes count at most ``(n + b) / 4`` (exactly that for Hangul,
+        ASCII and spaces). A line break counts nothing: it only loosens the bound."""
+        if self.target_limits.cjk_counting:
+            return (len(translation) + len(translation.encode("utf-8", "surrogatepass"))) / 4
+        return float(len(translation))
+
+    def too_fast(self, translation: str, source: str, limit: float) -> float | None:
+        """:meth:`speed` when it is over ``limit`` (CAT010), else ``None``; the width is measured
+        only when the bound (:meth:`at_most`) does not settle it (most messages: it does)."""
+        duration = max(MIN_DISPLAY_MS, speech_ms(source, self.source_limits, self.rate))
+        if 1000 * self.at_most(translation) / duration <= limit:
+            return None  # (width <= bound: the speed cannot be over either)
+        speed = 1000 * self.width(translation) / duration
+        return speed if speed > limit else None
+
 
 #: A speaker name, its translation, and its whole-word pattern, compiled once a catalog.
 _NameRule = tuple[str, str, "re.Pattern[str]"]
@@ -253,9 +272,9 @@ def _check_entry(
         if whitespace:
             add("warning", "CAT009", f"{what}: {whitespace}")
         if is_turn_context(entry.msgctxt) and language in ("ko", "en"):
-            speed = reading.speed(target, original)
             limit = (KOREAN if language == "ko" else ENGLISH).max_cps
-            if speed > limit:
+            speed = reading.too_fast(target, original, limit)
+            if speed is not None:
                 add(
                     "warning",
                     "CAT010",
@@ -396,7 +415,7 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
     reading = _Reading(source_language, language)
     for entry in po.entries:
         problems += _check_entry(entry, source, language, source_language, rules, own, reading)
-        if (too_long := over_budget(entry, language, source, reading.width)) is not None:
+        if (too_long := over_budget(entry, language, source, reading.width, reading.at_most)) is not None:
             problems.append(too_long)  # CAT030: see toolkit/catalog/budget.py
     episode = _episode_of(po, source)
     known = facts.get(episode) if facts is not None else None
@@ -408,17 +427,19 @@ def check_catalog(po: PoFile, source: str, *, transcripts: Mapping[str, Transcri
 
 
 def check_catalog_bytes(data: bytes, source: str, *, transcripts: Mapping[str, Transcript],
-                        facts: Mapping[str, TurnFacts] | None = None) -> list[Problem]:  # fmt: skip
+                        facts: Mapping[str, TurnFacts] | None = None, utf8: str | None = None,
+                        ) -> list[Problem]:  # fmt: skip
     """Check a ``.po`` file's bytes; ``transcripts`` (and ``facts``: :func:`check_catalog`) are
-    keyed by episode slug (for ``CAT013``)."""
+    keyed by episode slug (for ``CAT013``). ``utf8``: ``data`` already decoded
+    (:func:`toolkit.decoding.plain_utf8`), not decoded again (see :func:`.po_read.parse_po`)."""
     template = source.endswith(".pot")
     try:
         # A template is checked for duplicates alone (CAT014), which only name a message by its
         # extracted comments (``#. turn: 12``): read without them (the reader still checks
         # them), and again with them only when there is a duplicate to describe.
-        po = parse_po(data, source, any_charset=True, template_fields=not template)
+        po = parse_po(data, source, any_charset=True, template_fields=not template, utf8=utf8)
         if template and msgfmt_duplicates(po, source):
-            po = parse_po(data, source, any_charset=True)
+            po = parse_po(data, source, any_charset=True, utf8=utf8)
     except CatalogError as error:
         return [_problem(source, error.line or 1, "error", "CAT000", f"does not parse: {error.message}")]
     return check_catalog(po, source, transcripts=transcripts, facts=facts)

@@ -520,7 +520,8 @@ def parse_po_text(
 
 
 def parse_po(
-    data: bytes, source: str = "<po>", *, template_fields: bool = True, any_charset: bool = False
+    data: bytes, source: str = "<po>", *, template_fields: bool = True, any_charset: bool = False,
+    utf8: str | None = None,
 ) -> PoFile:
     """Read PO bytes (UTF-8, as every redbox catalog is written).
 
@@ -535,9 +536,12 @@ def parse_po(
     names none Python knows, as :func:`toolkit.decoding.decode_text` guesses);
     ``PoFile.encoding`` says which. Otherwise such a file is an error: every command
     that writes a catalog writes UTF-8.
+
+    ``utf8``: the caller has decoded ``data`` already, as :func:`.po_decode.po_text` would
+    have (UTF-8, without a CR: :func:`toolkit.decoding.plain_utf8`), so it is not decoded again.
     """
     with paused_gc():
-        text, encoding = po_text(data, source, any_charset)
+        text, encoding = (utf8, "utf-8") if utf8 is not None else po_text(data, source, any_charset)
         return parse_po_text(
             text, source, template_fields=template_fields, encoding=encoding, lenient=any_charset
         )
