@@ -25,7 +25,15 @@ from toolkit.align import Progress, dtw, progress_stage
 from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.background import settled_frames, turn_snr_db
 from toolkit.align.breath import past_breath
-from toolkit.align.edges import snap, snap_start, speech_frames, speech_ms, speech_onsets, stuck_speech_ms
+from toolkit.align.edges import (
+    Levels,
+    snap,
+    snap_start,
+    speech_frames,
+    speech_ms,
+    speech_onsets,
+    stuck_speech_ms,
+)
 from toolkit.align.features import (
     Features,
     Spectrum,
@@ -463,16 +471,17 @@ def align_turns(
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
     reach = round(options.snap_ms / 10) if clean else 0
     onsets = speech_onsets(speech)
-    spans = snap(_spans(path, clips, synth_frame), speech, onsets, reach)
+    levels = Levels(real.energy_db, loud_frames(real.energy_db)) if reach > 0 else None
+    spans = snap(_spans(path, clips, synth_frame), speech, onsets, reach, levels)
     # A turn never starts in music: a start found in steady sound moves on to the voice.
     spans = [
         (past_music(first, last, music.steady_around), last) if first >= 0 else (first, last)
         for first, last in spans
     ]
-    if reach > 0:
+    if levels is not None:
         # Nor on the in-breath before its first word (clean audio, where edges snap to
         # the voice detector's; a turn that opens with a note, such as [laughs], keeps it).
-        heard = loud_frames(real.energy_db) & ~music.alone
+        heard = levels.loud & ~music.alone
         spans = [
             (past_breath(first, last, heard, audio.samples, audio.sample_rate, real.hop), last)
             if first >= 0 and not turn.text.lstrip().startswith(("[", "("))
