@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import checking, files
+from toolkit import checking, decoding, files
 from toolkit.formats import ParsedCue, clock_ms, format_for_name, sniff_format, span_ms, srt, vtt
 from toolkit.formats.vtt import parse_cue_text, shown_text
 from toolkit.limits import LanguageLimits, limits_for, text_width
@@ -304,7 +304,7 @@ def test_control_bytes_are_found_byte_by_byte(data: bytes) -> None:
     # The first pass asks whether a file may hold a legacy encoding by deleting its control
     # bytes and comparing lengths (issue 16), a seventh of the time of a regex search.
     controls = [byte for byte in data if byte < 0x20 and byte not in (0x09, 0x0A, 0x0C, 0x0D)]
-    assert checking.has_control_byte(data) == bool(controls)
+    assert decoding.has_control_byte(data) == bool(controls)
 
 
 def test_file_names_are_the_files_found(tmp_path: Path) -> None:

@@ -270,6 +270,19 @@ def _looks_binary(data: bytes) -> bool:
 _NOT_CONTROLS = bytes(byte for byte in range(256) if byte >= 0x20 or byte in (0x09, 0x0A, 0x0C, 0x0D))
 
 
+#: Bytes that only a binary file holds (the C0 controls but tab, LF, FF and CR): a file without
+#: them that is UTF-8 is read as UTF-8 by every decoder, so reading it gives no legacy note.
+_CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in (0x09, 0x0A, 0x0C, 0x0D))
+
+
+def has_control_byte(data: bytes) -> bool:
+    """Whether ``data`` holds a byte of :data:`_CONTROL_BYTES`."""
+    # (deleting them, a table lookup a byte, and comparing lengths takes a seventh of the time
+    # of a regex search for them, which tests a character class at every byte; the copy lasts
+    # one call)
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+
+
 def plain_utf8(data: bytes) -> str | None:
     """``data`` as UTF-8, its BOM dropped, when it is the plainest kind of file: valid UTF-8
     without a C0 control byte (tab, LF, FF and CR aside) or a CR; else ``None``.
@@ -279,16 +292,12 @@ def plain_utf8(data: bytes) -> str | None:
     byte), so a caller that needs neither NFC nor the line ends made LF, only to know the file
     decodes (``redbox check``'s catalogs, which the PO reader decodes itself), can stop here.
     """
-    if len(data.translate(None, _CONTROLS)) != len(data) or b"\r" in data:
+    if has_control_byte(data) or b"\r" in data:
         return None
     try:
         return data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
     except UnicodeDecodeError:
         return None
-
-
-#: The bytes :func:`plain_utf8` refuses: the C0 controls but tab, LF, FF and CR.
-_CONTROLS = bytes(byte for byte in range(0x20) if byte not in (0x09, 0x0A, 0x0C, 0x0D))
 
 
 def _newlines(text: str) -> tuple[str, str]:
