@@ -301,14 +301,22 @@ def label_by_key(raw: str, cast: Cast, judgements: _Judgements, key_labels: dict
     at = raw.find(":")
     if at < 0:
         at = _first_separator(raw)
-        if at < 0:
-            return None
+    return None if at < 0 else _label_at(raw, at, cast, judgements, key_labels)
+
+
+def _label_at(raw: str, at: int, cast: Cast, judgements: _Judgements, key_labels: dict[str, _Found | None],
+              ) -> _Found | None:  # fmt: skip
+    """The label of ``raw``, its key ending at ``at`` (its first colon, or else its first ``;``
+    or ``：``): decided once per distinct key (the line up to ``at`` and one character more)
+    in ``key_labels``, read whole only when the key says so."""
     key = raw[: at + 2]
     try:
         found = key_labels[key]
     except KeyError:
         found = key_labels[key] = _key_label(key, cast, judgements)
-    if found is not None and not found[0]:  # (_WHOLE_LINE, told by its empty name)
+    # (_WHOLE_LINE, told by its empty name, not by `is`: compiled by mypyc, a tuple is unboxed
+    # and boxed again, never the same object)
+    if found is not None and not found[0]:
         found = _line_label(raw, cast, judgements)
     return found
 
@@ -491,18 +499,8 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
                 wide = raw.find("：", 0, at) if at >= 0 else raw.find("：")
                 if wide >= 0:
                     at = wide
-        if at < 0:
-            found = None  # the common continuation line: every label has its separator
-        else:
-            key = raw[: at + 2]
-            try:
-                found = key_labels[key]
-            except KeyError:
-                found = key_labels[key] = _key_label(key, cast, judgements)
-            # (_WHOLE_LINE, told by its empty name, not by `is`: compiled by mypyc, a tuple is
-            # unboxed and boxed again, never the same object)
-            if found is not None and not found[0]:
-                found = _line_label(raw, cast, judgements)
+        # (None: the common continuation line, as every label has its separator)
+        found = None if at < 0 else _label_at(raw, at, cast, judgements, key_labels)
         if found is None:
             stripped = raw.strip()
             if speaker:
