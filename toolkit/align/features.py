@@ -254,6 +254,26 @@ def subtract_background(source: Spectrum, keep_db: float) -> Spectrum:
     return Spectrum(energies, source.hop, source.sample_rate, source.energy_db, source.loud)
 
 
+#: A voice detector's frames replace the loud frames only when they hold this much voice (1 s).
+MIN_VOICE_FRAMES = 100
+
+
+def with_voice(source: Spectrum, voice: npt.NDArray[np.bool_] | None) -> Spectrum:
+    """``source`` with a voice detector's frames (:mod:`toolkit.align.vad`) as its speech
+    (:attr:`Spectrum.loud`: the speech level, the background profile and the cepstra's
+    statistics); ``source`` itself without them or when they hold under a second of voice.
+
+    >>> zeros = np.zeros((300, 2), np.float32)
+    >>> quiet = Spectrum(zeros, 160, 16000, zeros[:, 0], np.ones(300, bool))
+    >>> voice = np.arange(300) < 150
+    >>> int(with_voice(quiet, voice).loud.sum()), int(with_voice(quiet, voice & False).loud.sum())
+    (150, 300)
+    """
+    if voice is None or len(voice) != len(source.energies) or int(voice.sum()) < MIN_VOICE_FRAMES:
+        return source
+    return Spectrum(source.energies, source.hop, source.sample_rate, source.energy_db, voice)
+
+
 def spectrum(samples: FloatArray, sample_rate: int) -> Spectrum:
     """The log mel spectrum of ``samples`` and its loud (speech) frames."""
     energies, frame_energy, hop = log_mel(samples, sample_rate)
