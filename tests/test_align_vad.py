@@ -57,9 +57,10 @@ def test_frames_follow_the_feature_hop() -> None:
     source = spectrum(samples, rate)
     voice = vad.voice_frames(samples, rate, source.hop, len(source.energies))
     assert voice is not None and len(voice) == len(source.energies)
-    # The voice's frames are a part of the loud frames' span, not all of the clip.
+    # The voice's frames are a part of the clip; speech is what is loud and a voice.
     assert 0.2 < voice.mean() < 0.9
-    assert with_voice(source, voice).loud is voice
+    speech = with_voice(source, voice).loud
+    assert speech.sum() < source.loud.sum() and not (speech & ~voice).any()
 
 
 def test_without_onnxruntime_the_energy_detector_stays(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -259,19 +259,24 @@ MIN_VOICE_FRAMES = 100
 
 
 def with_voice(source: Spectrum, voice: npt.NDArray[np.bool_] | None) -> Spectrum:
-    """``source`` with a voice detector's frames (:mod:`toolkit.align.vad`) as its speech
-    (:attr:`Spectrum.loud`: the speech level, the background profile and the cepstra's
-    statistics); ``source`` itself without them or when they hold under a second of voice.
+    """``source`` whose speech (:attr:`Spectrum.loud`: the speech level, the background
+    profile and the cepstra's statistics) is only its loud frames that a voice detector
+    (:mod:`toolkit.align.vad`) calls a voice: a loud music bed is background. ``source``
+    itself without the detector, or when that leaves under a second of speech.
 
     >>> zeros = np.zeros((300, 2), np.float32)
-    >>> quiet = Spectrum(zeros, 160, 16000, zeros[:, 0], np.ones(300, bool))
-    >>> voice = np.arange(300) < 150
-    >>> int(with_voice(quiet, voice).loud.sum()), int(with_voice(quiet, voice & False).loud.sum())
-    (150, 300)
+    >>> loud = np.arange(300) >= 100
+    >>> heard = Spectrum(zeros, 160, 16000, zeros[:, 0], loud)
+    >>> voice = np.arange(300) < 250
+    >>> int(with_voice(heard, voice).loud.sum()), int(with_voice(heard, voice & False).loud.sum())
+    (150, 200)
     """
-    if voice is None or len(voice) != len(source.energies) or int(voice.sum()) < MIN_VOICE_FRAMES:
+    if voice is None or len(voice) != len(source.energies):
         return source
-    return Spectrum(source.energies, source.hop, source.sample_rate, source.energy_db, voice)
+    speech = source.loud & voice
+    if int(speech.sum()) < MIN_VOICE_FRAMES:
+        return source
+    return Spectrum(source.energies, source.hop, source.sample_rate, source.energy_db, speech)
 
 
 def spectrum(samples: FloatArray, sample_rate: int) -> Spectrum:
