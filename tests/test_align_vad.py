@@ -57,10 +57,24 @@ def test_frames_follow_the_feature_hop() -> None:
     source = spectrum(samples, rate)
     voice = vad.voice_frames(samples, rate, source.hop, len(source.energies))
     assert voice is not None and len(voice) == len(source.energies)
-    # The voice's frames are a part of the clip; speech is what is loud and a voice.
     assert 0.2 < voice.mean() < 0.9
+    # A clean recording's loud frames are mostly its voice: its speech stays as it was.
+    assert with_voice(source, voice) is source
+
+
+def test_a_music_bed_is_not_speech_for_the_statistics() -> None:
+    """Under a music bed most loud frames are music: speech is then what is loud and a
+    voice, and the intro's music alone is none of it."""
+    _transcript, audio, _truth = conversation()
+    mixed, lead_ms = with_music_intro(audio, bed_db=5.0)
+    source = spectrum(mixed.samples, mixed.sample_rate)
+    voice = vad.voice_frames(mixed.samples, mixed.sample_rate, source.hop, len(source.energies))
+    assert voice is not None
     speech = with_voice(source, voice).loud
-    assert speech.sum() < source.loud.sum() and not (speech & ~voice).any()
+    lead = lead_ms // 10
+    assert source.loud[:lead].mean() > 0.4  # the energy detector hears the intro as speech
+    assert speech[:lead].mean() < 0.05
+    assert not (speech & ~voice).any() and speech.sum() > 0.3 * voice.sum()
 
 
 def test_without_onnxruntime_the_energy_detector_stays(monkeypatch: pytest.MonkeyPatch) -> None:

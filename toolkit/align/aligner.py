@@ -437,13 +437,14 @@ def align_turns(
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
     if clean:
-        # Speech is what is loud and a voice (Silero VAD, when onnxruntime is installed)
-        # for the speech level, the cepstra's statistics and the background profile: the
-        # energy detector alone counts a music bed or an intro as speech, so the synthetic
-        # pauses were floored at the room's silence and the music matched nothing; now at
-        # the level of all that is not voice, music included (docs/alignment.md). Not in
-        # noise, where it misses whole turns of unusual voices (white noise 15 dB down did
-        # better, 5 dB down worse).
+        # When most of what is loud is no voice (a music bed, an intro; Silero VAD, when
+        # onnxruntime is installed), speech is what is loud and a voice, for the speech
+        # level, the cepstra's statistics and the background profile: the energy detector
+        # alone counted the music as speech, so the synthetic pauses were floored at the
+        # room's silence and the music matched nothing; now at the level of all that is
+        # not voice, music included (docs/alignment.md). Not in noise, where the detector
+        # misses whole turns of unusual voices (white noise 15 dB down did better, 5 dB
+        # down worse).
         voiced = vad.voice_frames(audio.samples, audio.sample_rate, recording.hop, len(recording.energy_db))
         recording = with_voice(recording, voiced)
         background = recording.noise_profile()
