@@ -436,18 +436,16 @@ def align_turns(
     recording = subtract_background(recording, BACKGROUND_KEPT_DB)
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
-    if clean:
-        # When most of what is loud is no voice (a music bed, an intro; Silero VAD, when
-        # onnxruntime is installed), speech is what is loud and a voice, for the speech
-        # level, the cepstra's statistics and the background profile: the energy detector
-        # alone counted the music as speech, so the synthetic pauses were floored at the
-        # room's silence and the music matched nothing; now at the level of all that is
-        # not voice, music included (docs/alignment.md). Not in noise, where the detector
-        # misses whole turns of unusual voices (white noise 15 dB down did better, 5 dB
-        # down worse).
-        voiced = vad.voice_frames(audio.samples, audio.sample_rate, recording.hop, len(recording.energy_db))
-        recording = with_voice(recording, voiced)
-        background = recording.noise_profile()
+    # When most of what is loud is no voice (a music bed, an intro; Silero VAD, when
+    # onnxruntime is installed), speech is what is loud and a voice, for the speech level,
+    # the cepstra's statistics and the background profile: the energy detector alone
+    # counted the music as speech, so the synthetic pauses were floored at the room's
+    # silence and the music matched nothing; now at the level of all that is not voice,
+    # music included (docs/alignment.md). Elsewhere (clean speech, white noise) the
+    # energy detector's speech stands.
+    voiced = vad.voice_frames(audio.samples, audio.sample_rate, recording.hop, len(recording.energy_db))
+    recording = with_voice(recording, voiced)
+    background = recording.noise_profile()
     # Sound notes get a room on clean audio only, away from music: in noise and music a
     # real voice's match costs are near-ties, and a room drew the next turn's speech or
     # shifted whole runs of turns (measured in docs/alignment.md).
