@@ -43,7 +43,6 @@ from toolkit.align.features import (
     mfcc,
     spectrum,
     subtract_background,
-    with_voice,
 )
 from toolkit.align.music import find_music, past_music, start_steadiness
 from toolkit.align.notes import ROOM_MS, Rooms, room_masks, room_places, turns_clear_of, with_rooms
@@ -436,17 +435,12 @@ def align_turns(
     recording = subtract_background(recording, BACKGROUND_KEPT_DB)
     background = recording.noise_profile()
     clean = recording.background_db <= -options.snap_snr_db
-    # When most of what is loud is no voice (a music bed, an intro; Silero VAD, when
-    # onnxruntime is installed), speech is what is loud and a voice, for the speech level,
-    # the cepstra's statistics and the background profile: the energy detector alone
-    # counted the music as speech, so the synthetic pauses were floored at the room's
-    # silence and the music matched nothing; now at the level of all that is not voice,
-    # music included (docs/alignment.md). Elsewhere (clean speech, white noise) the
-    # energy detector's speech stands; the detector runs (about 0.14 CPU-s a minute)
-    # only where the music discriminator heard some music alone.
+    # When most of what is loud is no voice (a music bed, an intro), speech is what is
+    # loud and a voice (Silero VAD, when onnxruntime is installed; only where some music
+    # alone was heard): for the statistics, the background profile and the checks.
+    near_voice: BoolArray | None = None
     if music.alone.any():
-        voiced = vad.voice_frames(audio.samples, audio.sample_rate, recording.hop, len(recording.energy_db))
-        recording = with_voice(recording, voiced)
+        recording, near_voice = vad.voice_speech(recording, audio.samples, audio.sample_rate)
         background = recording.noise_profile()
     # Sound notes get a room on clean audio only, away from music: in noise and music a
     # real voice's match costs are near-ties, and a room drew the next turn's speech or
@@ -479,6 +473,9 @@ def align_turns(
     )
     second = _second_opinion(real, fake, path, options, clean=clean, rooms=rooms)
     speech = speech_frames(real) & ~music.alone
+    # What the checks count as speech (coverage, ALN005; in no turn, ALN004): in music,
+    # only what is near a voice (the bed is loud everywhere).
+    evidence = speech if near_voice is None else speech & near_voice
 
     # On noisy audio the voice detector misses quiet speech (soft onsets, fading ends)
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
@@ -543,9 +540,9 @@ def align_turns(
                 start_ms=real.frame_ms(first),
                 end_ms=real.frame_ms(last),
                 synth_ms=round((clip.end - clip.start) * 1000 / synth_rate),
-                speech=round(float(speech[first:last].mean()), 2) if last > first else 0.0,
-                uncovered_ms=speech_ms(speech, previous_end_frame, first, real)
-                + stuck_speech_ms(path, speech, first, last, real),
+                speech=round(float(evidence[first:last].mean()), 2) if last > first else 0.0,
+                uncovered_ms=speech_ms(evidence, previous_end_frame, first, real)
+                + stuck_speech_ms(path, evidence, first, last, real),
                 words=words,
                 fingerprint=turn_fingerprint(turn.speaker, turn.text),
                 match=round(turn_cost[index] / typical_cost, 2),
@@ -562,7 +559,7 @@ def align_turns(
             )
         )
         previous_end_frame = last
-    trailing = speech_ms(speech, previous_end_frame, len(real.values), real)
+    trailing = speech_ms(evidence, previous_end_frame, len(real.values), real)
     if progress is not None:
         progress(1.0)
     meta = (
