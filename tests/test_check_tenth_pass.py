@@ -6,8 +6,13 @@ smaller ones.
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.formats.cue_columns import tidy_split
 from toolkit.formats.decoding import decode_subtitle
 
 
@@ -30,3 +35,35 @@ def test_a_webvtt_files_line_ends_are_told_by_its_bytes_as_by_its_text(data: byt
     decoded = decode_subtitle(data, "a.vtt", "vtt")
     assert decoded.encoding == "utf-8"
     assert decoded.newline == _newline_of_text(decoded.text)
+
+
+_HEAD = re.compile(r"\n\n(\d) --> (\d)\n")
+
+
+def _tidy_split_before(head: re.Pattern[str], cues: str, fields: int) -> list[list[str]] | None:
+    """``tidy_split`` as it was, with its callers' test for an arrow in a text: the whole
+    ``cues`` searched for a blank line of three line breaks, its blank lines counted, its
+    arrows counted (a head holds one)."""
+    if "\n\n\n" in cues:
+        return None
+    pieces = head.split(cues)
+    count = len(pieces) // fields
+    if count == 0 or pieces[0] or cues.count("\n\n") != count:
+        return None
+    columns = [pieces[field::fields] for field in range(1, fields + 1)]
+    return None if cues.count("-->") != len(columns[-1]) else columns
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n", "a", "b c", "-", ">", "-->", "--->", " ", "1",
+                                 "\n\n1 --> 2\n", "\n\n3 --> 4\n", "\n1 --> 2\n"]), max_size=12).map("".join))
+def test_tidy_split_agrees_with_the_whole_file_searches_it_replaced(cues: str) -> None:
+    cues = cues.rstrip("\n")  # (as its callers hand it: no line break after the last text)
+    assert tidy_split(_HEAD, cues, 3) == _tidy_split_before(_HEAD, cues, 3)
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(["a", "b c", "-", ">", "-->", "\n", "\n\n", ""]), min_size=1, max_size=5))
+def test_tidy_split_agrees_on_well_formed_heads_around_any_texts(texts: list[str]) -> None:
+    cues = "".join(f"\n\n{index % 10} --> 0\n{text}" for index, text in enumerate(texts)).rstrip("\n")
+    assert tidy_split(_HEAD, cues, 3) == _tidy_split_before(_HEAD, cues, 3)
