@@ -7,13 +7,16 @@ smaller ones.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit import checking
 from toolkit.formats.cue_columns import tidy_split
 from toolkit.formats.decoding import decode_subtitle
+from toolkit.project import find_project
 
 
 def _newline_of_text(text: str) -> str:
@@ -67,3 +70,32 @@ def test_tidy_split_agrees_with_the_whole_file_searches_it_replaced(cues: str) -
 def test_tidy_split_agrees_on_well_formed_heads_around_any_texts(texts: list[str]) -> None:
     cues = "".join(f"\n\n{index % 10} --> 0\n{text}" for index, text in enumerate(texts)).rstrip("\n")
     assert tidy_split(_HEAD, cues, 3) == _tidy_split_before(_HEAD, cues, 3)
+
+
+def _project_with_a_catalog(root: Path) -> None:
+    header = "---\ntitle: One\nepisode: {slug}\nlanguage: en\nspeakers: Ann\n---\nAnn: Hello there.\n"
+    (root / "transcripts").mkdir()
+    (root / "transcripts" / "one.txt").write_text(header.format(slug="one"), encoding="utf-8")
+    (root / "transcripts" / "two.txt").write_text(header.format(slug="two"), encoding="utf-8")
+    for slug in ("one", "two", "gone"):
+        (root / "locales" / "ko" / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+        (root / "locales" / "ko" / "LC_MESSAGES" / f"{slug}.po").write_text(
+            'msgid ""\nmsgstr ""\n"Language: ko\\n"\n', encoding="utf-8")
+    (root / "through").symlink_to(root / "transcripts")
+
+
+@pytest.mark.parametrize("named", [
+    [],
+    ["transcripts", "locales"],
+    ["through/one.txt", "locales"],
+    ["through", "transcripts/one.txt", "locales"],
+    ["locales", "through/two.txt", "through/one.txt"],
+])  # fmt: skip
+def test_the_orphan_rule_knows_a_transcript_read_through_a_link(tmp_path: Path, named: list[str]) -> None:
+    """The first pass keeps the headers by path as found; the orphan rule finds a project
+    transcript there, or by real path when it was named through a link."""
+    _project_with_a_catalog(tmp_path)
+    project = find_project(tmp_path)
+    run = checking.check_paths(project, [tmp_path / name for name in named], lambda decoded, source: None)
+    orphaned = sorted(problem.source for problem in run.problems if problem.code == "PRJ001")
+    assert orphaned == ["locales/ko/LC_MESSAGES/gone.po"]
