@@ -7,6 +7,9 @@ smaller ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import compress, count, repeat
+from operator import add, gt, mul, sub, truediv
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,9 @@ from hypothesis import strategies as st
 from toolkit import checking
 from toolkit.formats.cue_columns import tidy_split
 from toolkit.formats.decoding import decode_subtitle
+from toolkit.limits import ENGLISH, KOREAN, LanguageLimits
 from toolkit.project import find_project
+from toolkit.subtitle_check import _CueRules, _maybe_too_wide_or_fast
 
 
 def _newline_of_text(text: str) -> str:
@@ -99,3 +104,46 @@ def test_the_orphan_rule_knows_a_transcript_read_through_a_link(tmp_path: Path, 
     run = checking.check_paths(project, [tmp_path / name for name in named], lambda decoded, source: None)
     orphaned = sorted(problem.source for problem in run.problems if problem.code == "PRJ001")
     assert orphaned == ["locales/ko/LC_MESSAGES/gone.po"]
+
+
+def _maybe_too_wide_or_fast_before(plains: list[str], breaks: list[int], durations: list[int],
+                                   rules: _CueRules) -> list[int]:  # fmt: skip
+    """``subtitle_check._maybe_too_wide_or_fast`` as it was: every Korean cue's UTF-8 size."""
+    max_cps, max_width = rules.max_cps, rules.max_width
+    lengths = list(map(sub, map(len, plains), breaks))
+    bounds: Iterable[float] = lengths
+    if rules.limits.cjk_counting:
+        sizes = map(sub, map(len, map(str.encode, plains, repeat("utf-8"), repeat("surrogatepass"))), breaks)
+        bounds = map(truediv, map(add, lengths, sizes), repeat(4))
+        lines = [line for line in "\n".join(plains).split("\n") if len(line) > max_width]
+        line_sizes = map(len, map(str.encode, lines, repeat("utf-8"), repeat("surrogatepass")))
+        longest: float = max(map(add, map(len, lines), line_sizes), default=0) / 4
+    else:
+        longest = float(max(map(len, "\n".join(plains).split("\n"))))
+    if min(durations) > 0:
+        speeds = map(truediv, map(mul, bounds, repeat(1000)), durations)
+        found = list(compress(count(), map(gt, speeds, repeat(max_cps))))
+    else:
+        found = [index for index, (bound, duration) in enumerate(zip(bounds, durations, strict=True))
+                 if duration > 0 and bound * 1000 / duration > max_cps]  # fmt: skip
+    if longest > max_width:
+        found.extend(index for index, plain in enumerate(plains) if len(plain) > max_width)
+    return found
+
+
+_CUE_PIECES = ["가", "한국", "a", "word", " ", "\n", "…", "ｱ", "漢", "😀", "e\u0301", "\ud800"]
+_cue_text = st.lists(st.sampled_from(_CUE_PIECES), min_size=1, max_size=30).map("".join)
+_durations = st.sampled_from([-5, 0, 1, 200, 833, 1000, 1500, 2999, 3000, 7000])
+
+
+@settings(max_examples=1500)
+@given(cues=st.lists(st.tuples(_cue_text, _durations), min_size=1, max_size=8),
+       limits=st.sampled_from([KOREAN, ENGLISH]))  # fmt: skip
+def test_the_korean_speed_bound_is_taken_only_where_the_length_leaves_a_cue_too_fast(
+        cues: list[tuple[str, int]], limits: LanguageLimits) -> None:  # fmt: skip
+    plains = [plain for plain, _ in cues]
+    durations = [duration for _, duration in cues]
+    breaks = [plain.count("\n") for plain in plains]
+    rules = _CueRules("a.srt", limits, 23.976)
+    assert sorted(set(_maybe_too_wide_or_fast(plains, breaks, durations, rules))) == sorted(
+        set(_maybe_too_wide_or_fast_before(plains, breaks, durations, rules)))
