@@ -270,9 +270,10 @@ def _maybe_too_wide_or_fast(plains: list[str], breaks: list[int], durations: lis
         speeds = map(truediv, map(mul, lengths, repeat(1000)), durations)
         found = list(compress(count(), map(gt, speeds, repeat(max_cps))))
         if cjk and found:
-            # The Korean bound (n + b) / 4 is at most the length n (b <= 3n): only the cues the
-            # length leaves too fast need their UTF-8 size (most Korean cues: none), and the
-            # same arithmetic in the same order then gives the same speeds as for every cue.
+            # The length n is a bound too (a character counts at most 1), so only the cues it
+            # leaves too fast can be (most Korean cues: none), and only they need their UTF-8
+            # size for the Korean bound (n + b) / 4, by the same arithmetic as before. (Not
+            # one bound under the other: b is at most 3n but for characters beyond U+FFFF.)
             sizes = [len(_utf8(plains[index])) - breaks[index] for index in found]
             found = [index for index, size in zip(found, sizes, strict=True)
                      if (lengths[index] + size) / 4 * 1000 / durations[index] > max_cps]  # fmt: skip
