@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -46,3 +47,21 @@ def test_help_imports_no_command_module() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "build" in done.stdout and "subtitles" in done.stdout
     assert json.loads(done.stderr.strip().splitlines()[-1]) == ["toolkit", "toolkit.cli", "toolkit.errors"]
+
+
+def test_check_does_not_import_the_page_importer(tmp_path: Path) -> None:
+    """``redbox check`` shares its module with ``redbox import``, whose importer it never runs."""
+    (tmp_path / "transcripts").mkdir()
+    header = "---\ntitle: One\nepisode: one\nlanguage: en\nspeakers: Ann\n---\n"
+    (tmp_path / "transcripts" / "one.txt").write_text(header + "Ann: Hello there.\n", encoding="utf-8")
+    code = (
+        "import sys, json\n"
+        "from toolkit.cli import cli\n"
+        "try:\n    cli.main(['check'], prog_name='redbox')\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('toolkit'))), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=tmp_path)
+    loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    assert "toolkit.cli.transcripts" in loaded and "toolkit.checking" in loaded
+    assert "toolkit.importer" not in loaded and "toolkit.page" not in loaded

@@ -38,6 +38,7 @@ PIECES = [
     '&sect1;', ' ', '  ', '\t', '\xa0', ' ,', ' .', ' !', ' ?', ' ;', ' :',
     '...', '…', ' - ', ' -- ', '--', '-', '—', '–', '.', '!', '?', '\n', '\n\n',
     'http://x.y', 'www.z', '3 - 2', "5'10\"",
+    "don’t don't", 'it’s it’s', 'the\xa0the', 'İs is', 'K k', 'well-known well-known', '“so so”', '\ufeff',
 ]
 prose = st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join)
 
@@ -84,3 +85,51 @@ _MAYBE_MARKS_RE = re.compile(
                                         + list(text_checks._CLOSERS)), max_size=12))  # fmt: skip
 def test_the_quick_test_for_marks_is_the_one_regex(text: str) -> None:
     assert text_checks.may_have_marks(text) == (_MAYBE_MARKS_RE.search(text) is not None)
+
+
+#: Characters that reach every branch of the doubled-word pre-test: word characters (cased,
+#: caseless, ones that fold to ASCII: the Kelvin sign, the long s, the dotted I), the
+#: apostrophes and hyphen words hold, white space inside and outside ASCII, the usual marks
+#: outside ASCII and others, a NUL, a label's colon.
+_DOUBLES_ALPHABET = list("aAbB1_'’-  \t\n\r\xa0\u3000…“”‘—«.,:;!?(\x00İıſKk\u212a가é\u0301\ufeff\u2028")
+
+
+_around = st.lists(st.sampled_from(_DOUBLES_ALPHABET), max_size=4).map("".join)
+_word = st.sampled_from(["the", "The", "THE", "is", "İs", "ſo", "so", "don't", "don’t", "well-known",
+                         "가", "é", "K", "o\u212a"])
+
+
+def _pre_test_holds(text: str) -> None:
+    found = [match for match in text_checks._DOUBLE_RE.finditer(text)
+             if match.group(1).casefold() == match.group(3).casefold()]  # fmt: skip
+    if found:
+        assert text_checks.may_have_doubled_words(text)
+
+
+@settings(max_examples=2000)
+@given(st.lists(st.sampled_from(["the", "The", "a", "is", "가", *_DOUBLES_ALPHABET]), max_size=14)
+       .map("".join))
+def test_the_doubled_word_pre_test_misses_no_double_the_regex_finds(text: str) -> None:
+    _pre_test_holds(text)
+
+
+#: A word and the same word (or another) in some case.
+_pair = _word.flatmap(lambda word: st.tuples(st.just(word), st.sampled_from(
+    [word, word.upper(), word.lower(), word.capitalize(), "the", "가"])))  # fmt: skip
+
+
+@settings(max_examples=2000)
+@given(before=_around, pair=_pair, after=_around,
+       between=st.lists(st.sampled_from(list(" \t\n\r\xa0\u3000\u2028")), min_size=1, max_size=3)
+       .map("".join))
+def test_the_doubled_word_pre_test_finds_a_double_among_any_marks(before: str, pair: tuple[str, str],
+                                                                  after: str, between: str) -> None:
+    _pre_test_holds(before + pair[0] + between + pair[1] + after)
+
+
+def test_the_doubled_word_pre_test_settles_the_usual_prose() -> None:
+    assert not text_checks.may_have_doubled_words("Ann: It’s “so” — well… fine. Fine!\nBo: No, no.\n")
+    assert text_checks.may_have_doubled_words("Ann: It’s “so so” — well.\n")
+    assert text_checks.may_have_doubled_words("Ann: no?! ... and and\n")
+    assert not text_checks.may_have_doubled_words("Ann: no?! ... and\n")
+    assert text_checks.may_have_doubled_words("Ann: 가 가\n")  # (Hangul: left to the regex)

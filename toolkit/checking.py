@@ -353,7 +353,8 @@ def _survey(project: Project, found: Iterable[tuple[str, str]], checker: _Checke
             on_read: Callable[[DecodedText, str], None], language: str | None,
             ) -> dict[str, Transcript]:  # fmt: skip
     """The first pass, in the order the files were found: the encoding notes (``on_read``), and
-    what the cross-file rules need of each transcript; returns the headers by real path."""
+    what the cross-file rules need of each transcript; returns the headers by path as found
+    (:func:`_project_headers` resolves links only for a path it does not find there)."""
     headers: dict[str, Transcript] = {}
     for path, source in found:
         if _kind(source) != "transcript":
@@ -364,7 +365,7 @@ def _survey(project: Project, found: Iterable[tuple[str, str]], checker: _Checke
         if decoded is not None:
             on_read(decoded, source)
         if document.text is not None:
-            headers[os.path.realpath(path)] = checker.remember(document, _again(path, source))
+            headers[path] = checker.remember(document, _again(path, source))
     return headers
 
 
@@ -507,7 +508,8 @@ def _text_again(path: str, source: str) -> str | None:
 def project_problems(project: Project, checked: set[str], known: dict[str, Transcript] | None = None,
                      ) -> list[Problem]:  # fmt: skip
     """Problems only the whole project shows, for the files checked: orphaned catalogs and
-    subtitle files (PRJ001, PRJ002). ``known`` holds the headers already read, by real path."""
+    subtitle files (PRJ001, PRJ002). ``known`` holds the headers already read, by path (a
+    path that names the same file as a project transcript's, through a link or not, counts)."""
     from toolkit.build import episode_languages
     from toolkit.orphans import find_orphans, orphan_problems
 
@@ -517,12 +519,23 @@ def project_problems(project: Project, checked: set[str], known: dict[str, Trans
 
 def _project_headers(project: Project, known: dict[str, Transcript]) -> Iterator[Transcript]:
     """The header of every readable transcript of the project, reading only those not ``known``,
-    one at a time (the project's transcripts are not listed first)."""
+    one at a time (the project's transcripts are not listed first).
+
+    A path is looked up as it is first: the first pass found the project's transcripts by the
+    same walk, so with the same names (a real path costs a system call per folder of it). Only
+    for a path not there are the known paths resolved, once, and it is looked up by its real
+    path (the last header read of a file wins, as in a dictionary of real paths).
+    """
     from toolkit.project import TRANSCRIPT_SUFFIX
     from toolkit.transcript import parse_header
 
+    by_real_path: dict[str, Transcript] | None = None
     for path in files.find_file_names([project.transcripts], (TRANSCRIPT_SUFFIX,)):
-        header = known.get(os.path.realpath(path))
+        header = known.get(path)
+        if header is None and known:
+            if by_real_path is None:
+                by_real_path = {os.path.realpath(name): one for name, one in known.items()}
+            header = by_real_path.get(os.path.realpath(path))
         if header is None:
             try:
                 header = parse_header(files.read_text(Path(path)).text, project.display(path))

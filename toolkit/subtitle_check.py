@@ -262,13 +262,36 @@ def _maybe_too_wide_or_fast(plains: list[str], breaks: list[int], durations: lis
     has at most ``(b - n) / 2`` wide ones, so it counts at most ``(n + b) / 4``
     (exactly its width for Hangul, ASCII and the spaces between).
     """
-    max_cps, max_width = rules.max_cps, rules.max_width
+    max_cps = rules.max_cps
+    cjk = rules.limits.cjk_counting
     # (a cue's characters less its line breaks: a line break counts nothing, and takes 1 byte)
     lengths = list(map(sub, map(len, plains), breaks))
-    bounds: Iterable[float] = lengths
+    if min(durations) > 0:  # (the speed of every cue, compared by built-ins)
+        speeds = map(truediv, map(mul, lengths, repeat(1000)), durations)
+        found = list(compress(count(), map(gt, speeds, repeat(max_cps))))
+        if cjk and found:
+            # The length n is a bound too (a character counts at most 1), so only the cues it
+            # leaves too fast can be (most Korean cues: none), and only they need their UTF-8
+            # size for the Korean bound (n + b) / 4, by the same arithmetic as before. (Not
+            # one bound under the other: b is at most 3n but for characters beyond U+FFFF.)
+            sizes = [len(_utf8(plains[index])) - breaks[index] for index in found]
+            found = [index for index, size in zip(found, sizes, strict=True)
+                     if (lengths[index] + size) / 4 * 1000 / durations[index] > max_cps]  # fmt: skip
+    else:
+        bounds: Iterable[float] = lengths
+        if cjk:
+            sizes_all = map(sub, map(len, map(str.encode, plains, _UTF8, _SURROGATEPASS)), breaks)
+            bounds = map(truediv, map(add, lengths, sizes_all), repeat(4))
+        found = [index for index, (bound, duration) in enumerate(zip(bounds, durations, strict=True))
+                 if duration > 0 and bound * 1000 / duration > max_cps]  # fmt: skip
+    found.extend(_maybe_too_wide(plains, rules))
+    return found
+
+
+def _maybe_too_wide(plains: list[str], rules: _CueRules) -> list[int]:
+    """The cues of :func:`_maybe_too_wide_or_fast` that may have a line too wide (SUB004)."""
+    max_width = rules.max_width
     if rules.limits.cjk_counting:
-        sizes = map(sub, map(len, map(str.encode, plains, _UTF8, _SURROGATEPASS)), breaks)
-        bounds = map(truediv, map(add, lengths, sizes), repeat(4))
         # A line counts at most its length as well: only the lines longer than the limit can be
         # too wide, and only their UTF-8 sizes are needed (most Korean lines are not).
         lines = [line for line in "\n".join(plains).split("\n") if len(line) > max_width]
@@ -276,15 +299,9 @@ def _maybe_too_wide_or_fast(plains: list[str], breaks: list[int], durations: lis
         longest: float = max(map(add, map(len, lines), sizes), default=0) / 4
     else:
         longest = float(max(map(len, "\n".join(plains).split("\n"))))  # (a float both ways, for mypyc)
-    if min(durations) > 0:  # (the speed of every cue, compared by built-ins)
-        speeds = map(truediv, map(mul, bounds, repeat(1000)), durations)
-        found = list(compress(count(), map(gt, speeds, repeat(max_cps))))
-    else:
-        found = [index for index, (bound, duration) in enumerate(zip(bounds, durations, strict=True))
-                 if duration > 0 and bound * 1000 / duration > max_cps]  # fmt: skip
     if longest > max_width:
-        found.extend(index for index, plain in enumerate(plains) if len(plain) > max_width)
-    return found
+        return [index for index, plain in enumerate(plains) if len(plain) > max_width]
+    return []
 
 
 _UTF8, _SURROGATEPASS = repeat("utf-8"), repeat("surrogatepass")

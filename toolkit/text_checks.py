@@ -21,6 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
+from operator import eq
 from typing import Any
 
 from toolkit.limits import HANGUL_RE, is_hangul
@@ -186,6 +188,47 @@ def _doubled_word_fix(text: str, double: re.Match[str]) -> tuple[int, int, str] 
     if before > line_start:
         return before, double.end(1), ""
     return None
+
+
+#: What may stand in a word of :data:`_DOUBLE_RE` (ASCII): letters, digits, ``_``, ``'`` and ``-``.
+_ASCII_WORDISH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'-")
+#: Every other ASCII character but white space to NUL: a mark no word of a double holds or touches.
+_ASCII_MARKS_TO_NUL = {code: 0 for code in range(128)
+                       if chr(code) not in _ASCII_WORDISH and not chr(code).isspace()}  # fmt: skip
+#: The usual characters outside ASCII, each as it stands for the doubled-word search: the
+#: apostrophe ``’`` as ``'`` (both may stand inside a word), no-break spaces as a space (both
+#: white space), and marks that are neither word nor white space (quotation marks, dashes, the
+#: ellipsis, a BOM) as NUL.
+_USUAL_NON_ASCII = (("’", "'"), ("\u00a0", " "), *((mark, "\x00") for mark in "…“”‘—–«»\ufeff"))
+
+
+def may_have_doubled_words(text: str) -> bool:
+    """False when no unit of a transcript whose file holds ``text`` has a doubled word
+    (TRN030): no match of :data:`_DOUBLE_RE` whose words are equal casefolded. Built-in string
+    operations instead of the regex, which tries its look-behind at every character.
+
+    A double is two words of letters, digits, ``_`` and inner ``'``, ``’`` or ``-``, with only
+    white space between them, and neither a word character nor ``'``, ``’`` or ``-`` just before
+    the first or just after the second. So with every other mark turned into a word of its own
+    (``" \x00 "``), they are two whole words of the text split at white space, next to each
+    other, equal once lowercased (ASCII: casefolding is lowercasing). Text with a character
+    outside ASCII other than the usual ones (:data:`_USUAL_NON_ASCII`) is not settled here
+    (``True``). Whole files: a unit's text is lines of the file with their labels (which end
+    with a separator), indents and line ends left out, so its double is one of the file's.
+    ``tests/test_text_checks_fast.py`` holds this to the regex.
+    """
+    if not text.isascii():  # (O(1) for a str)
+        for usual, standing_for in _USUAL_NON_ASCII:
+            if usual in text:
+                text = text.replace(usual, standing_for)
+        if not text.isascii():
+            return True
+    words = text.translate(_ASCII_MARKS_TO_NUL).replace("\x00", " \x00 ").lower().split()
+    if not any(map(eq, words, islice(words, 1, None))):
+        return False
+    # (two marks in a row, "..." or "?!", are equal words too: only real words count)
+    pairs = zip(words, islice(words, 1, None), strict=False)  # (islice: one word fewer)
+    return any(word == following and word != "\x00" for word, following in pairs)
 
 
 def check_doubled_words(report: _Reporter) -> None:
@@ -491,10 +534,12 @@ def text_findings(transcript: Transcript, text: str) -> list[Finding]:
     """Every TRN030-TRN037 finding in a transcript, with the edit of each safe repair."""
     findings: list[Finding] = []
     language = transcript.language
+    doubles = may_have_doubled_words(text)
     for unit in text_units(transcript, text):
         report = _Reporter(transcript.source, unit, findings)
         unit_text = unit.text
-        check_doubled_words(report)
+        if doubles:
+            check_doubled_words(report)
         marks = may_have_marks(unit_text)
         if marks:
             check_quotes(report)

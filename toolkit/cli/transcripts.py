@@ -13,7 +13,6 @@ from toolkit.checking import Document, check_paths, document_of, is_checked
 from toolkit.cli import common
 from toolkit.cli.common import read_text
 from toolkit.decoding import decode_text
-from toolkit.importer import import_raw, located
 from toolkit.model import Problem
 from toolkit.project import Project
 from toolkit.report import FORMATS, format_github, format_json, format_text
@@ -70,6 +69,10 @@ def import_command(
     more is a speaker (the cast is proposed on stderr when --speakers is omitted). Every
     note and error names its line of the page.
     """
+    # (imported here: ``redbox check`` loads this module too, and needs neither the importer
+    # nor the web-page reader it brings)
+    from toolkit.importer import import_raw, located
+
     if str(raw) == "-":
         source = "<stdin>"
         decoded = decode_text(sys.stdin.buffer.read(), source)

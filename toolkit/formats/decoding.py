@@ -58,7 +58,8 @@ def _decode_vtt(data: bytes, source: str) -> DecodedText:
     except UnicodeDecodeError:
         pass
     else:
-        newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text else "\n"
+        # (the bytes asked for a CR, the quickest scan: UTF-8 keeps each CR byte as a CR)
+        newline = "\n" if b"\r" not in data else "\r\n" if "\r\n" in text else "\r"
         return DecodedText(text, "utf-8", text.startswith("\ufeff"), newline)
     try:
         return decode_text(data, source)

@@ -279,9 +279,8 @@ def ordinary_cue_columns(text: str) -> CueColumns | None:
     if split is None:
         return None
     numbers, start_clocks, start_millis, end_clocks, end_millis, texts = split
-    count = len(texts)
-    if numbers != cue_numbers(count) or body.count("-->") != count:
-        return None  # a number out of sequence, or an arrow in a cue's text
+    if numbers != cue_numbers(len(texts)):
+        return None  # a number out of sequence (an arrow in a cue's text: tidy_split)
     if _INDENTED_LINE.search(body) is not None and _WHITESPACE_LINE.search(body) is not None:
         return None  # a line of nothing but whitespace (the first line is a cue's number)
     if not _ffmpeg_recognises(body.split("\n", 2)):

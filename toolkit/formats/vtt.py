@@ -457,9 +457,7 @@ def ordinary_cue_columns(text: str) -> CueColumns | None:
     split = tidy_split(_TIDY_CUE_HEAD, body[6:].rstrip("\n"), 5)
     if split is None:
         return None
-    start_clocks, start_millis, end_clocks, end_millis, texts = split
-    if body.count("-->") != len(texts):
-        return None  # an arrow in a cue's text
+    start_clocks, start_millis, end_clocks, end_millis, texts = split  # (no arrow in a text: tidy_split)
     if "<" in body:
         joined = "\x00".join(texts)  # (no NUL in the file, and none in a tag)
         shown, tags = _TIDY_TAG.subn("", joined)
