@@ -255,3 +255,21 @@ def test_a_short_turn_is_cut_once() -> None:
         assert segment._CUTS[key] == ("from the cache",)
     finally:
         segment._CUTS.clear()
+
+
+_WHITESPACE = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+
+
+def test_str_split_s_whitespace_is_the_regex_s() -> None:
+    """The plain-spacing test (words split at whitespace and joined by single spaces give the
+    text back) stands for ``_AWKWARD_SPACING``, whose ``\\s`` must be the same characters."""
+    space = re.compile(r"\s")
+    assert [chr(code) for code in range(0x110000) if space.fullmatch(chr(code))] == _WHITESPACE
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "é", "한", " ", "\u00a0", *_WHITESPACE]), max_size=10), _limits)
+def test_plain_spacing_is_what_the_awkward_spacing_regex_is_not(text: str, limits: LanguageLimits) -> None:
+    plain = bool(text) and " ".join(text.split()) == text
+    assert plain == (bool(text) and segment_tokens._AWKWARD_SPACING.search(text) is None)
+    assert segment_tokens._tokenize(text, "Joy:", limits) == _reference_tokenize(text, "Joy:", limits)

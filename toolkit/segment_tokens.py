@@ -101,12 +101,16 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
     widths = _WORD_WIDTHS.setdefault(limits, {})
     max_line_width = limits.max_line_width
     for part, in_label in ((label, True), (text, False)):
-        if part and not _AWKWARD_SPACING.search(part):
+        # Not _AWKWARD_SPACING.search(part), without the regex: the words split at any
+        # whitespace (str.split's whitespace is the regex's \s) and joined by single spaces
+        # give the text back only when it has no other spacing.
+        words = part.split()
+        if part and " ".join(words) == part:
             # The common text: words between single spaces, each narrower than a line. The
             # general loop below gives the same tokens; this one skips the regex split.
             kept = len(tokens)
             offset = 0
-            for word in part.split(" "):
+            for word in words:
                 width = widths.get(word)
                 if width is None:
                     width = _word_width(word, widths, limits)
