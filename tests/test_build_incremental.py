@@ -270,3 +270,35 @@ def test_a_transcript_refused_by_its_worker_is_not_rendered_nor_recorded(
                                             for name in ("episode-4", "episode-5", "episode-6", SAMPLE)]
     again, said_again = _build(project, jobs=jobs)
     assert again.rendered == 0 and sorted(again.failures) == sorted(result.failures) and said_again == said
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_refused_transcript_s_video_is_never_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """A new transcript with a video to snap to is checked before its shot changes are looked
+    for (workers check the others): a refused one's video is never probed, the others' are."""
+    from toolkit.errors import ToolkitError
+    from toolkit.video import ffmpeg
+
+    for number in range(2, 7):
+        _copy_episode(project, number)
+    bad = project / "transcripts" / "episode-2.txt"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("\n---\n", "\n---\nZed: Hello.\n", 1),
+                   encoding="utf-8")  # fmt: skip
+    (project / "videos").mkdir()
+    for path in sorted((project / "transcripts").glob("*.txt")):
+        (project / "videos" / f"{path.stem}.mp4").write_bytes(b"not a video")
+    (project / "pyproject.toml").write_text('[tool.redbox]\nshots = "videos"\n', encoding="utf-8")
+    probed: list[str] = []
+
+    def probe(video: Path, shown: str = "") -> object:
+        probed.append(video.name)
+        raise ToolkitError("has no video stream, so no shot changes", shown)
+
+    monkeypatch.setattr(ffmpeg, "probe", probe)
+    result, said = _build(project, jobs=jobs, manifest=False)
+    assert "episode-2.mp4" not in probed and "episode-3.mp4" in probed
+    refused = [failure for failure in result.failures if "error(s) in the transcript" in failure]
+    assert len(refused) == 1 and "episode-2.txt" in refused[0]
+    assert "TRN001" in "\n".join(said)
