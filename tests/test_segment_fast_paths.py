@@ -12,6 +12,7 @@ paragraph breaks, over-long words, curly quotes, dashes, Korean, names of the ca
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -150,6 +151,12 @@ def test_cutting_equals_the_general_code(
     if not tokens:
         return
     boundaries = segment_rules._Boundaries(tokens, _NAMES)
+    # The sentence marks and their running count, as two passes over the costs gave them.
+    count = len(tokens)
+    sentence = [0 < index < count and cost <= segment_rules._CUT_SOURCE_LINE
+                for index, cost in enumerate(boundaries.cut_cost)]  # fmt: skip
+    assert boundaries.sentence == sentence
+    assert boundaries.sentences_before == list(itertools.accumulate(sentence, initial=0))
     fresh = _reference_costs(tokens, _NAMES)
     for index in range(1, len(tokens)):
         costs = (boundaries.cut_cost[index], boundaries.break_cost[index])

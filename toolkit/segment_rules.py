@@ -156,6 +156,13 @@ class _Boundaries:
         paragraph = [False] * (count + 1)
         cut_cost = [0.0] * (count + 1)
         break_cost = [0.0] * (count + 1)
+        # Sentence ends (and source line ends) before each token, and how many come before
+        # each position, counted for the two-line search (a new sentence should start a line,
+        # not sit inside one): [0 < index < count and cut_cost[index] <= _CUT_SOURCE_LINE ...]
+        # and its accumulate(initial=0), filled in the loop below instead of two more passes.
+        sentence = [False] * (count + 1)
+        sentences_before = [0] * (count + 2)
+        running = 0
         function_words = english.FUNCTION_WORDS
         for index in range(1, count):
             before, after = tokens[index - 1], tokens[index]
@@ -182,13 +189,13 @@ class _Boundaries:
                 if verdict is not None and not source_line and not after.glued:
                     costs = _with_verdict(costs, verdict)
             cut_cost[index], break_cost[index] = costs
+            if costs[0] <= _CUT_SOURCE_LINE:
+                sentence[index] = True
+                running += 1
+            sentences_before[index + 1] = running
+        sentences_before[-1] = running
         self.paragraph, self.cut_cost, self.break_cost = paragraph, cut_cost, break_cost
-        # Sentence ends (and source line ends) before each token, counted for the
-        # two-line search: a new sentence should start a line, not sit inside one.
-        self.sentence = [
-            0 < index < count and cost <= _CUT_SOURCE_LINE for index, cost in enumerate(cut_cost)
-        ]
-        self.sentences_before = list(itertools.accumulate(self.sentence, initial=0))
+        self.sentence, self.sentences_before = sentence, sentences_before
 
     @staticmethod
     def _costs(
