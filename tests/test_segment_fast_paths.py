@@ -164,6 +164,13 @@ def test_cutting_equals_the_general_code(
         assert costs == fresh[index - 1] or (fresh[index - 1][0] == segment_rules._CUT_WORD and costs == (
             segment_rules._CUT_MODIFIER, 8.0))  # fmt: skip
     layout = segment_search._Layout(tokens, limits)
+    # The widths as two passes gave them (a list of leads, then their running sum).
+    space = segment_search.text_width(" ", limits)
+    lead = [0.0 if index == 0 or token.glued else space for index, token in enumerate(tokens)]
+    prefix = [0.0]
+    for token, gap in zip(tokens, lead, strict=True):
+        prefix.append(prefix[-1] + gap + token.width)
+    assert (layout.lead, layout.prefix, layout.space) == (lead, prefix, space)
     found = segment_search._cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
     assert found == _reference_cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
 
