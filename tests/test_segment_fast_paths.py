@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import segment, segment_rules, segment_search, segment_tokens
-from toolkit.limits import ENGLISH, KOREAN, LanguageLimits
+from toolkit.limits import ENGLISH, KOREAN, LanguageLimits, text_width
 
 ROOT = Path(__file__).resolve().parents[1]
 _SAMPLE = (ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt").read_text(encoding="utf-8")
@@ -287,3 +287,15 @@ def test_plain_spacing_is_what_the_awkward_spacing_regex_is_not(text: str, limit
     plain = bool(text) and " ".join(text.split()) == text
     assert plain == (bool(text) and segment_tokens._AWKWARD_SPACING.search(text) is None)
     assert segment_tokens._tokenize(text, "Joy:", limits) == _reference_tokenize(text, "Joy:", limits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCES) | st.sampled_from(_EXTRAS) | st.text(max_size=6),
+                min_size=1, max_size=6), _limits)  # fmt: skip
+def test_a_remembered_width_is_the_width(texts: list[str], limits: LanguageLimits) -> None:
+    """fast_width remembers the widths of the texts it measured lately (per way of counting):
+    each is text_width's, the first time and again, whatever other limits measured meanwhile."""
+    for text in texts + texts:
+        assert segment_tokens.fast_width(text, limits) == text_width(text, limits)
+        other = KOREAN if not limits.cjk_counting else ENGLISH
+        assert segment_tokens.fast_width(text, other) == text_width(text, other)
