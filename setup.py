@@ -35,6 +35,7 @@ NATIVE_MODULES: list[str] = [
     "toolkit/segment_rules.py",
     "toolkit/segment_search.py",
     "toolkit/segment_tokens.py",
+    "toolkit/english.py",  # the boundary rules' word tests, called once a word
     "toolkit/limits.py",
     "toolkit/timing.py",
     "toolkit/timecode.py",

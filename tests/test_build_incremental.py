@@ -240,3 +240,65 @@ def test_a_refused_transcript_still_reports_its_prose_warnings(project: Path, jo
     assert any("episode-2.txt" in line for line in doubled)
     assert any("episode-3.txt" in line for line in doubled)
     assert len(result.failures) == 3  # episode-2, and both transcripts of episode-4
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_transcript_refused_by_its_worker_is_not_rendered_nor_recorded(
+    tmp_path: Path, project: Path, jobs: int
+) -> None:
+    """A worker checks each new transcript before rendering it: one with an error of its own
+    (a speaker outside the cast) or a header the plan cannot read (a language that is no tag)
+    is refused as a serial build refuses it, counts no render and stays out of the manifest."""
+    for number in range(2, 7):
+        _copy_episode(project, number)
+    bad = project / "transcripts" / "episode-2.txt"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("\n---\n", "\n---\nZed: Hello.\n", 1),
+                   encoding="utf-8")  # fmt: skip
+    odd = project / "transcripts" / "episode-3.txt"
+    odd.write_text(odd.read_text(encoding="utf-8").replace("language: en", "language: english"),
+                   encoding="utf-8")  # fmt: skip
+    serial_root = tmp_path / "serial"
+    shutil.copytree(project, serial_root)
+    result, said = _build(project, jobs=jobs)
+    serial, said_serial = _build(serial_root, jobs=1)
+    assert result.rendered == serial.rendered == 8  # 4 clean episodes, 2 languages each
+    assert sorted(result.failures) == sorted(serial.failures) and len(result.failures) == 2
+    assert said == said_serial and "TRN001" in "\n".join(said) and "TRN007" in "\n".join(said)
+    assert _outputs(project) == _outputs(serial_root)
+    recorded = parse_manifest(manifest_path(find_project(project)).read_bytes(), code_fingerprint())
+    assert sorted(recorded.transcripts) == [f"transcripts/{name}.txt"
+                                            for name in ("episode-4", "episode-5", "episode-6", SAMPLE)]
+    again, said_again = _build(project, jobs=jobs)
+    assert again.rendered == 0 and sorted(again.failures) == sorted(result.failures) and said_again == said
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_refused_transcript_s_video_is_never_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """A new transcript with a video to snap to is checked before its shot changes are looked
+    for (workers check the others): a refused one's video is never probed, the others' are."""
+    from toolkit.errors import ToolkitError
+    from toolkit.video import ffmpeg
+
+    for number in range(2, 7):
+        _copy_episode(project, number)
+    bad = project / "transcripts" / "episode-2.txt"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("\n---\n", "\n---\nZed: Hello.\n", 1),
+                   encoding="utf-8")  # fmt: skip
+    (project / "videos").mkdir()
+    for path in sorted((project / "transcripts").glob("*.txt")):
+        (project / "videos" / f"{path.stem}.mp4").write_bytes(b"not a video")
+    (project / "pyproject.toml").write_text('[tool.redbox]\nshots = "videos"\n', encoding="utf-8")
+    probed: list[str] = []
+
+    def probe(video: Path, shown: str = "") -> object:
+        probed.append(video.name)
+        raise ToolkitError("has no video stream, so no shot changes", shown)
+
+    monkeypatch.setattr(ffmpeg, "probe", probe)
+    result, said = _build(project, jobs=jobs, manifest=False)
+    assert "episode-2.mp4" not in probed and "episode-3.mp4" in probed
+    refused = [failure for failure in result.failures if "error(s) in the transcript" in failure]
+    assert len(refused) == 1 and "episode-2.txt" in refused[0]
+    assert "TRN001" in "\n".join(said)

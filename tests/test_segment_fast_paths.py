@@ -12,6 +12,7 @@ paragraph breaks, over-long words, curly quotes, dashes, Korean, names of the ca
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import segment, segment_rules, segment_search, segment_tokens
-from toolkit.limits import ENGLISH, KOREAN, LanguageLimits
+from toolkit.limits import ENGLISH, KOREAN, LanguageLimits, text_width
 
 ROOT = Path(__file__).resolve().parents[1]
 _SAMPLE = (ROOT / "transcripts" / "misunderstandings-and-stereotypes.txt").read_text(encoding="utf-8")
@@ -150,6 +151,12 @@ def test_cutting_equals_the_general_code(
     if not tokens:
         return
     boundaries = segment_rules._Boundaries(tokens, _NAMES)
+    # The sentence marks and their running count, as two passes over the costs gave them.
+    count = len(tokens)
+    sentence = [0 < index < count and cost <= segment_rules._CUT_SOURCE_LINE
+                for index, cost in enumerate(boundaries.cut_cost)]  # fmt: skip
+    assert boundaries.sentence == sentence
+    assert boundaries.sentences_before == list(itertools.accumulate(sentence, initial=0))
     fresh = _reference_costs(tokens, _NAMES)
     for index in range(1, len(tokens)):
         costs = (boundaries.cut_cost[index], boundaries.break_cost[index])
@@ -157,6 +164,13 @@ def test_cutting_equals_the_general_code(
         assert costs == fresh[index - 1] or (fresh[index - 1][0] == segment_rules._CUT_WORD and costs == (
             segment_rules._CUT_MODIFIER, 8.0))  # fmt: skip
     layout = segment_search._Layout(tokens, limits)
+    # The widths as two passes gave them (a list of leads, then their running sum).
+    space = segment_search.text_width(" ", limits)
+    lead = [0.0 if index == 0 or token.glued else space for index, token in enumerate(tokens)]
+    prefix = [0.0]
+    for token, gap in zip(tokens, lead, strict=True):
+        prefix.append(prefix[-1] + gap + token.width)
+    assert (layout.lead, layout.prefix, layout.space) == (lead, prefix, space)
     found = segment_search._cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
     assert found == _reference_cut_ranges(tokens, limits, layout, boundaries, max_cue_width)
 
@@ -255,3 +269,33 @@ def test_a_short_turn_is_cut_once() -> None:
         assert segment._CUTS[key] == ("from the cache",)
     finally:
         segment._CUTS.clear()
+
+
+_WHITESPACE = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+
+
+def test_str_split_s_whitespace_is_the_regex_s() -> None:
+    """The plain-spacing test (words split at whitespace and joined by single spaces give the
+    text back) stands for ``_AWKWARD_SPACING``, whose ``\\s`` must be the same characters."""
+    space = re.compile(r"\s")
+    assert [chr(code) for code in range(0x110000) if space.fullmatch(chr(code))] == _WHITESPACE
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "é", "한", " ", "\u00a0", *_WHITESPACE]), max_size=10), _limits)
+def test_plain_spacing_is_what_the_awkward_spacing_regex_is_not(text: str, limits: LanguageLimits) -> None:
+    plain = bool(text) and " ".join(text.split()) == text
+    assert plain == (bool(text) and segment_tokens._AWKWARD_SPACING.search(text) is None)
+    assert segment_tokens._tokenize(text, "Joy:", limits) == _reference_tokenize(text, "Joy:", limits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCES) | st.sampled_from(_EXTRAS) | st.text(max_size=6),
+                min_size=1, max_size=6), _limits)  # fmt: skip
+def test_a_remembered_width_is_the_width(texts: list[str], limits: LanguageLimits) -> None:
+    """fast_width remembers the widths of the texts it measured lately (per way of counting):
+    each is text_width's, the first time and again, whatever other limits measured meanwhile."""
+    for text in texts + texts:
+        assert segment_tokens.fast_width(text, limits) == text_width(text, limits)
+        other = KOREAN if not limits.cjk_counting else ENGLISH
+        assert segment_tokens.fast_width(text, other) == text_width(text, other)

@@ -3,14 +3,18 @@
 :func:`toolkit.build.build_project` is the entry point; this module holds its machinery.
 
 1. Every transcript is read and hashed. One whose bytes match the manifest (it passed its own
-   checks when they were recorded) keeps its recorded header; the others are parsed and
-   checked, on a process pool when there are several.
+   checks when they were recorded) keeps its recorded header; of the others only the header
+   is parsed here (:func:`~toolkit.transcript.parse_header`, the full parser's header).
 2. The project-wide errors (TRN014: an episode with two transcripts) are found on the headers.
 3. For each episode and language, the inputs are fingerprinted. When the manifest has the same
    fingerprint and every output file still hashes to what it recorded, the output is up to date
    without rendering; with ``--check``, an output that no longer hashes to it is stale, also
-   without rendering. Everything else is rendered (on the pool) and compared byte for byte.
-4. Results are taken in the transcripts' order, so what is reported, written and listed is the
+   without rendering. Everything else is rendered and compared byte for byte.
+4. Each episode goes to a worker (on a process pool when there are several) as its decoded text:
+   the worker parses and checks it, and renders its languages only when it has no errors; it
+   sends back the problems of a refused transcript or each language's bytes and warnings,
+   never a parsed transcript (pickling one there and back cost more than parsing it).
+5. Results are taken in the transcripts' order, so what is reported, written and listed is the
    same as a serial run's, whatever the number of processes.
 """
 
@@ -55,6 +59,7 @@ from toolkit.orphans import find_orphans
 from toolkit.project import Project
 from toolkit.report import format_text
 from toolkit.subtitles import SubtitleOptions
+from toolkit.transcript import parse_header
 from toolkit.validate import check_transcript_text, duplicate_episode_problems
 from toolkit.video.shots import video_for
 
@@ -82,10 +87,13 @@ class _Episode:
     source: str
     decoded: DecodedText
     sha: str
-    #: The full transcript when it was checked in this run, else its header from the manifest.
+    #: The full transcript when it was checked in this process, else its header (from the
+    #: manifest, or parsed alone while a worker checks the text).
     header: Transcript
     loaded: Loaded | None = None
     errors: list[Problem] = field(default_factory=list)
+    #: Not vouched for by the manifest and not checked yet: the worker that renders it checks it.
+    pending: bool = False
 
     @property
     def episode(self) -> str:
@@ -97,15 +105,15 @@ class _Episode:
 
 
 @dataclass(frozen=True)
-class _Render:
-    """One episode in one language to render, in a worker."""
+class _Work:
+    """One episode for a worker: its text to parse (and check), and the languages to render."""
 
     path: Path
     source: str
     decoded: DecodedText
-    #: ``None`` when only the manifest's header is known: the worker parses the text.
-    transcript: Transcript | None
-    language: str
+    #: The transcript is not vouched for (``_Episode.pending``): its errors refuse it.
+    check: bool
+    languages: tuple[str, ...]
     #: The episode's video when cues snap to its shot changes (``redbox build --video``, ``shots``).
     video: Path | None = None
 
@@ -155,21 +163,27 @@ def _check_text(task: tuple[str, str]) -> tuple[Transcript, list[Problem]]:
 #: What rendering one episode in one language gives: each format's bytes and the warnings,
 #: or the error that stopped it.
 Rendered = tuple[dict[str, bytes], list[Problem]] | str
+#: A worker's answer for one episode: every problem of a transcript it refused (then nothing
+#: is rendered), else ``None`` and what each of its languages rendered, in order.
+Done = tuple[list[Problem] | None, list[Rendered]]
 
 
-def _render_one(task: _Render) -> Rendered:
+def _work_one(task: _Work) -> Done:
+    """Parse and check one episode's transcript, then render each of its languages."""
     assert _CONTEXT is not None
     project, format_ids, options = _CONTEXT
-    if task.transcript is None:
-        # Its problems are not reported (the parent checked it): the prose rules are skipped.
-        transcript, problems = check_transcript_text(task.decoded.text, task.source, prose=False)
-    else:
-        transcript, problems = task.transcript, []
+    # A clean transcript's problems are not reported: the prose rules are skipped (_check_text).
+    transcript, problems = check_transcript_text(task.decoded.text, task.source, prose=False)
+    if task.check and any(problem.severity == "error" for problem in problems):
+        return check_transcript_text(task.decoded.text, task.source)[1], []
     loaded = Loaded(task.path, task.source, transcript, problems, task.decoded)
-    try:
-        return render(project, loaded, task.language, format_ids, options, video=task.video)
-    except ToolkitError as error:
-        return str(error)
+    renders: list[Rendered] = []
+    for language in task.languages:
+        try:
+            renders.append(render(project, loaded, language, format_ids, options, video=task.video))
+        except ToolkitError as error:
+            renders.append(str(error))
+    return None, renders
 
 
 class ProjectBuild:
@@ -231,14 +245,23 @@ class ProjectBuild:
 
     def _queue_slice(
         self, part: list[_Episode], catalogs: dict[str, list[str]]
-    ) -> tuple[list[list[_Plan]], Iterator[Rendered]]:
-        """Plan a slice of episodes and queue its renders; their outcomes come in order."""
-        plans = [self._plan_episode(one, catalogs) for one in part]
-        tasks = [self._render_task(one, plan) for one, plans_of in zip(part, plans, strict=True)
-                 for plan in plans_of if plan.render]  # fmt: skip
-        self.result.rendered += len(tasks)
+    ) -> tuple[list[list[_Plan]], Iterator[Done]]:
+        """Plan a slice of episodes and queue their work; the outcomes come in order."""
+        for one in part:
+            if one.pending and video_for(one.episode, self.video) is not None:
+                # Checked here, before its video's shot changes are looked for: a refused
+                # transcript's video is never read.
+                self._set_loaded(one, *_check_text((one.decoded.text, one.source)))
+        plans = [self._plan_pending(one, catalogs) for one in part]
+        tasks: list[_Work] = []
+        for one, plans_of in zip(part, plans, strict=True):
+            languages = tuple(plan.language for plan in plans_of if plan.render)
+            if languages or one.pending:
+                video = video_for(one.episode, self.video)
+                tasks.append(_Work(one.path, one.source, one.decoded, one.pending, languages, video))
+        self.result.rendered += sum(len(task.languages) for task in tasks)
         self._detect_shots(tasks)
-        return plans, self._map(_render_one, tasks)
+        return plans, self._map(_work_one, tasks)
 
     @staticmethod
     def _release(one: _Episode) -> None:
@@ -261,9 +284,8 @@ class ProjectBuild:
     # ------------------------------------------------------------------- transcripts
 
     def _read_transcripts(self) -> list[_Episode]:
-        """Every transcript read, decoded and hashed; the ones the manifest cannot vouch for checked."""
+        """Every transcript read, decoded and hashed, with its header; none checked yet."""
         episodes: list[_Episode] = []
-        to_check: list[_Episode] = []
         for path in self.project.transcript_files():
             source = self.project.display(path)
             try:
@@ -278,17 +300,15 @@ class ProjectBuild:
             if known is not None and known.sha == sha:
                 episodes.append(_Episode(path, source, decoded, sha, known.header_only(source)))
             else:
-                episodes.append(_Episode(path, source, decoded, sha, Transcript(source)))
-                to_check.append(episodes[-1])
-        checked = self._map(_check_text, [(one.decoded.text, one.source) for one in to_check])
-        for one, (transcript, problems) in zip(to_check, checked, strict=True):
-            self._set_loaded(one, transcript, problems)
+                header = parse_header(decoded.text, source)
+                episodes.append(_Episode(path, source, decoded, sha, header, pending=True))
         return episodes
 
     def _set_loaded(self, one: _Episode, transcript: Transcript, problems: list[Problem]) -> None:
         one.loaded = Loaded(one.path, one.source, transcript, problems, one.decoded)
         one.header = transcript
         one.errors = [problem for problem in problems if problem.severity == "error"]
+        one.pending = False
 
     def _add_project_errors(self, episodes: list[_Episode]) -> None:
         """TRN014 on every transcript in the transcripts folder, as every command applies it."""
@@ -309,19 +329,30 @@ class ProjectBuild:
             assert one.loaded is not None
             one.loaded.problems = sorted(one.loaded.problems + mine, key=Problem.sort_key)
             one.errors = [problem for problem in one.loaded.problems if problem.severity == "error"]
-        for one in episodes:
-            self._remember(one)
 
     def _remember(self, one: _Episode) -> None:
         """Record a transcript that passes its own checks (TRN014 depends on the others: not its own)."""
-        if one.loaded is None:
+        if one.loaded is None and not one.pending:
             self.new.transcripts[one.source] = self.old.transcripts[one.source]
-        elif not any(p.severity == "error" and p.code != "TRN014" for p in one.loaded.problems):
+        elif one.loaded is None or not any(p.severity == "error" and p.code != "TRN014"
+                                           for p in one.loaded.problems):  # fmt: skip
             line = one.header.header_lines.get("episode", 0)
             self.new.transcripts[one.source] = TranscriptEntry(one.sha, one.header.episode,
                                                                one.header.language, line)  # fmt: skip
 
     # -------------------------------------------------------------------- outputs
+
+    def _plan_pending(self, one: _Episode, catalogs: dict[str, list[str]]) -> list[_Plan]:
+        """:meth:`_plan_episode`, also for a transcript not checked yet whose header it cannot read."""
+        try:
+            return self._plan_episode(one, catalogs)
+        except ToolkitError:
+            if not one.pending:
+                raise
+        # A header the plan cannot read (a language that is no BCP 47 tag): the transcript's
+        # checks say why. Checked here, it is refused as a checked one is.
+        self._set_loaded(one, *_check_text((one.decoded.text, one.source)))
+        return self._plan_episode(one, catalogs)
 
     def _plan_episode(self, one: _Episode, catalogs: dict[str, list[str]]) -> list[_Plan]:
         if one.errors:
@@ -371,7 +402,7 @@ class ProjectBuild:
         parts.append(None if video is None else (str(video), files.size_and_time(video)))
         return inputs_fingerprint(parts)
 
-    def _detect_shots(self, tasks: list[_Render]) -> None:
+    def _detect_shots(self, tasks: list[_Work]) -> None:
         """Each video's shot changes found once, here, before the workers read them from the cache."""
         from toolkit.video.shots import load_shots
 
@@ -384,13 +415,16 @@ class ProjectBuild:
                 except ToolkitError:
                     continue  # rendering reports it, for this episode only
 
-    def _render_task(self, one: _Episode, plan: _Plan) -> _Render:
-        transcript = one.loaded.transcript if one.loaded is not None else None
-        video = video_for(one.episode, self.video)
-        return _Render(one.path, one.source, one.decoded, transcript, plan.language, video)
-
-    def _finish_episode(self, one: _Episode, plans: list[_Plan], rendered: Iterator[Rendered]) -> None:
+    def _finish_episode(self, one: _Episode, plans: list[_Plan], done: Iterator[Done]) -> None:
         """Report, compare and write one episode's outputs, as a serial build does."""
+        renders: Iterator[Rendered] = iter(())
+        if one.pending or any(plan.render for plan in plans):
+            problems, rendered = next(done)
+            renders = iter(rendered)
+            if problems is not None:  # the worker refused it
+                self.result.rendered -= sum(plan.render for plan in plans)
+                self._set_loaded(one, one.header, problems)
+        self._remember(one)
         if one.errors:
             assert one.loaded is not None
             self.report(format_text(one.loaded.problems))
@@ -400,7 +434,7 @@ class ProjectBuild:
         for plan in plans:
             outputs: dict[str, bytes] | None = None
             if plan.render:
-                outcome = next(rendered)
+                outcome = next(renders)
                 if isinstance(outcome, str):
                     self.result.failures.append(outcome)
                     continue

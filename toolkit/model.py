@@ -138,7 +138,10 @@ class Cue:
 
     @property
     def text(self) -> str:
-        return "\n".join(part.text for part in self.parts)
+        parts = self.parts
+        if len(parts) == 1:  # most cues (the same string the join gives, without a generator)
+            return parts[0].text
+        return "\n".join(part.text for part in parts)
 
     @property
     def duration_ms(self) -> int:

@@ -105,11 +105,26 @@ def _strip_word(word: str) -> str:
     return word.strip("\"'()[]{}“”‘’«»,.;:!?…").casefold().replace("’", "'")
 
 
-#: Per cast (its names), the word rules' costs of a boundary, keyed by everything they read:
-#: the two words, whether the second is a hard-split piece, which are in the label, and
-#: whether a source line ends between them. Cleared when it grows large.
-_CostCache = dict[tuple[str, str, int], tuple[float, float]]
-_COSTS: Final[dict[tuple[str, ...], tuple[set[tuple[str, str]], _CostCache]]] = {}
+class _CostCache:
+    """Per cast (its names), the word rules' costs of a boundary, keyed by everything they read:
+    the two words, whether the second is a hard-split piece, which are in the label, and
+    whether a source line ends between them (the flags). Replaced when it grows large.
+
+    The common boundary, two words of the text with no flag, is looked up word by word in two
+    dicts of strings (whose hashes are cached): no key tuple to build, hash and free for each.
+    """
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.pairs = _name_pairs(names)
+        #: First word -> second word -> costs, for the boundaries without flags.
+        self.plain: dict[str, dict[str, tuple[float, float]]] = {}
+        #: (first word, second word, flags) -> costs, for the others.
+        self.flagged: dict[tuple[str, str, int], tuple[float, float]] = {}
+        #: How many costs both hold.
+        self.size = 0
+
+
+_COSTS: Final[dict[tuple[str, ...], _CostCache]] = {}
 #: Per word: (word without closing quotes, that stripped and casefolded, the word stripped
 #: and casefolded), as the boundary rules read it.
 _WORD_FORMS: Final[dict[str, tuple[str, str, str]]] = {}
@@ -138,10 +153,10 @@ class _Boundaries:
         self, tokens: Sequence[_Token], names: Sequence[str], grammar: Mapping[int, str] | None = None
     ) -> None:
         cast = tuple(names)
-        cached = _COSTS.get(cast)
-        if cached is None or len(cached[1]) >= _CACHE_MAX:
-            cached = _COSTS[cast] = (_name_pairs(names), {})
-        pairs, known_costs = cached
+        cache = _COSTS.get(cast)
+        if cache is None or cache.size >= _CACHE_MAX:
+            cache = _COSTS[cast] = _CostCache(names)
+        pairs, plain, flagged = cache.pairs, cache.plain, cache.flagged
         grammar = grammar or {}
         count = len(tokens)
         # Each word casefolded without its punctuation, once: as the word before a boundary
@@ -156,6 +171,13 @@ class _Boundaries:
         paragraph = [False] * (count + 1)
         cut_cost = [0.0] * (count + 1)
         break_cost = [0.0] * (count + 1)
+        # Sentence ends (and source line ends) before each token, and how many come before
+        # each position, counted for the two-line search (a new sentence should start a line,
+        # not sit inside one): [0 < index < count and cut_cost[index] <= _CUT_SOURCE_LINE ...]
+        # and its accumulate(initial=0), filled in the loop below instead of two more passes.
+        sentence = [False] * (count + 1)
+        sentences_before = [0] * (count + 2)
+        running = 0
         function_words = english.FUNCTION_WORDS
         for index in range(1, count):
             before, after = tokens[index - 1], tokens[index]
@@ -167,11 +189,25 @@ class _Boundaries:
                 source_line = "\n" in separator
             # The costs read only the two words, these flags and the cast: computed once each.
             flags = after.glued + 2 * after.in_label + 4 * before.in_label + 8 * source_line
-            key = (texts[index - 1], texts[index], flags)
-            costs = known_costs.get(key)
-            if costs is None:
-                bare_before, next_lowered = forms[index - 1][1], forms[index][2]
-                costs = known_costs[key] = self._costs(before, after, pairs, bare_before, next_lowered)
+            if flags == 0:
+                following = plain.get(texts[index - 1])
+                if following is None:
+                    following = plain[texts[index - 1]] = {}
+                known = following.get(texts[index])
+                if known is None:
+                    bare_before, next_lowered = forms[index - 1][1], forms[index][2]
+                    known = self._costs(before, after, pairs, bare_before, next_lowered)
+                    following[texts[index]] = known
+                    cache.size += 1
+                costs = known
+            else:
+                key = (texts[index - 1], texts[index], flags)
+                known = flagged.get(key)
+                if known is None:
+                    bare_before, next_lowered = forms[index - 1][1], forms[index][2]
+                    known = flagged[key] = self._costs(before, after, pairs, bare_before, next_lowered)
+                    cache.size += 1
+                costs = known
             if costs[0] == _CUT_WORD:
                 # english.opens_noun_phrase, its first test inlined (most words fail it).
                 word = words[index - 1]
@@ -182,13 +218,13 @@ class _Boundaries:
                 if verdict is not None and not source_line and not after.glued:
                     costs = _with_verdict(costs, verdict)
             cut_cost[index], break_cost[index] = costs
+            if costs[0] <= _CUT_SOURCE_LINE:
+                sentence[index] = True
+                running += 1
+            sentences_before[index + 1] = running
+        sentences_before[-1] = running
         self.paragraph, self.cut_cost, self.break_cost = paragraph, cut_cost, break_cost
-        # Sentence ends (and source line ends) before each token, counted for the
-        # two-line search: a new sentence should start a line, not sit inside one.
-        self.sentence = [
-            0 < index < count and cost <= _CUT_SOURCE_LINE for index, cost in enumerate(cut_cost)
-        ]
-        self.sentences_before = list(itertools.accumulate(self.sentence, initial=0))
+        self.sentence, self.sentences_before = sentence, sentences_before
 
     @staticmethod
     def _costs(

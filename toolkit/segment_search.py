@@ -34,10 +34,17 @@ class _Layout:
     def __init__(self, tokens: Sequence[_Token], limits: LanguageLimits) -> None:
         space = text_width(" ", limits)
         self.space = space
-        self.lead = [0.0 if index == 0 or token.glued else space for index, token in enumerate(tokens)]
-        self.prefix = [0.0]
-        for token, lead in zip(tokens, self.lead, strict=True):
-            self.prefix.append(self.prefix[-1] + lead + token.width)
+        # One pass: each token's lead (the space before it, none at the start or before a
+        # glued piece) and the running width, summed in the same order as before.
+        lead: list[float] = []
+        prefix = [0.0]
+        total = 0.0
+        for index, token in enumerate(tokens):
+            gap = 0.0 if index == 0 or token.glued else space
+            lead.append(gap)
+            total = total + gap + token.width
+            prefix.append(total)
+        self.lead, self.prefix = lead, prefix
 
     def width(self, start: int, end: int) -> float:
         """Width of tokens ``start`` to ``end - 1`` on one line."""
@@ -178,10 +185,11 @@ def _cut_ranges(
             if bound < best_end or (bound == best_end and start > back_end):
                 if width > line and end - start > 1:
                     if inner_from > start + 1:
-                        # min() over a slice: the same float as a running minimum, in C.
-                        inner_least = min(break_cost[start + 1 : inner_from])
-                        if inner_least < least_inner_break:
-                            least_inner_break = inner_least
+                        # The running minimum of the new part (the same float as min() of
+                        # its slice, without the slice): compiled, a loop of native floats.
+                        for inner in range(start + 1, inner_from):
+                            if break_cost[inner] < least_inner_break:
+                                least_inner_break = break_cost[inner]
                         inner_from = start + 1
                     bound = cost + least_inner_break * _LINE_WEIGHT
                     if bound > best_end or (bound == best_end and start < back_end):

@@ -43,13 +43,34 @@ class _Token(NamedTuple):
 _new_tuple: Final = tuple.__new__
 
 
+#: Widths of texts measured lately, by the way widths are counted (``cjk_counting``: a
+#: character's width depends on nothing else, see :func:`toolkit.limits.char_width`). A build
+#: measures each cue's and turn's text three times (cutting, timing, the reading limits), the
+#: same string each time: its hash is cached on it, so a repeat costs one dict lookup instead
+#: of a scan of every character. Cleared when it grows large (repeats come close together).
+_TEXT_WIDTHS: Final[tuple[dict[str, float], dict[str, float]]] = ({}, {})
+_TEXT_WIDTHS_MAX: Final = 4096
+
+
 def fast_width(text: str, limits: LanguageLimits) -> float:
-    """:func:`toolkit.limits.text_width`, with a shortcut for plain ASCII text (line breaks excluded).
+    """:func:`toolkit.limits.text_width`, with a shortcut for plain ASCII text (line breaks
+    excluded), remembered for the texts measured lately.
 
     >>> from toolkit.limits import KOREAN
     >>> fast_width("Joy: hi", KOREAN), fast_width("조이: 안녕", KOREAN)
     (3.5, 5.0)
     """
+    widths = _TEXT_WIDTHS[1 if limits.cjk_counting else 0]
+    width = widths.get(text)
+    if width is None:
+        if len(widths) >= _TEXT_WIDTHS_MAX:
+            widths.clear()
+        width = widths[text] = _measured_width(text, limits)
+    return width
+
+
+def _measured_width(text: str, limits: LanguageLimits) -> float:
+    """:func:`fast_width` without the memory of earlier texts."""
     if text.isascii():
         plain = text.replace("\n", "")
         if plain.isprintable():
@@ -92,7 +113,7 @@ def _word_width(word: str, widths: dict[str, float], limits: LanguageLimits) -> 
     if width is None:
         if len(widths) >= _WORD_WIDTHS_MAX:
             widths.clear()
-        width = widths[word] = fast_width(word, limits)
+        width = widths[word] = _measured_width(word, limits)  # (remembered here, per word)
     return width
 
 
@@ -101,12 +122,16 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
     widths = _WORD_WIDTHS.setdefault(limits, {})
     max_line_width = limits.max_line_width
     for part, in_label in ((label, True), (text, False)):
-        if part and not _AWKWARD_SPACING.search(part):
+        # Not _AWKWARD_SPACING.search(part), without the regex: the words split at any
+        # whitespace (str.split's whitespace is the regex's \s) and joined by single spaces
+        # give the text back only when it has no other spacing.
+        words = part.split()
+        if part and " ".join(words) == part:
             # The common text: words between single spaces, each narrower than a line. The
             # general loop below gives the same tokens; this one skips the regex split.
             kept = len(tokens)
             offset = 0
-            for word in part.split(" "):
+            for word in words:
                 width = widths.get(word)
                 if width is None:
                     width = _word_width(word, widths, limits)
