@@ -204,21 +204,21 @@ def test_music_before_real_voices_is_not_taken_for_the_first_turn() -> None:
         alignment = align_turns(transcript.turns, "en", mixed)
         errors = [abs(t.start_ms - (s + lead_ms)) for t, s in zip(alignment.turns, truth, strict=True)]
         assert sorted(errors)[len(errors) // 2] <= 50, (bed_db, errors)
-        # Turn 1 starts at its audible in-breath (340-430 ms early): under a music bed
-        # edges are not snapped, and the in-breath rule works on snapped starts.
-        assert max(errors) <= 450, (bed_db, errors)
+        # Turn 1 starts at its audible in-breath (370 ms early), as without the music.
+        assert max(errors) <= 400, (bed_db, errors)
 
 
 def test_real_voices_under_a_loud_music_bed_are_found_within_the_goal() -> None:
-    """Under a bed 10 dB down the voices are a voice in noise: normalized over the frames
-    around each and not snapped to a loudness edge the music blurs (median 88 ms before,
-    two turns 93 and 213 ms early; docs/alignment.md, "Music beds as noise")."""
+    """Under a bed 5 dB down (most of what is heard outside the music alone is no voice)
+    the voices are a voice in noise: normalized over the frames around each and not
+    snapped to loudness edges the music blurs (before: the middle error 92 ms, turn 2
+    293 ms early; docs/alignment.md, "Music beds as noise")."""
     transcript, audio, truth = conversation()
-    mixed, lead_ms = with_music_intro(audio, bed_db=10.0)
+    mixed, lead_ms = with_music_intro(audio, bed_db=5.0)
     alignment = align_turns(transcript.turns, "en", mixed)
     errors = [abs(t.start_ms - (s + lead_ms)) for t, s in zip(alignment.turns, truth, strict=True)]
     assert sorted(errors)[len(errors) // 2] <= 50, errors
-    assert max(errors[1:]) <= 150, errors  # turn 1: its in-breath, as above
+    assert max(errors[1:]) <= 250, errors  # turn 1: its in-breath, as above
 
 
 def test_music_alone_is_told_from_real_and_synthetic_voices() -> None:
