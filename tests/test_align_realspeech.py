@@ -208,6 +208,19 @@ def test_music_before_real_voices_is_not_taken_for_the_first_turn() -> None:
         assert max(errors) <= 400, (bed_db, errors)
 
 
+def test_real_voices_under_a_loud_music_bed_are_found_within_the_goal() -> None:
+    """Under a bed 5 dB down (most of what is heard outside the music alone is no voice)
+    the voices are a voice in noise: normalized over the frames around each and not
+    snapped to loudness edges the music blurs (before: the middle error 92 ms, turn 2
+    293 ms early; docs/alignment.md, "Music beds as noise")."""
+    transcript, audio, truth = conversation()
+    mixed, lead_ms = with_music_intro(audio, bed_db=5.0)
+    alignment = align_turns(transcript.turns, "en", mixed)
+    errors = [abs(t.start_ms - (s + lead_ms)) for t, s in zip(alignment.turns, truth, strict=True)]
+    assert sorted(errors)[len(errors) // 2] <= 50, errors
+    assert max(errors[1:]) <= 250, errors  # turn 1: its in-breath, as above
+
+
 def test_music_alone_is_told_from_real_and_synthetic_voices() -> None:
     """The discriminator marks the intro's music and no voice: the real ones here (close
     mic, whisper, falsetto, a LibriVox reader) and espeak-ng's English and Korean."""

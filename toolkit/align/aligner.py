@@ -439,9 +439,14 @@ def align_turns(
     # loud and a voice (Silero VAD, when onnxruntime is installed; only where some music
     # alone was heard): for the statistics, the background profile and the checks.
     near_voice: BoolArray | None = None
+    heard = recording.loud
     if music.alone.any():
         recording, near_voice = vad.voice_speech(recording, audio.samples, audio.sample_rate)
         background = recording.noise_profile()
+    # A voice under a music bed is a voice in noise (features, no snapping), but the open
+    # ends keep clean audio's price (docs/alignment.md, "Music beds as noise").
+    bed = near_voice is not None and vad.under_a_bed(heard, recording.loud, music.alone)
+    noisy = not clean or bed
     # Sound notes get a room on clean audio only, away from music: in noise and music a
     # real voice's match costs are near-ties, and a room drew the next turn's speech or
     # shifted whole runs of turns (measured in docs/alignment.md).
@@ -450,8 +455,8 @@ def align_turns(
     synthetic, synth_rate, clips = synthesize_turns(
         turns, voice, options.pause_ms, progress_stage(progress, 0.0, 0.2), rooms_for
     )
-    real = cepstra(recording, background, every_frame=not clean, local=True)
-    fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=not clean)
+    real = cepstra(recording, background, every_frame=noisy, local=True)
+    fake = mfcc(synthetic, synth_rate, background, real.silence, every_frame=noisy)
     real.values[music.alone] = real.silence
 
     def synth_frame(sample: int) -> int:
@@ -479,7 +484,7 @@ def align_turns(
 
     # On noisy audio the voice detector misses quiet speech (soft onsets, fading ends)
     # and snapping does more harm than good (measured at 15 dB SNR): the path stands.
-    reach = round(options.snap_ms / 10) if clean else 0
+    reach = 0 if noisy else round(options.snap_ms / 10)
     onsets = speech_onsets(speech)
     levels = Levels(real.energy_db, loud_frames(real.energy_db)) if reach > 0 else None
     spans = snap(_spans(path, clips, synth_frame), speech, onsets, reach, levels)
