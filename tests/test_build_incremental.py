@@ -32,6 +32,11 @@ def _copy_episode(project: Path, number: int) -> None:
     shutil.copy(project / KO_CATALOG, project / KO_CATALOG.parent / f"{slug}.po")
 
 
+def _edit(path: Path, old: str, new: str, count: int = -1) -> None:
+    """Replace ``old`` with ``new`` in a UTF-8 file, as a user's editor would."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, count), encoding="utf-8")
+
+
 def _build(
     project: Path, *, check: bool = False, jobs: int = 1, manifest: bool = True
 ) -> tuple[BuildResult, list[str]]:
@@ -227,8 +232,7 @@ def test_a_refused_transcript_still_reports_its_prose_warnings(project: Path, jo
         _copy_episode(project, number)
     bad = project / "transcripts" / "episode-2.txt"
     # A doubled word (TRN030, a prose warning) and a speaker outside the cast (TRN001, an error).
-    bad.write_text(bad.read_text(encoding="utf-8").replace("\n---\n", "\n---\nZed: the the end.\n", 1),
-                   encoding="utf-8")  # fmt: skip
+    _edit(bad, "\n---\n", "\n---\nZed: the the end.\n", 1)
     twin = project / "transcripts" / "episode-3.txt"
     text = twin.read_text(encoding="utf-8").replace("episode: episode-3", "episode: episode-4")
     twin.write_text(text.replace("\n---\n", "\n---\nJoy: the the start.\n", 1), encoding="utf-8")
@@ -252,11 +256,9 @@ def test_a_transcript_refused_by_its_worker_is_not_rendered_nor_recorded(
     for number in range(2, 7):
         _copy_episode(project, number)
     bad = project / "transcripts" / "episode-2.txt"
-    bad.write_text(bad.read_text(encoding="utf-8").replace("\n---\n", "\n---\nZed: Hello.\n", 1),
-                   encoding="utf-8")  # fmt: skip
+    _edit(bad, "\n---\n", "\n---\nZed: Hello.\n", 1)
     odd = project / "transcripts" / "episode-3.txt"
-    odd.write_text(odd.read_text(encoding="utf-8").replace("language: en", "language: english"),
-                   encoding="utf-8")  # fmt: skip
+    _edit(odd, "language: en", "language: english")
     serial_root = tmp_path / "serial"
     shutil.copytree(project, serial_root)
     result, said = _build(project, jobs=jobs)
@@ -284,8 +286,7 @@ def test_a_refused_transcript_s_video_is_never_read(
     for number in range(2, 7):
         _copy_episode(project, number)
     bad = project / "transcripts" / "episode-2.txt"
-    bad.write_text(bad.read_text(encoding="utf-8").replace("\n---\n", "\n---\nZed: Hello.\n", 1),
-                   encoding="utf-8")  # fmt: skip
+    _edit(bad, "\n---\n", "\n---\nZed: Hello.\n", 1)
     (project / "videos").mkdir()
     for path in sorted((project / "transcripts").glob("*.txt")):
         (project / "videos" / f"{path.stem}.mp4").write_bytes(b"not a video")
