@@ -165,7 +165,7 @@ def test_cutting_equals_the_general_code(
             segment_rules._CUT_MODIFIER, 8.0))  # fmt: skip
     layout = segment_search._Layout(tokens, limits)
     # The widths as two passes gave them (a list of leads, then their running sum).
-    space = segment_search.text_width(" ", limits)
+    space = text_width(" ", limits)
     lead = [0.0 if index == 0 or token.glued else space for index, token in enumerate(tokens)]
     prefix = [0.0]
     for token, gap in zip(tokens, lead, strict=True):
