@@ -24,7 +24,7 @@ import numpy.typing as npt
 from toolkit.align import Progress, dtw, progress_stage, vad
 from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.background import settled_frames, turn_snr_db
-from toolkit.align.breath import past_breath
+from toolkit.align.breath import past_breath, past_breath_near
 from toolkit.align.edges import (
     Levels,
     snap,
@@ -383,16 +383,19 @@ def align_turns(
         (past_music(first, last, music.steady_around), last) if first >= 0 else (first, last)
         for first, last in spans
     ]
-    if levels is not None:
+    if levels is not None or bed:
         # Nor on the in-breath before its first word (clean audio, where edges snap to
-        # the voice detector's; a turn that opens with a note, such as [laughs], keeps it).
-        heard = levels.loud & ~music.alone
+        # the voice detector's, and under a music bed, where the path's starts stand; a
+        # turn that opens with a note, such as [laughs], keeps it).
+        heard = (levels.loud if levels is not None else loud_frames(real.energy_db)) & ~music.alone
+        breath_past = past_breath if levels is not None else past_breath_near
         spans = [
-            (past_breath(first, last, heard, audio.samples, audio.sample_rate, real.hop), last)
+            (breath_past(first, last, heard, audio.samples, audio.sample_rate, real.hop), last)
             if first >= 0 and not turn.text.lstrip().startswith(("[", "("))
             else (first, last)
             for (first, last), turn in zip(spans, turns, strict=True)
         ]
+    if levels is not None:
         # A turn that closes with a sound note ends where the sound does: its room may
         # also hold the quiet after it (3.4 s of room tone after a laugh, measured).
         spans = [
