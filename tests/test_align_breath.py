@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from toolkit.align.breath import past_breath, voicing
+from toolkit.align.breath import past_breath, past_breath_near, voicing
 
 RATE = 16000
 HOP = 160
@@ -67,3 +67,26 @@ def test_a_first_syllable_with_a_vowel_stays() -> None:
         ("pause", 0.5), ("noise", 0.05), ("voice", 0.1), ("noise", 0.12), ("pause", 0.12), ("voice", 1.0)
     )
     assert past_breath(50, 190, loud_of(samples), samples, RATE, HOP) == 50
+
+
+def test_an_unsnapped_start_near_a_breath_moves_to_the_voice() -> None:
+    """Under a music bed the path's start is not snapped to the loud run: it may fall in
+    the quiet just before the breath or inside it (the falsetto clip under a bed 15 dB
+    down started 70 ms before its breath, 349 ms early). Either way it moves on to the
+    voice after the pause (frame 90)."""
+    samples = sound(("pause", 0.5), ("noise", 0.3), ("pause", 0.1), ("voice", 1.0), ("pause", 0.5))
+    loud = loud_of(samples)
+    assert past_breath_near(43, 190, loud, samples, RATE, HOP) == 90  # 70 ms before it
+    assert past_breath_near(50, 190, loud, samples, RATE, HOP) == 90  # on its onset
+    assert past_breath_near(65, 190, loud, samples, RATE, HOP) == 90  # inside it
+
+
+def test_an_unsnapped_start_away_from_a_breath_stays_where_the_path_put_it() -> None:
+    """Not snapped either: far before a breath, or before a voiced run or a whisper, the
+    start stays where the path put it (not on the run's onset)."""
+    samples = sound(("pause", 0.5), ("noise", 0.3), ("pause", 0.1), ("voice", 1.0), ("pause", 0.5))
+    assert past_breath_near(30, 190, loud_of(samples), samples, RATE, HOP) == 30  # 200 ms before it
+    voiced = sound(("pause", 0.5), ("voice", 0.3), ("pause", 0.1), ("voice", 1.0))
+    assert past_breath_near(45, 190, loud_of(voiced), voiced, RATE, HOP) == 45
+    whispered = sound(("pause", 0.5), ("noise", 0.3), ("pause", 0.1), ("noise", 1.0))
+    assert past_breath_near(45, 190, loud_of(whispered), whispered, RATE, HOP) == 45

@@ -154,7 +154,7 @@ def test_real_korean_voices_in_white_noise_stay_within_the_goal() -> None:
 def test_korean_notes_in_full_width_brackets_and_drawn_out_tildes_are_not_spoken() -> None:
     """A Korean catalog writes notes as （웃음） or ［웃음］ and a drawn-out word as 네~:
     espeak-ng would say 웃음 ("laughter") and, for ~, the English word "tilde"."""
-    from toolkit.align.aligner import synthesize_turns
+    from toolkit.align.episode import synthesize_turns
     from toolkit.align.synth import Voice
 
     def seconds(text: str) -> float:

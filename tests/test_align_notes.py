@@ -17,8 +17,8 @@ import numpy as np
 import soundfile
 
 from toolkit.align import dtw
-from toolkit.align.aligner import synthesize_turns
 from toolkit.align.audio import Audio
+from toolkit.align.episode import synthesize_turns
 from toolkit.align.notes import is_sound_note, room_places, turns_clear_of, with_rooms
 from toolkit.align.sidecar import parse_timings
 from toolkit.align.synth import Voice

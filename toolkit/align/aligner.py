@@ -24,7 +24,7 @@ import numpy.typing as npt
 from toolkit.align import Progress, dtw, progress_stage, vad
 from toolkit.align.audio import Audio, signal_problem
 from toolkit.align.background import settled_frames, turn_snr_db
-from toolkit.align.breath import past_breath
+from toolkit.align.breath import past_breath, past_breath_near
 from toolkit.align.edges import (
     Levels,
     snap,
@@ -34,6 +34,7 @@ from toolkit.align.edges import (
     speech_onsets,
     stuck_speech_ms,
 )
+from toolkit.align.episode import Clip, synthesize_turns
 from toolkit.align.features import (
     Features,
     Spectrum,
@@ -45,9 +46,9 @@ from toolkit.align.features import (
     subtract_background,
 )
 from toolkit.align.music import find_music, past_music, start_steadiness
-from toolkit.align.notes import ROOM_MS, Rooms, room_masks, room_places, turns_clear_of, with_rooms
-from toolkit.align.synth import Speech, Voice, synthesize
-from toolkit.align.timings import Alignment, TurnTiming, spoken_text, turn_fingerprint, word_spans
+from toolkit.align.notes import Rooms, room_masks, turns_clear_of
+from toolkit.align.synth import Voice
+from toolkit.align.timings import Alignment, TurnTiming, turn_fingerprint
 from toolkit.errors import ToolkitError
 from toolkit.limits import base_language
 from toolkit.model import Turn
@@ -109,117 +110,6 @@ def voice_for(language: str, options: AlignOptions) -> Voice:
         return Voice(options.voice, options.rate)
     base = base_language(language) if language else "en"
     return Voice(VOICES.get(base, base), options.rate)
-
-
-def speech_bounds(samples: FloatArray, sample_rate: int, *, below_peak_db: float = 40.0) -> tuple[int, int]:
-    """First and last sample of the speech in ``samples`` (10 ms windows over -40 dB re peak)."""
-    window = max(1, sample_rate // 100)
-    count = len(samples) // window
-    if count == 0:
-        return 0, len(samples)
-    power = (samples[: count * window].astype(np.float64).reshape(count, window) ** 2).mean(axis=1)
-    peak = float(power.max())
-    if peak <= 0:
-        return 0, 0
-    loud = np.flatnonzero(power > peak * 10 ** (-below_peak_db / 10))
-    return int(loud[0]) * window, min(len(samples), (int(loud[-1]) + 1) * window)
-
-
-@dataclass(frozen=True)
-class _Clip:
-    start: int  # sample in the synthetic episode
-    end: int
-    words: tuple[int, ...]  # per word of the turn text: sample in the synthetic episode
-    rooms: tuple[tuple[int, int], ...] = ()  # its sound notes' rooms, samples in the episode
-
-
-def _word_samples(speech: Speech, text: str, trim_start: int, trim_end: int) -> tuple[int, ...]:
-    """A synthetic start sample (after trimming) for every whitespace word of ``text``.
-
-    espeak-ng reports words by character position, but not every word (Korean words it
-    reads as one unit, a lone dash): those are placed between their voiced neighbours
-    in proportion to their character position.
-    """
-    spans = word_spans(text)
-    if not spans:
-        return ()
-    length = trim_end - trim_start
-    known: dict[int, int] = {}
-    for first_char, _length, sample in speech.words:
-        for index, (start, end) in enumerate(spans):
-            if start <= first_char < end:
-                known.setdefault(index, min(max(sample - trim_start, 0), length))
-                break
-    known[0] = 0  # the turn starts with its first word, whatever espeak-ng reported
-    chars = [float(start) for start, _end in spans]
-    anchors_at = [chars[index] for index in sorted(known)] + [float(spans[-1][1])]
-    anchors = [float(known[index]) for index in sorted(known)] + [float(length)]
-    # Word events are in order; keep the anchors monotone even if espeak-ng hiccups.
-    anchors = list(np.maximum.accumulate(np.array(anchors)))
-    placed = np.interp(chars, anchors_at, anchors)
-    return tuple(int(value) for value in np.rint(placed))
-
-
-def synthesize_turns(
-    turns: Sequence[Turn],
-    voice: Voice,
-    pause_ms: int,
-    progress: Progress | None = None,
-    rooms: Sequence[bool] = (),
-) -> tuple[FloatArray, int, list[_Clip | None]]:
-    """The synthetic episode: every turn's speech, joined by ``pause_ms`` of silence; a
-    turn marked in ``rooms`` gets a room at each of its sound notes (:mod:`toolkit.align.notes`)."""
-    # 16-bit pieces (what espeak-ng produces) halve the memory of an hour's worth.
-    pieces: list[npt.NDArray[np.int16]] = []
-    clips: list[_Clip | None] = []
-    rate = 0
-    position = 0
-    for number, turn in enumerate(turns):
-        text = spoken_text(turn.text)
-        speech = synthesize(text, voice) if any(char.isalnum() for char in text) else None
-        if speech is not None:
-            rate = speech.sample_rate
-        pause = np.zeros(round(pause_ms * (rate or 22050) / 1000), dtype=np.int16)
-        if number == 0:
-            pieces.append(pause)
-            position += len(pause)
-        if speech is None or len(speech.samples) == 0:
-            clips.append(None)
-        else:
-            first, last = speech_bounds(speech.samples, speech.sample_rate)
-            if last <= first:
-                clips.append(None)
-            else:
-                words = _word_samples(speech, turn.text, first, last)
-                said = np.rint(speech.samples[first:last] * 32767.0).astype(np.int16)
-                wanted = number < len(rooms) and rooms[number]
-                places = room_places(turn.text, words, last - first) if wanted else []
-                room = round(ROOM_MS * speech.sample_rate / 1000)
-                said, words, spans = with_rooms(said, words, places, room)
-                clips.append(
-                    _Clip(
-                        position,
-                        position + len(said),
-                        tuple(position + w for w in words),
-                        tuple((position + start, position + end) for start, end in spans),
-                    )
-                )
-                pieces.append(said)
-                position += len(said)
-        pieces.append(pause)
-        position += len(pause)
-        if progress is not None:
-            progress((number + 1) / max(len(turns), 1))
-    if rate == 0:
-        raise ToolkitError("no turn has any text to speak")
-    synthetic = np.empty(position, dtype=np.float32)
-    filled = 0
-    while pieces:
-        piece = pieces.pop(0)
-        synthetic[filled : filled + len(piece)] = piece
-        filled += len(piece)
-    synthetic /= 32767.0
-    return synthetic, rate, clips
 
 
 def _pool(values: FloatArray, factor: int) -> FloatArray:
@@ -493,16 +383,19 @@ def align_turns(
         (past_music(first, last, music.steady_around), last) if first >= 0 else (first, last)
         for first, last in spans
     ]
-    if levels is not None:
+    if levels is not None or bed:
         # Nor on the in-breath before its first word (clean audio, where edges snap to
-        # the voice detector's; a turn that opens with a note, such as [laughs], keeps it).
-        heard = levels.loud & ~music.alone
+        # the voice detector's, and under a music bed, where the path's starts stand; a
+        # turn that opens with a note, such as [laughs], keeps it).
+        heard = (levels.loud if levels is not None else loud_frames(real.energy_db)) & ~music.alone
+        breath_past = past_breath if levels is not None else past_breath_near
         spans = [
-            (past_breath(first, last, heard, audio.samples, audio.sample_rate, real.hop), last)
+            (breath_past(first, last, heard, audio.samples, audio.sample_rate, real.hop), last)
             if first >= 0 and not turn.text.lstrip().startswith(("[", "("))
             else (first, last)
             for (first, last), turn in zip(spans, turns, strict=True)
         ]
+    if levels is not None:
         # A turn that closes with a sound note ends where the sound does: its room may
         # also hold the quiet after it (3.4 s of room tone after a laugh, measured).
         spans = [
@@ -593,7 +486,7 @@ def _row_costs(real: FloatArray, synthetic: FloatArray, path: dtw.Path) -> Float
 
 
 def _spans(
-    path: dtw.Path, clips: Sequence[_Clip | None], synth_frame: Callable[[int], int]
+    path: dtw.Path, clips: Sequence[Clip | None], synth_frame: Callable[[int], int]
 ) -> list[tuple[int, int]]:
     """Every turn's first and end (exclusive) real frame, straight from the path."""
     spans: list[tuple[int, int]] = []

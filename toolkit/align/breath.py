@@ -79,3 +79,31 @@ def past_breath(
         return first
     after = voicing(samples, sample_rate, hop, range(voice, min(voice + 10, count)))
     return voice if len(after) and float(np.median(after)) >= VOICED else first
+
+
+#: An unsnapped start (under a music bed) is judged on the loud run it falls in, or on
+#: the one beginning this many frames after it at most (the path's own start error).
+NEAR_FRAMES = 10
+
+
+def past_breath_near(
+    first: int, last: int, loud: npt.NDArray[np.bool_], samples: FloatArray, sample_rate: int, hop: int
+) -> int:
+    """:func:`past_breath` for a start the path placed without snapping it to speech
+    (a voice under a music bed): the loud run ``first`` falls in, or the one beginning
+    within :data:`NEAR_FRAMES` after it, is checked for an in-breath; the start moves to
+    the voice after it, or stays where the path put it."""
+    count = len(loud)
+    if not 0 <= first < count:
+        return first
+    onset = first
+    if loud[onset]:
+        while onset > max(0, first - BREATH_FRAMES[1]) and loud[onset - 1]:
+            onset -= 1
+    else:
+        while onset < min(count, first + NEAR_FRAMES + 1) and not loud[onset]:
+            onset += 1
+        if onset >= count or not loud[onset]:
+            return first
+    moved = past_breath(onset, last, loud, samples, sample_rate, hop)
+    return moved if moved != onset else first

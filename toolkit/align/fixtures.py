@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from toolkit.align.aligner import speech_bounds
 from toolkit.align.audio import Audio
+from toolkit.align.episode import speech_bounds
 from toolkit.align.synth import Voice, synthesize
 from toolkit.align.timings import spoken_text
 
