@@ -18,7 +18,7 @@ SAMPLE_RAW = ROOT / "tests" / "data" / "raw" / f"{SAMPLE_EPISODE}.raw.txt"
 def sample_as_imported() -> str:
     """The sample transcript as ``redbox import`` makes it from the raw page, before ``redbox fix``."""
     from toolkit.importer import import_raw
-    from toolkit.transcript import format_transcript
+    from toolkit.transcript_write import format_transcript
 
     result = import_raw(SAMPLE_RAW.read_text(encoding="utf-8"), str(SAMPLE_RAW), episode=SAMPLE_EPISODE)
     return format_transcript(result.transcript)

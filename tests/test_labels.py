@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from tests.conftest import ROOT, SAMPLE_TRANSCRIPT
 from toolkit.cli import cli
 from toolkit.model import Transcript, Turn
-from toolkit.transcript import format_transcript, match_label, parse_transcript
+from toolkit.transcript import match_label, parse_transcript
+from toolkit.transcript_write import format_transcript
 from toolkit.validate import check_transcript_text
 
 GOLDEN_SRT = ROOT / "tests" / "data" / "subtitles" / "misunderstandings-and-stereotypes.en.srt"

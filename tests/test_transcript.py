@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import SAMPLE_TRANSCRIPT
-from toolkit.transcript import format_transcript, match_label, parse_timestamp, parse_transcript
+from toolkit.transcript import match_label, parse_timestamp, parse_transcript
+from toolkit.transcript_write import format_transcript
 
 
 def test_sample_episode_has_its_seventeen_turns(sample_text: str) -> None:

@@ -31,7 +31,8 @@ from toolkit.page import (
 )
 from toolkit.page_cast import Cast, claim_misspelt_labels, decide_cast
 from toolkit.romanize import romanize_hangul
-from toolkit.transcript import format_transcript, match_label
+from toolkit.transcript import match_label
+from toolkit.transcript_write import format_transcript
 
 #: The longest first line taken as the title; a longer one is a paragraph.
 TITLE_MAX = 120

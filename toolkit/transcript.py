@@ -1,4 +1,4 @@
-"""The transcript format: parsing and writing.
+"""The transcript format: parsing (writing is :mod:`toolkit.transcript_write`).
 
 A transcript is UTF-8 text: an optional header between two ``---`` lines of
 ``key: value`` pairs (the value is everything after the first ``": "``; a line that
@@ -563,53 +563,3 @@ def parse_transcript(text: str, source: str = "<string>") -> tuple[Transcript, l
         source=source, header=tuple(header), turns=tuple(turns), header_lines=header_lines
     )
     return transcript, problems
-
-
-def format_transcript(transcript: Transcript) -> str:
-    """Write a transcript in the documented format (the inverse of :func:`parse_transcript`).
-
-    Each turn is written ``Name: first line``; later lines follow unlabelled and a
-    paragraph break is a blank line. A later line that would read as a label (or that
-    starts with the escape ``\\``) is escaped with a ``\\``. Multi-line header values
-    continue on lines indented by two spaces.
-
-    >>> print(format_transcript(parse_transcript("Joy:\\nHi\\n\\\\Note: x")[0]), end="")
-    Joy: Hi
-    \\Note: x
-    """
-    out: list[str] = []
-    if transcript.header:
-        out.append(HEADER_FENCE)
-        for key, value in transcript.header:
-            first, *rest = value.split("\n")
-            out.append(f"{key}: {first}".rstrip())
-            out.extend(f"  {line}" for line in rest if line.strip())
-        out.append(HEADER_FENCE)
-    cast = cast_of(transcript.header)
-    judgements: _Judgements = {}
-    for turn in transcript.turns:
-        stamp = f"[{format_timestamp(turn.anchor_ms)}] " if turn.anchor_ms is not None else ""
-        first, *rest = turn.text.split("\n")
-        out.append(f"{stamp}{turn.speaker}: {first}".rstrip())
-        for line in rest:
-            if needs_escape(line, cast, judgements):
-                line = ESCAPE + line
-            out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def needs_escape(line: str, cast: Cast, judgements: _Judgements | None = None) -> bool:
-    """True when a text line must be written ``\\line`` to be read back as text: it would
-    start a turn (well formed or not), or it starts with the escape itself.
-
-    >>> needs_escape("Note: x", Cast()), needs_escape("dasom:x", Cast(["Dasom"]))
-    (True, True)
-    >>> needs_escape("10:30", Cast()), needs_escape("So he said: go", Cast())
-    (False, False)
-    """
-    stripped = line.lstrip()
-    if stripped[:1] == ESCAPE:
-        return True
-    if _first_separator(line) < 0:
-        return False
-    return _line_label(line, cast, {} if judgements is None else judgements) is not None

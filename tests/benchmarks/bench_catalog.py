@@ -56,7 +56,8 @@ from babel.messages.pofile import read_po
 import toolkit
 from toolkit import catalog
 from toolkit.model import Transcript, Turn
-from toolkit.transcript import format_transcript, parse_transcript
+from toolkit.transcript import parse_transcript
+from toolkit.transcript_write import format_transcript
 
 EPISODE = "bench"
 DATE = "2026-11-26 12:00+0000"

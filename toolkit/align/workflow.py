@@ -31,7 +31,7 @@ from toolkit.errors import ToolkitError
 from toolkit.limits import base_language
 from toolkit.model import Problem
 from toolkit.project import Project
-from toolkit.transcript import format_transcript
+from toolkit.transcript_write import format_transcript
 from toolkit.voices.store import voices_path
 from toolkit.voices.workflow import write_voice_stats
 

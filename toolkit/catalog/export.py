@@ -1,7 +1,7 @@
 """``redbox catalog export``: an episode in a translation's language, as a transcript or a review sheet.
 
 The transcript is :func:`~toolkit.catalog.translate.translate_transcript`'s, written by
-:func:`toolkit.transcript.format_transcript`: translated title and speaker names, every turn
+:func:`toolkit.transcript_write.format_transcript`: translated title and speaker names, every turn
 in its place with its anchor, so ``redbox check`` reads it and ``redbox align --lang``
 can use it. The review sheet (CSV or HTML) puts each turn's source and translation side by
 side with its budget and status, for a reviewer without a PO editor.

@@ -337,7 +337,7 @@ def export_episode(
     """``episode`` (the project's only one when ``None``) in ``language``: a transcript, or a
     review sheet (``csv``, ``html``); and the catalog's warnings about untranslated turns."""
     from toolkit.catalog import export
-    from toolkit.transcript import format_transcript
+    from toolkit.transcript_write import format_transcript
 
     tag = canonical_language(language)
     loaded = load_transcripts(project, [], on_read)
