@@ -179,7 +179,9 @@ def past_music(start: int, end: int, steady: FloatArray, *, limit: int = 200) ->
 
 def start_steadiness(start: int, steady: FloatArray, frames: int = 30) -> float:
     """How steady the first ``frames`` (300 ms) after ``start`` sound: the median of
-    their :attr:`Music.steady`, 0 when they are quiet (ALN018 reads it)."""
+    their :attr:`Music.steady`, 0 when they are quiet (ALN018 reads it). A negative
+    median (log spectra anti-correlated, as under white noise) is 0 too: the timings
+    file's ``steady`` column takes 0 to 1."""
     heard = steady[max(start, 0) : max(start, 0) + frames]
     heard = heard[~np.isnan(heard)]
-    return round(float(np.median(heard)), 2) if len(heard) else 0.0
+    return max(round(float(np.median(heard)), 2), 0.0) if len(heard) else 0.0
