@@ -29,7 +29,6 @@ Unicode noncharacter (U+FFFE, U+FDD0, ...).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from itertools import compress, count, repeat
 from operator import add, gt, lt, mul, sub, truediv
 
@@ -263,27 +262,22 @@ def _maybe_too_wide_or_fast(plains: list[str], breaks: list[int], durations: lis
     (exactly its width for Hangul, ASCII and the spaces between).
     """
     max_cps = rules.max_cps
-    cjk = rules.limits.cjk_counting
     # (a cue's characters less its line breaks: a line break counts nothing, and takes 1 byte)
     lengths = list(map(sub, map(len, plains), breaks))
+    # The length n first: only the cues it leaves too fast can be.
     if min(durations) > 0:  # (the speed of every cue, compared by built-ins)
         speeds = map(truediv, map(mul, lengths, repeat(1000)), durations)
         found = list(compress(count(), map(gt, speeds, repeat(max_cps))))
-        if cjk and found:
-            # The length n is a bound too (a character counts at most 1), so only the cues it
-            # leaves too fast can be (most Korean cues: none), and only they need their UTF-8
-            # size for the Korean bound (n + b) / 4, by the same arithmetic as before. (Not
-            # one bound under the other: b is at most 3n but for characters beyond U+FFFF.)
-            sizes = [len(_utf8(plains[index])) - breaks[index] for index in found]
-            found = [index for index, size in zip(found, sizes, strict=True)
-                     if (lengths[index] + size) / 4 * 1000 / durations[index] > max_cps]  # fmt: skip
     else:
-        bounds: Iterable[float] = lengths
-        if cjk:
-            sizes_all = map(sub, map(len, map(str.encode, plains, _UTF8, _SURROGATEPASS)), breaks)
-            bounds = map(truediv, map(add, lengths, sizes_all), repeat(4))
-        found = [index for index, (bound, duration) in enumerate(zip(bounds, durations, strict=True))
-                 if duration > 0 and bound * 1000 / duration > max_cps]  # fmt: skip
+        found = [index for index, (length, duration) in enumerate(zip(lengths, durations, strict=True))
+                 if duration > 0 and length * 1000 / duration > max_cps]  # fmt: skip
+    if rules.limits.cjk_counting and found:
+        # Then, of those (most Korean cues: none), the Korean bound (n + b) / 4, which needs
+        # their UTF-8 size b. (Not one bound under the other: b is at most 3n but for
+        # characters beyond U+FFFF; a cue must pass both.)
+        sizes = [len(_utf8(plains[index])) - breaks[index] for index in found]
+        found = [index for index, size in zip(found, sizes, strict=True)
+                 if (lengths[index] + size) / 4 * 1000 / durations[index] > max_cps]  # fmt: skip
     found.extend(_maybe_too_wide(plains, rules))
     return found
 
