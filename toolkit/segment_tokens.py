@@ -60,13 +60,7 @@ def fast_width(text: str, limits: LanguageLimits) -> float:
     >>> fast_width("Joy: hi", KOREAN), fast_width("조이: 안녕", KOREAN)
     (3.5, 5.0)
     """
-    widths = _TEXT_WIDTHS[1 if limits.cjk_counting else 0]
-    width = widths.get(text)
-    if width is None:
-        if len(widths) >= _TEXT_WIDTHS_MAX:
-            widths.clear()
-        width = widths[text] = _measured_width(text, limits)
-    return width
+    return _remembered_width(text, _TEXT_WIDTHS[1 if limits.cjk_counting else 0], _TEXT_WIDTHS_MAX, limits)
 
 
 def _measured_width(text: str, limits: LanguageLimits) -> float:
@@ -108,12 +102,14 @@ _WORD_WIDTHS: Final[dict[LanguageLimits, dict[str, float]]] = {}
 _WORD_WIDTHS_MAX: Final = 200_000
 
 
-def _word_width(word: str, widths: dict[str, float], limits: LanguageLimits) -> float:
-    width = widths.get(word)
+def _remembered_width(text: str, widths: dict[str, float], most: int, limits: LanguageLimits) -> float:
+    """``text``'s width from ``widths``, measured and kept there when it is not (the memory
+    cleared once it holds ``most``: repeats come close together)."""
+    width = widths.get(text)
     if width is None:
-        if len(widths) >= _WORD_WIDTHS_MAX:
+        if len(widths) >= most:
             widths.clear()
-        width = widths[word] = _measured_width(word, limits)  # (remembered here, per word)
+        width = widths[text] = _measured_width(text, limits)
     return width
 
 
@@ -134,7 +130,7 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
             for word in words:
                 width = widths.get(word)
                 if width is None:
-                    width = _word_width(word, widths, limits)
+                    width = _remembered_width(word, widths, _WORD_WIDTHS_MAX, limits)
                 if width > max_line_width:
                     del tokens[kept:]  # an over-long word: the general loop splits it
                     break
@@ -158,7 +154,7 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
                 # Only no-break spaces: a line of them would read as blank, so drop them.
                 continue
             offset = -1 if in_label else start
-            chunk_width = _word_width(chunk, widths, limits)
+            chunk_width = _remembered_width(chunk, widths, _WORD_WIDTHS_MAX, limits)
             if chunk_width <= max_line_width:
                 # The common case: _split_hard would give the word back whole.
                 lead = (separator or " ") if tokens else ""
@@ -172,7 +168,7 @@ def _tokenize(text: str, label: str, limits: LanguageLimits) -> list[_Token]:
                     lead = separator or " "
                 else:
                     lead = ""
-                width = _word_width(piece, widths, limits)
+                width = _remembered_width(piece, widths, _WORD_WIDTHS_MAX, limits)
                 tokens.append(_Token(piece, width, piece_index > 0, lead, in_label, offset))
                 offset = -1
             separator = ""
