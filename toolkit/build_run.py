@@ -172,10 +172,11 @@ def _work_one(task: _Work) -> Done:
     """Parse and check one episode's transcript, then render each of its languages."""
     assert _CONTEXT is not None
     project, format_ids, options = _CONTEXT
-    # A clean transcript's problems are not reported: the prose rules are skipped (_check_text).
-    transcript, problems = check_transcript_text(task.decoded.text, task.source, prose=False)
+    # (a transcript with errors gets every problem, prose rules included; a clean one's are
+    # not reported and skip them: _check_text)
+    transcript, problems = _check_text((task.decoded.text, task.source))
     if task.check and any(problem.severity == "error" for problem in problems):
-        return check_transcript_text(task.decoded.text, task.source)[1], []
+        return problems, []
     loaded = Loaded(task.path, task.source, transcript, problems, task.decoded)
     renders: list[Rendered] = []
     for language in task.languages:
