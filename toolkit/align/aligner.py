@@ -329,13 +329,13 @@ def align_turns(
     # loud and a voice (Silero VAD, when onnxruntime is installed; only where some music
     # alone was heard): for the statistics, the background profile and the checks.
     near_voice: BoolArray | None = None
-    heard = recording.loud
+    loud = recording.loud  # (the energy detector's speech, before the voice detector's)
     if music.alone.any():
         recording, near_voice = vad.voice_speech(recording, audio.samples, audio.sample_rate)
         background = recording.noise_profile()
     # A voice under a music bed is a voice in noise (features, no snapping), but the open
     # ends keep clean audio's price (docs/alignment.md, "Music beds as noise").
-    bed = near_voice is not None and vad.under_a_bed(heard, recording.loud, music.alone)
+    bed = near_voice is not None and vad.under_a_bed(loud, recording.loud, music.alone)
     noisy = not clean or bed
     # Sound notes get a room on clean audio only, away from music: in noise and music a
     # real voice's match costs are near-ties, and a room drew the next turn's speech or

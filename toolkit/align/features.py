@@ -280,10 +280,19 @@ def with_voice(source: Spectrum, voice: npt.NDArray[np.bool_] | None) -> Spectru
     if voice is None or len(voice) != len(source.energies):
         return source
     speech = source.loud & voice
-    loud = int(source.loud.sum())
-    if int(speech.sum()) < MIN_VOICE_FRAMES or loud - int(speech.sum()) <= NOT_VOICE_SHARE * loud:
+    if int(speech.sum()) < MIN_VOICE_FRAMES or not mostly_no_voice(source.loud, voice):
         return source
     return Spectrum(source.energies, source.hop, source.sample_rate, source.energy_db, speech)
+
+
+def mostly_no_voice(heard: npt.NDArray[np.bool_], voice: npt.NDArray[np.bool_]) -> bool:
+    """Whether more than :data:`NOT_VOICE_SHARE` of the ``heard`` frames are no ``voice``
+    (``False`` when nothing is heard).
+
+    >>> mostly_no_voice(np.ones(10, dtype=bool), np.arange(10) < 7)  # 3 of 10 are no voice
+    False
+    """
+    return int((heard & ~voice).sum()) > NOT_VOICE_SHARE * int(heard.sum())
 
 
 def spectrum(samples: FloatArray, sample_rate: int) -> Spectrum:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from toolkit.align.features import NOT_VOICE_SHARE, Spectrum, with_voice
+from toolkit.align.features import Spectrum, mostly_no_voice, with_voice
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -179,6 +179,4 @@ def under_a_bed(
     >>> under_a_bed(heard, np.arange(10) < 8, np.arange(10) >= 8)  # the rest is music
     False
     """
-    outside = heard & ~music_alone
-    count = int(outside.sum())
-    return count > 0 and int((outside & ~voice).sum()) > NOT_VOICE_SHARE * count
+    return mostly_no_voice(heard & ~music_alone, voice)
