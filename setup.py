@@ -71,6 +71,14 @@ NATIVE_MODULES: list[str] = [
     "toolkit/catalog/extract.py",
 ]
 
+# Compiled with Cython beside them (a numpy loop that mypyc cannot speed up: its time goes
+# into starting numpy calls, not into Python): the aligner's DTW rows. The module's pure
+# counterpart is the numpy loop it replaces (toolkit/align/dtw.py), used when it is absent.
+CYTHON_MODULES: list[str] = ["toolkit/align/_dtw_rows.pyx"]
+# A fused multiply-add would round once where numpy rounds twice: the compiled rows must give
+# the numpy loop's path bit for bit.
+CYTHON_COMPILE_ARGS = ["-O3", "-ffp-contract=off"]
+
 # mypy's view of the code while compiling, the same wherever pip builds: not the packages of
 # the environment being installed into (pip installs the dependencies after building the
 # wheel, so they may or may not be there); a third-party value is an `Any` to mypyc, and
@@ -116,11 +124,28 @@ def _native_extensions() -> list[Extension]:
         from mypyc.build import mypycify
 
         try:
-            return list(mypycify([*MYPY_OPTIONS, *NATIVE_MODULES], opt_level="3", group_name=GROUP))
+            extensions = list(mypycify([*MYPY_OPTIONS, *NATIVE_MODULES], opt_level="3", group_name=GROUP))
         except (Exception, SystemExit) as error:  # mypyc exits on a type error
             reason = f"mypyc could not compile the modules ({error})"
+        else:
+            return extensions + _cython_extensions()
     _say(f"installing the pure-Python package: {reason}")
     return []
+
+
+def _cython_extensions() -> list[Extension]:
+    """Cython's extensions for CYTHON_MODULES, or [] (with one line saying why): the numpy
+    loop they replace runs instead. Cython writes its C into build/, not beside the source."""
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        _say("the DTW stays a numpy loop: Cython is not installed in the build environment")
+        return []
+    extensions = [
+        Extension(path.removesuffix(".pyx").replace("/", "."), [path], extra_compile_args=CYTHON_COMPILE_ARGS)
+        for path in CYTHON_MODULES
+    ]
+    return list(cythonize(extensions, build_dir="build/cython", quiet=True))
 
 
 def _is_extension(path: Path) -> bool:

@@ -22,16 +22,26 @@ from toolkit.cli import cli
 from toolkit.native import compiled_modules
 
 
-def native_modules() -> list[str]:
-    """setup.py's NATIVE_MODULES as dotted names (read, not imported: importing runs setup())."""
+def _setup_list(name: str) -> list[str]:
+    """A list of module paths in setup.py, as dotted names (read, not imported: importing runs setup())."""
     tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if not isinstance(node, ast.AnnAssign) or node.value is None:
             continue
-        if isinstance(node.target, ast.Name) and node.target.id == "NATIVE_MODULES":
+        if isinstance(node.target, ast.Name) and node.target.id == name:
             paths: list[str] = ast.literal_eval(node.value)
-            return [path.removesuffix(".py").replace("/", ".") for path in paths]
-    raise AssertionError("setup.py has no NATIVE_MODULES")
+            return [path.removesuffix(".py").removesuffix(".pyx").replace("/", ".") for path in paths]
+    raise AssertionError(f"setup.py has no {name}")
+
+
+def native_modules() -> list[str]:
+    """setup.py's NATIVE_MODULES (compiled with mypyc) as dotted names."""
+    return _setup_list("NATIVE_MODULES")
+
+
+def cython_modules() -> list[str]:
+    """setup.py's CYTHON_MODULES (compiled with Cython) as dotted names."""
+    return _setup_list("CYTHON_MODULES")
 
 
 def test_the_source_tree_holds_no_compiled_module() -> None:
@@ -40,6 +50,15 @@ def test_the_source_tree_holds_no_compiled_module() -> None:
     compiled = [path for path in (ROOT / "toolkit").rglob("*") if path.name.endswith(suffixes)]
     assert compiled == []
     assert list(ROOT.glob("*__mypyc*")) == []
+
+
+def test_cython_modules_have_a_typed_stub_and_a_pure_counterpart() -> None:
+    # mypy reads the stub; the pure install runs the numpy loop the module replaces
+    assert cython_modules() == ["toolkit.align._dtw_rows"]
+    for name in cython_modules():
+        path = ROOT / name.replace(".", "/")
+        assert path.with_suffix(".pyx").is_file() and path.with_suffix(".pyi").is_file()
+        assert not path.with_suffix(".py").exists(), "a .py beside it would shadow nothing and mislead"
 
 
 def test_native_modules_are_build_path_modules_that_exist() -> None:
@@ -95,7 +114,10 @@ def test_editable_and_pure_builds_ask_for_no_compiler(monkeypatch: pytest.Monkey
     monkeypatch.setattr(redbox_build.build_meta, "get_requires_for_build_wheel", lambda settings: [])
     monkeypatch.setattr(redbox_build.build_meta, "get_requires_for_build_editable", lambda settings: [])
     monkeypatch.delenv("REDBOX_PURE", raising=False)
-    assert redbox_build.get_requires_for_build_wheel() == [redbox_build.MYPYC_REQUIREMENT]
+    assert redbox_build.get_requires_for_build_wheel() == [
+        redbox_build.MYPYC_REQUIREMENT,
+        redbox_build.CYTHON_REQUIREMENT,
+    ]
     monkeypatch.setenv("REDBOX_PURE", "1")
     assert redbox_build.get_requires_for_build_wheel() == []
     monkeypatch.delenv("REDBOX_PURE")
@@ -109,7 +131,7 @@ def test_editable_and_pure_builds_ask_for_no_compiler(monkeypatch: pytest.Monkey
 def test_the_native_install_runs_every_listed_module_compiled() -> None:
     # the tests ran against the installed package, not the source tree beside them
     assert Path(toolkit.__file__).resolve().parent != ROOT / "toolkit", toolkit.__file__
-    assert sorted(native_modules()) == compiled_modules()
+    assert sorted(native_modules() + cython_modules()) == compiled_modules()
     from toolkit import segment_search
 
     assert segment_search.__file__ is not None

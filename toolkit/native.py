@@ -36,7 +36,16 @@ def compiled_modules() -> list[str]:
     return sorted(compiled)
 
 
+#: Compiled with Cython, not mypyc (``setup.py``'s ``CYTHON_MODULES``): the aligner's DTW rows.
+CYTHON_MODULES = ("toolkit.align._dtw_rows",)
+
+
 def describe_install() -> str:
-    """One phrase for ``redbox --version``: "compiled with mypyc: N modules" or "pure Python"."""
+    """One phrase for ``redbox --version``: "compiled with mypyc: N modules" (and "the DTW
+    with Cython" where that was compiled too) or "pure Python"."""
     compiled = compiled_modules()
-    return f"compiled with mypyc: {len(compiled)} modules" if compiled else "pure Python"
+    if not compiled:
+        return "pure Python"
+    by_mypyc = [name for name in compiled if name not in CYTHON_MODULES]
+    cython = ", the DTW with Cython" if len(by_mypyc) < len(compiled) else ""
+    return f"compiled with mypyc: {len(by_mypyc)} modules{cython}"

@@ -5,17 +5,31 @@ element-wise minima, and the horizontal run inside the row is a prefix minimum,
 ``D[j] = S[j] + min_{k<=j}(E[k] - S[k])`` with ``S`` the cumulative cost of the row
 and ``E`` the best entry from the previous row. Only the step taken into every cell is
 kept (one byte), so an hour of audio at 10 ms frames with a 2 s band is about 70 MB.
+
+A row of the fine pass is about 70 cells, so the numpy loop (:func:`_rows_numpy`) spends
+most of its time starting a dozen numpy calls a row. ``pip install .`` compiles the same
+loop with Cython (``_dtw_rows.pyx``, the fast path: about 5x less CPU for the DTW), which
+gives the same path bit for bit (``tests/test_dtw_kernel.py``); an editable install, or a
+machine without a C compiler, runs the numpy loop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
+
+_compiled: ModuleType | None
+try:  # the same rows compiled with Cython: only in ``pip install .`` (setup.py), never editable
+    from toolkit.align import _dtw_rows as _compiled
+except ImportError:
+    _compiled = None
 
 _DIAGONAL, _VERTICAL, _HORIZONTAL, _START = 0, 1, 2, 3
 
@@ -92,7 +106,7 @@ def align(
     ``progress``, when given, is called with the number of rows done since its last call.
     """
     rows, cols = len(rows_features), len(cols_features)
-    low, high = _monotone(low.copy(), high.copy(), cols)
+    low, high = _monotone(low.astype(np.int64), high.astype(np.int64), cols)
     offsets = np.concatenate(([0], np.cumsum(high - low)))
     steps = np.empty(int(offsets[-1]), dtype=np.int8)
     if skip is None:
@@ -102,6 +116,61 @@ def align(
     skipped_before = np.concatenate(([0.0], np.cumsum(per_row)))
     skipped_after = skipped_before[-1] - skipped_before[1:]
     report = progress if callable(progress) else None
+    col_norms = (cols_features.astype(np.float32) ** 2).sum(axis=1)
+    row_norms = (rows_features.astype(np.float32) ** 2).sum(axis=1)
+    fill = _rows_numpy
+    if _compiled is not None and _kernel_takes(rows_features, cols_features, rooms):
+        fill = _compiled.rows
+    end_row = fill(
+        cols_features,
+        rows_features,
+        row_norms,
+        col_norms,
+        low,
+        high,
+        offsets,
+        steps,
+        skipped_before,
+        skipped_after,
+        open_ends,
+        rooms,
+        float(room_cost),
+        report,
+    )
+    end_row = end_row if open_ends and end_row >= 0 else rows - 1
+    return _backtrack(steps, offsets, low, rows, cols, end_row)
+
+
+def _kernel_takes(
+    rows_features: FloatArray, cols_features: FloatArray, rooms: npt.NDArray[np.bool_] | None
+) -> bool:
+    """Whether the compiled rows take these arrays as they are: single precision, each row
+    in one piece (the aligner's features always are; anything else takes the numpy loop)."""
+    return all(
+        features.dtype == np.float32 and features.ndim == 2 and features.flags.c_contiguous
+        for features in (rows_features, cols_features)
+    ) and (rooms is None or rooms.dtype == np.bool_)
+
+
+def _rows_numpy(
+    cols_features: FloatArray,
+    rows_features: FloatArray,
+    row_norms: FloatArray,
+    col_norms: FloatArray,
+    low: IntArray,
+    high: IntArray,
+    offsets: IntArray,
+    steps: npt.NDArray[np.int8],
+    skipped_before: npt.NDArray[np.float64],
+    skipped_after: npt.NDArray[np.float64],
+    open_ends: bool,
+    rooms: npt.NDArray[np.bool_] | None,
+    room_cost: float,
+    report: Callable[[int], object] | None,
+) -> int:
+    """Fill ``steps`` row by row (the general path; ``_dtw_rows.rows`` is the same loop
+    compiled) and return the row where an open end is cheapest, or -1."""
+    rows, cols = len(rows_features), len(cols_features)
     # The previous and current rows' totals by absolute column, shifted by one so that
     # column -1 exists: diagonal = previous[j], vertical = previous[j + 1]. Cells outside
     # a row's band stay infinite.
@@ -109,8 +178,6 @@ def align(
     current = np.full(cols + 1, np.inf)
     previous_low = previous_high = 0
     best_end: tuple[float, int] = (np.inf, -1)
-    col_norms = (cols_features.astype(np.float32) ** 2).sum(axis=1)
-    row_norms = (rows_features.astype(np.float32) ** 2).sum(axis=1)
     for row in range(rows):
         lo, hi = int(low[row]), int(high[row])
         # One matrix-vector product per row, as before: synthetic silences are identical
@@ -150,8 +217,7 @@ def align(
             report(1000)
     if report is not None:
         report(rows % 1000)
-    end_row = best_end[1] if open_ends and best_end[1] >= 0 else rows - 1
-    return _backtrack(steps, offsets, low, rows, cols, end_row)
+    return best_end[1]
 
 
 def _backtrack(
