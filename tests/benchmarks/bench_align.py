@@ -7,7 +7,11 @@ Run on demand (not collected by pytest)::
 
 ``AENEAS_VENV`` is a virtual environment of its own with aeneas-ng installed (how:
 ``docs/benchmarks.md``, "Installing aeneas-ng for the comparison"); without ``--aeneas``
-only redbox runs.
+only redbox runs. The redbox measured is the one installed in the Python that runs this
+script: ``.venv-native/bin/python tests/benchmarks/bench_align.py …`` measures the compiled
+install (``pip install .``: the DTW compiled with Cython), ``.venv/bin/python`` the pure one.
+Each aligner runs in the episodes' temporary folder, so that ``python -m toolkit`` imports
+the installed package, not the checkout's sources beside the current folder.
 
 Every episode is built by :mod:`toolkit.align.fixtures`: sentences spoken by espeak-ng
 voices unlike the aligner's, joined by known silences, optionally with white noise,
@@ -86,7 +90,7 @@ class Result:
     failed: str = ""
 
 
-def run(command: list[str]) -> tuple[float, float, float, str]:
+def run(command: list[str], folder: Path) -> tuple[float, float, float, str]:
     """Wall time, CPU time (user + system, s), peak RSS (MB) and the last stderr line (on
     failure) of one process. CPU is the figure to compare on a shared machine.
 
@@ -100,6 +104,7 @@ def run(command: list[str]) -> tuple[float, float, float, str]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             check=False,
+            cwd=folder,  # not the checkout: `python -m toolkit` would import its sources
         )
         elapsed = time.perf_counter() - started
         figures = (Path(report.name).read_text().splitlines() or ["0 0 0"])[-1].split()
@@ -154,7 +159,7 @@ def run_redbox(
         "--engine",
         engine,
     ]
-    seconds, cpu, peak, failed = run(command)
+    seconds, cpu, peak, failed = run(command, folder)
     if failed:
         return Result([], [], seconds, cpu, peak, failed)
     alignment = parse_timings(out.read_text(encoding="utf-8"))
@@ -183,7 +188,7 @@ def run_aeneas(python: str, case: Case, episode: Episode, audio: Path, plain: Pa
         str(out),
         f"-r={runtime}",
     ]
-    seconds, cpu, peak, failed = run(command)
+    seconds, cpu, peak, failed = run(command, folder)
     if failed:
         return Result([], [], seconds, cpu, peak, failed)
     fragments = json.loads(out.read_text(encoding="utf-8"))["fragments"]
