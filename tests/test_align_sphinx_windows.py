@@ -18,6 +18,7 @@ from toolkit.align.audio import Audio
 from toolkit.align.checks import alignment_problems
 from toolkit.align.engine import align_with
 from toolkit.align.sidecar import format_timings, parse_timings
+from toolkit.align.sphinx_checks import with_second_opinion
 from toolkit.align.sphinx_search import UNPRUNED, Searcher, pcm16, search_whole, search_windows
 from toolkit.align.sphinx_words import turn_words
 from toolkit.align.timings import Alignment, TurnTiming
@@ -143,6 +144,21 @@ def test_a_turn_the_dtw_puts_elsewhere_is_flagged_aln016_and_one_it_agrees_on_is
     dtw_made = dataclasses.replace(reread, meta=(("engine", "dtw"),))
     codes = {p.code for p in alignment_problems(transcript, dtw_made)}
     assert "ALN016" not in codes and "ALN011" in codes
+
+
+def test_sphinx_timings_in_noise_are_flagged_as_the_dtws_are() -> None:
+    """ALN010 for the acoustic model's turns: the DTW's pass measures how far each turn's
+    speech rises over the background (the audio's noise, whichever engine placed it).
+    Before, the conversation's turn that opens with "uh", 1.63 s late by the acoustic model
+    and 1.26 s by the DTW (no ALN016: they agree), carried no flag."""
+    transcript, found = _sphinx_made([0, 370, 0])
+    levels = (41.0, 10.4, 0.0)
+    noisy = tuple(dataclasses.replace(t, snr_db=snr) for t, snr in zip(found.turns, levels, strict=True))
+    by_dtw = dataclasses.replace(found, turns=noisy, meta=(("engine", "dtw"),))
+    checked = parse_timings(format_timings(with_second_opinion(found, by_dtw)))
+    assert tuple(turn.snr_db for turn in checked.turns) == levels
+    # 41 dB: clean; 10.4 dB: in noise; 0: not measured
+    assert [(p.line, p.code) for p in alignment_problems(transcript, checked)] == [(8, "ALN010")]
 
 
 @needs_sphinx

@@ -64,10 +64,18 @@ def sphinx_flags(timing: TurnTiming, at: str) -> list[tuple[str, str]]:
 
 
 def with_second_opinion(found: Alignment, dtw: Alignment) -> Alignment:
-    """``found`` (the acoustic model's) with each turn's ``drift_ms``: how far the DTW,
-    run on the same audio, puts its start (ALN016)."""
+    """``found`` (the acoustic model's) with each turn's ``drift_ms``, how far the DTW, run
+    on the same audio, puts its start (ALN016), and the DTW's ``snr_db``, how far the
+    turn's speech rises over the background around it (ALN010).
+
+    Why the noise too: where both engines go wrong the same way, their agreement is no
+    evidence. Measured on the 11 English real-speech sets: 28 of the 31 turns the acoustic
+    model put over 500 ms off were flagged, the 3 others in noise (the hand-segmented
+    conversation's turn that opens with *uh*, 1.63 s late, the DTW 1.26 s late); with
+    ``ALN010`` 31 of 31 (docs/alignment.md, "The acoustic-model engine on real speech").
+    """
     turns = tuple(
-        dataclasses.replace(timing, drift_ms=abs(timing.start_ms - other.start_ms))
+        dataclasses.replace(timing, drift_ms=abs(timing.start_ms - other.start_ms), snr_db=other.snr_db)
         if timing.end_ms > timing.start_ms and other.end_ms > other.start_ms
         else timing
         for timing, other in zip(found.turns, dtw.turns, strict=True)
