@@ -145,7 +145,11 @@ def _cython_extensions() -> list[Extension]:
         Extension(path.removesuffix(".pyx").replace("/", "."), [path], extra_compile_args=CYTHON_COMPILE_ARGS)
         for path in CYTHON_MODULES
     ]
-    return list(cythonize(extensions, build_dir="build/cython", quiet=True))
+    try:
+        return list(cythonize(extensions, build_dir="build/cython", quiet=True))
+    except Exception as error:  # a source missing from an unusual sdist, a Cython error
+        _say(f"the DTW stays a numpy loop: Cython could not translate it ({error})")
+        return []
 
 
 def _is_extension(path: Path) -> bool:
