@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import toolkit
 from tests.conftest import ROOT
 from toolkit.cli import cli
-from toolkit.native import compiled_modules
+from toolkit.native import CYTHON_MODULES, compiled_modules
 
 
 def _setup_list(name: str) -> list[str]:
@@ -55,6 +55,8 @@ def test_the_source_tree_holds_no_compiled_module() -> None:
 def test_cython_modules_have_a_typed_stub_and_a_pure_counterpart() -> None:
     # mypy reads the stub; the pure install runs the numpy loop the module replaces
     assert cython_modules() == ["toolkit.align._dtw_rows"]
+    # the same list twice (setup.py builds from it, `redbox --version` counts by it): kept equal
+    assert cython_modules() == list(CYTHON_MODULES)
     for name in cython_modules():
         path = ROOT / name.replace(".", "/")
         assert path.with_suffix(".pyx").is_file() and path.with_suffix(".pyi").is_file()
