@@ -8,7 +8,7 @@ kept (one byte), so an hour of audio at 10 ms frames with a 2 s band is about 70
 
 A row of the fine pass is about 70 cells, so the numpy loop (:func:`_rows_numpy`) spends
 most of its time starting a dozen numpy calls a row. ``pip install .`` compiles the same
-loop with Cython (``_dtw_rows.pyx``, the fast path: about 5x less CPU for the DTW), which
+loop with Cython (``_dtw_rows.pyx``, the fast path: about 4x less CPU for the DTW), which
 gives the same path bit for bit (``tests/test_dtw_kernel.py``); an editable install, or a
 machine without a C compiler, runs the numpy loop.
 """
