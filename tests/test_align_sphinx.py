@@ -243,3 +243,32 @@ def test_a_decoder_that_cannot_start_is_a_clear_error(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "pocketsphinx", types.SimpleNamespace(Decoder=Refusing))
     with pytest.raises(ToolkitError, match="pocketsphinx could not start on audio at 16000 Hz"):
         sphinx_search.make_decoder(16000, 1e-200, 1e-200)
+
+
+@needs_sphinx
+def test_a_turn_the_real_audio_lacks_is_flagged_by_the_sphinx_engine_too() -> None:
+    """A sentence cut in the edit but left in the transcript. ``ALN003`` and ``ALN005``
+    (length and speech share, the DTW's evidence) do not judge sphinx timings; the
+    acoustic model must say every word somewhere, so it squeezes the cut sentence in and
+    pushes the next turn off. Measured: the cut turn and the whispered turn after it
+    (1.1 s late) both carry ``ALN012`` (poor match), ``ALN013`` (squeezed words) and
+    ``ALN016`` (the DTW puts them 1.1-1.6 s away): three independent flags each."""
+    transcript, audio, truth = conversation()
+    cut = Turn("Michael", "the weather in the mountains was cold and grey all winter long", 0)
+    turns = [*transcript.turns[:4], cut, *transcript.turns[4:]]
+    turns = [dataclasses.replace(turn, line=7 + number) for number, turn in enumerate(turns)]
+    with_cut = dataclasses.replace(transcript, turns=tuple(turns))
+    result = align_with("sphinx", with_cut.turns, "en", audio, AlignOptions())
+    assert result.engine == "sphinx"
+    problems = alignment_problems(with_cut, result.alignment)
+    flagged = {p.line for p in problems if p.code.startswith("ALN")}
+    assert {"ALN012", "ALN013"} <= {p.code for p in problems if p.line == 11}, problems
+    misplaced = {
+        timing.line
+        for timing, start in zip(result.alignment.turns[5:], truth[4:], strict=True)
+        if abs(timing.start_ms - start) > 500
+    }
+    # The cut sentence pushes the turns after it off (this is what the test is about) ...
+    assert misplaced, [timing.start_ms for timing in result.alignment.turns]
+    # ... and every one of them is flagged.
+    assert misplaced <= flagged, (misplaced, flagged)
