@@ -8,6 +8,7 @@ and unit variance over the signal (CMVN), which removes the channel and voice le
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,14 +57,19 @@ def _mel_to_hz(mel: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return 700.0 * (10.0 ** (mel / 2595.0) - 1.0)
 
 
-def mel_filterbank(sample_rate: int, n_fft: int) -> npt.NDArray[np.float64]:
-    """Triangular mel filters, shape ``(N_FILTERS, n_fft // 2 + 1)``."""
+def mel_filterbank(sample_rate: int, n_fft: int, warp: float = 1.0) -> npt.NDArray[np.float64]:
+    """Triangular mel filters, shape ``(N_FILTERS, n_fft // 2 + 1)``.
+
+    With ``warp`` over 1 every filter's frequencies are divided by it: a voice whose
+    formants lie ``warp`` times higher (a shorter vocal tract) reads, through the plain
+    filters, as this signal reads through these (:mod:`toolkit.align.warping`).
+    """
     edges_mel = np.linspace(
         _hz_to_mel(np.array(LOW_HZ)),
         _hz_to_mel(np.array(min(HIGH_HZ, sample_rate / 2))),
         N_FILTERS + 2,
     )
-    edges = _mel_to_hz(edges_mel)
+    edges = _mel_to_hz(edges_mel) / warp
     bins = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
     bank = np.zeros((N_FILTERS, len(bins)))
     for index in range(N_FILTERS):
@@ -117,12 +123,22 @@ def _smooth_size(window: int) -> int:
         size += 1
 
 
-def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, FloatArray, int]:
+def log_mel(samples: FloatArray, sample_rate: int, warp: float = 1.0) -> tuple[FloatArray, FloatArray, int]:
     """Log mel energies (natural log) of every frame, each frame's log energy, and the hop.
 
-    Works through the signal a chunk of frames at a time, so that an hour of audio never
-    has a second full-length copy.
+    ``warp`` scales the filters' frequencies down (:func:`mel_filterbank`). Works through
+    the signal a chunk of frames at a time, so that an hour of audio never has a second
+    full-length copy.
     """
+    found, hop = log_mels(samples, sample_rate, (warp,))
+    energies, energy = found[0]
+    return energies, energy, hop
+
+
+def log_mels(
+    samples: FloatArray, sample_rate: int, warps: Sequence[float]
+) -> tuple[list[tuple[FloatArray, FloatArray]], int]:
+    """:func:`log_mel` under each of ``warps``, from one Fourier transform of the signal."""
     hop = max(1, round(HOP_S * sample_rate))
     window = max(hop, round(WINDOW_S * sample_rate))
     n_fft = fft_size(window)
@@ -131,9 +147,9 @@ def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, FloatArr
     lead = (window - hop) // 2
     count = max(1, -(-len(samples) // hop))
     taper = np.hamming(window).astype(np.float32)
-    bank = mel_filterbank(sample_rate, n_fft).T.astype(np.float32)
-    out = np.empty((count, N_FILTERS), dtype=np.float32)
-    energy = np.empty(count, dtype=np.float32)
+    banks = [mel_filterbank(sample_rate, n_fft, warp).T.astype(np.float32) for warp in warps]
+    outs = [np.empty((count, N_FILTERS), dtype=np.float32) for _ in warps]
+    energies = [np.empty(count, dtype=np.float32) for _ in warps]
     for start in range(0, count, _CHUNK_FRAMES):
         stop = min(count, start + _CHUNK_FRAMES)
         # One sample before the chunk for the pre-emphasis (flattens the speech tilt).
@@ -142,10 +158,11 @@ def log_mel(samples: FloatArray, sample_rate: int) -> tuple[FloatArray, FloatArr
         emphasized = segment[1:] - 0.97 * segment[:-1]
         frames = np.lib.stride_tricks.sliding_window_view(emphasized, window)[::hop][: stop - start]
         power = np.abs(np.fft.rfft(frames * taper, n_fft)).astype(np.float32) ** 2
-        mel = power @ bank
-        out[start:stop] = np.log(mel + 1e-12)
-        energy[start:stop] = np.log(mel.sum(axis=1) + 1e-12)
-    return out, energy, hop
+        for bank, out, energy in zip(banks, outs, energies, strict=True):
+            mel = power @ bank
+            out[start:stop] = np.log(mel + 1e-12)
+            energy[start:stop] = np.log(mel.sum(axis=1) + 1e-12)
+    return list(zip(outs, energies, strict=True)), hop
 
 
 #: Frames per block of the local background estimate (250 ms).
@@ -295,14 +312,22 @@ def mostly_no_voice(heard: npt.NDArray[np.bool_], voice: npt.NDArray[np.bool_]) 
     return int((heard & ~voice).sum()) > NOT_VOICE_SHARE * int(heard.sum())
 
 
-def spectrum(samples: FloatArray, sample_rate: int) -> Spectrum:
+def spectrum(samples: FloatArray, sample_rate: int, warp: float = 1.0) -> Spectrum:
     """The log mel spectrum of ``samples`` and its loud (speech) frames."""
-    energies, frame_energy, hop = log_mel(samples, sample_rate)
-    energy_db = (frame_energy * np.float32(10.0 / np.log(10.0))).astype(np.float32)
-    loud = loud_frames(energy_db)
-    if int(loud.sum()) < 10:
-        loud = np.ones(len(energies), dtype=np.bool_)
-    return Spectrum(energies, hop, sample_rate, energy_db, loud)
+    return spectra(samples, sample_rate, (warp,))[0]
+
+
+def spectra(samples: FloatArray, sample_rate: int, warps: Sequence[float]) -> list[Spectrum]:
+    """:func:`spectrum` under each of ``warps`` (:func:`mel_filterbank`), transformed once."""
+    found, hop = log_mels(samples, sample_rate, warps)
+    result = []
+    for energies, frame_energy in found:
+        energy_db = (frame_energy * np.float32(10.0 / np.log(10.0))).astype(np.float32)
+        loud = loud_frames(energy_db)
+        if int(loud.sum()) < 10:
+            loud = np.ones(len(energies), dtype=np.bool_)
+        result.append(Spectrum(energies, hop, sample_rate, energy_db, loud))
+    return result
 
 
 def mfcc(
@@ -312,6 +337,7 @@ def mfcc(
     silence: FloatArray | None = None,
     *,
     every_frame: bool = False,
+    warp: float = 1.0,
 ) -> Features:
     """Normalized MFCCs (CMVN over the loud frames, or ``every_frame``) of ``samples``.
 
@@ -321,7 +347,7 @@ def mfcc(
     and the two silences look alike. ``silence`` is that recording's
     :attr:`Features.silence`, which this signal's background frames are moved onto.
     """
-    return cepstra(spectrum(samples, sample_rate), noise, silence, every_frame=every_frame)
+    return cepstra(spectrum(samples, sample_rate, warp), noise, silence, every_frame=every_frame)
 
 
 def cepstra(

@@ -1,0 +1,93 @@
+"""The synthetic voice warped towards the speakers (toolkit.align.warping): the plain
+filters are untouched, a warp reads lower frequencies, and a voice whose formants lie
+higher than espeak-ng's is matched under a warp and aligned better for it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from toolkit.align import aligner
+from toolkit.align.aligner import align_turns
+from toolkit.align.audio import Audio
+from toolkit.align.features import log_mel, log_mels, mel_filterbank
+from toolkit.align.fixtures import build_episode, sentences_for
+from toolkit.align.synth import Voice
+from toolkit.align.warping import MARGIN, WARPS
+from toolkit.model import Turn
+
+
+def test_the_plain_filters_are_the_same_with_or_without_the_warp() -> None:
+    assert np.array_equal(mel_filterbank(16000, 512), mel_filterbank(16000, 512, 1.0))
+    samples = np.random.default_rng(3).normal(0, 0.1, 16000).astype(np.float32)
+    plain, energy, hop = log_mel(samples, 16000)
+    warped, _, _ = log_mel(samples, 16000, 1.1)
+    # One transform for several warps gives each warp's spectrum exactly.
+    both, same_hop = log_mels(samples, 16000, (1.0, 1.1))
+    assert same_hop == hop
+    assert np.array_equal(both[0][0], plain) and np.array_equal(both[0][1], energy)
+    assert np.array_equal(both[1][0], warped) and not np.array_equal(warped, plain)
+
+
+def test_a_warp_moves_every_filter_down_by_its_factor() -> None:
+    bins = np.fft.rfftfreq(1024, 1 / 22050)
+    plain, warped = mel_filterbank(22050, 1024), mel_filterbank(22050, 1024, 1.2)
+    plain_centres = bins[plain.argmax(axis=1)]
+    warped_centres = bins[warped.argmax(axis=1)]
+    # Within one FFT bin (21.5 Hz) of the plain centre over 1.2.
+    assert np.allclose(warped_centres, plain_centres / 1.2, atol=22.0)
+
+
+def test_the_warps_start_with_the_plain_voice() -> None:
+    # The plain voice is the reference the margin is judged against.
+    assert WARPS[0] == 1.0 and all(later > 1.0 for later in WARPS[1:])
+    assert 0 < MARGIN < 0.1
+
+
+def _higher_voice(factor: float, snr_db: float | None) -> tuple[Audio, list[Turn], list[int]]:
+    """The fixture episode played ``factor`` times faster: every formant ``factor`` times
+    higher, as from a shorter vocal tract (and the pitch and pace with them)."""
+    sentences = sentences_for("en", 10)
+    episode = build_episode(sentences, "en", snr_db=snr_db)
+    rate = episode.audio.sample_rate
+    audio = Audio(episode.audio.samples, round(rate * factor))
+    turns = [Turn("Joy", sentence, 7 + index) for index, sentence in enumerate(sentences)]
+    truth = [round(t.start_ms / factor) for t in episode.truths]
+    return audio, turns, truth
+
+
+@pytest.mark.parametrize("snr_db", [None, 15.0])
+def test_a_voice_with_formants_a_fifth_higher_is_matched_under_a_warp(
+    snr_db: float | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audio, turns, truth = _higher_voice(1.2, snr_db)
+    alignment = align_turns(turns, "en", audio)
+    assert float(dict(alignment.meta)["voice_warp"]) >= 1.1, alignment.meta
+    errors = [abs(timing.start_ms - start) for timing, start in zip(alignment.turns, truth, strict=True)]
+    assert max(errors) <= 150, errors
+    if snr_db is None:
+        return
+    # The plain voice on the same noisy audio (measured: 894 ms mean, 2.9 s at worst).
+    monkeypatch.setattr(aligner, "WARPS", (1.0,))
+    plain = align_turns(turns, "en", audio)
+    assert dict(plain.meta)["voice_warp"] == "1.00"
+    plain_errors = [abs(timing.start_ms - start) for timing, start in zip(plain.turns, truth, strict=True)]
+    assert sum(plain_errors) > 3 * sum(errors), (plain_errors, errors)
+
+
+def test_espeak_ng_against_its_own_voice_keeps_the_plain_filters() -> None:
+    sentences = sentences_for("ko", 6)
+    episode = build_episode(sentences, "ko", voices=[Voice("ko", 175)])
+    turns = [Turn("Joy", sentence, 7 + index) for index, sentence in enumerate(sentences)]
+    alignment = align_turns(turns, "ko", episode.audio)
+    assert dict(alignment.meta)["voice_warp"] == "1.00"
+
+
+def test_the_test_voices_variant_f1_is_a_higher_voice() -> None:
+    """The fixtures' ``+f1`` variant (espeak-ng's female voice) lies higher than the
+    aligner's plain voice, and is matched under a warp."""
+    sentences = sentences_for("ko", 6)
+    episode = build_episode(sentences, "ko")
+    turns = [Turn("Joy", sentence, 7 + index) for index, sentence in enumerate(sentences)]
+    alignment = align_turns(turns, "ko", episode.audio)
+    assert float(dict(alignment.meta)["voice_warp"]) >= 1.1
