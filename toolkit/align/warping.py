@@ -7,9 +7,10 @@ against espeak-ng costs about as much per frame as the background does, so the D
 path rests on near-ties (docs/alignment.md). Vocal tract length normalization (Lee and
 Rose 1998; Eide and Gish 1996) picks the frequency warp that makes one speaker's
 spectra match the model best; here the synthetic episode's mel filters are scaled by
-each factor in :data:`WARPS`, a coarse DTW matches it against the recording, and the
-factor whose path costs least per frame wins. Nothing in it knows the words or the
-language.
+each factor in :data:`WARPS`, a coarse DTW matches it against the recording (the plain
+voice over the whole band, the others near the plain voice's path), and the factor whose
+path costs least per frame wins if it is clearly cheaper. Nothing in it knows the words
+or the language.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ WARPS = (1.0, 1.05, 1.1, 1.15, 1.2)
 #: Coarse frames (10 ms each) of the trial alignments, and their band's half-width.
 TRIAL_FACTOR = 16
 TRIAL_BAND_MS = 60_000
+#: The warps after the first are searched this close (ms) to the plain voice's path.
+NEAR_MS = 5_000
 #: A warp is taken only when its path costs this share less than the plain voice's.
 MARGIN = 0.05
 
@@ -41,32 +44,41 @@ def warped_synthetic(
     warps: tuple[float, ...] = WARPS,
 ) -> tuple[Features, float]:
     """The synthetic episode's features under the warp that matches ``real`` best, and
-    that warp. ``background`` and ``every_frame`` are as for :func:`~toolkit.align.features.mfcc`."""
+    that warp (the first of ``warps``, the plain voice, unless another costs at least
+    :data:`MARGIN` less). ``background`` and ``every_frame`` are as for
+    :func:`~toolkit.align.features.mfcc`."""
     coarse_real = _pool(real.values, TRIAL_FACTOR)
     skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
-    plain: tuple[float, Features] | None = None
-    best: tuple[float, float, Features] | None = None
-    for warp, warped in zip(warps, spectra(synthetic, synth_rate, warps), strict=True):
+    found = spectra(synthetic, synth_rate, warps)
+    plain = cepstra(found[0], background, real.silence, every_frame=every_frame)
+    plain_coarse = _pool(plain.values, TRIAL_FACTOR)
+    half = max(4, round(TRIAL_BAND_MS / (10 * TRIAL_FACTOR)))
+    low, high = dtw.diagonal_band(len(coarse_real), len(plain_coarse), half)
+    plain_path = dtw.align(coarse_real, plain_coarse, low, high, None, open_ends=True, skip=skip)
+    plain_cost = path_cost(coarse_real, plain_coarse, plain_path, skip)
+    # The other warps move the path locally, not by minutes: each is searched near the
+    # plain voice's path (a sixth of the cells of the whole band).
+    near = max(4, round(NEAR_MS / (10 * TRIAL_FACTOR)))
+    low = plain_path.first_col - near
+    high = np.minimum(plain_path.last_col + near + 1, len(plain_coarse))
+    best: tuple[float, float, Features] = (plain_cost, warps[0], plain)
+    for warp, warped in zip(warps[1:], found[1:], strict=True):
         fake = cepstra(warped, background, real.silence, every_frame=every_frame)
-        cost = path_cost(coarse_real, _pool(fake.values, TRIAL_FACTOR), skip)
-        if plain is None:
-            plain = (cost, fake)
-        if best is None or cost < best[0]:
+        coarse = _pool(fake.values, TRIAL_FACTOR)
+        path = dtw.align(coarse_real, coarse, low, high, None, open_ends=True, skip=skip)
+        cost = path_cost(coarse_real, coarse, path, skip)
+        if cost < best[0]:
             best = (cost, warp, fake)
-    assert plain is not None and best is not None
     # Within MARGIN of the plain voice's cost the trials do not tell the warps apart
-    # (coarser trial frames picked another warp, measured): the voice stays as it is.
-    if best[0] > plain[0] * (1.0 - MARGIN):
-        return plain[1], warps[0]
+    # (measured: docs/alignment.md): the voice stays as it is.
+    if best[0] > plain_cost * (1.0 - MARGIN):
+        return plain, warps[0]
     return best[2], best[1]
 
 
-def path_cost(real: FloatArray, synthetic: FloatArray, skip: npt.NDArray[np.float32]) -> float:
-    """The cost per real frame of the best open-ended path from ``real`` to ``synthetic``:
-    each matched frame its distance, each frame left unmatched its ``skip``."""
-    half = max(4, round(TRIAL_BAND_MS / (10 * TRIAL_FACTOR)))
-    low, high = dtw.diagonal_band(len(real), len(synthetic), half)
-    path = dtw.align(real, synthetic, low, high, None, open_ends=True, skip=skip)
+def path_cost(real: FloatArray, synthetic: FloatArray, path: dtw.Path, skip: FloatArray) -> float:
+    """The cost per real frame of ``path`` from ``real`` to ``synthetic`` (an open-ended
+    DTW path): each matched frame its distance, each frame left unmatched its ``skip``."""
     cols = np.clip((path.first_col + path.last_col) // 2, 0, len(synthetic) - 1)
     distances = ((real - synthetic[cols]) ** 2).sum(axis=1)
     # Rows before the path's first and after its last matched row are left unmatched.
