@@ -10,7 +10,7 @@ import pytest
 from toolkit.align import aligner
 from toolkit.align.aligner import align_turns
 from toolkit.align.audio import Audio
-from toolkit.align.features import log_mel, log_mels, mel_filterbank
+from toolkit.align.features import log_mel, log_mels, mel_filterbank, pool_frames
 from toolkit.align.fixtures import build_episode, sentences_for
 from toolkit.align.synth import Voice
 from toolkit.align.warping import MARGIN, WARPS
@@ -27,6 +27,21 @@ def test_the_plain_filters_are_the_same_with_or_without_the_warp() -> None:
     assert same_hop == hop
     assert np.array_equal(both[0][0], plain) and np.array_equal(both[0][1], energy)
     assert np.array_equal(both[1][0], warped) and not np.array_equal(warped, plain)
+
+
+def test_the_warped_spectra_kept_pooled_are_the_full_spectra_averaged() -> None:
+    """The trials keep the warped spectra averaged over frames as they are computed
+    (memory); that is the full spectrum averaged afterwards, the last group included."""
+    samples = np.random.default_rng(4).normal(0, 0.1, 16000 * 3 + 170).astype(np.float32)
+    plain, _, _ = log_mel(samples, 16000)
+    warped, warped_energy, _ = log_mel(samples, 16000, 1.15)
+    found, _ = log_mels(samples, 16000, (1.0, 1.15), pool=2)
+    assert np.array_equal(found[0][0], plain)
+    assert len(found[1][0]) == -(-len(warped) // 2)
+    assert np.allclose(found[1][0], pool_frames(warped, 2), atol=1e-5)
+    assert np.allclose(found[1][1], pool_frames(warped_energy[:, None], 2)[:, 0], atol=1e-5)
+    with pytest.raises(ValueError):
+        log_mels(samples, 16000, (1.0, 1.1), pool=3)
 
 
 def test_a_warp_moves_every_filter_down_by_its_factor() -> None:

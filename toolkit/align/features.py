@@ -136,9 +136,14 @@ def log_mel(samples: FloatArray, sample_rate: int, warp: float = 1.0) -> tuple[F
 
 
 def log_mels(
-    samples: FloatArray, sample_rate: int, warps: Sequence[float]
+    samples: FloatArray, sample_rate: int, warps: Sequence[float], pool: int = 1
 ) -> tuple[list[tuple[FloatArray, FloatArray]], int]:
-    """:func:`log_mel` under each of ``warps``, from one Fourier transform of the signal."""
+    """:func:`log_mel` under each of ``warps``, from one Fourier transform of the signal:
+    the first warp's every frame, the others' averaged over groups of ``pool`` frames
+    (:func:`pool_frames`; ``pool`` must divide the chunk size, 2048), which take a
+    ``pool``-th of the memory."""
+    if _CHUNK_FRAMES % pool:
+        raise ValueError(f"pool {pool} does not divide {_CHUNK_FRAMES} frames")
     hop = max(1, round(HOP_S * sample_rate))
     window = max(hop, round(WINDOW_S * sample_rate))
     n_fft = fft_size(window)
@@ -148,8 +153,9 @@ def log_mels(
     count = max(1, -(-len(samples) // hop))
     taper = np.hamming(window).astype(np.float32)
     banks = [mel_filterbank(sample_rate, n_fft, warp).T.astype(np.float32) for warp in warps]
-    outs = [np.empty((count, N_FILTERS), dtype=np.float32) for _ in warps]
-    energies = [np.empty(count, dtype=np.float32) for _ in warps]
+    sizes = [count] + [-(-count // pool)] * (len(warps) - 1)
+    outs = [np.empty((size, N_FILTERS), dtype=np.float32) for size in sizes]
+    energies = [np.empty(size, dtype=np.float32) for size in sizes]
     for start in range(0, count, _CHUNK_FRAMES):
         stop = min(count, start + _CHUNK_FRAMES)
         # One sample before the chunk for the pre-emphasis (flattens the speech tilt).
@@ -158,11 +164,32 @@ def log_mels(
         emphasized = segment[1:] - 0.97 * segment[:-1]
         frames = np.lib.stride_tricks.sliding_window_view(emphasized, window)[::hop][: stop - start]
         power = np.abs(np.fft.rfft(frames * taper, n_fft)).astype(np.float32) ** 2
-        for bank, out, energy in zip(banks, outs, energies, strict=True):
+        for index, (bank, out, energy) in enumerate(zip(banks, outs, energies, strict=True)):
             mel = power @ bank
-            out[start:stop] = np.log(mel + 1e-12)
-            energy[start:stop] = np.log(mel.sum(axis=1) + 1e-12)
+            logs, total = np.log(mel + 1e-12), np.log(mel.sum(axis=1) + 1e-12)
+            if index == 0:
+                out[start:stop], energy[start:stop] = logs, total
+            else:
+                first, last = start // pool, -(-stop // pool)
+                out[first:last] = pool_frames(logs, pool)
+                energy[first:last] = pool_frames(total[:, None], pool)[:, 0]
     return list(zip(outs, energies, strict=True)), hop
+
+
+def pool_frames(values: FloatArray, factor: int) -> FloatArray:
+    """The mean of every group of ``factor`` rows of ``values`` (the last group may be
+    shorter: its own mean).
+
+    >>> pool_frames(np.array([[1.0], [3.0], [5.0]], dtype=np.float32), 2).tolist()
+    [[2.0], [5.0]]
+    """
+    if factor <= 1:
+        return values
+    count = -(-len(values) // factor)
+    sums = np.add.reduceat(values.astype(np.float64), np.arange(0, len(values), factor), axis=0)
+    sizes = np.minimum(factor, len(values) - np.arange(count) * factor)[:, None]
+    pooled: FloatArray = (sums / sizes).astype(np.float32)
+    return pooled
 
 
 #: Frames per block of the local background estimate (250 ms).
@@ -317,16 +344,22 @@ def spectrum(samples: FloatArray, sample_rate: int, warp: float = 1.0) -> Spectr
     return spectra(samples, sample_rate, (warp,))[0]
 
 
-def spectra(samples: FloatArray, sample_rate: int, warps: Sequence[float]) -> list[Spectrum]:
-    """:func:`spectrum` under each of ``warps`` (:func:`mel_filterbank`), transformed once."""
-    found, hop = log_mels(samples, sample_rate, warps)
-    result = []
+def spectra(samples: FloatArray, sample_rate: int, warps: Sequence[float], pool: int = 1) -> list[Spectrum]:
+    """:func:`spectrum` under each of ``warps`` (:func:`mel_filterbank`), transformed once:
+    the first at every frame, the others pooled (:func:`log_mels`), their speech frames
+    the first's, pooled (a group is speech when most of its frames are)."""
+    found, hop = log_mels(samples, sample_rate, warps, pool)
+    result: list[Spectrum] = []
     for energies, frame_energy in found:
         energy_db = (frame_energy * np.float32(10.0 / np.log(10.0))).astype(np.float32)
-        loud = loud_frames(energy_db)
-        if int(loud.sum()) < 10:
-            loud = np.ones(len(energies), dtype=np.bool_)
-        result.append(Spectrum(energies, hop, sample_rate, energy_db, loud))
+        if not result:
+            loud = loud_frames(energy_db)
+            if int(loud.sum()) < 10:
+                loud = np.ones(len(energies), dtype=np.bool_)
+            result.append(Spectrum(energies, hop, sample_rate, energy_db, loud))
+            continue
+        speech = pool_frames(result[0].loud.astype(np.float32)[:, None], pool)[:, 0] > 0.5
+        result.append(Spectrum(energies, hop * pool, sample_rate, energy_db, speech))
     return result
 
 

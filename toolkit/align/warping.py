@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from toolkit.align import dtw
-from toolkit.align.features import Features, cepstra, spectra
+from toolkit.align.features import Features, Spectrum, cepstra, pool_frames, spectra, spectrum
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -28,6 +28,8 @@ WARPS = (1.0, 1.05, 1.1, 1.15, 1.2)
 #: Coarse frames (10 ms each) of the trial alignments, and their band's half-width.
 TRIAL_FACTOR = 16
 TRIAL_BAND_MS = 60_000
+#: The warped spectra are kept averaged over this many frames (half the memory).
+SPECTRUM_POOL = 2
 #: The warps after the first are searched this close (ms) to the plain voice's path.
 NEAR_MS = 5_000
 #: A warp is taken only when its path costs this share less than the plain voice's.
@@ -46,34 +48,54 @@ def warped_synthetic(
     """The synthetic episode's features under the warp that matches ``real`` best, and
     that warp (the first of ``warps``, the plain voice, unless another costs at least
     :data:`MARGIN` less). ``background`` and ``every_frame`` are as for
-    :func:`~toolkit.align.features.mfcc`."""
+    :func:`~toolkit.align.features.mfcc`.
+
+    The trials compare coarse frames only: the warped spectra are kept averaged over
+    :data:`SPECTRUM_POOL` frames as they are computed (one Fourier transform for all,
+    half the memory; over 4 frames one Korean set lost its warp), and the winner, unless
+    it is the plain voice, is computed again at every frame."""
     coarse_real = _pool(real.values, TRIAL_FACTOR)
     skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
-    found = spectra(synthetic, synth_rate, warps)
+    found = spectra(synthetic, synth_rate, warps, SPECTRUM_POOL)
     plain = cepstra(found[0], background, real.silence, every_frame=every_frame)
-    plain_coarse = _pool(plain.values, TRIAL_FACTOR)
+    trials = [_pooled(found[0], SPECTRUM_POOL), *found[1:]]
+    del found
+    rest = TRIAL_FACTOR // SPECTRUM_POOL
+    coarse = [
+        _pool(cepstra(trial, background, real.silence, every_frame=every_frame).values, rest)
+        for trial in trials
+    ]
     half = max(4, round(TRIAL_BAND_MS / (10 * TRIAL_FACTOR)))
-    low, high = dtw.diagonal_band(len(coarse_real), len(plain_coarse), half)
-    plain_path = dtw.align(coarse_real, plain_coarse, low, high, None, open_ends=True, skip=skip)
-    plain_cost = path_cost(coarse_real, plain_coarse, plain_path, skip)
+    low, high = dtw.diagonal_band(len(coarse_real), len(coarse[0]), half)
+    plain_path = dtw.align(coarse_real, coarse[0], low, high, None, open_ends=True, skip=skip)
+    plain_cost = path_cost(coarse_real, coarse[0], plain_path, skip)
     # The other warps move the path locally, not by minutes: each is searched near the
     # plain voice's path (a sixth of the cells of the whole band).
     near = max(4, round(NEAR_MS / (10 * TRIAL_FACTOR)))
     low = plain_path.first_col - near
-    high = np.minimum(plain_path.last_col + near + 1, len(plain_coarse))
-    best: tuple[float, float, Features] = (plain_cost, warps[0], plain)
-    for warp, warped in zip(warps[1:], found[1:], strict=True):
-        fake = cepstra(warped, background, real.silence, every_frame=every_frame)
-        coarse = _pool(fake.values, TRIAL_FACTOR)
-        path = dtw.align(coarse_real, coarse, low, high, None, open_ends=True, skip=skip)
-        cost = path_cost(coarse_real, coarse, path, skip)
-        if cost < best[0]:
-            best = (cost, warp, fake)
+    high = np.minimum(plain_path.last_col + near + 1, len(coarse[0]))
+    best_cost, best_warp = plain_cost, warps[0]
+    for warp, synthetic_coarse in zip(warps[1:], coarse[1:], strict=True):
+        path = dtw.align(coarse_real, synthetic_coarse, low, high, None, open_ends=True, skip=skip)
+        cost = path_cost(coarse_real, synthetic_coarse, path, skip)
+        if cost < best_cost:
+            best_cost, best_warp = cost, warp
     # Within MARGIN of the plain voice's cost the trials do not tell the warps apart
     # (measured: docs/alignment.md): the voice stays as it is.
-    if best[0] > plain_cost * (1.0 - MARGIN):
+    if best_cost > plain_cost * (1.0 - MARGIN):
         return plain, warps[0]
-    return best[2], best[1]
+    del plain
+    warped = spectrum(synthetic, synth_rate, best_warp)
+    return cepstra(warped, background, real.silence, every_frame=every_frame), best_warp
+
+
+def _pooled(source: Spectrum, factor: int) -> Spectrum:
+    """``source`` averaged over groups of ``factor`` frames, as :func:`spectra` pools
+    the other warps (a group is speech when most of its frames are)."""
+    loud = pool_frames(source.loud.astype(np.float32)[:, None], factor)[:, 0] > 0.5
+    energy_db = pool_frames(source.energy_db[:, None], factor)[:, 0]
+    energies = pool_frames(source.energies, factor)
+    return Spectrum(energies, source.hop * factor, source.sample_rate, energy_db, loud)
 
 
 def path_cost(real: FloatArray, synthetic: FloatArray, path: dtw.Path, skip: FloatArray) -> float:
