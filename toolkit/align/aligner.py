@@ -41,6 +41,7 @@ from toolkit.align.features import (
     cepstra,
     local_floor,
     loud_frames,
+    pool_frames,
     spectrum,
     subtract_background,
 )
@@ -112,18 +113,6 @@ def voice_for(language: str, options: AlignOptions) -> Voice:
     return Voice(VOICES.get(base, base), options.rate)
 
 
-def _pool(values: FloatArray, factor: int) -> FloatArray:
-    """Average groups of ``factor`` frames (the last, partial group included)."""
-    if factor <= 1:
-        return values
-    count = -(-len(values) // factor)
-    padded = np.zeros((count * factor, values.shape[1]), dtype=np.float32)
-    padded[: len(values)] = values
-    padded[len(values) :] = values[-1]
-    pooled: FloatArray = padded.reshape(count, factor, values.shape[1]).mean(axis=1)
-    return pooled
-
-
 def warp(
     real: Features,
     synthetic: Features,
@@ -138,7 +127,7 @@ def warp(
     inside one) on the fine pass."""
     factor = max(1, options.coarse_factor)
     rows, cols = len(real.values), len(synthetic.values)
-    coarse_real, coarse_synth = _pool(real.values, factor), _pool(synthetic.values, factor)
+    coarse_real, coarse_synth = pool_frames(real.values, factor), pool_frames(synthetic.values, factor)
     coarse_rooms = None if rooms is None else rooms.pooled(factor)
     half = max(4, round(options.band_ms / (10 * factor)))
     low, high = dtw.diagonal_band(len(coarse_real), len(coarse_synth), half)
@@ -231,8 +220,8 @@ def _second_opinion(
     """
     factor = max(1, options.coarse_factor)
     keep = min(SECOND_OPINION_CEPSTRA, real.values.shape[1])
-    coarse_real = _pool(np.ascontiguousarray(real.values[:, :keep]), factor)
-    coarse_synth = _pool(np.ascontiguousarray(fake.values[:, :keep]), factor)
+    coarse_real = pool_frames(np.ascontiguousarray(real.values[:, :keep]), factor)
+    coarse_synth = pool_frames(np.ascontiguousarray(fake.values[:, :keep]), factor)
     skip = ((coarse_real - real.silence[:keep]) ** 2).sum(axis=1)
     cols = np.minimum(main.first_col[np.arange(len(coarse_real)) * factor] // factor, len(coarse_synth) - 1)
     along = dtw.Path(main.first_row, main.last_row, cols, cols)

@@ -177,8 +177,8 @@ def log_mels(
 
 
 def pool_frames(values: FloatArray, factor: int) -> FloatArray:
-    """The mean of every group of ``factor`` rows of ``values`` (the last group may be
-    shorter: its own mean).
+    """The mean of every group of ``factor`` rows of ``values``; the last group, when
+    short, is padded with the last row (the DTW's coarse frames, and the warp trials').
 
     >>> pool_frames(np.array([[1.0], [3.0], [5.0]], dtype=np.float32), 2).tolist()
     [[2.0], [5.0]]
@@ -186,9 +186,10 @@ def pool_frames(values: FloatArray, factor: int) -> FloatArray:
     if factor <= 1:
         return values
     count = -(-len(values) // factor)
-    sums = np.add.reduceat(values.astype(np.float64), np.arange(0, len(values), factor), axis=0)
-    sizes = np.minimum(factor, len(values) - np.arange(count) * factor)[:, None]
-    pooled: FloatArray = (sums / sizes).astype(np.float32)
+    padded = np.zeros((count * factor, values.shape[1]), dtype=np.float32)
+    padded[: len(values)] = values
+    padded[len(values) :] = values[-1]
+    pooled: FloatArray = padded.reshape(count, factor, values.shape[1]).mean(axis=1)
     return pooled
 
 

@@ -54,7 +54,7 @@ def warped_synthetic(
     :data:`SPECTRUM_POOL` frames as they are computed (one Fourier transform for all,
     half the memory; over 4 frames one Korean set lost its warp), and the winner, unless
     it is the plain voice, is computed again at every frame."""
-    coarse_real = _pool(real.values, TRIAL_FACTOR)
+    coarse_real = pool_frames(real.values, TRIAL_FACTOR)
     skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
     found = spectra(synthetic, synth_rate, warps, SPECTRUM_POOL)
     plain = cepstra(found[0], background, real.silence, every_frame=every_frame)
@@ -62,7 +62,7 @@ def warped_synthetic(
     del found
     rest = TRIAL_FACTOR // SPECTRUM_POOL
     coarse = [
-        _pool(cepstra(trial, background, real.silence, every_frame=every_frame).values, rest)
+        pool_frames(cepstra(trial, background, real.silence, every_frame=every_frame).values, rest)
         for trial in trials
     ]
     half = max(4, round(TRIAL_BAND_MS / (10 * TRIAL_FACTOR)))
@@ -107,12 +107,3 @@ def path_cost(real: FloatArray, synthetic: FloatArray, path: dtw.Path, skip: Flo
     rows = np.arange(len(real))
     skipped = (rows < path.first_row[0]) | (rows > path.last_row[-1])
     return float(np.where(skipped, skip, distances).mean())
-
-
-def _pool(values: FloatArray, factor: int) -> FloatArray:
-    count = -(-len(values) // factor)
-    padded = np.zeros((count * factor, values.shape[1]), dtype=np.float32)
-    padded[: len(values)] = values
-    padded[len(values) :] = values[-1]
-    pooled: FloatArray = padded.reshape(count, factor, values.shape[1]).mean(axis=1)
-    return pooled
