@@ -351,6 +351,7 @@ def spectra(samples: FloatArray, sample_rate: int, warps: Sequence[float], pool:
     the first's, pooled (a group is speech when most of its frames are)."""
     found, hop = log_mels(samples, sample_rate, warps, pool)
     result: list[Spectrum] = []
+    pooled_loud: npt.NDArray[np.bool_] | None = None
     for energies, frame_energy in found:
         energy_db = (frame_energy * np.float32(10.0 / np.log(10.0))).astype(np.float32)
         if not result:
@@ -359,29 +360,10 @@ def spectra(samples: FloatArray, sample_rate: int, warps: Sequence[float], pool:
                 loud = np.ones(len(energies), dtype=np.bool_)
             result.append(Spectrum(energies, hop, sample_rate, energy_db, loud))
             continue
-        speech = pool_frames(result[0].loud.astype(np.float32)[:, None], pool)[:, 0] > 0.5
-        result.append(Spectrum(energies, hop * pool, sample_rate, energy_db, speech))
+        if pooled_loud is None:
+            pooled_loud = pool_frames(result[0].loud.astype(np.float32)[:, None], pool)[:, 0] > 0.5
+        result.append(Spectrum(energies, hop * pool, sample_rate, energy_db, pooled_loud))
     return result
-
-
-def mfcc(
-    samples: FloatArray,
-    sample_rate: int,
-    noise: FloatArray | None = None,
-    silence: FloatArray | None = None,
-    *,
-    every_frame: bool = False,
-    warp: float = 1.0,
-) -> Features:
-    """Normalized MFCCs (CMVN over the loud frames, or ``every_frame``) of ``samples``.
-
-    ``noise`` is a background profile (:meth:`Spectrum.noise_profile`) of the recording
-    this signal is compared with: synthetic speech has digital silence, so it gets the
-    recording's background as a per-filter floor (adding noise, in the log-max sense),
-    and the two silences look alike. ``silence`` is that recording's
-    :attr:`Features.silence`, which this signal's background frames are moved onto.
-    """
-    return cepstra(spectrum(samples, sample_rate, warp), noise, silence, every_frame=every_frame)
 
 
 def cepstra(
@@ -392,8 +374,14 @@ def cepstra(
     every_frame: bool = False,
     local: bool = False,
 ) -> Features:
-    """Floor, take cepstra and normalize a :class:`Spectrum` (see :func:`mfcc`).
+    """Floor, take cepstra and normalize a :class:`Spectrum`: MFCCs, CMVN over the loud
+    frames, or over every frame with ``every_frame``.
 
+    ``noise`` is a background profile (:meth:`Spectrum.noise_profile`) of the recording
+    this signal is compared with: synthetic speech has digital silence, so it gets the
+    recording's background as a per-filter floor (adding noise, in the log-max sense),
+    and the two silences look alike. ``silence`` is that recording's
+    :attr:`Features.silence`, which this signal's background frames are moved onto.
     With ``local`` and ``every_frame`` (a noisy recording), each frame is normalized by
     the statistics of the frames around it (:func:`_normalize_locally`), not the whole
     signal's.

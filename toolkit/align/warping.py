@@ -48,12 +48,15 @@ def warped_synthetic(
     """The synthetic episode's features under the warp that matches ``real`` best, and
     that warp (the first of ``warps``, the plain voice, unless another costs at least
     :data:`MARGIN` less). ``background`` and ``every_frame`` are as for
-    :func:`~toolkit.align.features.mfcc`.
+    :func:`~toolkit.align.features.cepstra`; with one warp there is nothing to try.
 
     The trials compare coarse frames only: the warped spectra are kept averaged over
     :data:`SPECTRUM_POOL` frames as they are computed (one Fourier transform for all,
     half the memory; over 4 frames one Korean set lost its warp), and the winner, unless
     it is the plain voice, is computed again at every frame."""
+    if len(warps) == 1:
+        alone = spectrum(synthetic, synth_rate, warps[0])
+        return cepstra(alone, background, real.silence, every_frame=every_frame), warps[0]
     coarse_real = pool_frames(real.values, TRIAL_FACTOR)
     skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
     found = spectra(synthetic, synth_rate, warps, SPECTRUM_POOL)
