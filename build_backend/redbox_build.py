@@ -2,7 +2,8 @@
 
 ``pip install .`` builds a wheel: mypy (whose mypyc compiles ``setup.py``'s
 ``NATIVE_MODULES`` to C extensions) and Cython (``CYTHON_MODULES``: the aligner's DTW
-rows) are added to the build's requirements, unless ``REDBOX_PURE=1``. ``pip install -e .`` (an editable install) is always pure Python: a
+rows) are added to the build's requirements, unless ``REDBOX_PURE=1``.
+``pip install -e .`` (an editable install) is always pure Python: a
 compiled file beside the source would keep running the old code after an edit, so the
 editable build neither asks for mypy nor compiles anything (``setup.py`` reads
 ``REDBOX_PURE``, set here).

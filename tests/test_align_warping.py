@@ -13,7 +13,7 @@ from toolkit.align.audio import Audio
 from toolkit.align.features import log_mel, log_mels, mel_filterbank, pool_frames
 from toolkit.align.fixtures import build_episode, sentences_for
 from toolkit.align.synth import Voice
-from toolkit.align.warping import MARGIN, WARPS
+from toolkit.align.warping import MARGIN, WARPS, frame_voices
 from toolkit.model import Turn
 
 
@@ -108,3 +108,53 @@ def test_the_test_voices_variant_f1_is_a_higher_voice() -> None:
     turns = [Turn("Joy", sentence, 7 + index) for index, sentence in enumerate(sentences)]
     alignment = align_turns(turns, "ko", episode.audio)
     assert float(dict(alignment.meta)["voice_warp"]) >= 1.1
+
+
+def _warps_by_speaker(text: str) -> dict[str, float]:
+    """``Joy 1.20, Min 1.00`` as a mapping (one figure alone: every speaker's)."""
+    if " " not in text:
+        return {"*": float(text)}
+    return {name: float(warp) for name, warp in (item.rsplit(" ", 1) for item in text.split(", "))}
+
+
+def _turns(speakers: list[str], sentences: list[str]) -> list[Turn]:
+    pairs = enumerate(zip(speakers, sentences, strict=True))
+    return [Turn(name, text, 7 + index) for index, (name, text) in pairs]
+
+
+def test_each_speaker_takes_the_warp_that_matches_their_voice() -> None:
+    """A higher voice (espeak-ng's +f1 variant) and the aligner's own plain voice take
+    turns: one warp for the episode would give one of them the wrong formants; each
+    speaker keeps their own."""
+    sentences = sentences_for("ko", 24)
+    episode = build_episode(sentences, "ko", voices=[Voice("ko+f1", 145, 70), Voice("ko", 175)])
+    names = ["Joy", "Min"] * 12
+    turns = _turns(names, sentences)
+    alignment = align_turns(turns, "ko", episode.audio)
+    warps = _warps_by_speaker(dict(alignment.meta)["voice_warp"])
+    assert warps.keys() == {"Joy", "Min"}, warps
+    assert warps["Joy"] >= 1.1 and warps["Min"] == 1.0, warps
+    pairs = zip(alignment.turns, episode.truths, strict=True)
+    errors = sorted(abs(timing.start_ms - truth.start_ms) for timing, truth in pairs)
+    assert errors[len(errors) // 2] <= 30 and errors[-1] <= 150, errors
+
+
+def test_a_speaker_heard_too_briefly_takes_the_episodes_warp() -> None:
+    """Two short turns are too few frames to tell warps apart: that speaker is voiced as
+    the episode as a whole is matched best (here the higher voice's warp)."""
+    sentences = sentences_for("ko", 14)
+    higher, plain = Voice("ko+f1", 145, 70), Voice("ko", 175)
+    voices = [higher] * 6 + [plain] + [higher] * 6 + [plain]
+    episode = build_episode(sentences, "ko", voices=voices)
+    names = ["Joy"] * 6 + ["Min"] + ["Joy"] * 6 + ["Min"]
+    turns = _turns(names, sentences)
+    alignment = align_turns(turns, "ko", episode.audio)
+    warps = _warps_by_speaker(dict(alignment.meta)["voice_warp"])
+    assert warps.keys() == {"*"} and warps["*"] >= 1.1, warps
+
+
+def test_pauses_belong_to_the_voice_before_them() -> None:
+    # Spans in samples at a 100-sample hop: voice 1 from frame 2 to 4, voice 0 from 6 to 8.
+    owners = frame_voices([(200, 400, 1), (600, 800, 0)], 10, 100)
+    assert owners.tolist() == [1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
+    assert frame_voices([], 3, 100).tolist() == [0, 0, 0]

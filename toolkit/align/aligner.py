@@ -339,8 +339,21 @@ def align_turns(
     # The synthetic voice's formants scaled towards the speakers' (toolkit.align.warping);
     # not under a music bed, where the bed's spectrum weighs in every trial's cost
     # (measured: a male voice under a bed 5 dB down took 1.15 and a turn went 108 ms off).
-    fake, voice_warp = warped_synthetic(
-        synthetic, synth_rate, real, background, every_frame=noisy, warps=WARPS[:1] if bed else WARPS
+    # One warp per speaker (a man and a woman in one episode are 20 % apart).
+    speakers = list(dict.fromkeys(turn.speaker for turn in turns))
+    voice_spans = [
+        (clip.start, clip.end, speakers.index(turn.speaker))
+        for turn, clip in zip(turns, clips, strict=True)
+        if clip is not None
+    ]
+    fake, voice_warps = warped_synthetic(
+        synthetic,
+        synth_rate,
+        real,
+        background,
+        every_frame=noisy,
+        warps=WARPS[:1] if bed else WARPS,
+        voices=voice_spans,
     )
 
     def synth_frame(sample: int) -> int:
@@ -457,12 +470,19 @@ def align_turns(
     meta = (
         ("language", language),
         ("voice", f"{voice.name} {voice.rate} wpm"),
-        # The synthetic voice's frequency warp that matched the speakers best (1.00: none).
-        ("voice_warp", f"{voice_warp:.2f}"),
+        # The synthetic voice's frequency warp that matched each speaker best (1.00: none).
+        ("voice_warp", _warps_text(speakers, voice_warps)),
         # How far under the speech the background is (dB): ALN010 flags noisy recordings.
         ("background_db", f"{recording.background_db:.1f}"),
     )
     return Alignment(tuple(timings), audio.duration_ms, trailing, meta)
+
+
+def _warps_text(speakers: Sequence[str], warps: Sequence[float]) -> str:
+    """``1.20`` when every speaker took the same warp, else ``Ara 1.20, Bomin 1.00``."""
+    if len(set(warps)) <= 1:
+        return f"{warps[0]:.2f}" if warps else "1.00"
+    return ", ".join(f"{speaker} {warp:.2f}" for speaker, warp in zip(speakers, warps, strict=True))
 
 
 def _last_sound(first: int, last: int, speech: BoolArray) -> int:

@@ -8,12 +8,17 @@ path rests on near-ties (docs/alignment.md). Vocal tract length normalization (L
 Rose 1998; Eide and Gish 1996) picks the frequency warp that makes one speaker's
 spectra match the model best; here the synthetic episode's mel filters are scaled by
 each factor in :data:`WARPS`, a coarse DTW matches it against the recording (the plain
-voice over the whole band, the others near the plain voice's path), and the factor whose
-path costs least per frame wins if it is clearly cheaper. Nothing in it knows the words
-or the language.
+voice over the whole band, the others near the plain voice's path), and for each speaker
+the factor whose paths cost least over that speaker's frames wins if it is clearly
+cheaper: a man and a woman in one episode each get their own. Only the spectrum's shape
+is warped; which frames are speech, and how loud, stay the plain filters'. Nothing in it
+knows the words or the language.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +27,7 @@ from toolkit.align import dtw
 from toolkit.align.features import Features, Spectrum, cepstra, pool_frames, spectra, spectrum
 
 FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
 
 #: Warp factors tried: the real speakers' formants over espeak-ng's (1.0: as synthesized).
 WARPS = (1.0, 1.05, 1.1, 1.15, 1.2)
@@ -34,6 +40,8 @@ SPECTRUM_POOL = 2
 NEAR_MS = 5_000
 #: A warp is taken only when its path costs this share less than the plain voice's.
 MARGIN = 0.05
+#: A voice heard for less than this (ms) takes the episode's warp, not its own.
+VOICE_MIN_MS = 30_000
 
 
 def warped_synthetic(
@@ -44,23 +52,33 @@ def warped_synthetic(
     *,
     every_frame: bool,
     warps: tuple[float, ...] = WARPS,
-) -> tuple[Features, float]:
-    """The synthetic episode's features under the warp that matches ``real`` best, and
-    that warp (the first of ``warps``, the plain voice, unless another costs at least
-    :data:`MARGIN` less). ``background`` and ``every_frame`` are as for
+    voices: Sequence[tuple[int, int, int]] = (),
+) -> tuple[Features, tuple[float, ...]]:
+    """The synthetic episode's features under the warps that match ``real`` best, and
+    those warps, one per voice.
+
+    ``voices`` says who speaks where: ``(start, end, voice)`` spans of synthetic samples
+    (a turn's clip and its speaker's index, from 0); a frame in no span (a pause) belongs
+    to the voice before it. Without spans the whole episode is voice 0. Each voice keeps
+    the first of ``warps``, the plain voice, unless another costs at least
+    :data:`MARGIN` less over the recording's frames that voice's words match; a voice
+    that speaks under :data:`VOICE_MIN_MS` takes the warp the episode as a whole would
+    (too few frames to tell warps apart). ``background`` and ``every_frame`` are as for
     :func:`~toolkit.align.features.cepstra`; with one warp there is nothing to try.
 
     The trials compare coarse frames only: the warped spectra are kept averaged over
     :data:`SPECTRUM_POOL` frames as they are computed (one Fourier transform for all,
-    half the memory; over 4 frames one Korean set lost its warp), and the winner, unless
-    it is the plain voice, is computed again at every frame."""
+    half the memory; over 4 frames one Korean set lost its warp), and every warp taken,
+    unless it is the plain voice, is computed again at every frame."""
     if len(warps) == 1:
         alone = spectrum(synthetic, synth_rate, warps[0])
-        return cepstra(alone, background, real.silence, every_frame=every_frame), warps[0]
+        features = cepstra(alone, background, real.silence, every_frame=every_frame)
+        return features, (warps[0],) * _voice_count(voices)
     coarse_real = pool_frames(real.values, TRIAL_FACTOR)
     skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
     found = spectra(synthetic, synth_rate, warps, SPECTRUM_POOL)
-    plain = cepstra(found[0], background, real.silence, every_frame=every_frame)
+    plain_spectrum = found[0]
+    plain = cepstra(plain_spectrum, background, real.silence, every_frame=every_frame)
     trials = [_pooled(found[0], SPECTRUM_POOL), *found[1:]]
     del found
     rest = TRIAL_FACTOR // SPECTRUM_POOL
@@ -71,25 +89,71 @@ def warped_synthetic(
     half = max(4, round(TRIAL_BAND_MS / (10 * TRIAL_FACTOR)))
     low, high = dtw.diagonal_band(len(coarse_real), len(coarse[0]), half)
     plain_path = dtw.align(coarse_real, coarse[0], low, high, None, open_ends=True, skip=skip)
-    plain_cost = path_cost(coarse_real, coarse[0], plain_path, skip)
+    row_costs = [frame_costs(coarse_real, coarse[0], plain_path, skip)]
     # The other warps move the path locally, not by minutes: each is searched near the
     # plain voice's path (a sixth of the cells of the whole band).
     near = max(4, round(NEAR_MS / (10 * TRIAL_FACTOR)))
     low = plain_path.first_col - near
     high = np.minimum(plain_path.last_col + near + 1, len(coarse[0]))
-    best_cost, best_warp = plain_cost, warps[0]
-    for warp, synthetic_coarse in zip(warps[1:], coarse[1:], strict=True):
+    for synthetic_coarse in coarse[1:]:
         path = dtw.align(coarse_real, synthetic_coarse, low, high, None, open_ends=True, skip=skip)
-        cost = path_cost(coarse_real, synthetic_coarse, path, skip)
-        if cost < best_cost:
-            best_cost, best_warp = cost, warp
-    # Within MARGIN of the plain voice's cost the trials do not tell the warps apart
-    # (measured: docs/alignment.md): the voice stays as it is.
-    if best_cost > plain_cost * (1.0 - MARGIN):
-        return plain, warps[0]
+        row_costs.append(frame_costs(coarse_real, synthetic_coarse, path, skip))
+    costs = np.stack(row_costs)
+    owners = frame_voices(voices, len(plain.values), plain.hop)
+    # Whose words each recording frame matches on the plain voice's path (frames it
+    # leaves unmatched, an intro or an outro, go with the first or the last column).
+    plain_cols = np.clip((plain_path.first_col + plain_path.last_col) // 2, 0, len(coarse[0]) - 1)
+    middles = np.minimum(plain_cols * TRIAL_FACTOR + TRIAL_FACTOR // 2, len(owners) - 1)
+    row_voices = owners[middles]
+    episode_warp = _cheapest(warps, costs.mean(axis=1))
+    chosen = []
+    for voice in range(_voice_count(voices)):
+        rows = row_voices == voice
+        if rows.sum() * TRIAL_FACTOR * 10 < VOICE_MIN_MS:
+            chosen.append(episode_warp)
+        else:
+            chosen.append(_cheapest(warps, costs[:, rows].mean(axis=1)))
+    if all(warp == warps[0] for warp in chosen):
+        return plain, tuple(chosen)
     del plain
-    warped = spectrum(synthetic, synth_rate, best_warp)
-    return cepstra(warped, background, real.silence, every_frame=every_frame), best_warp
+    # Only the spectrum's shape is warped: which frames are speech, and how loud, stay
+    # the plain filters' (a warp drops the top band from the frame energy).
+    energies = plain_spectrum.energies.copy()
+    for warp in sorted(set(chosen) - {warps[0]}):
+        warped = spectrum(synthetic, synth_rate, warp)
+        frames = np.isin(owners, [voice for voice, taken in enumerate(chosen) if taken == warp])
+        energies[frames] = warped.energies[frames]
+    mixed = replace(plain_spectrum, energies=energies)
+    return cepstra(mixed, background, real.silence, every_frame=every_frame), tuple(chosen)
+
+
+def _cheapest(warps: tuple[float, ...], costs: FloatArray) -> float:
+    """The warp of least cost, if it costs at least :data:`MARGIN` less than the first
+    (the plain voice); else the first. Within that margin the trials did not tell the
+    warps apart (measured: docs/alignment.md)."""
+    best = int(np.argmin(costs))
+    if costs[best] > costs[0] * (1.0 - MARGIN):
+        return warps[0]
+    return warps[best]
+
+
+def _voice_count(voices: Sequence[tuple[int, int, int]]) -> int:
+    return max((voice for _, _, voice in voices), default=0) + 1
+
+
+def frame_voices(voices: Sequence[tuple[int, int, int]], frames: int, hop: int) -> IntArray:
+    """The voice of every synthetic frame: its span's, else the voice before it (the
+    first span's before any)."""
+    owner = np.full(frames, -1, dtype=np.int64)
+    for start, end, voice in voices:
+        owner[start // hop : max(start // hop + 1, end // hop)] = voice
+    known = np.flatnonzero(owner >= 0)
+    if len(known) == 0:
+        return np.zeros(frames, dtype=np.int64)
+    # Carry each voice forward over the pause after it; frames before the first span
+    # take the first span's voice.
+    last_known = np.maximum.accumulate(np.where(owner >= 0, np.arange(frames), -1))
+    return np.where(last_known >= 0, owner[np.maximum(last_known, 0)], owner[known[0]])
 
 
 def _pooled(source: Spectrum, factor: int) -> Spectrum:
@@ -101,12 +165,13 @@ def _pooled(source: Spectrum, factor: int) -> Spectrum:
     return Spectrum(energies, source.hop * factor, source.sample_rate, energy_db, loud)
 
 
-def path_cost(real: FloatArray, synthetic: FloatArray, path: dtw.Path, skip: FloatArray) -> float:
-    """The cost per real frame of ``path`` from ``real`` to ``synthetic`` (an open-ended
-    DTW path): each matched frame its distance, each frame left unmatched its ``skip``."""
+def frame_costs(real: FloatArray, synthetic: FloatArray, path: dtw.Path, skip: FloatArray) -> FloatArray:
+    """What every real frame costs on ``path`` from ``real`` to ``synthetic`` (an
+    open-ended DTW path): a matched frame its distance, a frame left unmatched its ``skip``."""
     cols = np.clip((path.first_col + path.last_col) // 2, 0, len(synthetic) - 1)
     distances = ((real - synthetic[cols]) ** 2).sum(axis=1)
     # Rows before the path's first and after its last matched row are left unmatched.
     rows = np.arange(len(real))
     skipped = (rows < path.first_row[0]) | (rows > path.last_row[-1])
-    return float(np.where(skipped, skip, distances).mean())
+    return np.where(skipped, skip, distances).astype(np.float32)
+
