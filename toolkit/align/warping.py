@@ -115,15 +115,21 @@ def warped_synthetic(
             chosen.append(_cheapest(warps, costs[:, rows].mean(axis=1)))
     if all(warp == warps[0] for warp in chosen):
         return plain, tuple(chosen)
-    del plain
+    del plain, trials, coarse
     # Only the spectrum's shape is warped: which frames are speech, and how loud, stay
-    # the plain filters' (a warp drops the top band from the frame energy).
-    energies = plain_spectrum.energies.copy()
+    # the plain filters' (a warp drops the top band from the frame energy). The plain
+    # spectrum is this function's own, so its energies are overwritten in place.
+    energies = plain_spectrum.energies
     for warp in sorted(set(chosen) - {warps[0]}):
-        warped = spectrum(synthetic, synth_rate, warp)
         frames = np.isin(owners, [voice for voice, taken in enumerate(chosen) if taken == warp])
-        energies[frames] = warped.energies[frames]
+        warped = spectrum(synthetic, synth_rate, warp).energies
+        if frames.all():
+            energies = warped
+        else:
+            energies[frames] = warped[frames]
+        del warped
     mixed = replace(plain_spectrum, energies=energies)
+    del plain_spectrum, energies
     return cepstra(mixed, background, real.silence, every_frame=every_frame), tuple(chosen)
 
 
