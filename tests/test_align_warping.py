@@ -141,7 +141,8 @@ def test_each_speaker_takes_the_warp_that_matches_their_voice() -> None:
 
 def test_a_speaker_heard_too_briefly_takes_the_episodes_warp() -> None:
     """Two short turns are too few frames to tell warps apart: that speaker is voiced as
-    the episode as a whole is matched best (here the higher voice's warp)."""
+    the episode as a whole is matched best (mostly the higher voice: a warp of 1.1 or
+    more), not as his own plain voice would be."""
     sentences = sentences_for("ko", 14)
     higher, plain = Voice("ko+f1", 145, 70), Voice("ko", 175)
     voices = [higher] * 6 + [plain] + [higher] * 6 + [plain]
@@ -150,7 +151,9 @@ def test_a_speaker_heard_too_briefly_takes_the_episodes_warp() -> None:
     turns = _turns(names, sentences)
     alignment = align_turns(turns, "ko", episode.audio)
     warps = _warps_by_speaker(dict(alignment.meta)["voice_warp"])
-    assert warps.keys() == {"*"} and warps["*"] >= 1.1, warps
+    # Min's own voice is the plain one (1.00 when he speaks long enough, above); here he
+    # takes the episode's, whatever the near-tie between 1.1 and 1.2 gives it.
+    assert warps.get("Min", warps.get("*", 0.0)) >= 1.1, warps
 
 
 def test_pauses_belong_to_the_voice_before_them() -> None:

@@ -76,16 +76,18 @@ def warped_synthetic(
         return features, (warps[0],) * _voice_count(voices)
     coarse_real = pool_frames(real.values, TRIAL_FACTOR)
     skip = ((coarse_real - real.silence) ** 2).sum(axis=1)
-    found = spectra(synthetic, synth_rate, warps, SPECTRUM_POOL)
-    plain_spectrum = found[0]
-    plain = cepstra(plain_spectrum, background, real.silence, every_frame=every_frame)
-    trials = [_pooled(found[0], SPECTRUM_POOL), *found[1:]]
-    del found
+    plain_spectrum, *warped_trials = spectra(synthetic, synth_rate, warps, SPECTRUM_POOL)
     rest = TRIAL_FACTOR // SPECTRUM_POOL
-    coarse = [
-        pool_frames(cepstra(trial, background, real.silence, every_frame=every_frame).values, rest)
-        for trial in trials
-    ]
+
+    def coarse_of(trial: Spectrum) -> FloatArray:
+        return pool_frames(cepstra(trial, background, real.silence, every_frame=every_frame).values, rest)
+
+    # Each warped spectrum is let go once its coarse frames are taken, before the plain
+    # voice's cepstra at every frame (the stage's peak memory).
+    coarse = [coarse_of(_pooled(plain_spectrum, SPECTRUM_POOL))]
+    while warped_trials:
+        coarse.append(coarse_of(warped_trials.pop(0)))
+    plain = cepstra(plain_spectrum, background, real.silence, every_frame=every_frame)
     half = max(4, round(TRIAL_BAND_MS / (10 * TRIAL_FACTOR)))
     low, high = dtw.diagonal_band(len(coarse_real), len(coarse[0]), half)
     plain_path = dtw.align(coarse_real, coarse[0], low, high, None, open_ends=True, skip=skip)
@@ -115,7 +117,7 @@ def warped_synthetic(
             chosen.append(_cheapest(warps, costs[:, rows].mean(axis=1)))
     if all(warp == warps[0] for warp in chosen):
         return plain, tuple(chosen)
-    del plain, trials, coarse
+    del plain, coarse
     # Only the spectrum's shape is warped: which frames are speech, and how loud, stay
     # the plain filters' (a warp drops the top band from the frame energy). The plain
     # spectrum is this function's own, so its energies are overwritten in place.
