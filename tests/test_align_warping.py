@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.align import aligner
 from toolkit.align.aligner import align_turns
@@ -161,3 +163,20 @@ def test_pauses_belong_to_the_voice_before_them() -> None:
     owners = frame_voices([(200, 400, 1), (600, 800, 0)], 10, 100)
     assert owners.tolist() == [1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
     assert frame_voices([], 3, 100).tolist() == [0, 0, 0]
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 30), st.integers(1, 30), st.integers(0, 3)), min_size=1, max_size=8),
+    st.integers(1, 40),
+)
+def test_every_frame_is_its_turns_voice_or_the_voice_before_it(
+    pieces: list[tuple[int, int, int]], lead_frames: int
+) -> None:
+    """Turns (``length`` frames of ``voice`` after a ``gap``) laid end to end: a turn's
+    frames are its voice's, a pause's the turn's before it, the lead-in the first's."""
+    hop, at, spans, expected = 10, lead_frames, [], [pieces[0][2]] * lead_frames
+    for gap, length, voice in pieces:
+        spans.append((at * hop, (at + length) * hop, voice))
+        expected += [voice] * (length + gap)
+        at += length + gap
+    assert frame_voices(spans, at, hop).tolist() == expected
